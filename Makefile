@@ -1,0 +1,99 @@
+# iobench - one non-recursive Makefile.
+#
+#   make            build ./iobench
+#   make run        install missing packages (as root), build, run the default job
+#   make test       install what the tests need, build, run every test
+#   make bench      compare against fio, md5sum and Python (not part of test)
+#   make SANITIZE=address,undefined test    sanitizer build and tests
+#   make V=1        show the commands
+
+CC ?= cc
+PKGS := liburing hwloc libcrypto
+SANITIZE ?=
+comma := ,
+
+ifeq ($(SANITIZE),)
+BUILD := build/default
+BIN := iobench
+else
+BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
+BIN := $(BUILD)/iobench
+endif
+
+# pkg-config runs lazily (=, not :=): `make deps` must work before the
+# packages it installs exist
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+
+OPT ?= -O2
+CFLAGS_ALL = -std=gnu11 $(OPT) -g -Wall -Wextra -Wshadow -Wformat=2 \
+	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
+	-Isrc -Iworkloads -Istrategies -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
+ifneq ($(SANITIZE),)
+CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard workloads/*.c) \
+	$(wildcard strategies/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-test run test unit e2e bench clean
+all: $(BIN)
+
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS_ALL)
+
+deps:
+	$(Q)scripts/deps.sh build
+
+deps-test:
+	$(Q)scripts/deps.sh test
+
+# The main job: every workload under every strategy on the default (small)
+# dataset in ./iobench-data; results in results/, plots in plots/.
+run: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	./$(BIN) run $(RUN_ARGS)
+
+test: deps-test
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory unit e2e
+
+unit: $(TEST_BIN)
+	$(Q)set -e; for t in $(TEST_BIN); do echo "  TEST    $$t"; $$t; done
+
+e2e: $(BIN)
+	$(Q)IOBENCH=./$(BIN) tests/e2e.sh
+
+bench:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory iobench
+	$(Q)bench/run.sh
+
+clean:
+	rm -rf build iobench
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -1,0 +1,352 @@
+/* cli.c - `iobench run` options: getopt_long, presets, overrides, errors.
+ *
+ * Every error is one line that names the bad value and what would have
+ * been valid; nothing is created or written before parsing has succeeded.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "registry.h"
+#include "util.h"
+
+const char cli_run_usage[] =
+	"Usage: iobench run [OPTIONS]\n"
+	"Runs workloads under strategies, checks every result, writes results/.\n"
+	"\n"
+	"What to run:\n"
+	"  --workload LIST    md5, csv, array, null or all (default: all = md5,csv,array)\n"
+	"  --strategy LIST    serial, threaded, forked, epoll, io_uring, null or all\n"
+	"                     (default: all = every available strategy but null)\n"
+	"  --size PRESET      tiny, small, medium or large (default: small)\n"
+	"  --repeat N         trials per workload and strategy (default: 3)\n"
+	"  --cache MODE       cold (drop the dataset from the page cache before\n"
+	"                     each trial) or warm (read it once first) (default: cold)\n"
+	"  --workers N        threads or processes for threaded, forked, epoll\n"
+	"                     (default: the machine's core count)\n"
+	"  --qd N             io_uring queue depth (default: 64)\n"
+	"  --seed N           seed for data and row choice (default: 1)\n"
+	"\n"
+	"Where:\n"
+	"  --dir DIR          dataset directory; must exist unless it is the\n"
+	"                     default ./iobench-data, which is created\n"
+	"  --results DIR      where result files go (default: results)\n"
+	"\n"
+	"Workload knobs (override the preset):\n"
+	"  --files N          md5 and csv: number of files\n"
+	"  --file-size SIZE   md5: bytes per file (K, M, G suffixes: binary)\n"
+	"  --block SIZE       md5: read size (default 1M)\n"
+	"  --rows N           csv: rows per file; array: rows of the array\n"
+	"  --cols N           array: float64 columns per row\n"
+	"  --reads N          array: rows read per trial\n"
+	"  --pattern P        array: random (default) or slab (contiguous rows)\n"
+	"  --sync S           csv: none (default) or fsync (each file)\n"
+	"  --input FILE.npy   array: benchmark your own NumPy file instead\n"
+	"\n"
+	"  -q, --quiet        no summary table on stdout\n"
+	"  -h, --help         this text\n";
+
+enum {
+	OPT_WORKLOAD = 256, OPT_STRATEGY, OPT_DIR, OPT_SIZE, OPT_REPEAT,
+	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD, OPT_FILES,
+	OPT_FILE_SIZE, OPT_BLOCK, OPT_ROWS, OPT_COLS, OPT_READS, OPT_PATTERN,
+	OPT_SYNC, OPT_INPUT,
+};
+
+static const struct option run_options[] = {
+	{ "workload", required_argument, NULL, OPT_WORKLOAD },
+	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "qd", required_argument, NULL, OPT_QD },
+	{ "files", required_argument, NULL, OPT_FILES },
+	{ "file-size", required_argument, NULL, OPT_FILE_SIZE },
+	{ "block", required_argument, NULL, OPT_BLOCK },
+	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "cols", required_argument, NULL, OPT_COLS },
+	{ "reads", required_argument, NULL, OPT_READS },
+	{ "pattern", required_argument, NULL, OPT_PATTERN },
+	{ "sync", required_argument, NULL, OPT_SYNC },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Bounds of a numeric option; sizes take K/M/G suffixes. */
+struct num_spec {
+	const char *name;
+	uint64_t min, max;
+	bool size;
+};
+
+static int parse_num(const struct num_spec *ns, const char *arg, uint64_t *out,
+		     char *err, size_t errlen)
+{
+	uint64_t v;
+	int rc = parse_u64(arg, ns->size, &v);
+
+	if (rc == -ERANGE || (rc == 0 && v > ns->max)) {
+		snprintf(err, errlen, "--%s '%s' is too large (at most %llu)",
+			 ns->name, arg, (unsigned long long)ns->max);
+		return -EINVAL;
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "--%s '%s' is not a %s", ns->name, arg,
+			 ns->size ? "size (a whole number, optionally with K, M or G)"
+				  : "whole number");
+		return -EINVAL;
+	}
+	if (v < ns->min) {
+		snprintf(err, errlen, "--%s '%s' is too small (at least %llu)",
+			 ns->name, arg, (unsigned long long)ns->min);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Index of @arg in @names, or -EINVAL with an error naming the choices. */
+static int parse_choice(const char *opt, const char *arg,
+			const char *const *names, size_t n, char *err,
+			size_t errlen)
+{
+	char valid[128] = "";
+	size_t off = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(arg, names[i]) == 0)
+			return (int)i;
+	for (size_t i = 0; i < n; i++)
+		off += (size_t)snprintf(valid + off, sizeof(valid) - off, "%s%s",
+					i ? ", " : "", names[i]);
+	snprintf(err, errlen, "unknown %s '%s' (valid: %s)", opt, arg, valid);
+	return -EINVAL;
+}
+
+/*
+ * Splits @list on commas; for each name calls @find.  Shared by the
+ * strategy and workload lists, which differ only in their registry.
+ */
+static int parse_list(const char *what, const char *list,
+		      const void *(*find)(const char *),
+		      const void *(*nth)(size_t), bool (*in_all)(const void *),
+		      const char *valid, const void **out, char *err,
+		      size_t errlen)
+{
+	char *copy, *tok, *save = NULL;
+	int n = 0;
+
+	if (strcmp(list, "all") == 0) {
+		const void *item;
+
+		for (size_t i = 0; (item = nth(i)) != NULL; i++)
+			if (in_all(item) && n < MAX_SELECTED)
+				out[n++] = item;
+		return n;
+	}
+	copy = strdup(list);
+	if (!copy)
+		die(1, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const void *item = find(tok);
+		bool dup = false;
+
+		if (!item) {
+			snprintf(err, errlen, "unknown %s '%s' (valid: %s)", what,
+				 tok, valid);
+			n = -EINVAL;
+			break;
+		}
+		for (int i = 0; i < n; i++)
+			dup |= out[i] == item;
+		if (!dup && n < MAX_SELECTED)
+			out[n++] = item;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "empty %s list '%s' (valid: %s)", what, list,
+			 valid);
+		n = -EINVAL;
+	}
+	free(copy);
+	return n;
+}
+
+static const void *find_st(const char *name) { return strategy_find(name); }
+static const void *find_wl(const char *name) { return workload_find(name); }
+static const void *nth_st(size_t i) { return i < n_strategies ? strategies[i] : NULL; }
+static const void *nth_wl(size_t i) { return i < n_workloads ? workloads[i] : NULL; }
+static bool all_st(const void *s) { return strategy_in_all(s); }
+static bool all_wl(const void *w) { return workload_in_all(w); }
+
+int cli_parse_strategies(const char *list, const struct strategy **out,
+			 char *err, size_t errlen)
+{
+	return parse_list("strategy", list, find_st, nth_st, all_st,
+			  strategy_names(), (const void **)out, err, errlen);
+}
+
+int cli_parse_workloads(const char *list, const struct workload **out,
+			char *err, size_t errlen)
+{
+	return parse_list("workload", list, find_wl, nth_wl, all_wl,
+			  workload_names(), (const void **)out, err, errlen);
+}
+
+static const struct num_spec n_repeat = { "repeat", 1, 100000, false };
+static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
+static const struct num_spec n_workers = { "workers", 1, 1024, false };
+static const struct num_spec n_qd = { "qd", 1, 4096, false };
+static const struct num_spec n_files = { "files", 1, 10000000, false };
+static const struct num_spec n_file_size = { "file-size", 1, 1ULL << 50, true };
+static const struct num_spec n_block = { "block", 512, 1 * GIB, true };
+static const struct num_spec n_rows = { "rows", 1, 1ULL << 40, false };
+static const struct num_spec n_cols = { "cols", 1, 1ULL << 24, false };
+static const struct num_spec n_reads = { "reads", 1, 1ULL << 32, false };
+
+/* Overrides collected while parsing; 0 (or -1) means "not given". */
+struct overrides {
+	uint64_t files, file_size, block, rows, cols, reads;
+	int pattern, sync;
+	const char *input;
+};
+
+static void apply_overrides(const struct overrides *o, struct wl_params *p)
+{
+	if (o->files)
+		p->md5_files = p->csv_files = o->files;
+	if (o->file_size)
+		p->md5_file_size = o->file_size;
+	if (o->block)
+		p->block = o->block;
+	if (o->rows)
+		p->csv_rows = p->array_rows = o->rows;
+	if (o->cols)
+		p->array_cols = o->cols;
+	if (o->reads)
+		p->array_reads = o->reads;
+	if (o->pattern >= 0)
+		p->pattern = (enum array_pattern)o->pattern;
+	if (o->sync >= 0)
+		p->sync = (enum csv_sync)o->sync;
+	p->input = o->input;
+}
+
+static void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dir = "iobench-data";
+	cfg->results_dir = "results";
+	cfg->size = SIZE_SMALL;
+	cfg->cache = CACHE_COLD;
+	cfg->repeat = 3;
+	cfg->seed = 1;
+	cfg->p.pattern = PATTERN_RANDOM;
+	cfg->p.sync = SYNC_NONE;
+}
+
+/* The option's own spelling, for messages about a bad option. */
+static const char *bad_option(int argc, char **argv)
+{
+	return optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
+}
+
+int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
+		  size_t errlen)
+{
+	struct overrides o = { .pattern = -1, .sync = -1 };
+	const char *st_list = "all", *wl_list = "all";
+	int c, rc = 0;
+	uint64_t v;
+
+	config_defaults(cfg);
+	cfg->argc = argc;
+	cfg->argv = argv;
+	optind = 0;	/* glibc: full re-initialisation, so tests can call again */
+	opterr = 0;	/* our messages, not getopt's */
+	while ((c = getopt_long(argc, argv, ":qh", run_options, NULL)) != -1) {
+		const char *a = optarg;
+
+		switch (c) {
+		case OPT_WORKLOAD: wl_list = a; break;
+		case OPT_STRATEGY: st_list = a; break;
+		case OPT_DIR: cfg->dir = a; cfg->dir_given = true; break;
+		case OPT_RESULTS: cfg->results_dir = a; break;
+		case OPT_INPUT: o.input = a; break;
+		case OPT_SIZE:
+			rc = parse_choice("size", a, size_names, SIZE_NPRESETS, err, errlen);
+			if (rc >= 0)
+				cfg->size = (enum size_preset)rc;
+			break;
+		case OPT_CACHE:
+			rc = parse_choice("cache mode", a, cache_names, 2, err, errlen);
+			if (rc >= 0)
+				cfg->cache = (enum cache_mode)rc;
+			break;
+		case OPT_PATTERN:
+			rc = o.pattern = parse_choice("pattern", a, pattern_names, 2, err, errlen);
+			break;
+		case OPT_SYNC:
+			rc = o.sync = parse_choice("sync mode", a, sync_names, 2, err, errlen);
+			break;
+		case OPT_REPEAT: rc = parse_num(&n_repeat, a, &cfg->repeat, err, errlen); break;
+		case OPT_SEED: rc = parse_num(&n_seed, a, &cfg->seed, err, errlen); break;
+		case OPT_WORKERS: rc = parse_num(&n_workers, a, &cfg->workers, err, errlen); break;
+		case OPT_QD: rc = parse_num(&n_qd, a, &cfg->qd, err, errlen); break;
+		case OPT_FILES: rc = parse_num(&n_files, a, &o.files, err, errlen); break;
+		case OPT_FILE_SIZE: rc = parse_num(&n_file_size, a, &o.file_size, err, errlen); break;
+		case OPT_BLOCK: rc = parse_num(&n_block, a, &o.block, err, errlen); break;
+		case OPT_ROWS: rc = parse_num(&n_rows, a, &o.rows, err, errlen); break;
+		case OPT_COLS: rc = parse_num(&n_cols, a, &o.cols, err, errlen); break;
+		case OPT_READS: rc = parse_num(&n_reads, a, &o.reads, err, errlen); break;
+		case 'q': cfg->quiet = true; break;
+		case 'h': return CLI_HELP;
+		case ':':
+			snprintf(err, errlen, "option '%s' needs a value (see iobench run --help)",
+				 bad_option(argc, argv));
+			return -EINVAL;
+		default:
+			snprintf(err, errlen, "unknown option '%s' (see iobench run --help)",
+				 bad_option(argc, argv));
+			return -EINVAL;
+		}
+		if (rc < 0)
+			return -EINVAL;
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see iobench run --help)",
+			 argv[optind]);
+		return -EINVAL;
+	}
+	rc = cli_parse_workloads(wl_list, cfg->wl, err, errlen);
+	if (rc < 0)
+		return rc;
+	cfg->n_wl = (unsigned)rc;
+	rc = cli_parse_strategies(st_list, cfg->st, err, errlen);
+	if (rc < 0)
+		return rc;
+	cfg->n_st = (unsigned)rc;
+
+	preset_apply(cfg->size, &cfg->p);
+	apply_overrides(&o, &cfg->p);
+	v = cfg->p.array_reads;
+	if (cfg->p.pattern == PATTERN_SLAB && !o.input && v > cfg->p.array_rows) {
+		snprintf(err, errlen,
+			 "--reads %llu is more than the array's %llu rows (pattern slab reads distinct rows)",
+			 (unsigned long long)v, (unsigned long long)cfg->p.array_rows);
+		return -EINVAL;
+	}
+	if (cfg->p.array_cols > (1ULL << 60) / 8 / cfg->p.array_rows) {
+		snprintf(err, errlen, "--rows x --cols is too large an array");
+		return -EINVAL;
+	}
+	return CLI_OK;
+}

@@ -1,0 +1,33 @@
+/* cli.h - parsing `iobench run` arguments. */
+#ifndef IOBENCH_CLI_H
+#define IOBENCH_CLI_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+enum { CLI_OK = 0, CLI_HELP = 1 };
+
+/*
+ * Parses the arguments of `iobench run` (argv[0] is "run") into @cfg:
+ * defaults, then the --size preset, then the per-workload overrides, in
+ * that order whatever the order on the command line.  Returns CLI_OK,
+ * CLI_HELP for --help, or -EINVAL with one line in @err naming the bad
+ * value and the valid choices.  Touches nothing outside @cfg.
+ */
+int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
+		  size_t errlen);
+
+/* The --help text of `iobench run`. */
+extern const char cli_run_usage[];
+
+/*
+ * Parses a comma-separated list of names (or "all") into @out.  Exposed
+ * for the tests.  Returns the count, or -EINVAL with @err set.
+ */
+int cli_parse_strategies(const char *list, const struct strategy **out,
+			 char *err, size_t errlen);
+int cli_parse_workloads(const char *list, const struct workload **out,
+			char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,8 @@
+/* commands.h - the subcommands of iobench; each returns the exit status. */
+#ifndef IOBENCH_COMMANDS_H
+#define IOBENCH_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+#endif

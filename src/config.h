@@ -1,0 +1,63 @@
+/* config.h - everything `iobench run` was asked to do, after parsing. */
+#ifndef IOBENCH_CONFIG_H
+#define IOBENCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_SELECTED 16
+
+struct workload;
+struct strategy;
+
+enum size_preset { SIZE_TINY, SIZE_SMALL, SIZE_MEDIUM, SIZE_LARGE, SIZE_NPRESETS };
+enum cache_mode { CACHE_COLD, CACHE_WARM };
+enum csv_sync { SYNC_NONE, SYNC_FSYNC };
+enum array_pattern { PATTERN_RANDOM, PATTERN_SLAB };
+
+/* The dataset and per-workload knobs: a preset, then the user's overrides. */
+struct wl_params {
+	uint64_t md5_files;
+	uint64_t md5_file_size;
+	uint64_t block;		/* md5 read size */
+	uint64_t csv_files;
+	uint64_t csv_rows;
+	enum csv_sync sync;
+	uint64_t array_rows;
+	uint64_t array_cols;
+	uint64_t array_reads;
+	enum array_pattern pattern;
+	const char *input;	/* user's own .npy, or NULL */
+	uint64_t null_jobs;
+	uint64_t null_ops;	/* per job */
+};
+
+struct config {
+	const struct workload *wl[MAX_SELECTED];
+	unsigned n_wl;
+	const struct strategy *st[MAX_SELECTED];
+	unsigned n_st;
+	const char *dir;
+	bool dir_given;
+	const char *results_dir;
+	enum size_preset size;
+	enum cache_mode cache;
+	uint64_t repeat;
+	uint64_t seed;
+	uint64_t workers;
+	uint64_t qd;
+	bool quiet;
+	struct wl_params p;
+	int argc;		/* the command line, for the JSON metadata */
+	char **argv;
+};
+
+extern const char *const size_names[SIZE_NPRESETS];
+extern const char *const cache_names[];
+extern const char *const sync_names[];
+extern const char *const pattern_names[];
+
+/* Fills @p with the preset's dataset sizes. */
+void preset_apply(enum size_preset size, struct wl_params *p);
+
+#endif

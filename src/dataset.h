@@ -1,0 +1,66 @@
+/* dataset.h - generated input files, kept between runs with a manifest.
+ *
+ * Layout under the data directory (--dir):
+ *   .iobench-data            marker: this directory holds iobench datasets
+ *   <name>/MANIFEST          spec line, then "file NAME SIZE MD5" lines
+ *   <name>/<files>           the data
+ * A dataset is generated into "<name>.tmp-<pid>" and renamed into place
+ * only once every file and the manifest are on disk, so an interrupted or
+ * failed generation never leaves something that looks complete.
+ */
+#ifndef IOBENCH_DATASET_H
+#define IOBENCH_DATASET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DATA_MARKER ".iobench-data"
+
+struct ds_file {
+	char *name;
+	char *path;		/* <dir>/<name>/<file> */
+	uint64_t size;
+	unsigned char md5[16];
+};
+
+struct dataset {
+	char *path;		/* <dir>/<name> */
+	char *spec;
+	struct ds_file *files;
+	size_t nfiles;
+	uint64_t bytes;
+};
+
+/*
+ * Fills @buf with @len bytes of file @i starting at @off.  Called in
+ * order of increasing @off for each file, files one after another.
+ * Returns 0 or -errno.
+ */
+typedef int (*ds_fill_fn)(void *arg, size_t i, uint64_t off, void *buf,
+			  size_t len);
+
+/*
+ * Checks that @dir is a usable data directory: it exists (it is created
+ * when @create), is a directory and is writable; writes the marker.
+ * Returns 0 or -errno with @msg naming the path.
+ */
+int dataset_dir_init(const char *dir, bool create, char *msg, size_t len);
+
+/*
+ * Finds the dataset @name under @dir whose manifest carries @spec and
+ * whose files all have their recorded sizes, or generates it with @fill.
+ * @names and @sizes describe the @n files.  Fills @ds.  Returns 0 or
+ * -errno with @msg set; on failure nothing half-written is left behind.
+ */
+int dataset_get(const char *dir, const char *name, const char *spec,
+		size_t n, char *const *names, const uint64_t *sizes,
+		ds_fill_fn fill, void *arg, struct dataset *ds, char *msg,
+		size_t len);
+
+void dataset_free(struct dataset *ds);
+
+/* Removes @path and everything below it.  0 or -errno. */
+int remove_tree(const char *path);
+
+#endif

@@ -1,0 +1,93 @@
+/* job.h - a workload's unit of independent work (usually one file).
+ *
+ * A job is a small state machine.  Strategies only ever call job_next() and
+ * job_complete(); they never know which workload they drive.  Every
+ * callback runs on whichever thread the strategy chooses, but never on two
+ * threads at once for the same job (strategies serialise per job).
+ */
+#ifndef IOBENCH_JOB_H
+#define IOBENCH_JOB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "op.h"
+
+enum job_state {
+	JOB_OP,		/* *op is ready to issue */
+	JOB_WAIT,	/* nothing to issue until an op in flight completes */
+	JOB_DONE,	/* finished, successfully or not (see res->err) */
+};
+
+#define JOB_ERR_MAX 256
+
+/*
+ * What a job leaves behind.  Lives in memory shared with the trial process
+ * (MAP_SHARED), so a job run in a forked worker reports back without any
+ * copying.
+ */
+struct job_result {
+	int err;			/* 0 or -errno of the first failure */
+	char msg[JOB_ERR_MAX];		/* "read /path: Input/output error" */
+	unsigned char digest[16];	/* workload-defined MD5 */
+	double sum;			/* workload-defined (array: row sum) */
+	uint64_t ops;			/* ops completed */
+	uint64_t ops_by_type[OP_NTYPES];
+	uint64_t bytes_read;
+	uint64_t bytes_written;
+	bool done;
+};
+
+struct job;
+
+struct job_ops {
+	/*
+	 * Hands out the next op that can be issued now.  Returns JOB_OP with
+	 * *op set, JOB_WAIT or JOB_DONE.  Can't fail: a failing job finishes
+	 * (after its in-flight ops drain and its fd is closed) with res->err.
+	 */
+	enum job_state (*next)(struct job *job, struct op **op);
+	/* Takes back a finished op and runs the compute.  Can't fail. */
+	void (*complete)(struct job *job, struct op *op);
+	/* Frees the job.  May be NULL. */
+	void (*destroy)(struct job *job);
+};
+
+struct job {
+	const struct job_ops *ops;
+	struct job_result *res;
+	unsigned id;
+};
+
+static inline enum job_state job_next(struct job *job, struct op **op)
+{
+	return job->ops->next(job, op);
+}
+
+/* Counts the op for the trial's totals, then hands it to the workload. */
+static inline void job_complete(struct job *job, struct op *op)
+{
+	struct job_result *r = job->res;
+
+	r->ops++;
+	r->ops_by_type[op->type]++;
+	if (op->res > 0 && op->type == OP_READ)
+		r->bytes_read += (uint64_t)op->res;
+	else if (op->res > 0 && op->type == OP_WRITE)
+		r->bytes_written += (uint64_t)op->res;
+	job->ops->complete(job, op);
+}
+
+/*
+ * Records the first failure of a job: "<op> <path>: <strerror>".  Later
+ * failures are ignored so the message names the cause, not its echoes.
+ */
+void job_fail_op(struct job *job, const struct op *op);
+/* Same, with a free-form message; err is -errno. */
+void job_fail(struct job *job, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Runs @job to its end with blocking syscalls, one op at a time. */
+void job_run_blocking(struct job *job);
+
+#endif

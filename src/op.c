@@ -1,0 +1,104 @@
+/* op.c - blocking execution of one op, and the job helpers built on it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "job.h"
+#include "op.h"
+
+static const char *const op_names[OP_NTYPES] = {
+	[OP_NOP] = "nop", [OP_OPEN] = "open", [OP_READ] = "read",
+	[OP_WRITE] = "write", [OP_FSYNC] = "fsync", [OP_CLOSE] = "close",
+};
+
+const char *op_name(enum op_type type)
+{
+	return (unsigned)type < OP_NTYPES ? op_names[type] : "?";
+}
+
+static int64_t rw_full(const struct op *op)
+{
+	size_t done = 0;
+
+	while (done < op->len) {
+		ssize_t n;
+
+		if (op->type == OP_READ)
+			n = pread(op->fd, (char *)op->buf + done, op->len - done,
+				  (off_t)(op->off + done));
+		else
+			n = pwrite(op->fd, (const char *)op->buf + done,
+				   op->len - done, (off_t)(op->off + done));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)	/* end of file: the job decides if that is wrong */
+			break;
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}
+
+void op_exec(struct op *op)
+{
+	int rc;
+
+	switch (op->type) {
+	case OP_NOP:
+		op->res = 0;
+		return;
+	case OP_OPEN:
+		rc = open(op->path, op->flags | O_CLOEXEC, op->mode);
+		op->res = rc < 0 ? -errno : rc;
+		return;
+	case OP_READ:
+	case OP_WRITE:
+		op->res = rw_full(op);
+		return;
+	case OP_FSYNC:
+		op->res = fsync(op->fd) < 0 ? -errno : 0;
+		return;
+	case OP_CLOSE:
+		/* close() can't be retried on EINTR: the fd is gone either way */
+		op->res = close(op->fd) < 0 ? -errno : 0;
+		return;
+	case OP_NTYPES:
+		break;
+	}
+	op->res = -EINVAL;
+}
+
+void job_fail(struct job *job, int err, const char *fmt, ...)
+{
+	struct job_result *r = job->res;
+	va_list ap;
+
+	if (r->err)
+		return;
+	r->err = err < 0 ? err : -EIO;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+}
+
+void job_fail_op(struct job *job, const struct op *op)
+{
+	job_fail(job, (int)op->res, "%s %s: %s", op_name(op->type),
+		 op->path ? op->path : "?", strerror((int)-op->res));
+}
+
+void job_run_blocking(struct job *job)
+{
+	struct op *op;
+
+	while (job_next(job, &op) == JOB_OP) {
+		op_exec(op);
+		job_complete(job, op);
+	}
+	/* JOB_WAIT with nothing in flight would be a workload bug */
+}

@@ -1,0 +1,55 @@
+/* op.h - one I/O operation, the unit a workload hands to a strategy.
+ *
+ * Operations are plain data so that every strategy (blocking syscalls, a
+ * thread pool, io_uring SQEs) executes exactly the same stream.  The
+ * executor fills in `res`; everything else is owned by the job.
+ */
+#ifndef IOBENCH_OP_H
+#define IOBENCH_OP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum op_type {
+	OP_NOP,		/* does nothing; measures the executor itself */
+	OP_OPEN,	/* openat(AT_FDCWD, path, flags, mode) -> fd */
+	OP_READ,	/* pread(fd, buf, len, off), looping on short reads */
+	OP_WRITE,	/* pwrite(fd, buf, len, off), looping on short writes */
+	OP_FSYNC,	/* fsync(fd) */
+	OP_CLOSE,	/* close(fd) */
+	OP_NTYPES
+};
+
+struct job;
+
+struct op {
+	enum op_type type;
+	int fd;
+	int flags;		/* OP_OPEN */
+	mode_t mode;		/* OP_OPEN */
+	const char *path;	/* OP_OPEN; every op carries it for error messages */
+	void *buf;
+	size_t len;
+	uint64_t off;
+	/*
+	 * Set by the executor: bytes moved (READ/WRITE, may be short only at
+	 * end of file), the new fd (OPEN), 0 (others), or -errno.
+	 */
+	int64_t res;
+	uint64_t t_issue_ns;	/* executor's issue time, for latency */
+	struct job *job;	/* owner, so completions find their job */
+	unsigned slot;		/* owner's private index */
+};
+
+/* "open", "read", ... */
+const char *op_name(enum op_type type);
+
+/*
+ * Executes @op with blocking syscalls and sets op->res.  READ and WRITE
+ * loop until len bytes moved, end of file (READ returns fewer) or an
+ * error; EINTR is retried.  Can't fail in itself: errors land in op->res.
+ */
+void op_exec(struct op *op);
+
+#endif

@@ -1,0 +1,30 @@
+/* registry.h - the strategies and workloads built into this binary. */
+#ifndef IOBENCH_REGISTRY_H
+#define IOBENCH_REGISTRY_H
+
+#include <stddef.h>
+
+#include "strategy.h"
+#include "workload.h"
+
+extern const struct strategy *const strategies[];
+extern const size_t n_strategies;
+extern const struct workload *const workloads[];
+extern const size_t n_workloads;
+
+/* NULL when no such name. */
+const struct strategy *strategy_find(const char *name);
+const struct workload *workload_find(const char *name);
+
+/*
+ * Part of "all"?  The null strategy and workload measure the harness, so
+ * they run only when named.
+ */
+bool strategy_in_all(const struct strategy *s);
+bool workload_in_all(const struct workload *w);
+
+/* "serial, threaded, ..." for error messages. */
+const char *strategy_names(void);
+const char *workload_names(void);
+
+#endif

@@ -1,0 +1,245 @@
+/* results.c - results/<run-id>.csv and .json. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "results.h"
+#include "util.h"
+
+const char results_csv_header[] =
+	"run_id,workload,strategy,trial,workers,queue_depth,cache,wall_s,user_s,"
+	"sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,"
+	"invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,"
+	"valid,error";
+
+void results_add(struct results *r, const struct trial_rec *rec)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct trial_rec *nr = realloc(r->recs, cap * sizeof(*nr));
+
+		if (!nr)
+			die(1, "out of memory");
+		r->recs = nr;
+		r->cap = cap;
+	}
+	r->recs[r->n++] = *rec;
+}
+
+void results_free(struct results *r)
+{
+	free(r->recs);
+	*r = (struct results){ 0 };
+}
+
+void results_new_run_id(struct run_meta *m)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(m->date, sizeof(m->date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(m->run_id, sizeof(m->run_id), "%Y%m%d-%H%M%S", &tm);
+	snprintf(m->run_id + strlen(m->run_id), sizeof(m->run_id) - strlen(m->run_id),
+		 "-%ld", (long)getpid());
+}
+
+/* RFC 4180: quote when the field holds a comma, quote or newline. */
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int results_write_csv(FILE *f, const struct results *r, const char *run_id)
+{
+	fprintf(f, "%s\n", results_csv_header);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct trial_rec *t = &r->recs[i];
+
+		fprintf(f, "%s,%s,%s,%u,%u,%u,%s,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%.1f,%s,%d,",
+			run_id, t->workload, t->strategy, t->trial, t->workers, t->qd,
+			cache_names[t->cache], t->wall_s, t->user_s, t->sys_s,
+			t->peak_rss_kib, t->peak_rss_sum_kib, t->minor_faults,
+			t->major_faults, t->vol_ctx, t->invol_ctx, t->read_bytes,
+			t->write_bytes, t->bytes, t->ops, t->mib_per_s, t->ops_per_s,
+			t->digest, t->valid ? 1 : 0);
+		csv_field(f, t->error);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* "key": "value" */
+static void json_kv(FILE *f, const char *key, const char *val, bool comma)
+{
+	json_str(f, key);
+	fputs(": ", f);
+	json_str(f, val);
+	if (comma)
+		fputc(',', f);
+	fputc('\n', f);
+}
+
+static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
+{
+	fprintf(f, "    {\"workload\": \"%s\", \"strategy\": \"%s\", \"trial\": %u, "
+		"\"workers\": %u, \"queue_depth\": %u, \"cache\": \"%s\",\n"
+		"     \"wall_s\": %.6f, \"user_s\": %.6f, \"sys_s\": %.6f, "
+		"\"peak_rss_kib\": %" PRIu64 ", \"peak_rss_sum_kib\": %" PRIu64 ",\n"
+		"     \"minor_faults\": %" PRIu64 ", \"major_faults\": %" PRIu64
+		", \"vol_ctx\": %" PRIu64 ", \"invol_ctx\": %" PRIu64 ",\n"
+		"     \"read_bytes\": %" PRIu64 ", \"write_bytes\": %" PRIu64
+		", \"bytes\": %" PRIu64 ", \"ops\": %" PRIu64
+		", \"mib_per_s\": %.3f, \"ops_per_s\": %.1f,\n"
+		"     \"digest\": \"%s\", \"valid\": %s, \"sum\": ",
+		t->workload, t->strategy, t->trial, t->workers, t->qd,
+		cache_names[t->cache], t->wall_s, t->user_s, t->sys_s,
+		t->peak_rss_kib, t->peak_rss_sum_kib, t->minor_faults,
+		t->major_faults, t->vol_ctx, t->invol_ctx, t->read_bytes,
+		t->write_bytes, t->bytes, t->ops, t->mib_per_s, t->ops_per_s,
+		t->digest, t->valid ? "true" : "false");
+	/* JSON has no NaN or infinity; a user's array may sum to either */
+	if (isfinite(t->sum))
+		fprintf(f, "%.17g", t->sum);
+	else
+		fputs("null", f);
+	fputs(", \"error\": ", f);
+	json_str(f, t->error);
+	fprintf(f, "}%s\n", comma ? "," : "");
+}
+
+int results_write_json(FILE *f, const struct results *r,
+		       const struct run_meta *m)
+{
+	const struct config *cfg = m->cfg;
+	const struct sysinfo *s = &m->sys;
+	char *cmd;
+	size_t cmdlen;
+	FILE *cf = open_memstream(&cmd, &cmdlen);
+
+	if (!cf)
+		return -ENOMEM;
+	fputs("iobench", cf);
+	for (int i = 0; i < cfg->argc; i++)
+		fprintf(cf, " %s", cfg->argv[i]);
+	fclose(cf);
+
+	fputs("{\n", f);
+	json_kv(f, "iobench_version", IOBENCH_VERSION, true);
+	json_kv(f, "run_id", m->run_id, true);
+	json_kv(f, "date", m->date, true);
+	json_kv(f, "command_line", cmd, true);
+	free(cmd);
+	fputs("\"host\": {\n", f);
+	json_kv(f, "hostname", s->hostname, true);
+	json_kv(f, "kernel", s->kernel, true);
+	json_kv(f, "cpu_model", s->cpu_model, true);
+	fprintf(f, "\"cores\": %u, \"pus\": %u},\n", s->cores, s->pus);
+	fputs("\"storage\": {\n", f);
+	json_kv(f, "dir", cfg->dir, true);
+	json_kv(f, "fs_type", s->fs_type, true);
+	json_kv(f, "device", s->device, true);
+	json_kv(f, "mount_point", s->mount_point, false);
+	fputs("},\n", f);
+	fprintf(f, "\"config\": {\"size\": \"%s\", \"cache\": \"%s\", \"repeat\": %" PRIu64
+		", \"seed\": %" PRIu64 ", \"workers\": %" PRIu64 ", \"queue_depth\": %" PRIu64 "},\n",
+		size_names[cfg->size], cache_names[cfg->cache], cfg->repeat,
+		cfg->seed, cfg->workers, cfg->qd);
+	fputs("\"datasets\": [\n", f);
+	for (unsigned i = 0; i < cfg->n_wl; i++) {
+		fprintf(f, "  {\"workload\": \"%s\", \"spec\": ", cfg->wl[i]->name);
+		json_str(f, m->specs[i] ? m->specs[i] : "");
+		fprintf(f, "}%s\n", i + 1 < cfg->n_wl ? "," : "");
+	}
+	fputs("],\n\"strategies\": [\n", f);
+	for (unsigned i = 0; i < cfg->n_st; i++) {
+		fprintf(f, "  {\"name\": \"%s\", \"available\": %s, \"reason\": ",
+			cfg->st[i]->name, m->unavailable[i] ? "false" : "true");
+		json_str(f, m->unavailable[i] ? m->unavailable[i] : "");
+		fprintf(f, "}%s\n", i + 1 < cfg->n_st ? "," : "");
+	}
+	fputs("],\n\"trials\": [\n", f);
+	for (size_t i = 0; i < r->n; i++)
+		json_trial(f, &r->recs[i], i + 1 < r->n);
+	fputs("]\n}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int save_one(const char *path, int (*emit)(FILE *, const struct results *,
+						   const struct run_meta *),
+		    const struct results *r, const struct run_meta *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	rc = emit(f, r, m);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = write_file_atomic(path, buf, len, true);
+	free(buf);
+	return rc;
+}
+
+static int emit_csv(FILE *f, const struct results *r, const struct run_meta *m)
+{
+	return results_write_csv(f, r, m->run_id);
+}
+
+int results_save(const struct results *r, const struct run_meta *m,
+		 const char *dir, char *msg, size_t len)
+{
+	static const struct {
+		const char *ext;
+		int (*emit)(FILE *, const struct results *, const struct run_meta *);
+	} outs[] = { { "csv", emit_csv }, { "json", results_write_json } };
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(outs) && rc == 0; i++) {
+		char *path = xasprintf("%s/%s.%s", dir, m->run_id, outs[i].ext);
+
+		rc = save_one(path, outs[i].emit, r, m);
+		if (rc < 0)
+			snprintf(msg, len, "cannot write %s: %s", path, strerror(-rc));
+		free(path);
+	}
+	return rc;
+}

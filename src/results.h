@@ -1,0 +1,51 @@
+/* results.h - the trials of a run, and the files they are written to. */
+#ifndef IOBENCH_RESULTS_H
+#define IOBENCH_RESULTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "sysinfo.h"
+#include "trial.h"
+
+#define IOBENCH_VERSION "0.1.0"
+
+struct run_meta {
+	char run_id[64];	/* 20261125-041502-12345: time, then pid */
+	char date[32];		/* ISO 8601, UTC */
+	const struct config *cfg;
+	struct sysinfo sys;
+	const char *specs[MAX_SELECTED];	/* per selected workload */
+	const char *unavailable[MAX_SELECTED];	/* per strategy: NULL or why */
+};
+
+struct results {
+	struct trial_rec *recs;
+	size_t n, cap;
+};
+
+/* Copies @rec into @r. */
+void results_add(struct results *r, const struct trial_rec *rec);
+void results_free(struct results *r);
+
+/* Fills run_id and date from the clock and our pid. */
+void results_new_run_id(struct run_meta *m);
+
+/* The CSV header line (no newline), exposed for tests and readers. */
+extern const char results_csv_header[];
+
+/* Writes the CSV (header first) / the JSON to @f.  0 or -errno. */
+int results_write_csv(FILE *f, const struct results *r, const char *run_id);
+int results_write_json(FILE *f, const struct results *r,
+		       const struct run_meta *m);
+
+/*
+ * Writes <dir>/<run-id>.csv and .json, each under a temporary name then
+ * linked into place, never replacing an existing file.  Returns 0 or
+ * -errno with @msg naming the file.
+ */
+int results_save(const struct results *r, const struct run_meta *m,
+		 const char *dir, char *msg, size_t len);
+
+#endif

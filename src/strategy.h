@@ -1,0 +1,47 @@
+/* strategy.h - an executor of jobs.
+ *
+ * Like an fio ioengine or an IOR backend: a table of functions, one file
+ * per strategy in strategies/.  The harness never knows which one it runs.
+ */
+#ifndef IOBENCH_STRATEGY_H
+#define IOBENCH_STRATEGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+
+struct strat_ctx {
+	struct job **jobs;
+	size_t njobs;
+	unsigned workers;	/* threads or processes, where the model has them */
+	unsigned qd;		/* ring depth, where the model has one */
+	char msg[512];		/* why run() failed, when it returns -errno */
+	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */
+};
+
+struct strategy {
+	const char *name;
+	const char *desc;
+	/* Does no I/O at all: its results can't match a reference (null). */
+	bool no_io;
+	/* Which knobs shape it: recorded as the workers / queue_depth columns. */
+	bool uses_workers;	/* --workers threads or processes */
+	bool uses_qd;		/* --qd ring entries */
+	/*
+	 * Checks the strategy works on this machine and kernel.  Returns 0,
+	 * or -errno with a one-line reason in @why.  NULL: always works.
+	 */
+	int (*probe)(char *why, size_t len);
+	/*
+	 * Runs every job to completion.  An op that fails is the job's
+	 * business (it lands in the job's result); run() returns -errno only
+	 * when the strategy itself failed (a worker died, a ring could not
+	 * be set up), with ctx->msg set.  Must not return before every job
+	 * it started has stopped touching its buffers.
+	 */
+	int (*run)(struct strat_ctx *ctx);
+};
+
+#endif

@@ -1,0 +1,217 @@
+/* trial.c - fork, run, measure, check.
+ *
+ * A trial in its own process keeps one trial's memory and page faults
+ * from leaking into the next (ru_maxrss never goes down in a process), and
+ * lets a crash or a hang be one failed trial rather than a lost run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "trial.h"
+#include "util.h"
+
+static void *shared_alloc(size_t size)
+{
+	void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Folds the jobs' results into @out; the first failing job names the cause. */
+static void collect(const struct job_result *res, size_t n,
+		    struct trial_out *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct job_result *r = &res[i];
+
+		out->ops += r->ops;
+		out->bytes_read += r->bytes_read;
+		out->bytes_written += r->bytes_written;
+		for (int t = 0; t < OP_NTYPES; t++)
+			out->ops_by_type[t] += r->ops_by_type[t];
+		if (out->err)
+			continue;
+		if (r->err) {
+			out->err = r->err;
+			snprintf(out->msg, sizeof(out->msg), "%s", r->msg);
+		} else if (!r->done) {
+			out->err = -EPROTO;
+			snprintf(out->msg, sizeof(out->msg),
+				 "job %zu did not finish (strategy bug)", i);
+		}
+	}
+}
+
+/* The trial process: build the jobs, run the strategy, report. */
+static _Noreturn void trial_child(const struct workload *wl,
+				  struct wl_ctx *wctx,
+				  const struct strategy *st, unsigned workers,
+				  unsigned qd, struct trial_out *out)
+{
+	uint64_t t0 = now_ns();
+	size_t n = wctx->njobs;
+	struct job_result *res = shared_alloc(n * sizeof(*res));
+	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
+	struct strat_ctx sc = { .jobs = jobs, .njobs = n, .workers = workers, .qd = qd };
+	int rc;
+
+	if (!res || !jobs) {
+		out->err = -ENOMEM;
+		snprintf(out->msg, sizeof(out->msg), "trial: out of memory for %zu jobs", n);
+		_exit(1);
+	}
+	rc = wl->make_jobs(wctx, res, jobs);
+	if (rc < 0) {
+		out->err = rc;
+		snprintf(out->msg, sizeof(out->msg), "%s", wctx->msg);
+		_exit(1);
+	}
+	out->setup_ns = now_ns() - t0;
+	rc = st->run(&sc);
+	collect(res, n, out);
+	if (rc < 0) {
+		/* the strategy's own failure explains the jobs' */
+		out->err = rc;
+		snprintf(out->msg, sizeof(out->msg), "%s", sc.msg);
+	}
+	out->peak_rss_sum_kib = sc.peak_rss_sum_kib;
+	if (!out->err)
+		wl->finish(wctx, res, out);
+	/* no free(): the process ends here, and _exit skips the stdio flush
+	 * that would print the parent's buffered output twice */
+	_exit(out->err ? 1 : 0);
+}
+
+/* read_bytes and write_bytes of a (zombie) process: storage I/O it caused. */
+static void read_proc_io(pid_t pid, uint64_t *rd, uint64_t *wr)
+{
+	char path[64], line[128];
+	FILE *f;
+
+	*rd = *wr = 0;
+	snprintf(path, sizeof(path), "/proc/%ld/io", (long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "read_bytes: %llu", &v) == 1)
+			*rd = v;
+		else if (sscanf(line, "write_bytes: %llu", &v) == 1)
+			*wr = v;
+	}
+	fclose(f);
+}
+
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void fill_usage(struct trial_rec *rec, const struct rusage *ru)
+{
+	rec->user_s = tv_s(ru->ru_utime);
+	rec->sys_s = tv_s(ru->ru_stime);
+	rec->peak_rss_kib = (uint64_t)ru->ru_maxrss;
+	rec->minor_faults = (uint64_t)ru->ru_minflt;
+	rec->major_faults = (uint64_t)ru->ru_majflt;
+	rec->vol_ctx = (uint64_t)ru->ru_nvcsw;
+	rec->invol_ctx = (uint64_t)ru->ru_nivcsw;
+}
+
+static void judge(const struct workload *wl, struct wl_ctx *wctx,
+		  const struct strategy *st, const struct trial_out *out,
+		  const siginfo_t *si, struct trial_rec *rec)
+{
+	rec->valid = false;
+	if (si->si_code == CLD_KILLED || si->si_code == CLD_DUMPED) {
+		snprintf(rec->error, sizeof(rec->error),
+			 "trial process killed by signal %d (%s)", si->si_status,
+			 strsignal(si->si_status));
+		return;
+	}
+	if (out->err) {
+		snprintf(rec->error, sizeof(rec->error), "%s",
+			 out->msg[0] ? out->msg : strerror(-out->err));
+		return;
+	}
+	if (si->si_status != 0) {
+		snprintf(rec->error, sizeof(rec->error),
+			 "trial process exited with status %d", si->si_status);
+		return;
+	}
+	if (st->no_io) {
+		snprintf(rec->error, sizeof(rec->error),
+			 "strategy %s performs no I/O: result not checked", st->name);
+		return;
+	}
+	if (wl->check(wctx, out) < 0) {
+		snprintf(rec->error, sizeof(rec->error), "%s", wctx->msg);
+		return;
+	}
+	rec->valid = true;
+}
+
+int trial_run(const struct workload *wl, struct wl_ctx *wctx,
+	      const struct strategy *st, unsigned workers, unsigned qd,
+	      enum cache_mode cache, struct trial_rec *rec)
+{
+	struct trial_out *out = shared_alloc(sizeof(*out));
+	struct rusage ru;
+	siginfo_t si;
+	uint64_t t0, t1;
+	pid_t pid;
+	int rc = 0;
+
+	if (!out)
+		return -ENOMEM;
+	rec->workload = wl->name;
+	rec->strategy = st->name;
+	rec->workers = workers;
+	rec->qd = qd;
+	rec->cache = cache;
+	fflush(NULL);
+	t0 = now_ns();
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		goto out_unmap;
+	}
+	if (pid == 0)
+		trial_child(wl, wctx, st, workers, qd, out);
+	/* WNOWAIT: the zombie's /proc/<pid>/io is still there to read */
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0) {
+		if (errno != EINTR) {
+			rc = -errno;
+			goto out_unmap;
+		}
+	}
+	t1 = now_ns();
+	read_proc_io(pid, &rec->read_bytes, &rec->write_bytes);
+	while (wait4(pid, NULL, 0, &ru) < 0 && errno == EINTR)
+		;
+	rec->wall_s = (double)(t1 - t0) / 1e9;
+	fill_usage(rec, &ru);
+	rec->peak_rss_sum_kib = out->peak_rss_sum_kib ? out->peak_rss_sum_kib
+						     : rec->peak_rss_kib;
+	rec->ops = out->ops;
+	rec->bytes = out->bytes_read + out->bytes_written;
+	rec->mib_per_s = rec->wall_s > 0 ? (double)rec->bytes / MIB / rec->wall_s : 0;
+	rec->ops_per_s = rec->wall_s > 0 ? (double)rec->ops / rec->wall_s : 0;
+	rec->sum = out->sum;
+	hex_encode(out->digest, 16, rec->digest);
+	judge(wl, wctx, st, out, &si, rec);
+out_unmap:
+	munmap(out, sizeof(*out));
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* trial.h - one measured execution of a workload under a strategy. */
+#ifndef IOBENCH_TRIAL_H
+#define IOBENCH_TRIAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "strategy.h"
+#include "workload.h"
+
+/* One row of results/<run-id>.csv. */
+struct trial_rec {
+	const char *workload;
+	const char *strategy;
+	unsigned trial;		/* 1-based, per (workload, strategy) */
+	unsigned workers;
+	unsigned qd;
+	enum cache_mode cache;
+	double wall_s, user_s, sys_s;
+	uint64_t peak_rss_kib, peak_rss_sum_kib;
+	uint64_t minor_faults, major_faults, vol_ctx, invol_ctx;
+	uint64_t read_bytes, write_bytes;	/* reached storage: /proc/<pid>/io */
+	uint64_t bytes;				/* moved by the workload's ops */
+	uint64_t ops;
+	double mib_per_s, ops_per_s;
+	double sum;			/* array: sum of the values read */
+	char digest[33];
+	bool valid;
+	char error[MSG_MAX];
+};
+
+/*
+ * Runs one trial in a fresh child process and fills @rec.  The parent
+ * times the child with CLOCK_MONOTONIC from fork() to exit and takes its
+ * rusage from wait4().  Afterwards the workload checks the child's result
+ * against its reference.  A failed trial is a record with valid = 0 and
+ * an error, not a failure of this function, which returns -errno only
+ * when no trial could be started at all (fork failed).
+ */
+int trial_run(const struct workload *wl, struct wl_ctx *wctx,
+	      const struct strategy *st, unsigned workers, unsigned qd,
+	      enum cache_mode cache, struct trial_rec *rec);
+
+#endif

@@ -1,0 +1,65 @@
+/* util.h - small helpers shared by every module. */
+#ifndef IOBENCH_UTIL_H
+#define IOBENCH_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define KIB (1024ULL)
+#define MIB (1024ULL * 1024)
+#define GIB (1024ULL * 1024 * 1024)
+
+/* Exit statuses: 2 for a misuse of the command line, 1 for anything else. */
+enum { EXIT_USAGE = 2 };
+
+extern const char *prog_name;
+
+/* Prints "iobench: <msg>" on stderr. */
+void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "iobench: <msg>" on stderr and exits with @status. */
+_Noreturn void die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t now_ns(void);
+
+/*
+ * Parses a whole decimal string into *out.  With @allow_suffix, a K, M, G
+ * or T suffix (binary multiples, optionally followed by "iB" or "B") is
+ * accepted.  Returns 0, or -EINVAL for garbage, signs or trailing text,
+ * -ERANGE for overflow.
+ */
+int parse_u64(const char *s, bool allow_suffix, uint64_t *out);
+
+/* Formats a byte count as "256 MiB", "1.5 GiB", "512 B". */
+const char *fmt_bytes(uint64_t n, char *buf, size_t len);
+
+/* Writes all of @len bytes, retrying EINTR and short writes. 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Reads the whole small file at @path into a malloc'd NUL-terminated buffer. */
+int read_small_file(const char *path, char **out, size_t *len);
+
+/*
+ * Writes @len bytes to @path atomically: a temporary file in the same
+ * directory, fsync, then rename (or link, when @no_replace, which fails
+ * with -EEXIST rather than overwrite).  Readers never see half a file.
+ */
+int write_file_atomic(const char *path, const void *buf, size_t len,
+		      bool no_replace);
+
+/* asprintf that dies on ENOMEM: paths are short and memory exhaustion
+ * while building one leaves nothing sensible to do. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xcalloc(size_t n, size_t size);
+
+/* Lower-case hex of @n bytes into @out (2n+1 bytes). */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
+/* True when stderr is a terminal: progress lines go there only then. */
+bool stderr_is_tty(void);
+
+#endif

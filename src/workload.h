@@ -1,0 +1,81 @@
+/* workload.h - what a workload provides to the harness.
+ *
+ * A workload owns its dataset (generated once, outside any timing), turns a
+ * trial into jobs (workloads/ files), folds the jobs' results into one
+ * digest, and checks that digest against a reference computed without the
+ * strategy under test.  It never issues I/O of its own inside a trial.
+ */
+#ifndef IOBENCH_WORKLOAD_H
+#define IOBENCH_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "job.h"
+
+#define MSG_MAX 512
+
+/* What a trial process hands back to the harness (lives in shared memory). */
+struct trial_out {
+	int err;			/* 0, or -errno of the first failure */
+	char msg[MSG_MAX];
+	unsigned char digest[16];
+	double sum;
+	uint64_t ops;
+	uint64_t ops_by_type[OP_NTYPES];
+	uint64_t bytes_read;
+	uint64_t bytes_written;
+	uint64_t peak_rss_sum_kib;	/* strategies with worker processes */
+	uint64_t setup_ns;		/* building the jobs, inside wall time */
+};
+
+/* One workload's state for a whole run, owned by the harness. */
+struct wl_ctx {
+	const struct config *cfg;
+	void *priv;
+	char spec[256];		/* "md5 files=4 file_size=268435456 ..." */
+	char **files;		/* dataset files, for cache control */
+	size_t nfiles;
+	uint64_t data_bytes;	/* bytes in the dataset files */
+	size_t njobs;
+	char msg[MSG_MAX];	/* why prepare/before_trial/check failed */
+};
+
+struct workload {
+	const char *name;
+	const char *desc;
+	/*
+	 * Parent, untimed: validates the knobs, generates the dataset or
+	 * reuses a matching one, computes the reference result, fills spec,
+	 * files and njobs.  Returns 0 or -errno with ctx->msg set.
+	 */
+	int (*prepare)(struct wl_ctx *ctx);
+	/* Parent, untimed, before each trial (csv empties its output).  May be NULL. */
+	int (*before_trial)(struct wl_ctx *ctx);
+	/*
+	 * Trial process: builds ctx->njobs jobs, job i reporting into res[i].
+	 * Returns 0 or -errno.
+	 */
+	int (*make_jobs)(struct wl_ctx *ctx, struct job_result *res, struct job **jobs);
+	/* Trial process: folds the jobs' results into out->digest and out->sum. */
+	void (*finish)(struct wl_ctx *ctx, const struct job_result *res,
+		       struct trial_out *out);
+	/*
+	 * Parent, untimed, after each trial: 0 when out matches the
+	 * reference, else -EBADMSG (or -errno) with ctx->msg saying why.
+	 */
+	int (*check)(struct wl_ctx *ctx, const struct trial_out *out);
+	/* Parent: frees priv and anything the trial left on disk.  May be NULL. */
+	void (*release)(struct wl_ctx *ctx);
+};
+
+/* Sets ctx->msg and returns err (for "return wl_error(ctx, -ENOENT, ...)"). */
+int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* MD5 over the jobs' digests in job order: how every workload combines them. */
+void wl_combine_digests(const struct job_result *res, size_t n,
+			unsigned char out[16]);
+
+#endif

@@ -1,0 +1,19 @@
+/* serial.c - one job after another, each op a blocking syscall.
+ *
+ * The baseline every other strategy is compared with: what a plain loop
+ * over files does.
+ */
+#include "strategy.h"
+
+static int serial_run(struct strat_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->njobs; i++)
+		job_run_blocking(ctx->jobs[i]);
+	return 0;
+}
+
+const struct strategy strategy_serial = {
+	.name = "serial",
+	.desc = "one job after another, blocking syscalls",
+	.run = serial_run,
+};

@@ -1,0 +1,475 @@
+/* array.c - partial reads out of a big .npy array: random rows or a slab.
+ *
+ * Models pulling slices out of big NumPy arrays (background post 000).
+ * The array is a real NPY 1.0 file (little-endian float64, C order) that
+ * numpy.load reads, or the user's own file with --input.  The rows to read
+ * are chosen once per run from the seed, so every trial and strategy reads
+ * the same rows; they are split into ARRAY_JOBS jobs, each opening the file
+ * and reading its rows one op per row, summing them and hashing their
+ * bytes in order.  The reference is a plain pread() loop over the same
+ * rows, done in the parent before any trial.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "dataset.h"
+#include "npy.h"
+#include "prng.h"
+#include "util.h"
+#include "window.h"
+#include "workload.h"
+
+/* Jobs the row reads are split into: enough for any pool to stay busy. */
+#define ARRAY_JOBS 64
+/* Row reads a job keeps in flight, and the memory that may take. */
+#define ARRAY_WINDOW 16
+#define ARRAY_WINDOW_BYTES (4 * MIB)
+
+struct array_data {
+	struct dataset ds;	/* empty with --input */
+	const char *path;
+	struct npy_info info;
+	uint64_t *rows;		/* the selection, in read order */
+	uint64_t nrows;
+	unsigned window;
+	uint64_t seed;
+	struct prng gen;
+	unsigned char header[128];
+	size_t header_len;
+	unsigned char expect[16];
+	double expect_sum;
+};
+
+enum array_state { A_OPEN, A_OPENING, A_READ, A_CLOSE, A_CLOSING, A_DONE };
+
+struct array_job {
+	struct job job;
+	enum array_state state;
+	const struct array_data *d;
+	uint64_t first, end, next;	/* range of the selection */
+	int fd;
+	double sum;
+	struct op ctl;
+	struct window win;
+	EVP_MD_CTX *md;
+};
+
+/* Selection [first, end) of job @j: an even split. */
+static void array_job_range(uint64_t n, size_t njobs, size_t j, uint64_t *first,
+			    uint64_t *end)
+{
+	*first = n * j / njobs;
+	*end = n * (j + 1) / njobs;
+}
+
+static int array_fill(void *arg, size_t i, uint64_t off, void *buf, size_t len)
+{
+	struct array_data *d = arg;
+	unsigned char *p = buf;
+	size_t k = 0;
+
+	(void)i;
+	if (off == 0)
+		prng_seed(&d->gen, d->seed, 0xa77a);
+	for (; off + k < d->header_len && k < len; k++)
+		p[k] = d->header[off + k];
+	/* data starts 64-byte aligned and chunks are 1 MiB: whole doubles */
+	for (; k + 8 <= len; k += 8) {
+		double v = prng_unit(&d->gen);
+
+		memcpy(p + k, &v, 8);
+	}
+	return k == len ? 0 : -EINVAL;
+}
+
+static int array_generate(struct wl_ctx *ctx, struct array_data *d)
+{
+	const struct wl_params *p = &ctx->cfg->p;
+	char name[96], spec[160];
+	char *names[1] = { "array.npy" };
+	uint64_t size;
+	int n;
+
+	n = npy_write_header(d->header, sizeof(d->header), p->array_rows,
+			     p->array_cols);
+	if (n < 0)
+		return wl_error(ctx, n, "array: shape too large for an NPY 1.0 header");
+	d->header_len = (size_t)n;
+	size = d->header_len + p->array_rows * p->array_cols * 8;
+	snprintf(name, sizeof(name), "array-%llux%llu-s%llu",
+		 (unsigned long long)p->array_rows, (unsigned long long)p->array_cols,
+		 (unsigned long long)d->seed);
+	snprintf(spec, sizeof(spec), "array rows=%llu cols=%llu seed=%llu",
+		 (unsigned long long)p->array_rows, (unsigned long long)p->array_cols,
+		 (unsigned long long)d->seed);
+	n = dataset_get(ctx->cfg->dir, name, spec, 1, names, &size, array_fill,
+			d, &d->ds, ctx->msg, sizeof(ctx->msg));
+	if (n < 0)
+		return n;
+	d->path = d->ds.files[0].path;
+	return 0;
+}
+
+/* Reads and checks the header of d->path into d->info. */
+static int array_open_npy(struct wl_ctx *ctx, struct array_data *d)
+{
+	unsigned char *buf;
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return wl_error(ctx, -errno, "cannot open %s: %s", d->path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return wl_error(ctx, -EINVAL, "%s: not a regular file", d->path);
+	}
+	buf = malloc(NPY_PREFIX_MAX);
+	if (!buf) {
+		close(fd);
+		return wl_error(ctx, -ENOMEM, "out of memory");
+	}
+	n = pread(fd, buf, NPY_PREFIX_MAX, 0);
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc == 0) {
+		char why[256];
+
+		rc = npy_parse_header(buf, (size_t)n, (uint64_t)st.st_size, &d->info,
+				      why, sizeof(why));
+		if (rc < 0)
+			wl_error(ctx, rc, "%s: %s", d->path, why);
+	} else {
+		wl_error(ctx, rc, "read %s: %s", d->path, strerror(-rc));
+	}
+	free(buf);
+	return rc;
+}
+
+static void array_select(struct array_data *d, uint64_t reads,
+			 enum array_pattern pattern)
+{
+	uint64_t R = d->info.rows;
+	struct prng g;
+
+	prng_seed(&g, d->seed, 0x5e1ec7);
+	d->nrows = reads;
+	d->rows = xcalloc(reads, sizeof(*d->rows));
+	if (pattern == PATTERN_SLAB) {
+		uint64_t start = prng_below(&g, R - reads + 1);
+
+		for (uint64_t i = 0; i < reads; i++)
+			d->rows[i] = start + i;
+	} else {
+		for (uint64_t i = 0; i < reads; i++)
+			d->rows[i] = prng_below(&g, R);
+	}
+}
+
+/* The reference: a plain pread() of every selected row, in job order. */
+static int array_reference(struct wl_ctx *ctx, struct array_data *d)
+{
+	size_t njobs = ctx->njobs;
+	struct job_result *ref = xcalloc(njobs, sizeof(*ref));
+	void *row = xcalloc(1, d->info.row_bytes);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int fd, rc = 0;
+
+	fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !md) {
+		rc = wl_error(ctx, fd < 0 ? -errno : -ENOMEM, "reference read of %s: %s",
+			      d->path, strerror(fd < 0 ? errno : ENOMEM));
+		goto out;
+	}
+	d->expect_sum = 0;
+	for (size_t j = 0; j < njobs && rc == 0; j++) {
+		uint64_t first, end;
+
+		array_job_range(d->nrows, njobs, j, &first, &end);
+		EVP_DigestInit_ex(md, EVP_md5(), NULL);
+		for (uint64_t i = first; i < end; i++) {
+			uint64_t off = d->info.data_offset + d->rows[i] * d->info.row_bytes;
+			ssize_t n = pread(fd, row, d->info.row_bytes, (off_t)off);
+
+			if (n != (ssize_t)d->info.row_bytes) {
+				rc = wl_error(ctx, n < 0 ? -errno : -ENODATA,
+					      "reference read of %s at byte %llu: %s", d->path,
+					      (unsigned long long)off,
+					      n < 0 ? strerror(errno) : "short read");
+				break;
+			}
+			EVP_DigestUpdate(md, row, d->info.row_bytes);
+			ref[j].sum += npy_sum(&d->info, row, d->info.row_bytes / d->info.itemsize);
+		}
+		EVP_DigestFinal_ex(md, ref[j].digest, NULL);
+		d->expect_sum += ref[j].sum;
+	}
+	if (rc == 0)
+		wl_combine_digests(ref, njobs, d->expect);
+out:
+	if (fd >= 0)
+		close(fd);
+	EVP_MD_CTX_free(md);
+	free(row);
+	free(ref);
+	return rc;
+}
+
+static int array_prepare(struct wl_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+	const struct wl_params *p = &cfg->p;
+	struct array_data *d = xcalloc(1, sizeof(*d));
+	uint64_t start = 0;
+	int rc;
+
+	d->seed = cfg->seed;
+	ctx->priv = d;
+	if (p->input) {
+		d->path = p->input;
+	} else {
+		rc = array_generate(ctx, d);
+		if (rc < 0)
+			goto fail;
+	}
+	rc = array_open_npy(ctx, d);
+	if (rc < 0)
+		goto fail;
+	if (d->info.rows == 0 || d->info.row_bytes == 0) {
+		rc = wl_error(ctx, -EINVAL, "%s: the array is empty", d->path);
+		goto fail;
+	}
+	if (p->pattern == PATTERN_SLAB && p->array_reads > d->info.rows) {
+		rc = wl_error(ctx, -EINVAL, "%s has %llu rows; a slab of --reads %llu does not fit",
+			      d->path, (unsigned long long)d->info.rows,
+			      (unsigned long long)p->array_reads);
+		goto fail;
+	}
+	array_select(d, p->array_reads, p->pattern);
+	if (p->pattern == PATTERN_SLAB)
+		start = d->rows[0];
+	d->window = (unsigned)(ARRAY_WINDOW_BYTES / d->info.row_bytes);
+	d->window = d->window < 1 ? 1 : d->window > ARRAY_WINDOW ? ARRAY_WINDOW : d->window;
+	ctx->njobs = d->nrows < ARRAY_JOBS ? (size_t)d->nrows : ARRAY_JOBS;
+	rc = array_reference(ctx, d);
+	if (rc < 0)
+		goto fail;
+	ctx->files = xcalloc(1, sizeof(*ctx->files));
+	ctx->files[0] = (char *)d->path;
+	ctx->nfiles = 1;
+	ctx->data_bytes = d->info.data_offset + d->info.data_bytes;
+	snprintf(ctx->spec, sizeof(ctx->spec),
+		 "array file=%s dtype=%s rows=%llu row_bytes=%llu reads=%llu pattern=%s start=%llu seed=%llu",
+		 p->input ? p->input : "generated", d->info.descr,
+		 (unsigned long long)d->info.rows, (unsigned long long)d->info.row_bytes,
+		 (unsigned long long)d->nrows, pattern_names[p->pattern],
+		 (unsigned long long)start, (unsigned long long)d->seed);
+	return 0;
+fail:
+	dataset_free(&d->ds);
+	free(d->rows);
+	free(d);
+	ctx->priv = NULL;
+	return rc;
+}
+
+static void array_finish_job(struct array_job *j)
+{
+	struct job_result *r = j->job.res;
+
+	if (!r->err) {
+		EVP_DigestFinal_ex(j->md, r->digest, NULL);
+		r->sum = j->sum;
+	}
+	j->state = A_DONE;
+	r->done = true;
+}
+
+static enum job_state array_next(struct job *job, struct op **op)
+{
+	struct array_job *j = (struct array_job *)job;
+	const struct array_data *d = j->d;
+
+	switch (j->state) {
+	case A_OPEN:
+		j->ctl = (struct op){ .type = OP_OPEN, .path = d->path,
+				      .flags = O_RDONLY, .job = job };
+		j->state = A_OPENING;
+		*op = &j->ctl;
+		return JOB_OP;
+	case A_READ:
+		if (!job->res->err && j->next < j->end && !win_full(&j->win)) {
+			struct op *rd = win_push(&j->win);
+
+			if (!rd) {
+				job_fail(job, -ENOMEM, "array: out of memory for row buffers");
+				return array_next(job, op);	/* now winds down */
+			}
+			rd->type = OP_READ;
+			rd->fd = j->fd;
+			rd->path = d->path;
+			rd->len = d->info.row_bytes;
+			rd->off = d->info.data_offset + d->rows[j->next] * d->info.row_bytes;
+			rd->job = job;
+			j->next++;
+			*op = rd;
+			return JOB_OP;
+		}
+		if (j->win.inflight || (!job->res->err && j->next < j->end))
+			return JOB_WAIT;
+		/* all rows read, or failed with nothing in flight: close */
+		__attribute__((fallthrough));
+	case A_CLOSE:
+		j->ctl = (struct op){ .type = OP_CLOSE, .fd = j->fd, .path = d->path,
+				      .job = job };
+		j->state = A_CLOSING;
+		*op = &j->ctl;
+		return JOB_OP;
+	case A_OPENING:
+	case A_CLOSING:
+		return JOB_WAIT;
+	case A_DONE:
+		break;
+	}
+	return JOB_DONE;
+}
+
+static void array_complete(struct job *job, struct op *op)
+{
+	struct array_job *j = (struct array_job *)job;
+	const struct npy_info *info = &j->d->info;
+	struct op *rd;
+
+	switch (op->type) {
+	case OP_OPEN:
+		if (op->res < 0) {
+			job_fail_op(job, op);
+			array_finish_job(j);
+			return;
+		}
+		j->fd = (int)op->res;
+		j->state = A_READ;
+		return;
+	case OP_READ:
+		win_done(&j->win, op);
+		if (op->res < 0)
+			job_fail_op(job, op);
+		else if ((size_t)op->res < op->len)
+			job_fail(job, -ENODATA,
+				 "read %s: file ends at byte %llu, inside a row the header promises",
+				 op->path, (unsigned long long)(op->off + (uint64_t)op->res));
+		/* the compute: row sums and the digest, in selection order */
+		while ((rd = win_peek(&j->win)) != NULL) {
+			if (!job->res->err) {
+				EVP_DigestUpdate(j->md, rd->buf, rd->len);
+				j->sum += npy_sum(info, rd->buf, rd->len / info->itemsize);
+			}
+			win_pop(&j->win);
+		}
+		return;
+	case OP_CLOSE:
+		if (op->res < 0)
+			job_fail_op(job, op);
+		array_finish_job(j);
+		return;
+	default:
+		job_fail(job, -EPROTO, "array: unexpected %s completion", op_name(op->type));
+		return;
+	}
+}
+
+static void array_destroy(struct job *job)
+{
+	struct array_job *j = (struct array_job *)job;
+
+	win_free(&j->win);
+	EVP_MD_CTX_free(j->md);
+	free(j);
+}
+
+static const struct job_ops array_job_ops = {
+	.next = array_next,
+	.complete = array_complete,
+	.destroy = array_destroy,
+};
+
+static int array_make_jobs(struct wl_ctx *ctx, struct job_result *res,
+			   struct job **jobs)
+{
+	struct array_data *d = ctx->priv;
+
+	for (size_t i = 0; i < ctx->njobs; i++) {
+		struct array_job *j = calloc(1, sizeof(*j));
+
+		if (!j || win_init(&j->win, d->window, d->info.row_bytes) < 0 ||
+		    !(j->md = EVP_MD_CTX_new())) {
+			free(j);
+			return wl_error(ctx, -ENOMEM, "array: out of memory for jobs");
+		}
+		EVP_DigestInit_ex(j->md, EVP_md5(), NULL);
+		j->job = (struct job){ .ops = &array_job_ops, .res = &res[i], .id = (unsigned)i };
+		j->d = d;
+		j->fd = -1;
+		array_job_range(d->nrows, ctx->njobs, i, &j->first, &j->end);
+		j->next = j->first;
+		jobs[i] = &j->job;
+	}
+	return 0;
+}
+
+static void array_finish(struct wl_ctx *ctx, const struct job_result *res,
+			 struct trial_out *out)
+{
+	out->sum = 0;
+	for (size_t i = 0; i < ctx->njobs; i++)
+		out->sum += res[i].sum;
+	wl_combine_digests(res, ctx->njobs, out->digest);
+}
+
+static int array_check(struct wl_ctx *ctx, const struct trial_out *out)
+{
+	struct array_data *d = ctx->priv;
+	char got[33], want[33];
+
+	hex_encode(out->digest, 16, got);
+	hex_encode(d->expect, 16, want);
+	if (memcmp(out->digest, d->expect, 16) != 0)
+		return wl_error(ctx, -EBADMSG,
+				"array digest %s does not match the plain read's %s", got, want);
+	/* same values summed in the same order: equal to the last bit */
+	if (out->sum != d->expect_sum)
+		return wl_error(ctx, -EBADMSG, "array sum %.17g differs from the plain read's %.17g",
+				out->sum, d->expect_sum);
+	return 0;
+}
+
+static void array_release(struct wl_ctx *ctx)
+{
+	struct array_data *d = ctx->priv;
+
+	if (!d)
+		return;
+	dataset_free(&d->ds);
+	free(d->rows);
+	free(ctx->files);
+	free(d);
+	ctx->priv = NULL;
+}
+
+const struct workload workload_array = {
+	.name = "array",
+	.desc = "partial reads (random rows or a slab) out of a big .npy array",
+	.prepare = array_prepare,
+	.make_jobs = array_make_jobs,
+	.finish = array_finish,
+	.check = array_check,
+	.release = array_release,
+};

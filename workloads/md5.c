@@ -1,0 +1,300 @@
+/* md5.c - MD5 of several large files: CPU-heavy streaming reads.
+ *
+ * Models hashing big instrument files (background post 002).  One job per
+ * file: open, read the file in --block sized pieces with a small ordered
+ * read-ahead window, hash each piece in file order with OpenSSL's EVP MD5,
+ * close.  The reference is the manifest's digest of each file, taken when
+ * the file was generated.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "dataset.h"
+#include "prng.h"
+#include "util.h"
+#include "window.h"
+#include "workload.h"
+
+/* Reads a job keeps in flight: enough to overlap a read with hashing. */
+#define MD5_WINDOW 2
+
+struct md5_data {
+	struct dataset ds;
+	uint64_t block;
+	uint64_t seed;
+	struct prng gen;	/* generation stream of the current file */
+	unsigned char expect[16];
+};
+
+enum md5_state { M_OPEN, M_OPENING, M_READ, M_CLOSE, M_CLOSING, M_DONE };
+
+struct md5_job {
+	struct job job;
+	enum md5_state state;
+	const struct ds_file *file;
+	uint64_t block, next_off;
+	int fd;
+	struct op ctl;		/* the open and the close */
+	struct window win;
+	EVP_MD_CTX *md;
+};
+
+static int md5_fill(void *arg, size_t i, uint64_t off, void *buf, size_t len)
+{
+	struct md5_data *d = arg;
+	uint64_t *p = buf;
+
+	if (off == 0)
+		prng_seed(&d->gen, d->seed, 0x6d6435000000ULL + i); /* per file */
+	/* len is a multiple of 8 except maybe at the end of a file */
+	for (size_t k = 0; k < len / 8; k++)
+		p[k] = prng_next(&d->gen);
+	if (len % 8) {
+		uint64_t v = prng_next(&d->gen);
+
+		memcpy((char *)buf + len / 8 * 8, &v, len % 8);
+	}
+	return 0;
+}
+
+static int md5_prepare(struct wl_ctx *ctx)
+{
+	const struct wl_params *p = &ctx->cfg->p;
+	struct md5_data *d = xcalloc(1, sizeof(*d));
+	char name[96], spec[192], sz[32];
+	char **names = xcalloc(p->md5_files, sizeof(*names));
+	uint64_t *sizes = xcalloc(p->md5_files, sizeof(*sizes));
+	int rc;
+
+	fmt_bytes(p->md5_file_size, sz, sizeof(sz));
+	for (size_t i = 0; i < p->md5_files; i++) {
+		names[i] = xasprintf("file-%05zu.bin", i);
+		sizes[i] = p->md5_file_size;
+	}
+	snprintf(name, sizeof(name), "md5-%llux%llu-s%llu",
+		 (unsigned long long)p->md5_files,
+		 (unsigned long long)p->md5_file_size,
+		 (unsigned long long)ctx->cfg->seed);
+	snprintf(spec, sizeof(spec), "md5 files=%llu file_size=%llu seed=%llu",
+		 (unsigned long long)p->md5_files,
+		 (unsigned long long)p->md5_file_size,
+		 (unsigned long long)ctx->cfg->seed);
+	d->seed = ctx->cfg->seed;
+	rc = dataset_get(ctx->cfg->dir, name, spec, p->md5_files, names, sizes,
+			 md5_fill, d, &d->ds, ctx->msg, sizeof(ctx->msg));
+	for (size_t i = 0; i < p->md5_files; i++)
+		free(names[i]);
+	free(names);
+	free(sizes);
+	if (rc < 0) {
+		free(d);
+		return rc;
+	}
+	d->block = p->block;
+	/* the reference: the manifest's digests, combined as finish() does */
+	{
+		struct job_result *ref = xcalloc(d->ds.nfiles, sizeof(*ref));
+
+		for (size_t i = 0; i < d->ds.nfiles; i++)
+			memcpy(ref[i].digest, d->ds.files[i].md5, 16);
+		wl_combine_digests(ref, d->ds.nfiles, d->expect);
+		free(ref);
+	}
+	ctx->priv = d;
+	ctx->njobs = d->ds.nfiles;
+	ctx->files = xcalloc(d->ds.nfiles, sizeof(*ctx->files));
+	for (size_t i = 0; i < d->ds.nfiles; i++)
+		ctx->files[i] = d->ds.files[i].path;
+	ctx->nfiles = d->ds.nfiles;
+	ctx->data_bytes = d->ds.bytes;
+	snprintf(ctx->spec, sizeof(ctx->spec), "%s block=%llu", spec,
+		 (unsigned long long)d->block);
+	return 0;
+}
+
+static void md5_finish_job(struct md5_job *j)
+{
+	if (!j->job.res->err)
+		EVP_DigestFinal_ex(j->md, j->job.res->digest, NULL);
+	j->state = M_DONE;
+	j->job.res->done = true;
+}
+
+static enum job_state md5_next(struct job *job, struct op **op)
+{
+	struct md5_job *j = (struct md5_job *)job;
+	const struct job_result *r = job->res;
+
+	switch (j->state) {
+	case M_OPEN:
+		j->ctl = (struct op){ .type = OP_OPEN, .path = j->file->path,
+				      .flags = O_RDONLY, .job = job };
+		j->state = M_OPENING;
+		*op = &j->ctl;
+		return JOB_OP;
+	case M_READ:
+		if (!r->err && j->next_off < j->file->size && !win_full(&j->win)) {
+			struct op *rd = win_push(&j->win);
+			uint64_t left = j->file->size - j->next_off;
+
+			if (!rd) {
+				job_fail(job, -ENOMEM, "md5: out of memory for read buffers");
+				return md5_next(job, op);	/* now winds down */
+			}
+			rd->type = OP_READ;
+			rd->fd = j->fd;
+			rd->path = j->file->path;
+			rd->off = j->next_off;
+			rd->len = left < j->block ? (size_t)left : j->block;
+			rd->job = job;
+			j->next_off += rd->len;
+			*op = rd;
+			return JOB_OP;
+		}
+		/* stop reading on error, but only once nothing is in flight */
+		if (j->win.inflight)
+			return JOB_WAIT;
+		if (!r->err && j->next_off < j->file->size)
+			return JOB_WAIT;
+		j->state = M_CLOSE;
+		__attribute__((fallthrough));
+	case M_CLOSE:
+		j->ctl = (struct op){ .type = OP_CLOSE, .fd = j->fd,
+				      .path = j->file->path, .job = job };
+		j->state = M_CLOSING;
+		*op = &j->ctl;
+		return JOB_OP;
+	case M_OPENING:
+	case M_CLOSING:
+		return JOB_WAIT;
+	case M_DONE:
+		break;
+	}
+	return JOB_DONE;
+}
+
+static void md5_complete(struct job *job, struct op *op)
+{
+	struct md5_job *j = (struct md5_job *)job;
+	struct op *rd;
+
+	switch (op->type) {
+	case OP_OPEN:
+		if (op->res < 0) {
+			job_fail_op(job, op);
+			md5_finish_job(j);
+			return;
+		}
+		j->fd = (int)op->res;
+		j->state = M_READ;
+		return;
+	case OP_READ:
+		win_done(&j->win, op);
+		if (op->res < 0)
+			job_fail_op(job, op);
+		else if ((size_t)op->res < op->len)
+			job_fail(job, -ENODATA,
+				 "read %s: file ends at byte %llu, expected %llu (changed since it was generated?)",
+				 op->path, (unsigned long long)(op->off + (uint64_t)op->res),
+				 (unsigned long long)j->file->size);
+		/* hash in file order, whatever order reads completed in */
+		while ((rd = win_peek(&j->win)) != NULL) {
+			if (!job->res->err)
+				EVP_DigestUpdate(j->md, rd->buf, (size_t)rd->res);
+			win_pop(&j->win);
+		}
+		return;
+	case OP_CLOSE:
+		if (op->res < 0)
+			job_fail_op(job, op);
+		md5_finish_job(j);
+		return;
+	default:
+		job_fail(job, -EPROTO, "md5: unexpected %s completion", op_name(op->type));
+		return;
+	}
+}
+
+static void md5_destroy(struct job *job)
+{
+	struct md5_job *j = (struct md5_job *)job;
+
+	win_free(&j->win);
+	EVP_MD_CTX_free(j->md);
+	free(j);
+}
+
+static const struct job_ops md5_job_ops = {
+	.next = md5_next,
+	.complete = md5_complete,
+	.destroy = md5_destroy,
+};
+
+static int md5_make_jobs(struct wl_ctx *ctx, struct job_result *res,
+			 struct job **jobs)
+{
+	struct md5_data *d = ctx->priv;
+
+	for (size_t i = 0; i < ctx->njobs; i++) {
+		struct md5_job *j = calloc(1, sizeof(*j));
+
+		if (!j || win_init(&j->win, MD5_WINDOW, d->block) < 0 ||
+		    !(j->md = EVP_MD_CTX_new())) {
+			free(j);
+			return wl_error(ctx, -ENOMEM, "md5: out of memory for jobs");
+		}
+		EVP_DigestInit_ex(j->md, EVP_md5(), NULL);
+		j->job = (struct job){ .ops = &md5_job_ops, .res = &res[i], .id = (unsigned)i };
+		j->file = &d->ds.files[i];
+		j->block = d->block;
+		j->fd = -1;
+		jobs[i] = &j->job;
+	}
+	return 0;
+}
+
+static void md5_finish(struct wl_ctx *ctx, const struct job_result *res,
+		       struct trial_out *out)
+{
+	wl_combine_digests(res, ctx->njobs, out->digest);
+}
+
+static int md5_check(struct wl_ctx *ctx, const struct trial_out *out)
+{
+	struct md5_data *d = ctx->priv;
+	char got[33], want[33];
+
+	if (memcmp(out->digest, d->expect, 16) == 0)
+		return 0;
+	hex_encode(out->digest, 16, got);
+	hex_encode(d->expect, 16, want);
+	return wl_error(ctx, -EBADMSG,
+			"md5 digest %s does not match the manifest's %s", got, want);
+}
+
+static void md5_release(struct wl_ctx *ctx)
+{
+	struct md5_data *d = ctx->priv;
+
+	if (!d)
+		return;
+	dataset_free(&d->ds);
+	free(ctx->files);
+	free(d);
+	ctx->priv = NULL;
+}
+
+const struct workload workload_md5 = {
+	.name = "md5",
+	.desc = "MD5 of several large files (CPU-heavy streaming reads)",
+	.prepare = md5_prepare,
+	.make_jobs = md5_make_jobs,
+	.finish = md5_finish,
+	.check = md5_check,
+	.release = md5_release,
+};
