@@ -37,6 +37,7 @@ struct op {
 	 * end of file), the new fd (OPEN), 0 (others), or -errno.
 	 */
 	int64_t res;
+	size_t done;		/* executor's scratch: bytes moved so far */
 	uint64_t t_issue_ns;	/* executor's issue time, for latency */
 	struct job *job;	/* owner, so completions find their job */
 	unsigned slot;		/* owner's private index */

@@ -7,12 +7,17 @@
 
 #define MAX_NAMES 16
 
-extern const struct strategy strategy_serial, strategy_null;
+extern const struct strategy strategy_serial, strategy_threaded, strategy_forked,
+	strategy_epoll, strategy_io_uring, strategy_null;
 extern const struct workload workload_md5, workload_csv, workload_array,
 	workload_null;
 
 const struct strategy *const strategies[] = {
 	&strategy_serial,
+	&strategy_threaded,
+	&strategy_forked,
+	&strategy_epoll,
+	&strategy_io_uring,
 	&strategy_null,
 };
 const size_t n_strategies = ARRAY_SIZE(strategies);

@@ -161,6 +161,10 @@ static enum job_state csv_next(struct job *job, struct op **op)
 	struct csv_job *j = (struct csv_job *)job;
 	struct op *o = &j->op;
 
+	if (j->state == C_BUSY)
+		return JOB_WAIT;	/* the op is in flight: don't touch it */
+	if (j->state == C_DONE)
+		return JOB_DONE;
 	*o = (struct op){ .fd = j->fd, .path = j->path, .job = job };
 	switch (j->state) {
 	case C_OPEN:
@@ -180,9 +184,8 @@ static enum job_state csv_next(struct job *job, struct op **op)
 		o->type = OP_CLOSE;
 		break;
 	case C_BUSY:
-		return JOB_WAIT;
 	case C_DONE:
-		return JOB_DONE;
+		break;
 	}
 	j->state = C_BUSY;
 	*op = o;

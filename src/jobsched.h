@@ -1,0 +1,52 @@
+/* jobsched.h - which job issues the next op, for event-driven strategies.
+ *
+ * epoll and io_uring keep many ops of many jobs in flight from one
+ * thread.  The scheduler starts jobs in order only when the jobs already
+ * started have nothing to issue, so at most max_inflight (+1) jobs are
+ * active and their buffers bounded, and it never lets more than
+ * max_inflight ops be in flight.  Not thread-safe: the loop thread owns it.
+ */
+#ifndef IOBENCH_JOBSCHED_H
+#define IOBENCH_JOBSCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "job.h"
+
+struct job_sched {
+	struct job **jobs;
+	size_t njobs, next_job, ndone;
+	struct job **active;
+	size_t nactive, cursor;
+	unsigned inflight, max_inflight;
+	unsigned peak_inflight;
+};
+
+/* 0 or -ENOMEM. */
+int sched_init(struct job_sched *s, struct job **jobs, size_t njobs,
+	       unsigned max_inflight);
+void sched_free(struct job_sched *s);
+
+/*
+ * The next op to issue, counted as in flight, or NULL when none can be
+ * issued now (the limit is reached, or every active job waits for a
+ * completion, or all jobs are done).
+ */
+struct op *sched_next(struct job_sched *s);
+
+/* Hands a finished op back to its job (which runs its compute). */
+void sched_complete(struct job_sched *s, struct op *op);
+
+static inline bool sched_done(const struct job_sched *s)
+{
+	return s->ndone == s->njobs;
+}
+
+/* Nothing in flight, nothing to issue, yet not done: a workload bug. */
+static inline bool sched_stalled(const struct job_sched *s)
+{
+	return s->inflight == 0 && !sched_done(s);
+}
+
+#endif

@@ -1,0 +1,248 @@
+/* epoll.c - one event loop, blocking ops on a thread pool (libuv, asyncio).
+ *
+ * The loop thread (the caller) owns every job: it asks them for ops, and
+ * runs all their compute (MD5 updates, CSV formatting, row sums) when the
+ * ops complete.  Blocking syscalls run on --workers pool threads, at most
+ * --workers ops in flight.  A finished op goes onto a mutex-protected done
+ * queue and wakes the loop through an eventfd that epoll_wait watches,
+ * which is how libuv's threadpool (uv__work_done) and asyncio's
+ * run_in_executor hand results back.  The single compute thread is part of
+ * the model: where compute dominates, this strategy cannot beat serial by
+ * much, and users must see that.
+ *
+ * Lock order: pool->lock (the todo queue) and pool->done_lock (the done
+ * queue) are never held at the same time.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "jobsched.h"
+#include "strategy.h"
+
+/* A ring of op pointers; never holds more than the in-flight limit. */
+struct opq {
+	struct op **v;
+	size_t head, len, cap;
+};
+
+struct pool {
+	pthread_mutex_t lock;	/* protects todo, stop */
+	pthread_cond_t cond;
+	struct opq todo;
+	bool stop;
+	pthread_mutex_t done_lock;	/* protects done */
+	struct opq done;
+	int efd;
+	pthread_t *tids;
+	unsigned nthreads;
+};
+
+static void opq_push(struct opq *q, struct op *op)
+{
+	q->v[(q->head + q->len++) % q->cap] = op;
+}
+
+static struct op *opq_pop(struct opq *q)
+{
+	struct op *op = q->v[q->head];
+
+	q->head = (q->head + 1) % q->cap;
+	q->len--;
+	return op;
+}
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	uint64_t one = 1;
+
+	for (;;) {
+		struct op *op;
+		bool was_empty;
+
+		pthread_mutex_lock(&p->lock);
+		while (!p->stop && p->todo.len == 0)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->todo.len == 0) {	/* stop, and nothing left to do */
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		op = opq_pop(&p->todo);
+		pthread_mutex_unlock(&p->lock);
+
+		op_exec(op);
+
+		pthread_mutex_lock(&p->done_lock);
+		was_empty = p->done.len == 0;
+		opq_push(&p->done, op);
+		pthread_mutex_unlock(&p->done_lock);
+		/*
+		 * Wake the loop only when the queue was empty: the loop drains
+		 * the whole queue after every wake-up, so later ops ride along
+		 * (libuv's uv_async_send coalesces the same way).
+		 */
+		if (was_empty && write(p->efd, &one, sizeof(one)) < 0)
+			abort();	/* eventfd write can only fail on overflow */
+	}
+}
+
+static void pool_submit(struct pool *p, struct op *op)
+{
+	pthread_mutex_lock(&p->lock);
+	opq_push(&p->todo, op);
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Stops and joins the threads; they finish what was queued first. */
+static void pool_stop(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->nthreads; i++)
+		pthread_join(p->tids[i], NULL);
+	p->nthreads = 0;
+}
+
+static void pool_destroy(struct pool *p)
+{
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->done_lock);
+	if (p->efd >= 0)
+		close(p->efd);
+	free(p->todo.v);
+	free(p->done.v);
+	free(p->tids);
+}
+
+static int pool_start(struct pool *p, unsigned n, char *msg, size_t len)
+{
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	pthread_mutex_init(&p->done_lock, NULL);
+	p->efd = eventfd(0, EFD_CLOEXEC);
+	p->todo = (struct opq){ .v = calloc(n, sizeof(struct op *)), .cap = n };
+	p->done = (struct opq){ .v = calloc(n, sizeof(struct op *)), .cap = n };
+	p->tids = calloc(n, sizeof(*p->tids));
+	if (p->efd < 0) {
+		snprintf(msg, len, "epoll: eventfd: %s", strerror(errno));
+		return -errno;
+	}
+	if (!p->todo.v || !p->done.v || !p->tids) {
+		snprintf(msg, len, "epoll: out of memory");
+		return -ENOMEM;
+	}
+	for (; p->nthreads < n; p->nthreads++) {
+		err = pthread_create(&p->tids[p->nthreads], NULL, pool_worker, p);
+		if (err) {
+			snprintf(msg, len, "epoll: cannot create pool thread %u of %u: %s",
+				 p->nthreads + 1, n, strerror(err));
+			return -err;
+		}
+	}
+	return 0;
+}
+
+/* Waits for the eventfd, then completes everything on the done queue. */
+static int loop_reap(struct pool *p, int ep, struct job_sched *s, char *msg,
+		     size_t len)
+{
+	struct epoll_event ev;
+	struct op *batch[64];
+	uint64_t count;
+	int n;
+
+	do
+		n = epoll_wait(ep, &ev, 1, -1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		snprintf(msg, len, "epoll: epoll_wait: %s", strerror(errno));
+		return -errno;
+	}
+	if (read(p->efd, &count, sizeof(count)) < 0 && errno != EAGAIN) {
+		snprintf(msg, len, "epoll: eventfd read: %s", strerror(errno));
+		return -errno;
+	}
+	for (;;) {
+		size_t k = 0;
+
+		/* take a batch under the lock, complete it outside the lock */
+		pthread_mutex_lock(&p->done_lock);
+		while (k < 64 && p->done.len)
+			batch[k++] = opq_pop(&p->done);
+		pthread_mutex_unlock(&p->done_lock);
+		if (k == 0)
+			return 0;
+		for (size_t i = 0; i < k; i++)
+			sched_complete(s, batch[i]);
+	}
+}
+
+static int epoll_run(struct strat_ctx *ctx)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct job_sched s;
+	struct pool p;
+	struct op *op;
+	int ep = -1, rc;
+
+	rc = sched_init(&s, ctx->jobs, ctx->njobs, ctx->workers);
+	if (rc < 0) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "epoll: out of memory");
+		return rc;
+	}
+	rc = pool_start(&p, ctx->workers, ctx->msg, sizeof(ctx->msg));
+	if (rc < 0)
+		goto out_pool;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, p.efd, &ev) < 0) {
+		rc = -errno;
+		snprintf(ctx->msg, sizeof(ctx->msg), "epoll: %s: %s",
+			 ep < 0 ? "epoll_create1" : "epoll_ctl", strerror(errno));
+		goto out_pool;
+	}
+	for (;;) {
+		while ((op = sched_next(&s)) != NULL)
+			pool_submit(&p, op);
+		if (sched_done(&s))
+			break;
+		if (sched_stalled(&s)) {
+			rc = -EPROTO;
+			snprintf(ctx->msg, sizeof(ctx->msg),
+				 "epoll: jobs wait with no op in flight (workload bug)");
+			break;
+		}
+		rc = loop_reap(&p, ep, &s, ctx->msg, sizeof(ctx->msg));
+		if (rc < 0)
+			break;
+	}
+out_pool:
+	/* ops still queued run to their end before the buffers go away */
+	pool_stop(&p);
+	if (ep >= 0)
+		close(ep);
+	pool_destroy(&p);
+	sched_free(&s);
+	return rc;
+}
+
+const struct strategy strategy_epoll = {
+	.name = "epoll",
+	.desc = "event loop (epoll + eventfd) running all compute, blocking ops on a pool of --workers threads",
+	.uses_workers = true,
+	.run = epoll_run,
+};

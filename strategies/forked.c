@@ -1,0 +1,122 @@
+/* forked.c - --workers processes made with fork(), pulling whole jobs.
+ *
+ * Python's multiprocessing pool, in C.  Jobs are handed out dynamically
+ * through a cursor in shared memory, so one slow file does not leave the
+ * other workers idle.  Results need no pipe: every job_result already
+ * lives in MAP_SHARED memory that the workers inherit.  The parent waits
+ * for every worker with wait4(), so a worker killed by a signal or exiting
+ * early fails the trial by name, and the sum of all processes' peak RSS
+ * shows what N processes cost.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "strategy.h"
+
+struct forked_shared {
+	size_t next;	/* next job to claim (atomic) */
+	int stop;	/* set when not every worker could be started (atomic) */
+};
+
+static _Noreturn void forked_worker(struct strat_ctx *ctx,
+				    struct forked_shared *sh)
+{
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
+		size_t i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
+
+		if (i >= ctx->njobs)
+			break;
+		job_run_blocking(ctx->jobs[i]);
+	}
+	/* _exit: no atexit handlers or stdio flushes of the parent's state */
+	_exit(0);
+}
+
+/* Describes how worker @k ended in ctx->msg when that was not a clean exit. */
+static int judge_worker(struct strat_ctx *ctx, unsigned k, pid_t pid, int status)
+{
+	if (WIFSIGNALED(status)) {
+		snprintf(ctx->msg, sizeof(ctx->msg),
+			 "forked: worker %u (pid %ld) was killed by signal %d (%s)",
+			 k, (long)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return -EINTR;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		snprintf(ctx->msg, sizeof(ctx->msg),
+			 "forked: worker %u (pid %ld) exited with status %d", k,
+			 (long)pid, WEXITSTATUS(status));
+		return -ECHILD;
+	}
+	return 0;
+}
+
+static int forked_run(struct strat_ctx *ctx)
+{
+	struct forked_shared *sh;
+	pid_t *pids = calloc(ctx->workers, sizeof(*pids));
+	struct rusage self;
+	unsigned started = 0;
+	uint64_t rss_sum = 0;
+	int rc = 0;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED || !pids) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "forked: out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	fflush(NULL);
+	for (; started < ctx->workers; started++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			forked_worker(ctx, sh);
+		if (pid < 0) {
+			rc = -errno;
+			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
+			snprintf(ctx->msg, sizeof(ctx->msg),
+				 "forked: cannot fork worker %u of %u: %s", started + 1,
+				 ctx->workers, strerror(errno));
+			break;
+		}
+		pids[started] = pid;
+	}
+	for (unsigned k = 0; k < started; k++) {
+		struct rusage ru;
+		int status, err;
+
+		while (wait4(pids[k], &status, 0, &ru) < 0) {
+			if (errno != EINTR) {
+				status = 0;
+				memset(&ru, 0, sizeof(ru));
+				break;
+			}
+		}
+		rss_sum += (uint64_t)ru.ru_maxrss;
+		err = judge_worker(ctx, k, pids[k], status);
+		if (err && rc == 0)
+			rc = err;
+	}
+	getrusage(RUSAGE_SELF, &self);
+	ctx->peak_rss_sum_kib = rss_sum + (uint64_t)self.ru_maxrss;
+out:
+	if (sh != MAP_FAILED)
+		munmap(sh, sizeof(*sh));
+	free(pids);
+	return rc;
+}
+
+const struct strategy strategy_forked = {
+	.name = "forked",
+	.desc = "--workers processes (fork) pulling whole jobs, blocking syscalls",
+	.uses_workers = true,
+	.run = forked_run,
+};
