@@ -36,6 +36,12 @@ CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recov
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
+# A sanitizer report anywhere (trial children _exit, skipping the exit-time
+# status) must abort that process, so the trial fails and so does the test.
+export ASAN_OPTIONS ?= abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+export TSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1
+
 ifeq ($(V),1)
 Q :=
 else

@@ -1,0 +1,158 @@
+#!/bin/bash
+# e2e.sh - the CLI end to end, on the tiny preset, as a user runs it.
+# Checks results against tools iobench does not share code with: md5sum
+# for the md5 digests, NumPy for the .npy files and the array sums.
+set -u
+IOBENCH=$(realpath "${IOBENCH:-./iobench}")
+PY=/usr/bin/python3	# Debian's python3, where python3-numpy lives
+T=$(mktemp -d "${TMPDIR:-/tmp}/iobench-e2e-XXXXXX")
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+fails=0
+pass() { printf '  ok    %s\n' "$1"; }
+fail() { printf '  FAIL  %s\n' "$1"; fails=$((fails + 1)); }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+
+# expect STATUS WORDS CMD...: exit status, and WORDS in stderr's one line
+expect() {
+	local want=$1 words=$2; shift 2
+	local err status
+	err=$("$@" 2>&1 >/dev/null); status=$?
+	if [ "$status" -ne "$want" ]; then
+		fail "$* -> exit $status, want $want ($err)"; return
+	fi
+	if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ "$err" != *"$words"* ]]; then
+		fail "$* -> '$err', want one line with '$words'"; return
+	fi
+	pass "$* -> $want: $err"
+}
+
+echo "e2e: help and list"
+for c in "" "run" "list"; do
+	check "iobench $c --help" bash -c "$IOBENCH $c --help | grep -q '^Usage: iobench'"
+done
+list=$($IOBENCH list)
+for s in serial threaded forked epoll io_uring null md5 csv array; do
+	check "list names $s" grep -qE "^  $s " <<<"$list"
+done
+check "list says whether each strategy is available" \
+	test "$(grep -cE '^  [a-z_]+ +(available|unavailable) ' <<<"$list")" -eq 6
+
+echo "e2e: misuse exits 2 with one line and writes nothing"
+cd "$T" || exit 1
+expect 2 "unknown command 'frobnicate'" $IOBENCH frobnicate
+expect 2 "unknown option '--bogus'" $IOBENCH run --bogus
+expect 2 "unknown workload 'md6'" $IOBENCH run --workload md6
+expect 2 "unknown strategy 'uring'" $IOBENCH run --strategy uring
+expect 2 "unknown size 'huge'" $IOBENCH run --size huge
+expect 2 "--workers '8x' is not a whole number" $IOBENCH run --workers 8x
+expect 2 "--repeat '-1' is not a whole number" $IOBENCH run --repeat -1
+expect 2 "--qd '0' is too small" $IOBENCH run --qd 0
+expect 2 "--seed '99999999999999999999' is too large" $IOBENCH run --seed 99999999999999999999
+expect 2 "unknown pattern" $IOBENCH run --pattern zigzag
+expect 2 "unexpected argument" $IOBENCH list extra
+check "nothing was written by misuse" test -z "$(ls -A "$T")"
+
+echo "e2e: bad directories exit 1 naming the path"
+expect 1 "$T/missing: No such file or directory" $IOBENCH run --size tiny --dir "$T/missing"
+touch "$T/afile"
+expect 1 "$T/afile: Not a directory" $IOBENCH run --size tiny --dir "$T/afile"
+check "nothing created for a bad --dir" test ! -e "$T/missing" -a ! -e "$T/results"
+rm -f "$T/afile"
+
+echo "e2e: a full tiny run"
+mkdir -p "$T/data"
+out=$($IOBENCH run --size tiny --dir "$T/data" --results "$T/res" --repeat 2 2>"$T/err")
+status=$?
+check "run exits 0" test "$status" -eq 0
+[ "$status" -eq 0 ] || cat "$T/err"
+csv=$(ls "$T"/res/*.csv 2>/dev/null | head -1)
+json=${csv%.csv}.json
+check "CSV and JSON written" test -s "$csv" -a -s "$json"
+check "CSV header" test "$(head -1 "$csv")" = \
+"run_id,workload,strategy,trial,workers,queue_depth,cache,wall_s,user_s,sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,valid,error"
+check "summary table printed" grep -q "wall_s(med)" <<<"$out"
+check "no temporary files left in results" test -z "$(ls "$T/res" | grep -v -E '\.(csv|json)$')"
+check "csv output directory removed" test -z "$(ls "$T/data" | grep csv-out)"
+
+$PY - "$csv" "$json" "$T/data" <<'PYEOF'
+import csv, glob, hashlib, json, os, sys
+import numpy as np
+csv_path, json_path, data = sys.argv[1:]
+fails = []
+def check(what, ok):
+    print(("  ok    " if ok else "  FAIL  ") + what)
+    if not ok: fails.append(what)
+
+rows = list(csv.DictReader(open(csv_path)))
+meta = json.load(open(json_path))
+avail = [s["name"] for s in meta["strategies"] if s["available"]]
+check("JSON metadata: version, host, kernel, cores, storage, datasets",
+      all(k in meta for k in ("iobench_version", "date", "command_line", "host", "storage", "datasets"))
+      and meta["host"]["cores"] >= 1 and meta["storage"]["fs_type"] != "")
+check("one row per trial: 3 workloads x %d strategies x 2" % len(avail),
+      len([r for r in rows if r["trial"] != "0"]) == 3 * len(avail) * 2)
+check("every trial valid", all(r["valid"] == "1" for r in rows if r["trial"] != "0"))
+check("units: wall_s > 0, bytes > 0, MiB/s = bytes/MiB/wall",
+      all(float(r["wall_s"]) > 0 and int(r["bytes"]) > 0 and
+          abs(float(r["mib_per_s"]) - int(r["bytes"]) / 2**20 / float(r["wall_s"])) < 0.01 * float(r["mib_per_s"]) + 0.01
+          for r in rows if r["trial"] != "0"))
+
+# md5: digest = MD5 over the per-file MD5s, each per-file MD5 recomputed here
+files = sorted(glob.glob(os.path.join(data, "md5-*", "file-*.bin")))
+per_file = b"".join(hashlib.md5(open(f, "rb").read()).digest() for f in files)
+want = hashlib.md5(per_file).hexdigest()
+check("md5 digests equal an independent hash of the files",
+      all(r["digest"] == want for r in rows if r["workload"] == "md5" and r["trial"] != "0"))
+
+# array: NumPy reads the file iobench wrote
+arr = np.load(glob.glob(os.path.join(data, "array-*", "array.npy"))[0])
+check("numpy.load reads the generated array: (2048, 128) float64",
+      arr.shape == (2048, 128) and arr.dtype == np.float64 and np.all(np.abs(arr) <= 1))
+sys.exit(1 if fails else 0)
+PYEOF
+[ $? -eq 0 ] || fails=$((fails + 1))
+
+echo "e2e: array slab sum against NumPy, and --input files NumPy wrote"
+$PY - "$T" <<'PYEOF'
+import numpy as np, sys
+t = sys.argv[1]
+a = np.arange(60000, dtype="<i4").reshape(600, 100)
+np.save(t + "/v1.npy", a)
+with open(t + "/v2.npy", "wb") as f:
+    np.lib.format.write_array(f, a.astype("<f4"), version=(2, 0))
+with open(t + "/v3.npy", "wb") as f:
+    np.lib.format.write_array(f, a.astype("<u2"), version=(3, 0))
+np.save(t + "/fortran.npy", np.asfortranarray(np.ones((10, 10))))
+np.save(t + "/complex.npy", np.ones(10, dtype=complex))
+open(t + "/bad.npy", "wb").write(b"\x93NUMPX garbage")
+PYEOF
+slab_sum() { # FILE.npy|'' -> prints "sum start rows" of the run
+	local input=() json
+	[ -n "$1" ] && input=(--input "$1")
+	$IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array \
+		--strategy serial,io_uring --pattern slab --reads 100 --repeat 1 -q "${input[@]}" >/dev/null 2>&1 || return 1
+	json=$(ls -t "$T"/slab/*.json | head -1)
+	$PY -c 'import json,sys,re; m=json.load(open(sys.argv[1])); s=m["datasets"][0]["spec"]
+print(m["trials"][0]["sum"], re.search(r"start=(\d+)", s).group(1))' "$json"
+}
+for f in "" v1 v2 v3; do
+	path=""; [ -n "$f" ] && path="$T/$f.npy"
+	res=$(slab_sum "$path") || { fail "slab run on ${f:-generated}"; continue; }
+	read -r got start <<<"$res"
+	npy=${path:-$(ls "$T"/data/array-*/array.npy)}
+	check "slab sum on ${f:-generated array} equals numpy's (start $start)" $PY -c '
+import numpy as np, sys
+a = np.load(sys.argv[1]); s, got = int(sys.argv[2]), float(sys.argv[3])
+want = float(a[s:s + 100].astype(np.float64).sum())
+sys.exit(0 if abs(got - want) <= 1e-9 * max(1.0, abs(want)) else 1)' "$npy" "$start" "$got"
+done
+expect 1 "Fortran-order arrays are not supported" $IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array --input "$T/fortran.npy"
+expect 1 "unsupported dtype '<c16'" $IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array --input "$T/complex.npy"
+expect 1 "bad magic" $IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array --input "$T/bad.npy"
+expect 1 "$T/none.npy: No such file" $IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array --input "$T/none.npy"
+
+if [ "$fails" -ne 0 ]; then
+	echo "e2e: $fails check(s) failed"
+	exit 1
+fi
+echo "e2e: all checks passed"

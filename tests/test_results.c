@@ -1,0 +1,127 @@
+/* test_results.c - the CSV and JSON writers and their no-overwrite rule. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "results.h"
+#include "testutil.h"
+
+static void fill(struct results *r, struct run_meta *m, struct config *cfg)
+{
+	struct trial_rec t = {
+		.workload = "csv", .strategy = "serial", .trial = 1, .workers = 1,
+		.qd = 1, .wall_s = 0.5, .user_s = 0.25, .sys_s = 0.125,
+		.peak_rss_kib = 4096, .peak_rss_sum_kib = 4096, .bytes = 1048576,
+		.ops = 10, .mib_per_s = 2.0, .ops_per_s = 20, .valid = false,
+	};
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dir = "data";
+	memset(m, 0, sizeof(*m));
+	m->cfg = cfg;
+	snprintf(m->run_id, sizeof(m->run_id), "RUN");
+	snprintf(t.digest, sizeof(t.digest), "00112233445566778899aabbccddeeff");
+	snprintf(t.error, sizeof(t.error), "write \"x\", y: No space left on device");
+	results_add(r, &t);
+	t.trial = 2;
+	t.valid = true;
+	t.error[0] = '\0';
+	results_add(r, &t);
+}
+
+static void test_csv(void **state)
+{
+	struct results r = { 0 };
+	struct run_meta m;
+	struct config cfg;
+	char *buf = NULL, *nl;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	fill(&r, &m, &cfg);
+	assert_int_equal(results_write_csv(f, &r, "RUN"), 0);
+	fclose(f);
+	nl = strchr(buf, '\n');
+	assert_non_null(nl);
+	assert_memory_equal(buf, results_csv_header, strlen(results_csv_header));
+	assert_ptr_equal(nl, buf + strlen(results_csv_header));
+	assert_non_null(strstr(buf, "RUN,csv,serial,1,1,1,cold,0.500000,0.250000,0.125000,4096,4096,"));
+	/* RFC 4180 quoting of a message with a comma and quotes */
+	assert_non_null(strstr(buf, ",0,\"write \"\"x\"\", y: No space left on device\"\n"));
+	assert_non_null(strstr(buf, "00112233445566778899aabbccddeeff,1,\n"));
+	free(buf);
+	results_free(&r);
+}
+
+static void test_json_escapes(void **state)
+{
+	struct results r = { 0 };
+	struct run_meta m;
+	struct config cfg;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	fill(&r, &m, &cfg);
+	assert_int_equal(results_write_json(f, &r, &m), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"error\": \"write \\\"x\\\", y: No space left on device\"}"));
+	assert_non_null(strstr(buf, "\"valid\": true"));
+	assert_non_null(strstr(buf, "\"iobench_version\": \"" IOBENCH_VERSION "\""));
+	free(buf);
+	results_free(&r);
+}
+
+static void test_save_never_overwrites(void **state)
+{
+	char *dir = test_tmpdir("res"), *csv, *text;
+	struct results r = { 0 };
+	struct run_meta m;
+	struct config cfg;
+	char msg[512];
+	size_t n;
+
+	(void)state;
+	fill(&r, &m, &cfg);
+	csv = xasprintf("%s/RUN.csv", dir);
+	assert_int_equal(results_save(&r, &m, dir, msg, sizeof(msg)), 0);
+	assert_int_equal(access(csv, F_OK), 0);
+	/* a second run with the same id must not replace the first */
+	r.recs[0].trial = 99;
+	assert_int_equal(results_save(&r, &m, dir, msg, sizeof(msg)), -EEXIST);
+	assert_non_null(strstr(msg, "RUN.csv"));
+	assert_int_equal(read_small_file(csv, &text, &n), 0);
+	assert_null(strstr(text, ",99,"));
+	free(text);
+	/* and no temporary file is left behind */
+	{
+		char *tmp = xasprintf("%s.tmp.%ld", csv, (long)getpid());
+
+		assert_int_equal(access(tmp, F_OK), -1);
+		free(tmp);
+	}
+	results_free(&r);
+	remove_tree(dir);
+	free(dir);
+	free(csv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_json_escapes),
+		cmocka_unit_test(test_save_never_overwrites),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,181 @@
+/* test_strategies.c - identical work, proved: every strategy, every
+ * workload, several worker counts and queue depths give serial's digest;
+ * and an op that fails is reported by every strategy, never hidden. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "registry.h"
+#include "testutil.h"
+#include "trial.h"
+
+static const char *const concurrent[] = { "threaded", "forked", "epoll", "io_uring" };
+static const unsigned shapes[] = { 1, 2, 8 };
+
+/* io_uring may be blocked (container seccomp): then it is skipped, loudly. */
+static bool usable(const struct strategy *st)
+{
+	char why[256];
+
+	if (!st->probe || st->probe(why, sizeof(why)) == 0)
+		return true;
+	fprintf(stderr, "note: skipping %s here: %s\n", st->name, why);
+	return false;
+}
+
+static void trial(const struct workload *wl, struct wl_ctx *ctx,
+		  const struct strategy *st, unsigned workers, unsigned qd,
+		  struct trial_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	if (wl->before_trial)
+		assert_int_equal(wl->before_trial(ctx), 0);
+	assert_int_equal(trial_run(wl, ctx, st, workers, qd, CACHE_WARM, rec), 0);
+}
+
+static void test_identical_work(void **state)
+{
+	const char *wls[] = { "md5", "csv", "array", "null" };
+	char *dir = test_tmpdir("ident");
+	struct config cfg;
+
+	(void)state;
+	test_config(&cfg, dir);
+	for (size_t w = 0; w < ARRAY_SIZE(wls); w++) {
+		const struct workload *wl = workload_find(wls[w]);
+		struct wl_ctx ctx = { .cfg = &cfg };
+		struct trial_rec ref, rec;
+
+		assert_int_equal(wl->prepare(&ctx), 0);
+		trial(wl, &ctx, strategy_find("serial"), 1, 1, &ref);
+		if (!ref.valid)
+			fail_msg("%s/serial: %s", wls[w], ref.error);
+		for (size_t s = 0; s < ARRAY_SIZE(concurrent); s++) {
+			const struct strategy *st = strategy_find(concurrent[s]);
+
+			if (!usable(st))
+				continue;
+			for (size_t a = 0; a < ARRAY_SIZE(shapes); a++) {
+				for (size_t b = 0; b < ARRAY_SIZE(shapes); b++) {
+					trial(wl, &ctx, st, shapes[a], shapes[b], &rec);
+					if (!rec.valid)
+						fail_msg("%s/%s workers=%u qd=%u: %s", wls[w],
+							 st->name, shapes[a], shapes[b], rec.error);
+					assert_string_equal(rec.digest, ref.digest);
+					assert_true(rec.sum == ref.sum);
+					assert_int_equal(rec.ops, ref.ops);
+					assert_int_equal(rec.bytes, ref.bytes);
+				}
+			}
+		}
+		wl->release(&ctx);
+	}
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
+ * Root ignores directory permissions; drop CAP_DAC_OVERRIDE from the
+ * effective set (it stays permitted, so it can come back) so that a
+ * read-only directory is read-only for the trials too.
+ */
+static void dac_override(bool on)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (geteuid() != 0 || syscall(SYS_capget, &h, d) < 0)
+		return;
+	if (on)
+		d[0].effective |= d[0].permitted & (1u << CAP_DAC_OVERRIDE);
+	else
+		d[0].effective &= ~(1u << CAP_DAC_OVERRIDE);
+	syscall(SYS_capset, &h, d);
+}
+
+/* Every strategy (serial too) fails the trial with @words in the error. */
+static void expect_all_fail(const struct workload *wl, struct wl_ctx *ctx,
+			    const char *words)
+{
+	for (size_t s = 0; s < n_strategies; s++) {
+		const struct strategy *st = strategies[s];
+		struct trial_rec rec;
+
+		if (st->no_io || !usable(st))
+			continue;
+		memset(&rec, 0, sizeof(rec));
+		assert_int_equal(trial_run(wl, ctx, st, 2, 4, CACHE_WARM, &rec), 0);
+		if (rec.valid || !strstr(rec.error, words))
+			fail_msg("%s/%s: expected an error with '%s', got valid=%d '%s'",
+				 wl->name, st->name, words, rec.valid, rec.error);
+	}
+}
+
+static void test_read_only_output(void **state)
+{
+	char *dir = test_tmpdir("rofs"), *out;
+	const struct workload *wl = workload_find("csv");
+	struct config cfg;
+	struct wl_ctx ctx = { .cfg = &cfg };
+
+	(void)state;
+	test_config(&cfg, dir);
+	assert_int_equal(wl->prepare(&ctx), 0);
+	out = xasprintf("%s/csv-out-%ld", dir, (long)getpid());
+	assert_int_equal(chmod(out, 0555), 0);
+	dac_override(false);
+	expect_all_fail(wl, &ctx, "Permission denied");
+	expect_all_fail(wl, &ctx, out);	/* names the file */
+	dac_override(true);
+	assert_int_equal(chmod(out, 0755), 0);
+	wl->release(&ctx);
+	remove_tree(dir);
+	free(out);
+	free(dir);
+}
+
+static void test_truncated_inputs(void **state)
+{
+	const char *wls[] = { "md5", "array" };
+
+	(void)state;
+	for (size_t w = 0; w < ARRAY_SIZE(wls); w++) {
+		char *dir = test_tmpdir("trunc");
+		const struct workload *wl = workload_find(wls[w]);
+		struct config cfg;
+		struct wl_ctx ctx = { .cfg = &cfg };
+		struct stat st;
+
+		test_config(&cfg, dir);
+		assert_int_equal(wl->prepare(&ctx), 0);
+		/* changed after the manifest check: the trials must notice */
+		assert_int_equal(stat(ctx.files[ctx.nfiles - 1], &st), 0);
+		assert_int_equal(truncate(ctx.files[ctx.nfiles - 1], st.st_size / 3), 0);
+		expect_all_fail(wl, &ctx, "file ends at byte");
+		wl->release(&ctx);
+		remove_tree(dir);
+		free(dir);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical_work),
+		cmocka_unit_test(test_read_only_output),
+		cmocka_unit_test(test_truncated_inputs),
+	};
+
+	/* a strategy that hangs fails the suite instead of stalling CI */
+	alarm(300);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
