@@ -1,7 +1,10 @@
-/* stats.c - summary statistics over trials. */
+/* stats.c - see stats.h. */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "stats.h"
+#include "util.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -16,4 +19,192 @@ double stats_median(double *v, size_t n)
 		return 0;
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* P(X <= k) for X ~ Binomial(n, 1/2). */
+static double binom_half_cdf(size_t n, size_t k)
+{
+	double term = pow(0.5, (double)n), sum = 0;
+
+	for (size_t i = 0; i <= k && i <= n; i++) {
+		sum += term;
+		term = term * (double)(n - i) / (double)(i + 1);
+	}
+	return sum;
+}
+
+static void median_ci(const double *sorted, size_t n, struct summary *s)
+{
+	/* k = 1 is (min, max); widen inwards while coverage stays >= 95% */
+	size_t k = 1;
+
+	s->ci_lo = sorted[0];
+	s->ci_hi = sorted[n - 1];
+	s->ci_level = 1 - 2 * binom_half_cdf(n, 0);
+	while (k + 1 <= (n + 1) / 2) {
+		double level = 1 - 2 * binom_half_cdf(n, k);
+
+		if (level < 0.95)
+			break;
+		k++;
+		s->ci_lo = sorted[k - 1];
+		s->ci_hi = sorted[n - k];
+		s->ci_level = level;
+	}
+}
+
+void stats_summarize(const double *v, size_t n, struct summary *s)
+{
+	double *sorted, *dev;
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	if (n == 0)
+		return;
+	sorted = xcalloc(n, sizeof(*sorted));
+	dev = xcalloc(n, sizeof(*dev));
+	memcpy(sorted, v, n * sizeof(*v));
+	s->median = stats_median(sorted, n);
+	s->min = sorted[0];
+	s->max = sorted[n - 1];
+	for (size_t i = 0; i < n; i++)
+		s->mean += v[i] / (double)n;
+	for (size_t i = 0; i < n; i++)
+		s->stddev += (v[i] - s->mean) * (v[i] - s->mean);
+	s->stddev = n > 1 ? sqrt(s->stddev / (double)(n - 1)) : 0;
+	median_ci(sorted, n, s);
+	for (size_t i = 0; i < n; i++)
+		dev[i] = fabs(v[i] - s->median);
+	s->mad = stats_median(dev, n);
+	free(dev);
+	free(sorted);
+}
+
+double stats_modified_z(double x, const struct summary *s, const double *v,
+			size_t n)
+{
+	double meanad = 0;
+
+	if (s->mad > 0)
+		return 0.6745 * (x - s->median) / s->mad;
+	for (size_t i = 0; i < n; i++)
+		meanad += fabs(v[i] - s->median) / (double)n;
+	if (meanad == 0)
+		return 0;
+	return (x - s->median) / (1.253314 * meanad);
+}
+
+/* Mid-ranks of the pooled sample; returns the rank sum of a and the tie term. */
+static double rank_sum_a(const double *a, size_t na, const double *b, size_t nb,
+			 double *tie_term, bool *ties)
+{
+	size_t n = na + nb;
+	struct item { double v; int from_a; } *it = xcalloc(n, sizeof(*it));
+	double ra = 0;
+
+	for (size_t i = 0; i < na; i++)
+		it[i] = (struct item){ a[i], 1 };
+	for (size_t i = 0; i < nb; i++)
+		it[na + i] = (struct item){ b[i], 0 };
+	/* insertion sort: samples are small */
+	for (size_t i = 1; i < n; i++) {
+		struct item x = it[i];
+		size_t j = i;
+
+		while (j > 0 && it[j - 1].v > x.v) {
+			it[j] = it[j - 1];
+			j--;
+		}
+		it[j] = x;
+	}
+	*tie_term = 0;
+	*ties = false;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		double rank, t;
+
+		while (j + 1 < n && it[j + 1].v == it[i].v)
+			j++;
+		rank = (double)(i + j + 2) / 2;	/* mid-rank, 1-based */
+		t = (double)(j - i + 1);
+		if (t > 1) {
+			*ties = true;
+			*tie_term += t * t * t - t;
+		}
+		for (size_t k = i; k <= j; k++)
+			if (it[k].from_a)
+				ra += rank;
+		i = j + 1;
+	}
+	free(it);
+	return ra;
+}
+
+/*
+ * Exact P(U <= u) under the null, by counting: f(m, n, u) arrangements,
+ * f(m,n,u) = f(m-1,n,u-n) + f(m,n-1,u).
+ */
+static double exact_u_cdf(size_t m, size_t n, double u)
+{
+	size_t umax = m * n, ku = (size_t)floor(u);
+	/* dp[j][v]: ways with j of b and the current i of a */
+	double *prev = xcalloc((n + 1) * (umax + 1), sizeof(double));
+	double *cur = xcalloc((n + 1) * (umax + 1), sizeof(double));
+	double total = 0, below = 0;
+
+#define AT(t, j, v) t[(j) * (umax + 1) + (v)]
+	for (size_t j = 0; j <= n; j++)
+		AT(prev, j, 0) = 1;	/* i = 0: one way, U = 0 */
+	for (size_t i = 1; i <= m; i++) {
+		memset(cur, 0, (n + 1) * (umax + 1) * sizeof(double));
+		for (size_t j = 0; j <= n; j++) {
+			for (size_t v = 0; v <= i * j; v++) {
+				double w = 0;
+
+				if (v >= j)
+					w += AT(prev, j, v - j);	/* a's largest is last */
+				if (j > 0)
+					w += AT(cur, j - 1, v);		/* b's largest is last */
+				AT(cur, j, v) = w;
+			}
+		}
+		memcpy(prev, cur, (n + 1) * (umax + 1) * sizeof(double));
+	}
+	for (size_t v = 0; v <= umax; v++) {
+		total += AT(prev, n, v);
+		if (v <= ku)
+			below += AT(prev, n, v);
+	}
+#undef AT
+	free(prev);
+	free(cur);
+	return below / total;
+}
+
+double stats_mann_whitney_p(const double *a, size_t na, const double *b,
+			    size_t nb)
+{
+	double tie_term, ra, u, umin, mu, sigma, z, p;
+	bool ties;
+	size_t n = na + nb;
+
+	if (na == 0 || nb == 0)
+		return 1;
+	ra = rank_sum_a(a, na, b, nb, &tie_term, &ties);
+	u = ra - (double)na * (double)(na + 1) / 2;
+	umin = fmin(u, (double)na * (double)nb - u);
+	if (!ties && na <= 30 && nb <= 30) {
+		p = 2 * exact_u_cdf(na, nb, umin);
+		return p > 1 ? 1 : p;
+	}
+	mu = (double)na * (double)nb / 2;
+	sigma = sqrt((double)na * (double)nb / 12 *
+		     ((double)(n + 1) - tie_term / ((double)n * (double)(n - 1))));
+	if (sigma == 0)
+		return 1;	/* every value equal: no evidence of a difference */
+	z = (fabs(u - mu) - 0.5) / sigma;
+	if (z < 0)
+		z = 0;
+	p = erfc(z / sqrt(2));
+	return p > 1 ? 1 : p;
 }
