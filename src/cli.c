@@ -22,9 +22,16 @@ const char cli_run_usage[] =
 	"  --strategy LIST    serial, threaded, forked, epoll, io_uring, null or all\n"
 	"                     (default: all = every available strategy but null)\n"
 	"  --size PRESET      tiny, small, medium or large (default: small)\n"
-	"  --repeat N         trials per workload and strategy (default: 3)\n"
-	"  --cache MODE       cold (drop the dataset from the page cache before\n"
-	"                     each trial) or warm (read it once first) (default: cold)\n"
+	"  --repeat N         counted trials per workload and strategy (default: 5)\n"
+	"  --warmup N         uncounted trials before them (default: 1)\n"
+	"  --shuffle          random strategy order in each round (from --seed);\n"
+	"                     default: round-robin A B C A B C ...\n"
+	"  --cache MODE       cold: drop the dataset from the page cache before each\n"
+	"                     trial; warm: read it once first; direct: O_DIRECT reads\n"
+	"                     (default: cold)\n"
+	"  --drop-caches      cold/direct, as root: also echo 3 > /proc/sys/vm/drop_caches\n"
+	"  --pin              bind threads and worker processes to distinct cores\n"
+	"  --no-latency       don't time each op (latency columns stay 0)\n"
 	"  --workers N        threads or processes for threaded, forked, epoll\n"
 	"                     (default: the machine's core count)\n"
 	"  --qd N             io_uring queue depth (default: 64)\n"
@@ -53,7 +60,8 @@ enum {
 	OPT_WORKLOAD = 256, OPT_STRATEGY, OPT_DIR, OPT_SIZE, OPT_REPEAT,
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD, OPT_FILES,
 	OPT_FILE_SIZE, OPT_BLOCK, OPT_ROWS, OPT_COLS, OPT_READS, OPT_PATTERN,
-	OPT_SYNC, OPT_INPUT,
+	OPT_SYNC, OPT_INPUT, OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
+	OPT_NO_LATENCY,
 };
 
 static const struct option run_options[] = {
@@ -76,6 +84,11 @@ static const struct option run_options[] = {
 	{ "pattern", required_argument, NULL, OPT_PATTERN },
 	{ "sync", required_argument, NULL, OPT_SYNC },
 	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "shuffle", no_argument, NULL, OPT_SHUFFLE },
+	{ "drop-caches", no_argument, NULL, OPT_DROP_CACHES },
+	{ "pin", no_argument, NULL, OPT_PIN },
+	{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -202,6 +215,7 @@ int cli_parse_workloads(const char *list, const struct workload **out,
 }
 
 static const struct num_spec n_repeat = { "repeat", 1, 100000, false };
+static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
 static const struct num_spec n_workers = { "workers", 1, 1024, false };
 static const struct num_spec n_qd = { "qd", 1, 4096, false };
@@ -247,7 +261,8 @@ static void config_defaults(struct config *cfg)
 	cfg->results_dir = "results";
 	cfg->size = SIZE_SMALL;
 	cfg->cache = CACHE_COLD;
-	cfg->repeat = 3;
+	cfg->repeat = 5;
+	cfg->warmup = 1;
 	cfg->seed = 1;
 	cfg->p.pattern = PATTERN_RANDOM;
 	cfg->p.sync = SYNC_NONE;
@@ -287,7 +302,7 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 				cfg->size = (enum size_preset)rc;
 			break;
 		case OPT_CACHE:
-			rc = parse_choice("cache mode", a, cache_names, 2, err, errlen);
+			rc = parse_choice("cache mode", a, cache_names, CACHE_NMODES, err, errlen);
 			if (rc >= 0)
 				cfg->cache = (enum cache_mode)rc;
 			break;
@@ -307,6 +322,11 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 		case OPT_ROWS: rc = parse_num(&n_rows, a, &o.rows, err, errlen); break;
 		case OPT_COLS: rc = parse_num(&n_cols, a, &o.cols, err, errlen); break;
 		case OPT_READS: rc = parse_num(&n_reads, a, &o.reads, err, errlen); break;
+		case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
+		case OPT_SHUFFLE: cfg->shuffle = true; break;
+		case OPT_DROP_CACHES: cfg->drop_caches = true; break;
+		case OPT_PIN: cfg->pin = true; break;
+		case OPT_NO_LATENCY: cfg->no_latency = true; break;
 		case 'q': cfg->quiet = true; break;
 		case 'h': return CLI_HELP;
 		case ':':

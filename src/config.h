@@ -11,7 +11,7 @@ struct workload;
 struct strategy;
 
 enum size_preset { SIZE_TINY, SIZE_SMALL, SIZE_MEDIUM, SIZE_LARGE, SIZE_NPRESETS };
-enum cache_mode { CACHE_COLD, CACHE_WARM };
+enum cache_mode { CACHE_COLD, CACHE_WARM, CACHE_DIRECT, CACHE_NMODES };
 enum csv_sync { SYNC_NONE, SYNC_FSYNC };
 enum array_pattern { PATTERN_RANDOM, PATTERN_SLAB };
 
@@ -43,6 +43,11 @@ struct config {
 	enum size_preset size;
 	enum cache_mode cache;
 	uint64_t repeat;
+	uint64_t warmup;	/* uncounted trials before the counted ones */
+	bool shuffle;		/* random order within each round */
+	bool drop_caches;	/* cold: also write 3 to /proc/sys/vm/drop_caches */
+	bool pin;		/* bind threads and processes to distinct cores */
+	bool no_latency;	/* don't time each op */
 	uint64_t seed;
 	uint64_t workers;
 	uint64_t qd;

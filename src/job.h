@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "latency.h"
 #include "op.h"
+#include "util.h"
 
 enum job_state {
 	JOB_OP,		/* *op is ready to issue */
@@ -59,16 +61,26 @@ struct job {
 	unsigned id;
 };
 
+/* Asks the job for an op; an op handed out is stamped with its issue time. */
 static inline enum job_state job_next(struct job *job, struct op **op)
 {
-	return job->ops->next(job, op);
+	enum job_state st = job->ops->next(job, op);
+
+	if (st == JOB_OP && lat_current)
+		(*op)->t_issue_ns = now_ns();
+	return st;
 }
 
-/* Counts the op for the trial's totals, then hands it to the workload. */
+/*
+ * Records the op's latency and counts it for the trial's totals, then
+ * hands it to the workload.
+ */
 static inline void job_complete(struct job *job, struct op *op)
 {
 	struct job_result *r = job->res;
 
+	if (lat_current)
+		lat_record(&lat_current->h[op->type], now_ns() - op->t_issue_ns);
 	r->ops++;
 	r->ops_by_type[op->type]++;
 	if (op->res > 0 && op->type == OP_READ)

@@ -15,6 +15,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  run       run workloads under strategies, write results/\n"
 	"  list      list strategies (and whether each works here) and workloads\n"
+	"  info      CPU topology, storage of --dir, dataset cache residency, io_uring\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
 
@@ -24,6 +25,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "list", cmd_list },
+	{ "info", cmd_info },
 };
 
 int main(int argc, char **argv)
@@ -45,6 +47,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command '%s' (valid: run, list, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, help, version)", cmd);
 	return EXIT_USAGE;
 }

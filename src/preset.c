@@ -3,7 +3,7 @@
 #include "util.h"
 
 const char *const size_names[SIZE_NPRESETS] = { "tiny", "small", "medium", "large" };
-const char *const cache_names[] = { "cold", "warm" };
+const char *const cache_names[] = { "cold", "warm", "direct" };
 const char *const sync_names[] = { "none", "fsync" };
 const char *const pattern_names[] = { "random", "slab" };
 

@@ -14,7 +14,8 @@ const char results_csv_header[] =
 	"run_id,workload,strategy,trial,workers,queue_depth,cache,wall_s,user_s,"
 	"sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,"
 	"invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,"
-	"valid,error";
+	"valid,error,warmup,outlier,resident_pct,cache_flag,main_op,lat_p50_us,"
+	"lat_p99_us,lat_p999_us,lat_max_us";
 
 void results_add(struct results *r, const struct trial_rec *rec)
 {
@@ -79,8 +80,14 @@ int results_write_csv(FILE *f, const struct results *r, const char *run_id)
 			t->major_faults, t->vol_ctx, t->invol_ctx, t->read_bytes,
 			t->write_bytes, t->bytes, t->ops, t->mib_per_s, t->ops_per_s,
 			t->digest, t->valid ? 1 : 0);
+		const struct lat_pct *l = &t->lat[t->main_op];
+
 		csv_field(f, t->error);
-		fputc('\n', f);
+		fprintf(f, ",%d,%d,", t->warmup, t->outlier);
+		if (t->resident_pct >= 0)
+			fprintf(f, "%.1f", t->resident_pct);
+		fprintf(f, ",%d,%s,%.1f,%.1f,%.1f,%.1f\n", t->cache_flag,
+			op_name(t->main_op), l->p50_us, l->p99_us, l->p999_us, l->max_us);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -139,11 +146,30 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 		fputs("null", f);
 	fputs(", \"error\": ", f);
 	json_str(f, t->error);
-	fprintf(f, "}%s\n", comma ? "," : "");
+	fprintf(f, ",\n     \"warmup\": %s, \"outlier\": %s, \"resident_pct\": ",
+		t->warmup ? "true" : "false", t->outlier ? "true" : "false");
+	if (t->resident_pct >= 0)
+		fprintf(f, "%.1f", t->resident_pct);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"cache_flag\": %s, \"main_op\": \"%s\",\n     \"latency_us\": {",
+		t->cache_flag ? "true" : "false", op_name(t->main_op));
+	for (int k = 0, first = 1; k < OP_NTYPES; k++) {
+		const struct lat_pct *l = &t->lat[k];
+
+		if (!l->n)
+			continue;
+		fprintf(f, "%s\"%s\": {\"n\": %" PRIu64 ", \"mean\": %.2f, \"p50\": %.2f, "
+			"\"p90\": %.2f, \"p99\": %.2f, \"p999\": %.2f, \"max\": %.2f}",
+			first ? "" : ", ", op_name((enum op_type)k), l->n, l->mean_us,
+			l->p50_us, l->p90_us, l->p99_us, l->p999_us, l->max_us);
+		first = 0;
+	}
+	fprintf(f, "}}%s\n", comma ? "," : "");
 }
 
 int results_write_json(FILE *f, const struct results *r,
-		       const struct run_meta *m)
+		       const struct run_meta *m, const struct run_summary *sum)
 {
 	const struct config *cfg = m->cfg;
 	const struct sysinfo *s = &m->sys;
@@ -168,16 +194,26 @@ int results_write_json(FILE *f, const struct results *r,
 	json_kv(f, "hostname", s->hostname, true);
 	json_kv(f, "kernel", s->kernel, true);
 	json_kv(f, "cpu_model", s->cpu_model, true);
-	fprintf(f, "\"cores\": %u, \"pus\": %u},\n", s->cores, s->pus);
+	fprintf(f, "\"packages\": %u, \"cores\": %u, \"pus\": %u, \"numa_nodes\": %u, "
+		"\"cache_kib\": {\"l1d\": %" PRIu64 ", \"l2\": %" PRIu64 ", \"l3\": %" PRIu64
+		", \"l4\": %" PRIu64 "}},\n", s->packages, s->cores, s->pus, s->numa_nodes,
+		s->cache_kib[0], s->cache_kib[1], s->cache_kib[2], s->cache_kib[3]);
 	fputs("\"storage\": {\n", f);
 	json_kv(f, "dir", cfg->dir, true);
 	json_kv(f, "fs_type", s->fs_type, true);
 	json_kv(f, "device", s->device, true);
-	json_kv(f, "mount_point", s->mount_point, false);
-	fputs("},\n", f);
+	json_kv(f, "mount_point", s->mount_point, true);
+	json_kv(f, "scheduler", s->scheduler, true);
+	fprintf(f, "\"rotational\": %d, \"logical_block_size\": %u, \"free_bytes\": %" PRIu64
+		", \"total_bytes\": %" PRIu64 "},\n", s->rotational, s->logical_block,
+		s->free_bytes, s->total_bytes);
 	fprintf(f, "\"config\": {\"size\": \"%s\", \"cache\": \"%s\", \"repeat\": %" PRIu64
-		", \"seed\": %" PRIu64 ", \"workers\": %" PRIu64 ", \"queue_depth\": %" PRIu64 "},\n",
-		size_names[cfg->size], cache_names[cfg->cache], cfg->repeat,
+		", \"warmup\": %" PRIu64 ", \"shuffle\": %s, \"pin\": %s, \"drop_caches\": %s"
+		", \"latency\": %s, \"seed\": %" PRIu64 ", \"workers\": %" PRIu64
+		", \"queue_depth\": %" PRIu64 "},\n",
+		size_names[cfg->size], cache_names[cfg->cache], cfg->repeat, cfg->warmup,
+		cfg->shuffle ? "true" : "false", cfg->pin ? "true" : "false",
+		cfg->drop_caches ? "true" : "false", cfg->no_latency ? "false" : "true",
 		cfg->seed, cfg->workers, cfg->qd);
 	fputs("\"datasets\": [\n", f);
 	for (unsigned i = 0; i < cfg->n_wl; i++) {
@@ -192,16 +228,24 @@ int results_write_json(FILE *f, const struct results *r,
 		json_str(f, m->unavailable[i] ? m->unavailable[i] : "");
 		fprintf(f, "}%s\n", i + 1 < cfg->n_st ? "," : "");
 	}
-	fputs("],\n\"trials\": [\n", f);
+	fputs("],\n", f);
+	if (sum)
+		summary_write_json(f, sum);
+	fputs("\"trials\": [\n", f);
 	for (size_t i = 0; i < r->n; i++)
 		json_trial(f, &r->recs[i], i + 1 < r->n);
 	fputs("]\n}\n", f);
 	return ferror(f) ? -EIO : 0;
 }
 
-static int save_one(const char *path, int (*emit)(FILE *, const struct results *,
-						   const struct run_meta *),
-		    const struct results *r, const struct run_meta *m)
+struct save_args {
+	const struct results *r;
+	const struct run_meta *m;
+	const struct run_summary *s;
+};
+
+static int save_one(const char *path, int (*emit)(FILE *, const struct save_args *),
+		    const struct save_args *a)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -210,7 +254,7 @@ static int save_one(const char *path, int (*emit)(FILE *, const struct results *
 
 	if (!f)
 		return -ENOMEM;
-	rc = emit(f, r, m);
+	rc = emit(f, a);
 	if (fclose(f) != 0 && rc == 0)
 		rc = -ENOMEM;
 	if (rc == 0)
@@ -219,24 +263,38 @@ static int save_one(const char *path, int (*emit)(FILE *, const struct results *
 	return rc;
 }
 
-static int emit_csv(FILE *f, const struct results *r, const struct run_meta *m)
+static int emit_csv(FILE *f, const struct save_args *a)
 {
-	return results_write_csv(f, r, m->run_id);
+	return results_write_csv(f, a->r, a->m->run_id);
+}
+
+static int emit_json(FILE *f, const struct save_args *a)
+{
+	return results_write_json(f, a->r, a->m, a->s);
+}
+
+static int emit_summary(FILE *f, const struct save_args *a)
+{
+	return a->s ? summary_write_csv(f, a->s, a->m->run_id) : 0;
 }
 
 int results_save(const struct results *r, const struct run_meta *m,
-		 const char *dir, char *msg, size_t len)
+		 const struct run_summary *s, const char *dir, char *msg,
+		 size_t len)
 {
 	static const struct {
-		const char *ext;
-		int (*emit)(FILE *, const struct results *, const struct run_meta *);
-	} outs[] = { { "csv", emit_csv }, { "json", results_write_json } };
+		const char *suffix;
+		int (*emit)(FILE *, const struct save_args *);
+	} outs[] = {
+		{ ".csv", emit_csv }, { ".json", emit_json }, { "-summary.csv", emit_summary },
+	};
+	struct save_args a = { r, m, s };
 	int rc = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(outs) && rc == 0; i++) {
-		char *path = xasprintf("%s/%s.%s", dir, m->run_id, outs[i].ext);
+		char *path = xasprintf("%s/%s%s", dir, m->run_id, outs[i].suffix);
 
-		rc = save_one(path, outs[i].emit, r, m);
+		rc = save_one(path, outs[i].emit, &a);
 		if (rc < 0)
 			snprintf(msg, len, "cannot write %s: %s", path, strerror(-rc));
 		free(path);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "sysinfo.h"
+#include "summary.h"
 #include "trial.h"
 
 #define IOBENCH_VERSION "0.1.0"
@@ -38,14 +39,15 @@ extern const char results_csv_header[];
 /* Writes the CSV (header first) / the JSON to @f.  0 or -errno. */
 int results_write_csv(FILE *f, const struct results *r, const char *run_id);
 int results_write_json(FILE *f, const struct results *r,
-		       const struct run_meta *m);
+		       const struct run_meta *m, const struct run_summary *s);
 
 /*
- * Writes <dir>/<run-id>.csv and .json, each under a temporary name then
- * linked into place, never replacing an existing file.  Returns 0 or
- * -errno with @msg naming the file.
+ * Writes <dir>/<run-id>.csv, .json and -summary.csv, each under a
+ * temporary name then linked into place, never replacing an existing
+ * file.  Returns 0 or -errno with @msg naming the file.
  */
 int results_save(const struct results *r, const struct run_meta *m,
-		 const char *dir, char *msg, size_t len);
+		 const struct run_summary *s, const char *dir, char *msg,
+		 size_t len);
 
 #endif

@@ -15,6 +15,8 @@
 
 #include "cache.h"
 #include "cli.h"
+#include "pin.h"
+#include "plan.h"
 #include "commands.h"
 #include "dataset.h"
 #include "registry.h"
@@ -57,19 +59,26 @@ static void record_unavailable(struct results *res, const struct config *cfg,
 			.cache = cfg->cache,
 		};
 
+		rec.resident_pct = -1;
 		strategy_shape(s, cfg, &rec.workers, &rec.qd);
 		snprintf(rec.error, sizeof(rec.error), "%s unavailable: %s", s->name, why);
 		results_add(res, &rec);
 	}
 }
 
-static void progress(const struct trial_rec *rec, unsigned k, unsigned n)
+/* One line per trial on a terminal: what ran, how long, elapsed and ETA. */
+static void progress(const struct trial_rec *rec, unsigned k, unsigned n,
+		     uint64_t t_start)
 {
+	double elapsed = (double)(now_ns() - t_start) / 1e9;
+	double eta = elapsed / k * (n - k);
+
 	if (!stderr_is_tty())
 		return;
-	fprintf(stderr, "[%*u/%u] %-6s %-9s trial %-3u %9.3f s  %s\n",
-		n >= 100 ? 3 : 2, k, n, rec->workload, rec->strategy, rec->trial,
-		rec->wall_s, rec->valid ? "ok" : "FAILED");
+	fprintf(stderr, "[%*u/%u] %-5s %-9s %s %-3u %8.3f s %-6s  elapsed %5.0f s  ETA %5.0f s\n",
+		n >= 100 ? 3 : 2, k, n, rec->workload, rec->strategy,
+		rec->warmup ? "warmup" : "trial ", rec->trial, rec->wall_s,
+		rec->valid ? "ok" : "FAILED", elapsed, eta);
 }
 
 /*
@@ -78,32 +87,43 @@ static void progress(const struct trial_rec *rec, unsigned k, unsigned n)
  */
 static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
 		    const struct strategy *st, const struct config *cfg,
-		    unsigned trial, struct trial_rec *rec)
+		    unsigned trial, bool warmup, struct trial_rec *rec)
 {
-	unsigned workers, qd;
+	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin,
+				.latency = !cfg->no_latency };
 	int rc;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->workload = wl->name;
 	rec->strategy = st->name;
 	rec->trial = trial;
+	rec->warmup = warmup;
 	rec->cache = cfg->cache;
-	strategy_shape(st, cfg, &workers, &qd);
-	rec->workers = workers;
-	rec->qd = qd;
+	rec->resident_pct = -1;
+	strategy_shape(st, cfg, &o.workers, &o.qd);
+	rec->workers = o.workers;
+	rec->qd = o.qd;
 	rc = wl->before_trial ? wl->before_trial(ctx) : 0;
 	if (rc == 0)
-		rc = cache_prepare(cfg->cache, ctx->files, ctx->nfiles, ctx->msg,
-				   sizeof(ctx->msg));
+		rc = cache_prepare(cfg->cache, cfg->drop_caches, ctx->files,
+				   ctx->nfiles, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0) {
 		snprintf(rec->error, sizeof(rec->error), "before trial: %.480s", ctx->msg);
 		return false;
 	}
-	rc = trial_run(wl, ctx, st, workers, qd, cfg->cache, rec);
+	/* proof of the cache state, taken just before the clock starts */
+	rec->resident_pct = cache_resident_pct(ctx->files, ctx->nfiles);
+	rec->cache_flag = cache_state_off(cfg->cache, rec->resident_pct);
+	rc = trial_run(wl, ctx, st, &o, rec);
 	rec->trial = trial;
+	rec->warmup = warmup;
 	if (rc < 0)
 		snprintf(rec->error, sizeof(rec->error), "cannot start trial: %s",
 			 strerror(-rc));
+	if (rec->cache_flag)
+		errmsg("warning: %s/%s trial %u started with %.1f%% of the dataset "
+		       "in the page cache (asked for %s)", wl->name, st->name, trial,
+		       rec->resident_pct, cache_names[cfg->cache]);
 	return rec->valid;
 }
 
@@ -132,34 +152,42 @@ static void release_all(struct config *cfg, struct wl_ctx *ctxs)
 }
 
 /*
- * Trials of different strategies are interleaved (A B C A B C ...) so
- * that drift on a shared machine hits every strategy alike.  Returns the
- * number of failed trials.
+ * Per workload, rounds of one trial per strategy: the warmup rounds, then
+ * the counted ones.  Within a round strategies go round-robin (A B C A B C)
+ * or, with --shuffle, in a seeded random order, so that drift on a shared
+ * machine hits every strategy alike.  Returns the number of failed trials.
  */
 static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
 			   const struct run_meta *meta, struct results *res)
 {
-	unsigned navail = 0, k = 0, failed = 0, total;
+	unsigned navail = 0, k = 0, failed = 0, total, order[MAX_SELECTED];
+	unsigned rounds = (unsigned)(cfg->warmup + cfg->repeat);
+	uint64_t t_start = now_ns();
 
 	for (unsigned s = 0; s < cfg->n_st; s++)
 		navail += !meta->unavailable[s];
-	total = (unsigned)(cfg->n_wl * navail * cfg->repeat);
+	total = cfg->n_wl * navail * rounds;
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
-		for (unsigned t = 1; t <= cfg->repeat; t++) {
-			for (unsigned s = 0; s < cfg->n_st; s++) {
-				const struct strategy *st = cfg->st[s];
+		for (unsigned r = 0; r < rounds; r++) {
+			bool warmup = r < cfg->warmup;
+			unsigned t = warmup ? r + 1 : r + 1 - (unsigned)cfg->warmup;
+
+			plan_round(cfg->n_st, w * rounds + r, cfg->shuffle, cfg->seed, order);
+			for (unsigned i = 0; i < cfg->n_st; i++) {
+				const struct strategy *st = cfg->st[order[i]];
 				struct trial_rec rec;
 
-				if (meta->unavailable[s])
+				if (meta->unavailable[order[i]])
 					continue;
-				if (!run_one(&ctxs[w], cfg->wl[w], st, cfg, t, &rec) &&
+				if (!run_one(&ctxs[w], cfg->wl[w], st, cfg, t, warmup, &rec) &&
 				    !st->no_io) {
 					failed++;
-					errmsg("%s/%s trial %u failed: %s", rec.workload,
-					       rec.strategy, t, rec.error);
+					errmsg("%s/%s %s %u failed: %s", rec.workload,
+					       rec.strategy, warmup ? "warmup" : "trial", t,
+					       rec.error);
 				}
 				results_add(res, &rec);
-				progress(&rec, ++k, total);
+				progress(&rec, ++k, total, t_start);
 			}
 		}
 	}
@@ -172,6 +200,7 @@ int cmd_run(int argc, char **argv)
 	char why[MAX_SELECTED][256];
 	struct results res = { 0 };
 	struct run_meta meta = { 0 };
+	struct run_summary sum = { 0 };
 	struct config cfg;
 	char err[512];
 	unsigned navail = 0, failed;
@@ -197,6 +226,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (results_dir_init(cfg.results_dir) < 0)
 		return 1;
+	if (cfg.pin && pin_init() < 0)
+		errmsg("--pin: hwloc cannot see the cores here; running unpinned");
 
 	meta.cfg = &cfg;
 	results_new_run_id(&meta);
@@ -222,15 +253,17 @@ int cmd_run(int argc, char **argv)
 		goto out_release;
 	}
 	failed = run_trials(&cfg, ctxs, &meta, &res);
-	rc = results_save(&res, &meta, cfg.results_dir, err, sizeof(err));
+	summary_compute(&res, &meta, &sum);
+	rc = results_save(&res, &meta, &sum, cfg.results_dir, err, sizeof(err));
 	if (rc < 0) {
 		errmsg("%s", err);
 		rc = 1;
 		goto out_release;
 	}
 	if (!cfg.quiet)
-		summary_print(stdout, &res, &meta);
-	printf("\nresults: %s/%s.csv and .json\n", cfg.results_dir, meta.run_id);
+		summary_print(stdout, &sum, &meta);
+	printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
+	       meta.run_id);
 	if (failed)
 		errmsg("%u trial%s failed: see the error column", failed,
 		       failed == 1 ? "" : "s");
@@ -238,6 +271,7 @@ int cmd_run(int argc, char **argv)
 out_release:
 	release_all(&cfg, ctxs);
 out:
+	summary_free(&sum);
 	results_free(&res);
 	return rc;
 }

@@ -1,7 +1,10 @@
 /* sysinfo.c - machine, CPU topology (hwloc) and storage of a directory. */
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -11,23 +14,38 @@
 #include "sysinfo.h"
 #include "util.h"
 
-static void topology_counts(unsigned *cores, unsigned *pus)
+static unsigned count(hwloc_topology_t topo, hwloc_obj_type_t type)
 {
-	hwloc_topology_t topo;
-	int nc, np;
+	int n = hwloc_get_nbobjs_by_type(topo, type);
 
-	*cores = *pus = 0;
+	return n > 0 ? (unsigned)n : 0;
+}
+
+/* Fills the topology fields of @si (which may be a scratch struct). */
+static void topology(struct sysinfo *si)
+{
+	static const hwloc_obj_type_t caches[4] = {
+		HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L4CACHE,
+	};
+	hwloc_topology_t topo;
+	unsigned *cores = &si->cores, *pus = &si->pus;
+
 	if (hwloc_topology_init(&topo) < 0)
 		goto fallback;
 	if (hwloc_topology_load(topo) < 0) {
 		hwloc_topology_destroy(topo);
 		goto fallback;
 	}
-	nc = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
-	np = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+	si->packages = count(topo, HWLOC_OBJ_PACKAGE);
+	si->cores = count(topo, HWLOC_OBJ_CORE);
+	si->pus = count(topo, HWLOC_OBJ_PU);
+	si->numa_nodes = count(topo, HWLOC_OBJ_NUMANODE);
+	for (int i = 0; i < 4; i++) {
+		hwloc_obj_t c = hwloc_get_obj_by_type(topo, caches[i], 0);
+
+		si->cache_kib[i] = c && c->attr ? c->attr->cache.size / 1024 : 0;
+	}
 	hwloc_topology_destroy(topo);
-	*cores = nc > 0 ? (unsigned)nc : 0;
-	*pus = np > 0 ? (unsigned)np : 0;
 fallback:
 	/* hwloc can't see the topology in some sandboxes: ask the kernel */
 	if (*pus == 0) {
@@ -41,10 +59,10 @@ fallback:
 
 unsigned sysinfo_cores(void)
 {
-	unsigned cores, pus;
+	struct sysinfo si = { 0 };
 
-	topology_counts(&cores, &pus);
-	return cores;
+	topology(&si);
+	return si.cores;
 }
 
 static void cpu_model(char *out, size_t len)
@@ -105,6 +123,54 @@ static void mount_of(const char *dir, struct sysinfo *si)
 	fclose(f);
 }
 
+/* A sysfs attribute of the block device @maj:@min, or of its disk for a partition. */
+static int block_attr(unsigned maj, unsigned min, const char *attr, char *out,
+		      size_t len)
+{
+	for (int i = 0; i < 2; i++) {
+		char path[160], *text;
+
+		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%squeue/%s", maj, min,
+			 i ? "../" : "", attr);
+		if (read_small_file(path, &text, NULL) == 0) {
+			snprintf(out, len, "%.*s", (int)strcspn(text, "\n"), text);
+			free(text);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static void device_of(const char *dir, struct sysinfo *si)
+{
+	struct statvfs vfs;
+	struct stat st;
+	char buf[128];
+
+	si->rotational = -1;
+	snprintf(si->scheduler, sizeof(si->scheduler), "unknown");
+	if (statvfs(dir, &vfs) == 0) {
+		si->free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		si->total_bytes = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+	}
+	if (stat(dir, &st) < 0)
+		return;
+	if (block_attr(major(st.st_dev), minor(st.st_dev), "rotational", buf, sizeof(buf)) == 0)
+		si->rotational = atoi(buf);
+	if (block_attr(major(st.st_dev), minor(st.st_dev), "logical_block_size", buf,
+		       sizeof(buf)) == 0)
+		si->logical_block = (unsigned)atoi(buf);
+	/* "none [mq-deadline] kyber": the bracketed one is in use */
+	if (block_attr(major(st.st_dev), minor(st.st_dev), "scheduler", buf, sizeof(buf)) == 0) {
+		char *a = strchr(buf, '['), *b = a ? strchr(a, ']') : NULL;
+
+		if (a && b)
+			snprintf(si->scheduler, sizeof(si->scheduler), "%.*s", (int)(b - a - 1), a + 1);
+		else
+			snprintf(si->scheduler, sizeof(si->scheduler), "%.31s", buf);
+	}
+}
+
 void sysinfo_collect(const char *dir, struct sysinfo *si)
 {
 	struct utsname u;
@@ -119,6 +185,7 @@ void sysinfo_collect(const char *dir, struct sysinfo *si)
 		snprintf(si->kernel, sizeof(si->kernel), "unknown");
 	}
 	cpu_model(si->cpu_model, sizeof(si->cpu_model));
-	topology_counts(&si->cores, &si->pus);
+	topology(si);
 	mount_of(dir, si);
+	device_of(dir, si);
 }

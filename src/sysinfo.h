@@ -2,15 +2,26 @@
 #ifndef IOBENCH_SYSINFO_H
 #define IOBENCH_SYSINFO_H
 
+#include <stdint.h>
+
 struct sysinfo {
 	char hostname[128];
 	char kernel[256];
 	char cpu_model[128];
+	unsigned packages;	/* sockets (hwloc) */
 	unsigned cores;		/* physical cores (hwloc) */
 	unsigned pus;		/* hardware threads (hwloc) */
+	unsigned numa_nodes;
+	uint64_t cache_kib[4];	/* L1d, L2, L3, L4 size of the first of each; 0: none */
 	char fs_type[32];	/* of the data directory */
 	char device[128];	/* mount source: /dev/vda, tmpfs, ... */
 	char mount_point[256];
+	/* the block device under the data directory, from sysfs */
+	int rotational;		/* 1, 0, or -1 when unknown */
+	char scheduler[32];
+	unsigned logical_block;	/* bytes; 0 when unknown */
+	uint64_t free_bytes;	/* available to us on the filesystem */
+	uint64_t total_bytes;
 };
 
 /* Fills @si; fields it could not learn say "unknown".  Can't fail. */

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pin.h"
 #include "trial.h"
 #include "util.h"
 
@@ -54,16 +55,21 @@ static void collect(const struct job_result *res, size_t n,
 /* The trial process: build the jobs, run the strategy, report. */
 static _Noreturn void trial_child(const struct workload *wl,
 				  struct wl_ctx *wctx,
-				  const struct strategy *st, unsigned workers,
-				  unsigned qd, struct trial_out *out)
+				  const struct strategy *st,
+				  const struct trial_opts *o, struct trial_out *out)
 {
 	uint64_t t0 = now_ns();
 	size_t n = wctx->njobs;
 	struct job_result *res = shared_alloc(n * sizeof(*res));
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
-	struct strat_ctx sc = { .jobs = jobs, .njobs = n, .workers = workers, .qd = qd };
+	struct strat_ctx sc = { .jobs = jobs, .njobs = n, .workers = o->workers,
+				.qd = o->qd, .pin = o->pin };
 	int rc;
 
+	lat_current = o->latency ? &out->lat : NULL;
+	/* the trial's own thread: the loop or the only thread, on core 0 */
+	if (o->pin)
+		pin_self(0);
 	if (!res || !jobs) {
 		out->err = -ENOMEM;
 		snprintf(out->msg, sizeof(out->msg), "trial: out of memory for %zu jobs", n);
@@ -163,8 +169,8 @@ static void judge(const struct workload *wl, struct wl_ctx *wctx,
 }
 
 int trial_run(const struct workload *wl, struct wl_ctx *wctx,
-	      const struct strategy *st, unsigned workers, unsigned qd,
-	      enum cache_mode cache, struct trial_rec *rec)
+	      const struct strategy *st, const struct trial_opts *o,
+	      struct trial_rec *rec)
 {
 	struct trial_out *out = shared_alloc(sizeof(*out));
 	struct rusage ru;
@@ -177,9 +183,10 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		return -ENOMEM;
 	rec->workload = wl->name;
 	rec->strategy = st->name;
-	rec->workers = workers;
-	rec->qd = qd;
-	rec->cache = cache;
+	rec->workers = o->workers;
+	rec->qd = o->qd;
+	rec->cache = o->cache;
+	rec->main_op = wl->main_op;
 	fflush(NULL);
 	t0 = now_ns();
 	pid = fork();
@@ -188,7 +195,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		goto out_unmap;
 	}
 	if (pid == 0)
-		trial_child(wl, wctx, st, workers, qd, out);
+		trial_child(wl, wctx, st, o, out);
 	/* WNOWAIT: the zombie's /proc/<pid>/io is still there to read */
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0) {
 		if (errno != EINTR) {
@@ -210,6 +217,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->ops_per_s = rec->wall_s > 0 ? (double)rec->ops / rec->wall_s : 0;
 	rec->sum = out->sum;
 	hex_encode(out->digest, 16, rec->digest);
+	for (int t = 0; t < OP_NTYPES; t++)
+		lat_percentiles(&out->lat.h[t], &rec->lat[t]);
 	judge(wl, wctx, st, out, &si, rec);
 out_unmap:
 	munmap(out, sizeof(*out));

@@ -9,6 +9,15 @@
 #include "strategy.h"
 #include "workload.h"
 
+/* How to run one trial. */
+struct trial_opts {
+	unsigned workers;
+	unsigned qd;
+	enum cache_mode cache;
+	bool pin;		/* bind threads and processes to distinct cores */
+	bool latency;		/* record op latencies */
+};
+
 /* One row of results/<run-id>.csv. */
 struct trial_rec {
 	const char *workload;
@@ -28,6 +37,12 @@ struct trial_rec {
 	char digest[33];
 	bool valid;
 	char error[MSG_MAX];
+	bool warmup;			/* not counted in any statistic */
+	double resident_pct;		/* dataset in page cache at start; < 0: n/a */
+	bool cache_flag;		/* the cache was not in the state asked for */
+	bool outlier;			/* modified z-score of wall_s above 3.5 */
+	enum op_type main_op;
+	struct lat_pct lat[OP_NTYPES];	/* per op type */
 };
 
 /*
@@ -39,7 +54,7 @@ struct trial_rec {
  * when no trial could be started at all (fork failed).
  */
 int trial_run(const struct workload *wl, struct wl_ctx *wctx,
-	      const struct strategy *st, unsigned workers, unsigned qd,
-	      enum cache_mode cache, struct trial_rec *rec);
+	      const struct strategy *st, const struct trial_opts *o,
+	      struct trial_rec *rec);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "job.h"
+#include "latency.h"
 
 #define MSG_MAX 512
 
@@ -28,6 +29,7 @@ struct trial_out {
 	uint64_t bytes_written;
 	uint64_t peak_rss_sum_kib;	/* strategies with worker processes */
 	uint64_t setup_ns;		/* building the jobs, inside wall time */
+	struct lat_set lat;		/* every op's latency, by type */
 };
 
 /* One workload's state for a whole run, owned by the harness. */
@@ -45,6 +47,8 @@ struct wl_ctx {
 struct workload {
 	const char *name;
 	const char *desc;
+	/* The op whose latency the results show: what the workload waits on. */
+	enum op_type main_op;
 	/*
 	 * Parent, untimed: validates the knobs, generates the dataset or
 	 * reuses a matching one, computes the reference result, fills spec,

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "jobsched.h"
+#include "pin.h"
 #include "strategy.h"
 
 /* A ring of op pointers; never holds more than the in-flight limit. */
@@ -43,6 +44,8 @@ struct pool {
 	int efd;
 	pthread_t *tids;
 	unsigned nthreads;
+	bool pin;
+	unsigned started;	/* for --pin: the loop has core 0 (atomic) */
 };
 
 static void opq_push(struct opq *q, struct op *op)
@@ -64,6 +67,8 @@ static void *pool_worker(void *arg)
 	struct pool *p = arg;
 	uint64_t one = 1;
 
+	if (p->pin)
+		pin_self(1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
 	for (;;) {
 		struct op *op;
 		bool was_empty;
@@ -126,11 +131,12 @@ static void pool_destroy(struct pool *p)
 	free(p->tids);
 }
 
-static int pool_start(struct pool *p, unsigned n, char *msg, size_t len)
+static int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t len)
 {
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	p->pin = pin;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	pthread_mutex_init(&p->done_lock, NULL);
@@ -205,7 +211,7 @@ static int epoll_run(struct strat_ctx *ctx)
 		snprintf(ctx->msg, sizeof(ctx->msg), "epoll: out of memory");
 		return rc;
 	}
-	rc = pool_start(&p, ctx->workers, ctx->msg, sizeof(ctx->msg));
+	rc = pool_start(&p, ctx->workers, ctx->pin, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		goto out_pool;
 	ep = epoll_create1(EPOLL_CLOEXEC);

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pin.h"
 #include "strategy.h"
 
 struct forked_shared {
@@ -26,8 +27,10 @@ struct forked_shared {
 };
 
 static _Noreturn void forked_worker(struct strat_ctx *ctx,
-				    struct forked_shared *sh)
+				    struct forked_shared *sh, unsigned k)
 {
+	if (ctx->pin)
+		pin_self(k);
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
 		size_t i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
 
@@ -78,7 +81,7 @@ static int forked_run(struct strat_ctx *ctx)
 		pid_t pid = fork();
 
 		if (pid == 0)
-			forked_worker(ctx, sh);
+			forked_worker(ctx, sh, started);
 		if (pid < 0) {
 			rc = -errno;
 			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pin.h"
 #include "strategy.h"
 
 struct threaded_data {
 	struct strat_ctx *ctx;
+	unsigned started;	/* threads started so far, for --pin (atomic) */
 	size_t next;		/* next job to claim (atomic) */
 	int stop;		/* set when the pool could not be built (atomic) */
 };
@@ -23,6 +25,8 @@ static void *threaded_worker(void *arg)
 {
 	struct threaded_data *td = arg;
 
+	if (td->ctx->pin)
+		pin_self(__atomic_fetch_add(&td->started, 1, __ATOMIC_RELAXED));
 	while (!__atomic_load_n(&td->stop, __ATOMIC_ACQUIRE)) {
 		size_t i = __atomic_fetch_add(&td->next, 1, __ATOMIC_RELAXED);
 

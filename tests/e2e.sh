@@ -27,7 +27,7 @@ expect() {
 }
 
 echo "e2e: help and list"
-for c in "" "run" "list"; do
+for c in "" "run" "list" "info"; do
 	check "iobench $c --help" bash -c "$IOBENCH $c --help | grep -q '^Usage: iobench'"
 done
 list=$($IOBENCH list)
@@ -59,19 +59,24 @@ expect 1 "$T/afile: Not a directory" $IOBENCH run --size tiny --dir "$T/afile"
 check "nothing created for a bad --dir" test ! -e "$T/missing" -a ! -e "$T/results"
 rm -f "$T/afile"
 
+echo "e2e: info"
+check "info names the filesystem and io_uring" bash -c "$IOBENCH info --dir '$T' | grep -q '^storage:' && $IOBENCH info --dir '$T' | grep -q io_uring"
+expect 1 "$T/nope: No such file" $IOBENCH info --dir "$T/nope"
+
 echo "e2e: a full tiny run"
 mkdir -p "$T/data"
 out=$($IOBENCH run --size tiny --dir "$T/data" --results "$T/res" --repeat 2 2>"$T/err")
 status=$?
 check "run exits 0" test "$status" -eq 0
 [ "$status" -eq 0 ] || cat "$T/err"
-csv=$(ls "$T"/res/*.csv 2>/dev/null | head -1)
+csv=$(ls "$T"/res/*.csv 2>/dev/null | grep -v -- -summary.csv | head -1)
 json=${csv%.csv}.json
-check "CSV and JSON written" test -s "$csv" -a -s "$json"
+check "CSV, JSON and summary written" test -s "$csv" -a -s "$json" -a -s "${csv%.csv}-summary.csv"
 check "CSV header" test "$(head -1 "$csv")" = \
 "run_id,workload,strategy,trial,workers,queue_depth,cache,wall_s,user_s,sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,valid,error"
-check "summary table printed" grep -q "wall_s(med)" <<<"$out"
+check "summary table printed" grep -q "wall_s med" <<<"$out"
 check "no temporary files left in results" test -z "$(ls "$T/res" | grep -v -E '\.(csv|json)$')"
+check "recommendation printed per workload" test "$(grep -c 'recommendation:' <<<"$out")" -eq 3
 check "csv output directory removed" test -z "$(ls "$T/data" | grep csv-out)"
 
 $PY - "$csv" "$json" "$T/data" <<'PYEOF'
@@ -89,8 +94,16 @@ avail = [s["name"] for s in meta["strategies"] if s["available"]]
 check("JSON metadata: version, host, kernel, cores, storage, datasets",
       all(k in meta for k in ("iobench_version", "date", "command_line", "host", "storage", "datasets"))
       and meta["host"]["cores"] >= 1 and meta["storage"]["fs_type"] != "")
-check("one row per trial: 3 workloads x %d strategies x 2" % len(avail),
-      len([r for r in rows if r["trial"] != "0"]) == 3 * len(avail) * 2)
+counted = [r for r in rows if r["trial"] != "0" and r["warmup"] == "0"]
+check("one row per counted trial: 3 workloads x %d strategies x 2" % len(avail),
+      len(counted) == 3 * len(avail) * 2)
+check("one warmup row per workload and strategy",
+      len([r for r in rows if r["warmup"] == "1"]) == 3 * len(avail))
+check("latency columns filled for the main op",
+      all(float(r["lat_p50_us"]) > 0 and float(r["lat_max_us"]) >= float(r["lat_p99_us"]) for r in counted))
+check("JSON summary and a recommendation per workload",
+      len(meta["summary"]) == 3 * len(meta["strategies"]) and len(meta["recommendations"]) == 3
+      and all(x["strategy"] for x in meta["recommendations"]))
 check("every trial valid", all(r["valid"] == "1" for r in rows if r["trial"] != "0"))
 check("units: wall_s > 0, bytes > 0, MiB/s = bytes/MiB/wall",
       all(float(r["wall_s"]) > 0 and int(r["bytes"]) > 0 and
@@ -131,7 +144,7 @@ slab_sum() { # FILE.npy|'' -> prints "sum start rows" of the run
 	[ -n "$1" ] && input=(--input "$1")
 	$IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array \
 		--strategy serial,io_uring --pattern slab --reads 100 --repeat 1 -q "${input[@]}" >/dev/null 2>&1 || return 1
-	json=$(ls -t "$T"/slab/*.json | head -1)
+	json=$(ls -t "$T"/slab/*.json | head -1)	# the newest run
 	$PY -c 'import json,sys,re; m=json.load(open(sys.argv[1])); s=m["datasets"][0]["spec"]
 print(m["trials"][0]["sum"], re.search(r"start=(\d+)", s).group(1))' "$json"
 }

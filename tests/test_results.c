@@ -20,6 +20,7 @@ static void fill(struct results *r, struct run_meta *m, struct config *cfg)
 		.qd = 1, .wall_s = 0.5, .user_s = 0.25, .sys_s = 0.125,
 		.peak_rss_kib = 4096, .peak_rss_sum_kib = 4096, .bytes = 1048576,
 		.ops = 10, .mib_per_s = 2.0, .ops_per_s = 20, .valid = false,
+		.resident_pct = -1,
 	};
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -55,8 +56,9 @@ static void test_csv(void **state)
 	assert_ptr_equal(nl, buf + strlen(results_csv_header));
 	assert_non_null(strstr(buf, "RUN,csv,serial,1,1,1,cold,0.500000,0.250000,0.125000,4096,4096,"));
 	/* RFC 4180 quoting of a message with a comma and quotes */
-	assert_non_null(strstr(buf, ",0,\"write \"\"x\"\", y: No space left on device\"\n"));
-	assert_non_null(strstr(buf, "00112233445566778899aabbccddeeff,1,\n"));
+	assert_non_null(strstr(buf, ",0,\"write \"\"x\"\", y: No space left on device\",0,0,"));
+	/* n/a residency is an empty field; the main op's name is spelled out */
+	assert_non_null(strstr(buf, "00112233445566778899aabbccddeeff,1,,0,0,,0,nop,"));
 	free(buf);
 	results_free(&r);
 }
@@ -72,9 +74,10 @@ static void test_json_escapes(void **state)
 
 	(void)state;
 	fill(&r, &m, &cfg);
-	assert_int_equal(results_write_json(f, &r, &m), 0);
+	assert_int_equal(results_write_json(f, &r, &m, NULL), 0);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"error\": \"write \\\"x\\\", y: No space left on device\"}"));
+	assert_non_null(strstr(buf, "\"error\": \"write \\\"x\\\", y: No space left on device\",\n"));
+	assert_non_null(strstr(buf, "\"resident_pct\": null"));
 	assert_non_null(strstr(buf, "\"valid\": true"));
 	assert_non_null(strstr(buf, "\"iobench_version\": \"" IOBENCH_VERSION "\""));
 	free(buf);
@@ -93,11 +96,11 @@ static void test_save_never_overwrites(void **state)
 	(void)state;
 	fill(&r, &m, &cfg);
 	csv = xasprintf("%s/RUN.csv", dir);
-	assert_int_equal(results_save(&r, &m, dir, msg, sizeof(msg)), 0);
+	assert_int_equal(results_save(&r, &m, NULL, dir, msg, sizeof(msg)), 0);
 	assert_int_equal(access(csv, F_OK), 0);
 	/* a second run with the same id must not replace the first */
 	r.recs[0].trial = 99;
-	assert_int_equal(results_save(&r, &m, dir, msg, sizeof(msg)), -EEXIST);
+	assert_int_equal(results_save(&r, &m, NULL, dir, msg, sizeof(msg)), -EEXIST);
 	assert_non_null(strstr(msg, "RUN.csv"));
 	assert_int_equal(read_small_file(csv, &text, &n), 0);
 	assert_null(strstr(text, ",99,"));

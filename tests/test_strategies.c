@@ -39,7 +39,10 @@ static void trial(const struct workload *wl, struct wl_ctx *ctx,
 	memset(rec, 0, sizeof(*rec));
 	if (wl->before_trial)
 		assert_int_equal(wl->before_trial(ctx), 0);
-	assert_int_equal(trial_run(wl, ctx, st, workers, qd, CACHE_WARM, rec), 0);
+	struct trial_opts o = { .workers = workers, .qd = qd, .cache = CACHE_WARM,
+				.latency = true };
+
+	assert_int_equal(trial_run(wl, ctx, st, &o, rec), 0);
 }
 
 static void test_identical_work(void **state)
@@ -113,7 +116,9 @@ static void expect_all_fail(const struct workload *wl, struct wl_ctx *ctx,
 		if (st->no_io || !usable(st))
 			continue;
 		memset(&rec, 0, sizeof(rec));
-		assert_int_equal(trial_run(wl, ctx, st, 2, 4, CACHE_WARM, &rec), 0);
+		struct trial_opts o = { .workers = 2, .qd = 4, .cache = CACHE_WARM };
+
+		assert_int_equal(trial_run(wl, ctx, st, &o, &rec), 0);
 		if (rec.valid || !strstr(rec.error, words))
 			fail_msg("%s/%s: expected an error with '%s', got valid=%d '%s'",
 				 wl->name, st->name, words, rec.valid, rec.error);

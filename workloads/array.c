@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "dataset.h"
+#include "dio.h"
 #include "npy.h"
 #include "prng.h"
 #include "util.h"
@@ -40,6 +41,9 @@ struct array_data {
 	uint64_t nrows;
 	unsigned window;
 	uint64_t seed;
+	int open_flags;		/* O_RDONLY, plus O_DIRECT for --cache direct */
+	uint64_t align;		/* O_DIRECT: rows are read as aligned ranges */
+	size_t buf_size;	/* the largest such range */
 	struct prng gen;
 	unsigned char header[128];
 	size_t header_len;
@@ -54,12 +58,19 @@ struct array_job {
 	enum array_state state;
 	const struct array_data *d;
 	uint64_t first, end, next;	/* range of the selection */
+	uint64_t consumed;		/* next selection index to sum */
 	int fd;
 	double sum;
 	struct op ctl;
 	struct window win;
 	EVP_MD_CTX *md;
 };
+
+/* Byte offset of selected row @i in the file. */
+static uint64_t row_off(const struct array_data *d, uint64_t i)
+{
+	return d->info.data_offset + d->rows[i] * d->info.row_bytes;
+}
 
 /* Selection [first, end) of job @j: an even split. */
 static void array_job_range(uint64_t n, size_t njobs, size_t j, uint64_t *first,
@@ -253,10 +264,26 @@ static int array_prepare(struct wl_ctx *ctx)
 			      (unsigned long long)p->array_reads);
 		goto fail;
 	}
+	d->open_flags = O_RDONLY;
+	d->align = 1;
+	if (cfg->cache == CACHE_DIRECT) {
+		int a = dio_alignment(d->path);
+
+		if (a < 0) {
+			rc = wl_error(ctx, a, "--cache direct: %s: %s", d->path,
+				      a == -EOPNOTSUPP ? "the filesystem does not support O_DIRECT"
+						       : strerror(-a));
+			goto fail;
+		}
+		d->open_flags |= O_DIRECT;
+		d->align = (uint64_t)a;
+	}
+	/* a row may straddle one more aligned block than its length needs */
+	d->buf_size = (size_t)((d->info.row_bytes + 2 * d->align - 2) / d->align * d->align);
 	array_select(d, p->array_reads, p->pattern);
 	if (p->pattern == PATTERN_SLAB)
 		start = d->rows[0];
-	d->window = (unsigned)(ARRAY_WINDOW_BYTES / d->info.row_bytes);
+	d->window = (unsigned)(ARRAY_WINDOW_BYTES / d->buf_size);
 	d->window = d->window < 1 ? 1 : d->window > ARRAY_WINDOW ? ARRAY_WINDOW : d->window;
 	ctx->njobs = d->nrows < ARRAY_JOBS ? (size_t)d->nrows : ARRAY_JOBS;
 	rc = array_reference(ctx, d);
@@ -267,11 +294,12 @@ static int array_prepare(struct wl_ctx *ctx)
 	ctx->nfiles = 1;
 	ctx->data_bytes = d->info.data_offset + d->info.data_bytes;
 	snprintf(ctx->spec, sizeof(ctx->spec),
-		 "array file=%s dtype=%s rows=%llu row_bytes=%llu reads=%llu pattern=%s start=%llu seed=%llu",
+		 "array file=%s dtype=%s rows=%llu row_bytes=%llu reads=%llu pattern=%s start=%llu seed=%llu align=%llu",
 		 p->input ? p->input : "generated", d->info.descr,
 		 (unsigned long long)d->info.rows, (unsigned long long)d->info.row_bytes,
 		 (unsigned long long)d->nrows, pattern_names[p->pattern],
-		 (unsigned long long)start, (unsigned long long)d->seed);
+		 (unsigned long long)start, (unsigned long long)d->seed,
+		 (unsigned long long)d->align);
 	return 0;
 fail:
 	dataset_free(&d->ds);
@@ -301,7 +329,7 @@ static enum job_state array_next(struct job *job, struct op **op)
 	switch (j->state) {
 	case A_OPEN:
 		j->ctl = (struct op){ .type = OP_OPEN, .path = d->path,
-				      .flags = O_RDONLY, .job = job };
+				      .flags = d->open_flags, .job = job };
 		j->state = A_OPENING;
 		*op = &j->ctl;
 		return JOB_OP;
@@ -313,11 +341,15 @@ static enum job_state array_next(struct job *job, struct op **op)
 				job_fail(job, -ENOMEM, "array: out of memory for row buffers");
 				return array_next(job, op);	/* now winds down */
 			}
+			uint64_t off = row_off(d, j->next);
+
+			/* buffered: the row; O_DIRECT: the aligned range around it */
 			rd->type = OP_READ;
 			rd->fd = j->fd;
 			rd->path = d->path;
-			rd->len = d->info.row_bytes;
-			rd->off = d->info.data_offset + d->rows[j->next] * d->info.row_bytes;
+			rd->off = off / d->align * d->align;
+			rd->len = (size_t)((off + d->info.row_bytes + d->align - 1) / d->align *
+					   d->align - rd->off);
 			rd->job = job;
 			j->next++;
 			*op = rd;
@@ -346,6 +378,7 @@ static void array_complete(struct job *job, struct op *op)
 {
 	struct array_job *j = (struct array_job *)job;
 	const struct npy_info *info = &j->d->info;
+	uint64_t skip;
 	struct op *rd;
 
 	switch (op->type) {
@@ -362,16 +395,24 @@ static void array_complete(struct job *job, struct op *op)
 		win_done(&j->win, op);
 		if (op->res < 0)
 			job_fail_op(job, op);
-		else if ((size_t)op->res < op->len)
-			job_fail(job, -ENODATA,
-				 "read %s: file ends at byte %llu, inside a row the header promises",
-				 op->path, (unsigned long long)(op->off + (uint64_t)op->res));
-		/* the compute: row sums and the digest, in selection order */
+		/*
+		 * The compute: row sums and the digest, in selection order.  Every
+		 * byte of the row must have been read; with O_DIRECT the aligned
+		 * tail past the end of the file may be missing.
+		 */
 		while ((rd = win_peek(&j->win)) != NULL) {
+			skip = row_off(j->d, j->consumed) - rd->off;
+			if (!job->res->err && (uint64_t)rd->res < skip + info->row_bytes)
+				job_fail(job, -ENODATA,
+					 "read %s: file ends at byte %llu, inside a row the header promises",
+					 rd->path, (unsigned long long)(rd->off + (uint64_t)rd->res));
 			if (!job->res->err) {
-				EVP_DigestUpdate(j->md, rd->buf, rd->len);
-				j->sum += npy_sum(info, rd->buf, rd->len / info->itemsize);
+				const char *row = (const char *)rd->buf + skip;
+
+				EVP_DigestUpdate(j->md, row, info->row_bytes);
+				j->sum += npy_sum(info, row, info->row_bytes / info->itemsize);
 			}
+			j->consumed++;
 			win_pop(&j->win);
 		}
 		return;
@@ -409,7 +450,7 @@ static int array_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 	for (size_t i = 0; i < ctx->njobs; i++) {
 		struct array_job *j = calloc(1, sizeof(*j));
 
-		if (!j || win_init(&j->win, d->window, d->info.row_bytes) < 0 ||
+		if (!j || win_init(&j->win, d->window, d->buf_size) < 0 ||
 		    !(j->md = EVP_MD_CTX_new())) {
 			free(j);
 			return wl_error(ctx, -ENOMEM, "array: out of memory for jobs");
@@ -419,7 +460,7 @@ static int array_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 		j->d = d;
 		j->fd = -1;
 		array_job_range(d->nrows, ctx->njobs, i, &j->first, &j->end);
-		j->next = j->first;
+		j->next = j->consumed = j->first;
 		jobs[i] = &j->job;
 	}
 	return 0;
@@ -467,6 +508,7 @@ static void array_release(struct wl_ctx *ctx)
 const struct workload workload_array = {
 	.name = "array",
 	.desc = "partial reads (random rows or a slab) out of a big .npy array",
+	.main_op = OP_READ,
 	.prepare = array_prepare,
 	.make_jobs = array_make_jobs,
 	.finish = array_finish,

@@ -348,6 +348,7 @@ static void csv_release(struct wl_ctx *ctx)
 const struct workload workload_csv = {
 	.name = "csv",
 	.desc = "thousands of small CSV files written (metadata-heavy writes)",
+	.main_op = OP_OPEN,
 	.prepare = csv_prepare,
 	.before_trial = csv_before_trial,
 	.make_jobs = csv_make_jobs,

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "dataset.h"
+#include "dio.h"
 #include "prng.h"
 #include "util.h"
 #include "window.h"
@@ -27,6 +28,8 @@ struct md5_data {
 	struct dataset ds;
 	uint64_t block;
 	uint64_t seed;
+	int open_flags;		/* O_RDONLY, plus O_DIRECT for --cache direct */
+	unsigned align;		/* O_DIRECT: lengths are rounded up to this */
 	struct prng gen;	/* generation stream of the current file */
 	unsigned char expect[16];
 };
@@ -38,6 +41,7 @@ struct md5_job {
 	enum md5_state state;
 	const struct ds_file *file;
 	uint64_t block, next_off;
+	const struct md5_data *d;
 	int fd;
 	struct op ctl;		/* the open and the close */
 	struct window win;
@@ -96,6 +100,30 @@ static int md5_prepare(struct wl_ctx *ctx)
 		return rc;
 	}
 	d->block = p->block;
+	d->open_flags = O_RDONLY;
+	d->align = 1;
+	if (ctx->cfg->cache == CACHE_DIRECT) {
+		int a = dio_alignment(d->ds.files[0].path);
+
+		if (a < 0) {
+			rc = wl_error(ctx, a, "--cache direct: %s: %s", d->ds.files[0].path,
+				      a == -EOPNOTSUPP ? "the filesystem does not support O_DIRECT"
+						       : strerror(-a));
+			dataset_free(&d->ds);
+			free(d);
+			return rc;
+		}
+		if (d->block % (unsigned)a) {
+			rc = wl_error(ctx, -EINVAL,
+				      "--cache direct: --block %llu is not a multiple of the %d-byte direct I/O alignment",
+				      (unsigned long long)d->block, a);
+			dataset_free(&d->ds);
+			free(d);
+			return rc;
+		}
+		d->open_flags |= O_DIRECT;
+		d->align = (unsigned)a;
+	}
 	/* the reference: the manifest's digests, combined as finish() does */
 	{
 		struct job_result *ref = xcalloc(d->ds.nfiles, sizeof(*ref));
@@ -133,7 +161,7 @@ static enum job_state md5_next(struct job *job, struct op **op)
 	switch (j->state) {
 	case M_OPEN:
 		j->ctl = (struct op){ .type = OP_OPEN, .path = j->file->path,
-				      .flags = O_RDONLY, .job = job };
+				      .flags = j->d->open_flags, .job = job };
 		j->state = M_OPENING;
 		*op = &j->ctl;
 		return JOB_OP;
@@ -150,7 +178,9 @@ static enum job_state md5_next(struct job *job, struct op **op)
 			rd->fd = j->fd;
 			rd->path = j->file->path;
 			rd->off = j->next_off;
+			/* O_DIRECT: the last piece is read as a whole aligned block */
 			rd->len = left < j->block ? (size_t)left : j->block;
+			rd->len = (rd->len + j->d->align - 1) / j->d->align * j->d->align;
 			rd->job = job;
 			j->next_off += rd->len;
 			*op = rd;
@@ -181,6 +211,7 @@ static enum job_state md5_next(struct job *job, struct op **op)
 static void md5_complete(struct job *job, struct op *op)
 {
 	struct md5_job *j = (struct md5_job *)job;
+	uint64_t want;
 	struct op *rd;
 
 	switch (op->type) {
@@ -195,9 +226,10 @@ static void md5_complete(struct job *job, struct op *op)
 		return;
 	case OP_READ:
 		win_done(&j->win, op);
+		want = j->file->size - op->off < op->len ? j->file->size - op->off : op->len;
 		if (op->res < 0)
 			job_fail_op(job, op);
-		else if ((size_t)op->res < op->len)
+		else if ((uint64_t)op->res < want)
 			job_fail(job, -ENODATA,
 				 "read %s: file ends at byte %llu, expected %llu (changed since it was generated?)",
 				 op->path, (unsigned long long)(op->off + (uint64_t)op->res),
@@ -205,7 +237,7 @@ static void md5_complete(struct job *job, struct op *op)
 		/* hash in file order, whatever order reads completed in */
 		while ((rd = win_peek(&j->win)) != NULL) {
 			if (!job->res->err)
-				EVP_DigestUpdate(j->md, rd->buf, (size_t)rd->res);
+				EVP_DigestUpdate(j->md, rd->buf, (size_t)rd->res);	/* <= want */
 			win_pop(&j->win);
 		}
 		return;
@@ -252,6 +284,7 @@ static int md5_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 		j->job = (struct job){ .ops = &md5_job_ops, .res = &res[i], .id = (unsigned)i };
 		j->file = &d->ds.files[i];
 		j->block = d->block;
+		j->d = d;
 		j->fd = -1;
 		jobs[i] = &j->job;
 	}
@@ -292,6 +325,7 @@ static void md5_release(struct wl_ctx *ctx)
 const struct workload workload_md5 = {
 	.name = "md5",
 	.desc = "MD5 of several large files (CPU-heavy streaming reads)",
+	.main_op = OP_READ,
 	.prepare = md5_prepare,
 	.make_jobs = md5_make_jobs,
 	.finish = md5_finish,

@@ -141,6 +141,7 @@ static void null_release(struct wl_ctx *ctx)
 const struct workload workload_null = {
 	.name = "null",
 	.desc = "no-op operations only: measures the harness and the executor",
+	.main_op = OP_NOP,
 	.prepare = null_prepare,
 	.make_jobs = null_make_jobs,
 	.finish = null_finish,
