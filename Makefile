@@ -29,7 +29,8 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 OPT ?= -O2
 CFLAGS_ALL = -std=gnu11 $(OPT) -g -Wall -Wextra -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-	-Isrc -Iworkloads -Istrategies -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+	-Isrc -Iworkloads -Istrategies -MMD -MP $(PKG_CFLAGS) \
+	-DIOBENCH_SCRIPTS='"$(CURDIR)/plots"' $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 ifneq ($(SANITIZE),)
 CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -41,6 +41,8 @@ const char cli_run_usage[] =
 	"  --dir DIR          dataset directory; must exist unless it is the\n"
 	"                     default ./iobench-data, which is created\n"
 	"  --results DIR      where result files go (default: results)\n"
+	"  --plots DIR        where plots go, in DIR/<run-id>/ (default: plots)\n"
+	"  --no-plot          no plots and no report at the end\n"
 	"\n"
 	"Workload knobs (override the preset):\n"
 	"  --files N          md5 and csv: number of files\n"
@@ -61,7 +63,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD, OPT_FILES,
 	OPT_FILE_SIZE, OPT_BLOCK, OPT_ROWS, OPT_COLS, OPT_READS, OPT_PATTERN,
 	OPT_SYNC, OPT_INPUT, OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
-	OPT_NO_LATENCY,
+	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS,
 };
 
 static const struct option run_options[] = {
@@ -89,6 +91,8 @@ static const struct option run_options[] = {
 	{ "drop-caches", no_argument, NULL, OPT_DROP_CACHES },
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
+	{ "no-plot", no_argument, NULL, OPT_NO_PLOT },
+	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -259,6 +263,7 @@ static void config_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->dir = "iobench-data";
 	cfg->results_dir = "results";
+	cfg->plots_dir = "plots";
 	cfg->size = SIZE_SMALL;
 	cfg->cache = CACHE_COLD;
 	cfg->repeat = 5;
@@ -327,6 +332,8 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 		case OPT_DROP_CACHES: cfg->drop_caches = true; break;
 		case OPT_PIN: cfg->pin = true; break;
 		case OPT_NO_LATENCY: cfg->no_latency = true; break;
+		case OPT_NO_PLOT: cfg->no_plot = true; break;
+		case OPT_PLOTS: cfg->plots_dir = a; break;
 		case 'q': cfg->quiet = true; break;
 		case 'h': return CLI_HELP;
 		case ':':

@@ -16,6 +16,8 @@ static const char usage[] =
 	"  run       run workloads under strategies, write results/\n"
 	"  list      list strategies (and whether each works here) and workloads\n"
 	"  info      CPU topology, storage of --dir, dataset cache residency, io_uring\n"
+	"  plot      draw a run's results with gnuplot (PNG and SVG)\n"
+	"  report    write a run's Markdown report with its recommendation\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
 
@@ -26,6 +28,8 @@ static const struct {
 	{ "run", cmd_run },
 	{ "list", cmd_list },
 	{ "info", cmd_info },
+	{ "plot", cmd_plot },
+	{ "report", cmd_report },
 };
 
 int main(int argc, char **argv)
@@ -47,6 +51,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command '%s' (valid: run, list, info, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, plot, report, help, version)", cmd);
 	return EXIT_USAGE;
 }

@@ -17,6 +17,9 @@
 #include "cli.h"
 #include "pin.h"
 #include "plan.h"
+#include "plot.h"
+#include "report.h"
+#include "rundata.h"
 #include "commands.h"
 #include "dataset.h"
 #include "registry.h"
@@ -125,6 +128,35 @@ static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
 		       "in the page cache (asked for %s)", wl->name, st->name, trial,
 		       rec->resident_pct, cache_names[cfg->cache]);
 	return rec->valid;
+}
+
+/*
+ * Plots and the report, read back from the files just written (the same
+ * path as `iobench plot` and `iobench report`).  A missing gnuplot costs
+ * the plots only, with one line saying how to get them.
+ */
+static void plots_and_report(const struct config *cfg, const struct run_meta *meta)
+{
+	char *csv = xasprintf("%s/%s.csv", cfg->results_dir, meta->run_id);
+	struct run_data rd;
+	char msg[1024] = "";
+
+	if (rundata_load(csv, &rd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		goto out;
+	}
+	if (plot_run(&rd, cfg->plots_dir, msg, sizeof(msg)) < 0)
+		errmsg("%s", msg);
+	else
+		printf("plots:   %s/%s/\n", cfg->plots_dir, meta->run_id);
+	msg[0] = '\0';
+	if (report_write(&rd, cfg->plots_dir, msg, sizeof(msg)) < 0)
+		errmsg("%s", msg);
+	else
+		printf("report:  %s.md\n", rd.base);
+	rundata_free(&rd);
+out:
+	free(csv);
 }
 
 static int prepare_all(struct config *cfg, struct wl_ctx *ctxs,
@@ -264,6 +296,8 @@ int cmd_run(int argc, char **argv)
 		summary_print(stdout, &sum, &meta);
 	printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
 	       meta.run_id);
+	if (!cfg.no_plot)
+		plots_and_report(&cfg, &meta);
 	if (failed)
 		errmsg("%u trial%s failed: see the error column", failed,
 		       failed == 1 ? "" : "s");

@@ -1,0 +1,18 @@
+# latency.gp - latency of the workload's main op per strategy: p50 (solid),
+# p99 (hatched), p99.9 (outline), medians over trials, log scale.
+# Data: strategy p50_us p99_us p999_us linetype.
+load dir.'/common.gp'
+set title title
+set ylabel 'op latency (us), issue to completion, log scale'
+set xlabel 'strategy'
+set logscale y
+set boxwidth 0.26
+set autoscale xfix
+set offsets 0.6, 0.6, 0, 0
+plot data using ($0 - 0.28):2:5 with boxes fs solid 0.85 lc variable notitle, \
+	'' using 0:3:5:xtic(1) with boxes fs pattern 4 lc variable notitle, \
+	'' using ($0 + 0.28):4:5 with boxes fs empty lc variable notitle, \
+	NaN with boxes fs solid 0.85 lc rgb 'gray40' title 'p50', \
+	NaN with boxes fs pattern 4 lc rgb 'gray40' title 'p99', \
+	NaN with boxes fs empty lc rgb 'gray40' title 'p99.9'
+load dir.'/render.gp'

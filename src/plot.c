@@ -1,0 +1,314 @@
+/* plot.c - data files for the gnuplot scripts in plots/, and running them.
+ *
+ * The charts are readable gnuplot scripts (plots/NAME.gp) fed plain data
+ * files; nothing is plotted from C strings.  Each strategy keeps its
+ * registry colour in every chart.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plot.h"
+#include "registry.h"
+#include "stats.h"
+#include "util.h"
+
+#ifndef IOBENCH_SCRIPTS
+#define IOBENCH_SCRIPTS "plots"
+#endif
+
+extern char **environ;
+
+const char *plot_scripts_dir(void)
+{
+	const char *env = getenv("IOBENCH_SCRIPTS");
+
+	return env && *env ? env : IOBENCH_SCRIPTS;
+}
+
+void plot_var(char *buf, size_t cap, const char *key, const char *value)
+{
+	size_t off = strlen(buf);
+
+	off += (size_t)snprintf(buf + off, cap > off ? cap - off : 0, "%s%s='",
+				off ? "; " : "", key);
+	/* inside gnuplot's single quotes, a quote is written twice */
+	for (; *value && off + 3 < cap; value++) {
+		if (*value == '\'')
+			buf[off++] = '\'';
+		buf[off++] = *value;
+	}
+	if (off + 2 < cap) {
+		buf[off++] = '\'';
+		buf[off] = '\0';
+	}
+}
+
+int plot_gnuplot(const char *name, const char *vars)
+{
+	char *script = xasprintf("%s/%s.gp", plot_scripts_dir(), name);
+	char *argv[] = { "gnuplot", "-e", (char *)vars, script, NULL };
+	posix_spawn_file_actions_t fa;
+	int status, rc;
+	pid_t pid;
+
+	/* gnuplot's chatter goes nowhere; its errors still reach stderr */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		free(script);
+		return -rc;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(script);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+size_t plot_names(const struct csv_table *sum, const char *col,
+		  const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sum->nrows; i++) {
+		const char *v = csv_get(sum, i, col);
+		bool seen = false;
+
+		for (size_t k = 0; k < n; k++)
+			seen |= !strcmp(out[k], v);
+		if (!seen && n < max)
+			out[n++] = v;
+	}
+	return n;
+}
+
+int plot_lt(const char *strategy)
+{
+	for (size_t i = 0; i < n_strategies; i++)
+		if (!strcmp(strategies[i]->name, strategy))
+			return (int)i + 1;
+	return (int)n_strategies + 1;
+}
+
+static bool counted_row(const struct csv_table *t, size_t i, const char *wl,
+			const char *st)
+{
+	return !strcmp(csv_get(t, i, "workload"), wl) && !strcmp(csv_get(t, i, "strategy"), st) &&
+	       !strcmp(csv_get(t, i, "valid"), "1") && strcmp(csv_get(t, i, "warmup"), "1") &&
+	       strcmp(csv_get(t, i, "trial"), "0");
+}
+
+double plot_trial_median(const struct csv_table *t, const char *wl,
+			 const char *st, const char *col)
+{
+	double *v = xcalloc(t->nrows + 1, sizeof(double)), m;
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nrows; i++)
+		if (counted_row(t, i, wl, st))
+			v[n++] = csv_num(t, i, col);
+	m = n ? stats_median(v, n) : NAN;
+	free(v);
+	return m;
+}
+
+/* Row of the summary for (wl, st), or -1. */
+static long sum_row(const struct csv_table *s, const char *wl, const char *st)
+{
+	for (size_t i = 0; i < s->nrows; i++)
+		if (!strcmp(csv_get(s, i, "workload"), wl) && !strcmp(csv_get(s, i, "strategy"), st))
+			return (long)i;
+	return -1;
+}
+
+static void put_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.6g", v);
+	else
+		fputs(" NaN", f);
+}
+
+/*
+ * One row per workload, three columns per strategy: a value and its
+ * error bar (wall: median and CI; speedup: +-1 sigma).
+ */
+static int write_grouped(const char *path, const struct run_data *rd,
+			 const char **wls, size_t nw, const char **sts, size_t ns,
+			 bool speedup)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	fputs("workload", f);
+	for (size_t s = 0; s < ns; s++)
+		fprintf(f, " %s lo hi", sts[s]);
+	fputc('\n', f);
+	for (size_t w = 0; w < nw; w++) {
+		fputs(wls[w], f);
+		for (size_t s = 0; s < ns; s++) {
+			long r = sum_row(&rd->summary, wls[w], sts[s]);
+			double y = NAN, lo = NAN, hi = NAN;
+
+			if (r >= 0 && csv_num(&rd->summary, (size_t)r, "n") > 0) {
+				if (speedup) {
+					double sd = csv_num(&rd->summary, (size_t)r, "speedup_sd");
+
+					y = csv_num(&rd->summary, (size_t)r, "speedup_vs_serial");
+					if (y <= 0)
+						y = NAN;
+					lo = y - sd;
+					hi = y + sd;
+				} else {
+					y = csv_num(&rd->summary, (size_t)r, "wall_s_median");
+					lo = csv_num(&rd->summary, (size_t)r, "wall_s_ci_lo");
+					hi = csv_num(&rd->summary, (size_t)r, "wall_s_ci_hi");
+				}
+			}
+			put_num(f, y);
+			put_num(f, lo);
+			put_num(f, hi);
+		}
+		fputc('\n', f);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+/* One row per strategy with valid trials: medians of @cols, then its colour. */
+static int write_per_strategy(const char *path, const struct run_data *rd,
+			      const char *wl, const char **sts, size_t ns,
+			      const char *const *cols, const double *scale, size_t nc,
+			      size_t *rows)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	*rows = 0;
+	fputs("strategy", f);
+	for (size_t c = 0; c < nc; c++)
+		fprintf(f, " %s", cols[c]);
+	fputs(" linetype\n", f);
+	for (size_t s = 0; s < ns; s++) {
+		bool any = false;
+
+		/* no valid trial, or nothing measured (--no-latency): no bar */
+		for (size_t c = 0; c < nc; c++)
+			any |= plot_trial_median(&rd->trials, wl, sts[s], cols[c]) > 0;
+		if (!any)
+			continue;
+		fputs(sts[s], f);
+		for (size_t c = 0; c < nc; c++)
+			put_num(f, plot_trial_median(&rd->trials, wl, sts[s], cols[c]) * scale[c]);
+		fprintf(f, " %d\n", plot_lt(sts[s]));
+		(*rows)++;
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+static int draw(const char *script, const char *data, const char *out,
+		const char *title, const char *lts)
+{
+	char vars[2048] = "";
+
+	plot_var(vars, sizeof(vars), "dir", plot_scripts_dir());
+	plot_var(vars, sizeof(vars), "data", data);
+	plot_var(vars, sizeof(vars), "out", out);
+	plot_var(vars, sizeof(vars), "title", title);
+	plot_var(vars, sizeof(vars), "lts", lts);
+	return plot_gnuplot(script, vars);
+}
+
+int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
+	     size_t len)
+{
+	static const char *const cpu_cols[] = { "user_s", "sys_s" };
+	static const char *const mem_cols[] = { "peak_rss_kib", "peak_rss_sum_kib" };
+	static const char *const lat_cols[] = { "lat_p50_us", "lat_p99_us", "lat_p999_us" };
+	static const double one[] = { 1, 1, 1 }, mib[] = { 1.0 / 1024, 1.0 / 1024 };
+	const char *wls[16], *sts[16];
+	size_t nw = plot_names(&rd->summary, "workload", wls, 16);
+	size_t ns = plot_names(&rd->summary, "strategy", sts, 16);
+	char *dir = xasprintf("%s/%s", plots_dir, rd->run_id), *p = NULL, *o = NULL;
+	char lts[128] = "", where[512], title[768];
+	bool has_serial = false;
+	int rc = 0;
+
+	if ((mkdir(plots_dir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+		rc = -errno;
+		snprintf(msg, len, "cannot create %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	for (size_t s = 0; s < ns; s++)
+		has_serial |= !strcmp(sts[s], "serial");
+	for (size_t s = 0; s < ns; s++)
+		snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d", s ? " " : "",
+			 plot_lt(sts[s]));
+	snprintf(where, sizeof(where), "%s preset, %s cache, %s on %s, %.10s", rd->size,
+		 rd->cache, rd->fs_type, rd->device, rd->date);
+
+	for (int sp = 0; sp < 2 && rc == 0; sp++) {
+		const char *name = sp ? "speedup" : "wall";
+
+		if (sp && !has_serial)
+			break;	/* nothing to be relative to */
+		free(p);
+		free(o);
+		p = xasprintf("%s/%s.dat", dir, name);
+		o = xasprintf("%s/%s", dir, name);
+		rc = write_grouped(p, rd, wls, nw, sts, ns, sp);
+		snprintf(title, sizeof(title), "%s: all workloads (%s)",
+			 sp ? "Speed relative to serial" : "Wall time", where);
+		if (rc == 0)
+			rc = draw(name, p, o, title, lts);
+	}
+	for (size_t w = 0; w < nw && rc == 0; w++) {
+		static const struct {
+			const char *script, *what;
+			const char *const *cols;
+			const double *scale;
+			size_t nc;
+		} per[] = {
+			{ "cpu", "CPU time", cpu_cols, one, 2 },
+			{ "memory", "Peak memory", mem_cols, mib, 2 },
+			{ "latency", "Latency of the main op", lat_cols, one, 3 },
+		};
+
+		for (size_t k = 0; k < ARRAY_SIZE(per) && rc == 0; k++) {
+			size_t rows = 0;
+
+			free(p);
+			free(o);
+			p = xasprintf("%s/%s-%s.dat", dir, per[k].script, wls[w]);
+			o = xasprintf("%s/%s-%s", dir, per[k].script, wls[w]);
+			rc = write_per_strategy(p, rd, wls[w], sts, ns, per[k].cols,
+						per[k].scale, per[k].nc, &rows);
+			snprintf(title, sizeof(title), "%s: %s (%s)", per[k].what, wls[w], where);
+			if (rc == 0 && rows)
+				rc = draw(per[k].script, p, o, title, lts);
+		}
+	}
+	if (rc == -ENOENT)
+		snprintf(msg, len, "gnuplot is not installed: no plots (apt-get install "
+			 "gnuplot-nox, then iobench plot %s.csv)", rd->base);
+	else if (rc < 0 && !msg[0])
+		snprintf(msg, len, "gnuplot failed drawing %s: %s", o ? o : dir, strerror(-rc));
+out:
+	free(p);
+	free(o);
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,255 @@
+/* report.c - results/<run-id>.md, and the plot and report commands. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "plot.h"
+#include "report.h"
+#include "util.h"
+
+/* The path of @target relative to directory @from (both made absolute). */
+static char *relative_to(const char *from, const char *target)
+{
+	char a[PATH_MAX], b[PATH_MAX], *out;
+	size_t common = 0, ups = 0, off = 0;
+
+	if (!realpath(from, a) || !realpath(target, b))
+		return xasprintf("%s", target);
+	for (size_t i = 0; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			common = i;
+	if (!a[strlen(b) > strlen(a) ? strlen(a) : 0] && b[strlen(a)] == '/')
+		common = strlen(a);
+	for (size_t i = common; a[i]; i++)
+		ups += a[i] == '/';
+	out = xcalloc(1, ups * 3 + strlen(b) + 2);
+	for (size_t i = 0; i < ups; i++)
+		off += (size_t)sprintf(out + off, "../");
+	sprintf(out + off, "%s", b[common] == '/' ? b + common + 1 : b + common);
+	return out;
+}
+
+static double med(const struct run_data *rd, const char *wl, const char *st,
+		  const char *col)
+{
+	return plot_trial_median(&rd->trials, wl, st, col);
+}
+
+void report_why_slower(const struct run_data *rd, const char *wl,
+		       const char *st, char *out, size_t len)
+{
+	double wall = med(rd, wl, st, "wall_s"), swall = med(rd, wl, "serial", "wall_s");
+	double cpu = med(rd, wl, st, "user_s") + med(rd, wl, st, "sys_s");
+	double scpu = med(rd, wl, "serial", "user_s") + med(rd, wl, "serial", "sys_s");
+	double sys = med(rd, wl, st, "sys_s"), ssys = med(rd, wl, "serial", "sys_s");
+	double ctx = med(rd, wl, st, "vol_ctx"), sctx = med(rd, wl, "serial", "vol_ctx");
+	double busy = wall > 0 ? cpu / wall : 0;
+
+	if (!isfinite(wall) || !isfinite(swall)) {
+		snprintf(out, len, "no valid trials to compare");
+		return;
+	}
+	if (!strcmp(st, "epoll") && busy > 0.8)
+		snprintf(out, len,
+			 "its one loop thread runs all the compute (%.2f cores busy) while handing "
+			 "every op to the pool costs %.0f%% more CPU than serial (%.0f vs %.0f "
+			 "voluntary context switches)", busy,
+			 scpu > 0 ? 100 * (cpu - scpu) / scpu : 0, ctx, sctx);
+	else if (cpu > scpu * 1.1)
+		snprintf(out, len,
+			 "it burns %.0f%% more CPU than serial (sys %.3f s vs %.3f s, %.0f vs %.0f "
+			 "voluntary context switches) for no gain in overlap (%.2f cores busy)",
+			 scpu > 0 ? 100 * (cpu - scpu) / scpu : 0, sys, ssys, ctx, sctx, busy);
+	else
+		snprintf(out, len,
+			 "its extra concurrency does not overlap anything here (%.2f cores busy, "
+			 "%.0f vs %.0f voluntary context switches as serial)", busy, ctx, sctx);
+}
+
+static void table(FILE *f, const struct run_data *rd, const char *wl,
+		  const char **sts, size_t ns)
+{
+	const struct csv_table *s = &rd->summary;
+
+	fputs("| strategy | valid | median wall (s) [CI] | vs serial | CPU (s) | peak RSS "
+	      "(MiB) | MiB/s | p99 latency (us) |\n|---|---|---|---|---|---|---|---|\n", f);
+	for (size_t k = 0; k < ns; k++) {
+		for (size_t i = 0; i < s->nrows; i++) {
+			double sp;
+
+			if (strcmp(csv_get(s, i, "workload"), wl) ||
+			    strcmp(csv_get(s, i, "strategy"), sts[k]))
+				continue;
+			if (csv_num(s, i, "n") == 0) {
+				fprintf(f, "| %s | 0/%s | no valid trial | | | | | |\n", sts[k],
+					csv_get(s, i, "total"));
+				continue;
+			}
+			sp = csv_num(s, i, "speedup_vs_serial");
+			fprintf(f, "| %s%s | %s/%s | %.3f [%.3f, %.3f] | ", sts[k],
+				!strcmp(csv_get(s, i, "recommended"), "1") ? " **(recommended)**" : "",
+				csv_get(s, i, "n"), csv_get(s, i, "total"),
+				csv_num(s, i, "wall_s_median"), csv_num(s, i, "wall_s_ci_lo"),
+				csv_num(s, i, "wall_s_ci_hi"));
+			if (sp > 0 && strcmp(sts[k], "serial"))
+				fprintf(f, "%.2f ± %.2f x %s", sp >= 1 ? sp : 1 / sp,
+					sp >= 1 ? csv_num(s, i, "speedup_sd")
+						: csv_num(s, i, "speedup_sd") / (sp * sp),
+					sp >= 1 ? "faster" : "slower");
+			fprintf(f, " | %.3f | %.1f | %.1f | %.0f |\n", csv_num(s, i, "cpu_s_median"),
+				csv_num(s, i, "peak_rss_kib_median") / 1024,
+				csv_num(s, i, "mib_per_s_median"), csv_num(s, i, "lat_p99_us_median"));
+		}
+	}
+}
+
+/* The recommendation text the run stored in its JSON, for workload @wl. */
+static char *recommendation(const struct run_data *rd, const char *wl, char **reason)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "{\"workload\": \"%s\", \"strategy\": ", wl);
+	p = strstr(rd->json, "\"recommendations\"");
+	p = p ? strstr(p, pat) : NULL;
+	if (!p) {
+		*reason = xasprintf("%s", "no recommendation recorded");
+		return xasprintf("%s", "none");
+	}
+	*reason = json_string(p, "reason", NULL);
+	return json_string(p, "strategy", NULL);
+}
+
+int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
+		 size_t len)
+{
+	const char *wls[16], *sts[16];
+	size_t nw = plot_names(&rd->summary, "workload", wls, 16);
+	size_t ns = plot_names(&rd->summary, "strategy", sts, 16);
+	char *path = xasprintf("%s.md", rd->base), *resdir = xasprintf("%s", rd->base);
+	char *plotdir = xasprintf("%s/%s", plots_dir, rd->run_id), *rel, *buf = NULL;
+	size_t blen = 0;
+	FILE *f = open_memstream(&buf, &blen);
+	int rc;
+
+	*strrchr(resdir, '/') = '\0';
+	rel = access(plotdir, F_OK) == 0 ? relative_to(resdir, plotdir) : NULL;
+	fprintf(f, "# iobench report %s\n\n", rd->run_id);
+	fprintf(f, "- date: %s\n- command: `%s`\n- machine: %s, %s, %s\n"
+		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",
+		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
+		rd->fs_type, rd->device, rd->size, rd->cache);
+	if (rel)
+		fprintf(f, "![wall time](%s/wall.png)\n![speed relative to serial](%s/speedup.png)\n\n",
+			rel, rel);
+	for (size_t w = 0; w < nw; w++) {
+		char *spec = rundata_spec(rd, wls[w]), *reason, *pick;
+
+		pick = recommendation(rd, wls[w], &reason);
+		fprintf(f, "## %s\n\nDataset: `%s`\n\n", wls[w], spec);
+		table(f, rd, wls[w], sts, ns);
+		fprintf(f, "\n**Recommendation: %s.** %s.\n\n", pick, reason);
+		for (size_t s = 0; s < ns; s++) {
+			double sp = med(rd, wls[w], "serial", "wall_s") /
+				    med(rd, wls[w], sts[s], "wall_s");
+			char why[512];
+
+			if (!isfinite(sp) || sp >= 0.97 || !strcmp(sts[s], "serial"))
+				continue;
+			report_why_slower(rd, wls[w], sts[s], why, sizeof(why));
+			fprintf(f, "- %s loses to serial (%.2fx slower): %s.\n", sts[s], 1 / sp, why);
+		}
+		if (rel)
+			fprintf(f, "\n![cpu](%1$s/cpu-%2$s.png)\n![memory](%1$s/memory-%2$s.png)\n"
+				"![latency](%1$s/latency-%2$s.png)\n", rel, wls[w]);
+		fputc('\n', f);
+		free(spec);
+		free(reason);
+		free(pick);
+	}
+	fputs("Medians over counted, valid trials; [CI] is the order-statistic confidence "
+	      "interval of the median (its level is in the summary CSV: 93.75% for 5 trials); "
+	      "± is one standard deviation of the ratio.\n", f);
+	rc = fclose(f) ? -ENOMEM : 0;
+	if (rc == 0)
+		rc = write_file_atomic(path, buf, blen, false);
+	if (rc < 0)
+		snprintf(msg, len, "cannot write %s: %s", path, strerror(-rc));
+	free(buf);
+	free(rel);
+	free(plotdir);
+	free(resdir);
+	free(path);
+	return rc;
+}
+
+/* `iobench plot|report RESULTS [--plots DIR]`: shared option parsing. */
+static int results_cmd(int argc, char **argv, const char *usage, bool report)
+{
+	static const struct option opts[] = {
+		{ "plots", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *plots = "plots";
+	struct run_data rd;
+	char msg[1024] = "";
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': plots = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		case ':':
+			errmsg("option '%s' needs a value (see iobench %s --help)", argv[optind - 1], argv[0]);
+			return EXIT_USAGE;
+		default:
+			errmsg("unknown option '%s' (see iobench %s --help)", argv[optind - 1], argv[0]);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		errmsg("%s takes one result file (see iobench %s --help)", argv[0], argv[0]);
+		return EXIT_USAGE;
+	}
+	if (rundata_load(argv[optind], &rd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		return 1;
+	}
+	rc = report ? report_write(&rd, plots, msg, sizeof(msg))
+		    : plot_run(&rd, plots, msg, sizeof(msg));
+	if (rc < 0)
+		errmsg("%s", msg);
+	else
+		printf("%s: %s%s\n", report ? "report" : "plots", report ? rd.base : plots,
+		       report ? ".md" : "");
+	rundata_free(&rd);
+	return rc < 0 ? 1 : 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	return results_cmd(argc, argv,
+			   "Usage: iobench plot RESULTS [--plots DIR]\n"
+			   "Draws a run (its .csv, -summary.csv or .json) with gnuplot as PNG and SVG\n"
+			   "into DIR/<run-id>/ (default plots/): wall time with CI, speed relative\n"
+			   "to serial, and per workload CPU (user+sys), peak memory and latency.\n",
+			   false);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	return results_cmd(argc, argv,
+			   "Usage: iobench report RESULTS [--plots DIR]\n"
+			   "Writes <run-id>.md next to the result files: machine, storage, dataset,\n"
+			   "a table per workload, the plots in DIR/<run-id>/ (default plots/), why\n"
+			   "slower strategies lose, and the recommended strategy per workload.\n",
+			   true);
+}
