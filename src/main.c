@@ -18,6 +18,7 @@ static const char usage[] =
 	"  info      CPU topology, storage of --dir, dataset cache residency, io_uring\n"
 	"  plot      draw a run's results with gnuplot (PNG and SVG)\n"
 	"  report    write a run's Markdown report with its recommendation\n"
+	"  compare   two runs side by side (old storage vs new): ratios, significance\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
 
@@ -30,6 +31,7 @@ static const struct {
 	{ "info", cmd_info },
 	{ "plot", cmd_plot },
 	{ "report", cmd_report },
+	{ "compare", cmd_compare },
 };
 
 int main(int argc, char **argv)
@@ -51,6 +53,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command '%s' (valid: run, list, info, plot, report, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, help, version)", cmd);
 	return EXIT_USAGE;
 }

@@ -1,0 +1,237 @@
+/* compare.c - `iobench compare A B`. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "compare.h"
+#include "plot.h"
+#include "stats.h"
+#include "util.h"
+
+static size_t wall_times(const struct run_data *rd, const char *wl, const char *st,
+			 double *out)
+{
+	const struct csv_table *t = &rd->trials;
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!strcmp(csv_get(t, i, "workload"), wl) && !strcmp(csv_get(t, i, "strategy"), st) &&
+		    !strcmp(csv_get(t, i, "valid"), "1") && strcmp(csv_get(t, i, "warmup"), "1") &&
+		    strcmp(csv_get(t, i, "trial"), "0"))
+			out[n++] = csv_num(t, i, "wall_s");
+	return n;
+}
+
+static long find(const struct csv_table *s, const char *wl, const char *st)
+{
+	for (size_t i = 0; i < s->nrows; i++)
+		if (!strcmp(csv_get(s, i, "workload"), wl) && !strcmp(csv_get(s, i, "strategy"), st))
+			return (long)i;
+	return -1;
+}
+
+static double rel_sd(const struct csv_table *s, size_t i)
+{
+	double mean = csv_num(s, i, "wall_s_mean");
+
+	return mean > 0 ? csv_num(s, i, "wall_s_stddev") / mean : 0;
+}
+
+size_t compare_runs(const struct run_data *a, const struct run_data *b,
+		    struct cmp_row *out, size_t max)
+{
+	double *wa = xcalloc(a->trials.nrows + 1, sizeof(double));
+	double *wb = xcalloc(b->trials.nrows + 1, sizeof(double));
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->summary.nrows && n < max; i++) {
+		const char *wl = csv_get(&a->summary, i, "workload");
+		const char *st = csv_get(&a->summary, i, "strategy");
+		long j = find(&b->summary, wl, st);
+		struct cmp_row *r = &out[n];
+		double ra, rb;
+		size_t na, nb;
+
+		if (j < 0 || csv_num(&a->summary, i, "n") == 0 ||
+		    csv_num(&b->summary, (size_t)j, "n") == 0)
+			continue;
+		r->workload = wl;
+		r->strategy = st;
+		r->a = csv_num(&a->summary, i, "wall_s_median");
+		r->b = csv_num(&b->summary, (size_t)j, "wall_s_median");
+		r->ratio = r->a > 0 ? r->b / r->a : NAN;
+		ra = rel_sd(&a->summary, i);
+		rb = rel_sd(&b->summary, (size_t)j);
+		r->sd = r->ratio * sqrt(ra * ra + rb * rb);
+		na = wall_times(a, wl, st, wa);
+		nb = wall_times(b, wl, st, wb);
+		r->p = stats_mann_whitney_p(wa, na, wb, nb);
+		r->significant = r->p < 0.05;
+		n++;
+	}
+	free(wa);
+	free(wb);
+	return n;
+}
+
+const char *compare_recommended(const struct run_data *rd, const char *wl)
+{
+	const struct csv_table *s = &rd->summary;
+
+	for (size_t i = 0; i < s->nrows; i++)
+		if (!strcmp(csv_get(s, i, "workload"), wl) && !strcmp(csv_get(s, i, "recommended"), "1"))
+			return csv_get(s, i, "strategy");
+	return "";
+}
+
+/* compare.dat: "workload/strategy", then A and B as median lo hi. */
+static int compare_plot(const struct run_data *a, const struct run_data *b,
+			const struct cmp_row *rows, size_t n, const char *plots_dir,
+			char **outdir)
+{
+	char *dir = xasprintf("%s/compare-%s-vs-%s", plots_dir, a->run_id, b->run_id);
+	char *data = xasprintf("%s/compare.dat", dir), *out = xasprintf("%s/compare", dir);
+	char vars[2048] = "", title[512], ta[256], tb[256];
+	FILE *f;
+	int rc = 0;
+
+	*outdir = dir;
+	if ((mkdir(plots_dir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST) || !(f = fopen(data, "we"))) {
+		rc = -errno;
+		goto out;
+	}
+	fputs("case A lo hi B lo hi\n", f);
+	for (size_t i = 0; i < n; i++) {
+		long ia = find(&a->summary, rows[i].workload, rows[i].strategy);
+		long ib = find(&b->summary, rows[i].workload, rows[i].strategy);
+
+		fprintf(f, "%s/%s %.6g %.6g %.6g %.6g %.6g %.6g\n", rows[i].workload,
+			rows[i].strategy, rows[i].a, csv_num(&a->summary, (size_t)ia, "wall_s_ci_lo"),
+			csv_num(&a->summary, (size_t)ia, "wall_s_ci_hi"), rows[i].b,
+			csv_num(&b->summary, (size_t)ib, "wall_s_ci_lo"),
+			csv_num(&b->summary, (size_t)ib, "wall_s_ci_hi"));
+	}
+	if (fclose(f)) {
+		rc = -errno;
+		goto out;
+	}
+	snprintf(ta, sizeof(ta), "A: %s (%s on %s)", a->run_id, a->fs_type, a->device);
+	snprintf(tb, sizeof(tb), "B: %s (%s on %s)", b->run_id, b->fs_type, b->device);
+	snprintf(title, sizeof(title), "Wall time, run A vs run B (%s preset, %s cache)",
+		 b->size, b->cache);
+	plot_var(vars, sizeof(vars), "dir", plot_scripts_dir());
+	plot_var(vars, sizeof(vars), "data", data);
+	plot_var(vars, sizeof(vars), "out", out);
+	plot_var(vars, sizeof(vars), "title", title);
+	plot_var(vars, sizeof(vars), "lts", "1 5");
+	plot_var(vars, sizeof(vars), "title_a", ta);
+	plot_var(vars, sizeof(vars), "title_b", tb);
+	rc = plot_gnuplot("compare", vars);
+out:
+	free(data);
+	free(out);
+	return rc;
+}
+
+static const char compare_usage[] =
+	"Usage: iobench compare A B [--plots DIR]\n"
+	"Compares two runs (result files: .csv, -summary.csv or .json), e.g. old\n"
+	"storage (A) and new (B): per workload and strategy the ratio B/A of median\n"
+	"wall times with its uncertainty and a Mann-Whitney test, whether the\n"
+	"recommended strategy changes, and a side-by-side plot in\n"
+	"DIR/compare-<A>-vs-<B>/ (default plots/).\n";
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "plots", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *plots = "plots", *wls[16];
+	struct run_data a, b;
+	struct cmp_row rows[256];
+	char msg[1024];
+	char *outdir = NULL;
+	size_t n, nw;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': plots = optarg; break;
+		case 'h': fputs(compare_usage, stdout); return 0;
+		case ':':
+			errmsg("option '%s' needs a value (see iobench compare --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			errmsg("unknown option '%s' (see iobench compare --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		errmsg("compare takes two result files (see iobench compare --help)");
+		return EXIT_USAGE;
+	}
+	if (rundata_load(argv[optind], &a, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		return 1;
+	}
+	if (rundata_load(argv[optind + 1], &b, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		rundata_free(&a);
+		return 1;
+	}
+	n = compare_runs(&a, &b, rows, ARRAY_SIZE(rows));
+	printf("A: %s (%s on %s, %s)\nB: %s (%s on %s, %s)\n\n", a.run_id, a.fs_type, a.device,
+	       a.date, b.run_id, b.fs_type, b.device, b.date);
+	printf("  %-6s %-9s %10s %10s %16s %8s  %s\n", "work", "strategy", "A wall_s",
+	       "B wall_s", "B/A", "p", "verdict");
+	for (size_t i = 0; i < n; i++) {
+		const struct cmp_row *r = &rows[i];
+		char verdict[64];
+
+		if (!r->significant)
+			snprintf(verdict, sizeof(verdict), "no significant change");
+		else if (r->ratio < 1)
+			snprintf(verdict, sizeof(verdict), "B %.2fx faster", 1 / r->ratio);
+		else
+			snprintf(verdict, sizeof(verdict), "B %.2fx slower", r->ratio);
+		printf("  %-6s %-9s %10.4f %10.4f %9.3f ± %.3f %8.3g  %s\n", r->workload,
+		       r->strategy, r->a, r->b, r->ratio, r->sd, r->p, verdict);
+	}
+	if (n == 0)
+		puts("  nothing to compare: no (workload, strategy) has valid trials in both runs");
+	nw = plot_names(&a.summary, "workload", wls, 16);
+	puts("");
+	for (size_t w = 0; w < nw; w++) {
+		const char *ra = compare_recommended(&a, wls[w]), *rb = compare_recommended(&b, wls[w]);
+		const char *in_b[16];
+		size_t nb = plot_names(&b.summary, "workload", in_b, 16);
+		bool both = false;
+
+		for (size_t k = 0; k < nb; k++)
+			both |= !strcmp(in_b[k], wls[w]);
+		if (!both)
+			continue;	/* B did not run this workload */
+		printf("  %s: recommended %s in A, %s in B%s\n", wls[w], *ra ? ra : "none",
+		       *rb ? rb : "none", strcmp(ra, rb) ? ": the recommendation CHANGES" : "");
+	}
+	rc = n ? compare_plot(&a, &b, rows, n, plots, &outdir) : 0;
+	if (rc == -ENOENT)
+		errmsg("gnuplot is not installed: no plot (apt-get install gnuplot-nox)");
+	else if (rc < 0)
+		errmsg("cannot draw the comparison in %s: %s", outdir, strerror(-rc));
+	else if (n)
+		printf("\nplot: %s/compare.png\n", outdir);
+	free(outdir);
+	rundata_free(&a);
+	rundata_free(&b);
+	return 0;
+}
