@@ -27,7 +27,7 @@ expect() {
 }
 
 echo "e2e: help and list"
-for c in "" "run" "list" "info"; do
+for c in "" "run" "list" "info" "plot" "report" "compare"; do
 	check "iobench $c --help" bash -c "$IOBENCH $c --help | grep -q '^Usage: iobench'"
 done
 list=$($IOBENCH list)
@@ -65,7 +65,7 @@ expect 1 "$T/nope: No such file" $IOBENCH info --dir "$T/nope"
 
 echo "e2e: a full tiny run"
 mkdir -p "$T/data"
-out=$($IOBENCH run --size tiny --dir "$T/data" --results "$T/res" --repeat 2 2>"$T/err")
+out=$($IOBENCH run --size tiny --dir "$T/data" --results "$T/res" --plots "$T/plots" --repeat 2 2>"$T/err")
 status=$?
 check "run exits 0" test "$status" -eq 0
 [ "$status" -eq 0 ] || cat "$T/err"
@@ -75,7 +75,7 @@ check "CSV, JSON and summary written" test -s "$csv" -a -s "$json" -a -s "${csv%
 check "CSV header starts with the documented columns" test "$(head -1 "$csv" | cut -d, -f1-25)" = \
 "run_id,workload,strategy,trial,workers,queue_depth,cache,wall_s,user_s,sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,valid,error"
 check "summary table printed" grep -q "wall_s med" <<<"$out"
-check "no temporary files left in results" test -z "$(ls "$T/res" | grep -v -E '\.(csv|json)$')"
+check "no temporary files left in results" test -z "$(ls "$T/res" | grep -v -E '\.(csv|json|md)$')"
 check "recommendation printed per workload" test "$(grep -c 'recommendation:' <<<"$out")" -eq 3
 check "csv output directory removed" test -z "$(ls "$T/data" | grep csv-out)"
 
@@ -124,6 +124,30 @@ check("numpy.load reads the generated array: (2048, 128) float64",
 sys.exit(1 if fails else 0)
 PYEOF
 [ $? -eq 0 ] || fails=$((fails + 1))
+
+echo "e2e: plots, report and compare"
+id=$(basename "$csv" .csv)
+pd="$T/plots/$id"
+for p in wall speedup cpu-md5 memory-csv latency-array; do
+	check "plot $p.png is a PNG" bash -c "head -c 8 '$pd/$p.png' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
+	check "plot $p.svg is well-formed SVG" $PY -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith('svg') and len(list(r.iter())) > 20 else 1)" "$pd/$p.svg"
+done
+check "report written with a recommendation per workload" test "$(grep -c '^\*\*Recommendation: ' "${csv%.csv}.md")" -eq 3
+check "report links the plots" grep -q "wall.png" "${csv%.csv}.md"
+rm -rf "$pd"
+check "iobench plot redraws a stored run" bash -c "$IOBENCH plot '$json' --plots '$T/plots' >/dev/null && test -s '$pd/wall.png'"
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/res" --plots "$T/plots" --repeat 2 --warmup 0 \
+	--workload csv --strategy serial,threaded -q --no-plot >/dev/null 2>&1
+csv2=$(ls -t "$T"/res/*.csv | grep -v -- -summary.csv | head -1)
+cmp_out=$($IOBENCH compare "$csv" "$csv2" --plots "$T/plots" 2>&1)
+check "compare prints B/A per strategy of the common workload" bash -c "grep -cE '^  csv +(serial|threaded) ' <<<'$cmp_out' | grep -q 2"
+check "compare says whether the recommendation changes" grep -q "csv: recommended" <<<"$cmp_out"
+check "compare draws its plot" test -s "$T/plots/compare-$id-vs-$(basename "$csv2" .csv)/compare.png"
+check "--no-plot made no plots" test ! -e "$T/plots/$(basename "$csv2" .csv)"
+echo "a,b" >"$T/bogus.csv"
+expect 1 "not an iobench result file" $IOBENCH plot "$T/bogus.csv"
+expect 1 "not an iobench result file" $IOBENCH report "$T/notes.txt"
+expect 2 "compare takes two result files" $IOBENCH compare "$csv"
 
 echo "e2e: array slab sum against NumPy, and --input files NumPy wrote"
 $PY - "$T" <<'PYEOF'
