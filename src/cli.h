@@ -18,6 +18,14 @@ enum { CLI_OK = 0, CLI_HELP = 1 };
 int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 		  size_t errlen);
 
+/*
+ * Parses `iobench sweep`: --workers, --qd and --block take comma-separated
+ * lists (into cfg->sw_*); every other argument is a run option.  Returns
+ * like cli_parse_run(); at least one list must be given.
+ */
+int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
+		    size_t errlen);
+
 /* The --help text of `iobench run`. */
 extern const char cli_run_usage[];
 

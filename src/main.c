@@ -19,6 +19,7 @@ static const char usage[] =
 	"  plot      draw a run's results with gnuplot (PNG and SVG)\n"
 	"  report    write a run's Markdown report with its recommendation\n"
 	"  compare   two runs side by side (old storage vs new): ratios, significance\n"
+	"  sweep     run a grid of --workers, --qd, --block values; find the knee\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
 
@@ -32,6 +33,7 @@ static const struct {
 	{ "plot", cmd_plot },
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
+	{ "sweep", cmd_sweep },
 };
 
 int main(int argc, char **argv)
@@ -53,6 +55,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, help, version)", cmd);
 	return EXIT_USAGE;
 }

@@ -15,7 +15,7 @@ const char results_csv_header[] =
 	"sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,"
 	"invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,"
 	"valid,error,warmup,outlier,resident_pct,cache_flag,main_op,lat_p50_us,"
-	"lat_p99_us,lat_p999_us,lat_max_us";
+	"lat_p99_us,lat_p999_us,lat_max_us,block";
 
 void results_add(struct results *r, const struct trial_rec *rec)
 {
@@ -86,8 +86,9 @@ int results_write_csv(FILE *f, const struct results *r, const char *run_id)
 		fprintf(f, ",%d,%d,", t->warmup, t->outlier);
 		if (t->resident_pct >= 0)
 			fprintf(f, "%.1f", t->resident_pct);
-		fprintf(f, ",%d,%s,%.1f,%.1f,%.1f,%.1f\n", t->cache_flag,
-			op_name(t->main_op), l->p50_us, l->p99_us, l->p999_us, l->max_us);
+		fprintf(f, ",%d,%s,%.1f,%.1f,%.1f,%.1f,%" PRIu64 "\n", t->cache_flag,
+			op_name(t->main_op), l->p50_us, l->p99_us, l->p999_us, l->max_us,
+			t->block);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -152,8 +153,9 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 		fprintf(f, "%.1f", t->resident_pct);
 	else
 		fputs("null", f);
-	fprintf(f, ", \"cache_flag\": %s, \"main_op\": \"%s\",\n     \"latency_us\": {",
-		t->cache_flag ? "true" : "false", op_name(t->main_op));
+	fprintf(f, ", \"cache_flag\": %s, \"main_op\": \"%s\", \"block\": %" PRIu64
+		",\n     \"latency_us\": {", t->cache_flag ? "true" : "false",
+		op_name(t->main_op), t->block);
 	for (int k = 0, first = 1; k < OP_NTYPES; k++) {
 		const struct lat_pct *l = &t->lat[k];
 

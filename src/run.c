@@ -19,6 +19,7 @@
 #include "plan.h"
 #include "plot.h"
 #include "report.h"
+#include "sweep.h"
 #include "rundata.h"
 #include "commands.h"
 #include "dataset.h"
@@ -44,13 +45,55 @@ static int results_dir_init(const char *dir)
 	return 0;
 }
 
+/*
+ * One thing to measure: a strategy with the knobs it runs with.  A plain
+ * run has one cell per strategy; a sweep crosses each strategy with the
+ * values of the knobs that strategy uses, and no others.
+ */
+struct cell {
+	unsigned st;		/* index into cfg->st */
+	unsigned workers, qd;
+	uint64_t block;
+};
+
+#define MAX_CELLS 4096
+
 /* The workers and queue_depth a strategy really runs with. */
-static void strategy_shape(const struct strategy *s, const struct config *cfg,
-			   unsigned *workers, unsigned *qd)
+static void strategy_shape(const struct strategy *s, uint64_t workers, uint64_t qd,
+			   unsigned *w, unsigned *q)
 {
-	*workers = s->uses_workers ? (unsigned)cfg->workers : 1;
+	*w = s->uses_workers ? (unsigned)workers : 1;
 	/* a pool of N blocking workers keeps at most N ops in flight */
-	*qd = s->uses_qd ? (unsigned)cfg->qd : *workers;
+	*q = s->uses_qd ? (unsigned)qd : *w;
+}
+
+static size_t make_cells(const struct config *cfg, const struct run_meta *meta,
+			 const struct workload *wl, struct cell *cells)
+{
+	const uint64_t *W = cfg->n_sw_workers ? cfg->sw_workers : &cfg->workers;
+	const uint64_t *Q = cfg->n_sw_qd ? cfg->sw_qd : &cfg->qd;
+	const uint64_t *B = cfg->n_sw_block ? cfg->sw_block : &cfg->p.block;
+	unsigned nw = cfg->n_sw_workers ? cfg->n_sw_workers : 1;
+	unsigned nq = cfg->n_sw_qd ? cfg->n_sw_qd : 1;
+	unsigned nb = wl->uses_block && cfg->n_sw_block ? cfg->n_sw_block : 1;
+	size_t n = 0;
+
+	for (unsigned s = 0; s < cfg->n_st; s++) {
+		const struct strategy *st = cfg->st[s];
+
+		if (meta->unavailable[s])
+			continue;
+		for (unsigned b = 0; b < nb; b++)
+			for (unsigned w = 0; w < (st->uses_workers ? nw : 1); w++)
+				for (unsigned q = 0; q < (st->uses_qd ? nq : 1) && n < MAX_CELLS; q++) {
+					struct cell *c = &cells[n++];
+
+					c->st = s;
+					c->block = wl->uses_block ? B[b] : 0;
+					strategy_shape(st, W[w], Q[q], &c->workers, &c->qd);
+				}
+	}
+	return n;
 }
 
 static void record_unavailable(struct results *res, const struct config *cfg,
@@ -63,7 +106,7 @@ static void record_unavailable(struct results *res, const struct config *cfg,
 		};
 
 		rec.resident_pct = -1;
-		strategy_shape(s, cfg, &rec.workers, &rec.qd);
+		strategy_shape(s, cfg->workers, cfg->qd, &rec.workers, &rec.qd);
 		snprintf(rec.error, sizeof(rec.error), "%s unavailable: %s", s->name, why);
 		results_add(res, &rec);
 	}
@@ -90,10 +133,12 @@ static void progress(const struct trial_rec *rec, unsigned k, unsigned n,
  */
 static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
 		    const struct strategy *st, const struct config *cfg,
-		    unsigned trial, bool warmup, struct trial_rec *rec)
+		    const struct cell *cell, unsigned trial, bool warmup,
+		    struct trial_rec *rec)
 {
 	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin,
-				.latency = !cfg->no_latency };
+				.latency = !cfg->no_latency, .workers = cell->workers,
+				.qd = cell->qd, .block = cell->block };
 	int rc;
 
 	memset(rec, 0, sizeof(*rec));
@@ -103,7 +148,6 @@ static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
 	rec->warmup = warmup;
 	rec->cache = cfg->cache;
 	rec->resident_pct = -1;
-	strategy_shape(st, cfg, &o.workers, &o.qd);
 	rec->workers = o.workers;
 	rec->qd = o.qd;
 	rc = wl->before_trial ? wl->before_trial(ctx) : 0;
@@ -192,26 +236,28 @@ static void release_all(struct config *cfg, struct wl_ctx *ctxs)
 static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
 			   const struct run_meta *meta, struct results *res)
 {
-	unsigned navail = 0, k = 0, failed = 0, total, order[MAX_SELECTED];
+	static struct cell cells[MAX_CELLS];
+	static unsigned order[MAX_CELLS];
+	unsigned k = 0, failed = 0, total = 0;
 	unsigned rounds = (unsigned)(cfg->warmup + cfg->repeat);
 	uint64_t t_start = now_ns();
 
-	for (unsigned s = 0; s < cfg->n_st; s++)
-		navail += !meta->unavailable[s];
-	total = cfg->n_wl * navail * rounds;
+	for (unsigned w = 0; w < cfg->n_wl; w++)
+		total += (unsigned)make_cells(cfg, meta, cfg->wl[w], cells) * rounds;
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		unsigned n = (unsigned)make_cells(cfg, meta, cfg->wl[w], cells);
+
 		for (unsigned r = 0; r < rounds; r++) {
 			bool warmup = r < cfg->warmup;
 			unsigned t = warmup ? r + 1 : r + 1 - (unsigned)cfg->warmup;
 
-			plan_round(cfg->n_st, w * rounds + r, cfg->shuffle, cfg->seed, order);
-			for (unsigned i = 0; i < cfg->n_st; i++) {
-				const struct strategy *st = cfg->st[order[i]];
+			plan_round(n, w * rounds + r, cfg->shuffle, cfg->seed, order);
+			for (unsigned i = 0; i < n; i++) {
+				const struct cell *c = &cells[order[i]];
+				const struct strategy *st = cfg->st[c->st];
 				struct trial_rec rec;
 
-				if (meta->unavailable[order[i]])
-					continue;
-				if (!run_one(&ctxs[w], cfg->wl[w], st, cfg, t, warmup, &rec) &&
+				if (!run_one(&ctxs[w], cfg->wl[w], st, cfg, c, t, warmup, &rec) &&
 				    !st->no_io) {
 					failed++;
 					errmsg("%s/%s %s %u failed: %s", rec.workload,
@@ -226,27 +272,19 @@ static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
 	return failed;
 }
 
-int cmd_run(int argc, char **argv)
+/* Everything after parsing, for run and sweep alike.  Returns the exit status. */
+static int run_main(struct config *cfgp)
 {
 	struct wl_ctx ctxs[MAX_SELECTED] = { 0 };
 	char why[MAX_SELECTED][256];
 	struct results res = { 0 };
 	struct run_meta meta = { 0 };
 	struct run_summary sum = { 0 };
-	struct config cfg;
+	struct config cfg = *cfgp;
 	char err[512];
 	unsigned navail = 0, failed;
 	int rc;
 
-	rc = cli_parse_run(argc, argv, &cfg, err, sizeof(err));
-	if (rc == CLI_HELP) {
-		fputs(cli_run_usage, stdout);
-		return 0;
-	}
-	if (rc < 0) {
-		errmsg("%s", err);
-		return EXIT_USAGE;
-	}
 	if (!cfg.workers)
 		cfg.workers = sysinfo_cores();
 	if (!cfg.qd)
@@ -285,19 +323,26 @@ int cmd_run(int argc, char **argv)
 		goto out_release;
 	}
 	failed = run_trials(&cfg, ctxs, &meta, &res);
-	summary_compute(&res, &meta, &sum);
-	rc = results_save(&res, &meta, &sum, cfg.results_dir, err, sizeof(err));
+	/* a sweep mixes settings per strategy: its own table, not the summary */
+	if (!cfg.sweep)
+		summary_compute(&res, &meta, &sum);
+	rc = results_save(&res, &meta, cfg.sweep ? NULL : &sum, cfg.results_dir, err,
+			  sizeof(err));
 	if (rc < 0) {
 		errmsg("%s", err);
 		rc = 1;
 		goto out_release;
 	}
-	if (!cfg.quiet)
-		summary_print(stdout, &sum, &meta);
-	printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
-	       meta.run_id);
-	if (!cfg.no_plot)
-		plots_and_report(&cfg, &meta);
+	if (cfg.sweep) {
+		sweep_finish(&res, &meta, &cfg);
+	} else {
+		if (!cfg.quiet)
+			summary_print(stdout, &sum, &meta);
+		printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
+		       meta.run_id);
+		if (!cfg.no_plot)
+			plots_and_report(&cfg, &meta);
+	}
 	if (failed)
 		errmsg("%u trial%s failed: see the error column", failed,
 		       failed == 1 ? "" : "s");
@@ -308,4 +353,49 @@ out:
 	summary_free(&sum);
 	results_free(&res);
 	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct config cfg;
+	char err[512];
+	int rc = cli_parse_run(argc, argv, &cfg, err, sizeof(err));
+
+	if (rc == CLI_HELP) {
+		fputs(cli_run_usage, stdout);
+		return 0;
+	}
+	if (rc < 0) {
+		errmsg("%s", err);
+		return EXIT_USAGE;
+	}
+	return run_main(&cfg);
+}
+
+static const char sweep_usage[] =
+	"Usage: iobench sweep [--workers LIST] [--qd LIST] [--block LIST] [run options]\n"
+	"Runs a grid of settings into one result file: each strategy is crossed with\n"
+	"the values of the knobs it uses (--workers: threaded, forked, epoll; --qd:\n"
+	"io_uring; --block: the md5 workload), e.g.\n"
+	"  iobench sweep --workers 1,2,4,8 --qd 1,4,16,64 --block 64K,1M\n"
+	"Writes results/<run-id>.csv, .json and -sweep.csv (medians per setting and\n"
+	"the knee: the smallest setting within 5% of the best throughput), and plots\n"
+	"throughput against the swept knob in plots/<run-id>/ (log2 x axis).\n"
+	"Every `iobench run` option applies; see iobench run --help.\n";
+
+int cmd_sweep(int argc, char **argv)
+{
+	struct config cfg;
+	char err[512];
+	int rc = cli_parse_sweep(argc, argv, &cfg, err, sizeof(err));
+
+	if (rc == CLI_HELP) {
+		fputs(sweep_usage, stdout);
+		return 0;
+	}
+	if (rc < 0) {
+		errmsg("%s", err);
+		return EXIT_USAGE;
+	}
+	return run_main(&cfg);
 }

@@ -67,6 +67,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 	int rc;
 
 	lat_current = o->latency ? &out->lat : NULL;
+	wctx->block = o->block;
 	/* the trial's own thread: the loop or the only thread, on core 0 */
 	if (o->pin)
 		pin_self(0);
@@ -187,6 +188,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->qd = o->qd;
 	rec->cache = o->cache;
 	rec->main_op = wl->main_op;
+	rec->block = wl->uses_block ? (o->block ? o->block : wctx->cfg->p.block) : 0;
 	fflush(NULL);
 	t0 = now_ns();
 	pid = fork();

@@ -13,6 +13,7 @@
 struct trial_opts {
 	unsigned workers;
 	unsigned qd;
+	uint64_t block;		/* md5 read size; 0: the workload's own */
 	enum cache_mode cache;
 	bool pin;		/* bind threads and processes to distinct cores */
 	bool latency;		/* record op latencies */
@@ -25,6 +26,7 @@ struct trial_rec {
 	unsigned trial;		/* 1-based, per (workload, strategy) */
 	unsigned workers;
 	unsigned qd;
+	uint64_t block;			/* md5 read size; 0 for the others */
 	enum cache_mode cache;
 	double wall_s, user_s, sys_s;
 	uint64_t peak_rss_kib, peak_rss_sum_kib;

@@ -41,6 +41,7 @@ struct wl_ctx {
 	size_t nfiles;
 	uint64_t data_bytes;	/* bytes in the dataset files */
 	size_t njobs;
+	uint64_t block;		/* this trial's --block (sweeps change it) */
 	char msg[MSG_MAX];	/* why prepare/before_trial/check failed */
 };
 
@@ -49,6 +50,8 @@ struct workload {
 	const char *desc;
 	/* The op whose latency the results show: what the workload waits on. */
 	enum op_type main_op;
+	/* Reads in --block pieces, so `sweep --block` applies to it. */
+	bool uses_block;
 	/*
 	 * Parent, untimed: validates the knobs, generates the dataset or
 	 * reuses a matching one, computes the reference result, fills spec,

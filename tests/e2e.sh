@@ -27,7 +27,7 @@ expect() {
 }
 
 echo "e2e: help and list"
-for c in "" "run" "list" "info" "plot" "report" "compare"; do
+for c in "" "run" "list" "info" "plot" "report" "compare" "sweep"; do
 	check "iobench $c --help" bash -c "$IOBENCH $c --help | grep -q '^Usage: iobench'"
 done
 list=$($IOBENCH list)
@@ -148,6 +148,24 @@ echo "a,b" >"$T/bogus.csv"
 expect 1 "not an iobench result file" $IOBENCH plot "$T/bogus.csv"
 expect 1 "not an iobench result file" $IOBENCH report "$T/notes.txt"
 expect 2 "compare takes two result files" $IOBENCH compare "$csv"
+
+echo "e2e: sweep"
+expect 2 "sweep needs at least one of --workers, --qd, --block" $IOBENCH sweep --size tiny
+expect 2 "--workers '2x' is not a whole number" $IOBENCH sweep --workers 1,2x
+expect 2 "--qd '0' is too small" $IOBENCH sweep --qd 0,4
+sw_out=$($IOBENCH sweep --workers 1,2 --qd 1,4 --size tiny --dir "$T/data" --results "$T/sw" \
+	--plots "$T/plots" --repeat 2 --warmup 0 --workload array 2>&1)
+sw=$(ls "$T"/sw/*-sweep.csv 2>/dev/null | head -1)
+check "sweep writes its table" test -s "$sw"
+check "sweep: one knee per strategy" $PY -c '
+import csv, sys, collections
+rows = list(csv.DictReader(open(sys.argv[1])))
+knees = collections.Counter(r["strategy"] for r in rows if r["knee"] == "1")
+pts = collections.Counter(r["strategy"] for r in rows)
+ok = set(knees) == set(pts) and all(v == 1 for v in knees.values())
+ok = ok and pts["threaded"] == 2 and pts["io_uring"] == 2 and pts["serial"] == 1
+sys.exit(0 if ok else 1)' "$sw"
+check "sweep plot drawn" test -s "$T/plots/$(basename "$sw" -sweep.csv)/sweep-array.png"
 
 echo "e2e: array slab sum against NumPy, and --input files NumPy wrote"
 $PY - "$T" <<'PYEOF'

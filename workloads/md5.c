@@ -271,11 +271,16 @@ static int md5_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 			 struct job **jobs)
 {
 	struct md5_data *d = ctx->priv;
+	uint64_t block = ctx->block ? ctx->block : d->block;
 
+	if (block % d->align)
+		return wl_error(ctx, -EINVAL,
+				"--cache direct: --block %llu is not a multiple of the %u-byte direct I/O alignment",
+				(unsigned long long)block, d->align);
 	for (size_t i = 0; i < ctx->njobs; i++) {
 		struct md5_job *j = calloc(1, sizeof(*j));
 
-		if (!j || win_init(&j->win, MD5_WINDOW, d->block) < 0 ||
+		if (!j || win_init(&j->win, MD5_WINDOW, block) < 0 ||
 		    !(j->md = EVP_MD_CTX_new())) {
 			free(j);
 			return wl_error(ctx, -ENOMEM, "md5: out of memory for jobs");
@@ -283,7 +288,7 @@ static int md5_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 		EVP_DigestInit_ex(j->md, EVP_md5(), NULL);
 		j->job = (struct job){ .ops = &md5_job_ops, .res = &res[i], .id = (unsigned)i };
 		j->file = &d->ds.files[i];
-		j->block = d->block;
+		j->block = block;
 		j->d = d;
 		j->fd = -1;
 		jobs[i] = &j->job;
@@ -326,6 +331,7 @@ const struct workload workload_md5 = {
 	.name = "md5",
 	.desc = "MD5 of several large files (CPU-heavy streaming reads)",
 	.main_op = OP_READ,
+	.uses_block = true,
 	.prepare = md5_prepare,
 	.make_jobs = md5_make_jobs,
 	.finish = md5_finish,

@@ -1,0 +1,238 @@
+/* sweep.c - the outputs of `iobench sweep`. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plot.h"
+#include "registry.h"
+#include "stats.h"
+#include "sweep.h"
+#include "util.h"
+
+/* The knob a strategy's points differ in: workers or qd (its concurrency). */
+static unsigned concurrency(const struct sweep_point *p)
+{
+	const struct strategy *s = strategy_find(p->strategy);
+
+	return s && s->uses_qd ? p->qd : p->workers;
+}
+
+static double speed(const struct sweep_point *p)
+{
+	return p->mibs > 0 ? p->mibs : p->ops;
+}
+
+static int cmp_point(const void *x, const void *y)
+{
+	const struct sweep_point *a = x, *b = y;
+	int c = strcmp(a->workload, b->workload);
+
+	if (c)
+		return c;
+	c = plot_lt(a->strategy) - plot_lt(b->strategy);
+	if (c)
+		return c;
+	if (concurrency(a) != concurrency(b))
+		return concurrency(a) < concurrency(b) ? -1 : 1;
+	return (a->block > b->block) - (a->block < b->block);
+}
+
+size_t sweep_points(const struct results *r, struct sweep_point **out)
+{
+	struct sweep_point *p = xcalloc(r->n + 1, sizeof(*p));
+	double *v = xcalloc(r->n + 1, sizeof(double));
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct trial_rec *t = &r->recs[i];
+		bool seen = false;
+
+		if (t->warmup || !t->valid || t->trial == 0)
+			continue;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = !strcmp(p[k].workload, t->workload) && !strcmp(p[k].strategy, t->strategy) &&
+			       p[k].workers == t->workers && p[k].qd == t->qd && p[k].block == t->block;
+		if (!seen)
+			p[n++] = (struct sweep_point){ .workload = t->workload, .strategy = t->strategy,
+						       .workers = t->workers, .qd = t->qd, .block = t->block };
+	}
+	for (size_t k = 0; k < n; k++) {
+		double *col[3] = { &p[k].mibs, &p[k].wall, &p[k].ops };
+
+		for (int c = 0; c < 3; c++) {
+			size_t m = 0;
+
+			for (size_t i = 0; i < r->n; i++) {
+				const struct trial_rec *t = &r->recs[i];
+
+				if (t->warmup || !t->valid || t->trial == 0 ||
+				    strcmp(p[k].workload, t->workload) || strcmp(p[k].strategy, t->strategy) ||
+				    p[k].workers != t->workers || p[k].qd != t->qd || p[k].block != t->block)
+					continue;
+				v[m++] = c == 0 ? t->mib_per_s : c == 1 ? t->wall_s : t->ops_per_s;
+			}
+			*col[c] = stats_median(v, m);
+			p[k].n = (unsigned)m;
+		}
+	}
+	qsort(p, n, sizeof(*p), cmp_point);
+	/* the knee of each (workload, strategy): points are in ascending order */
+	for (size_t a = 0; a < n;) {
+		size_t b = a;
+		double best = 0;
+
+		while (b < n && !strcmp(p[b].workload, p[a].workload) &&
+		       !strcmp(p[b].strategy, p[a].strategy))
+			best = fmax(best, speed(&p[b++]));
+		for (size_t k = a; k < b; k++) {
+			if (speed(&p[k]) >= 0.95 * best) {
+				p[k].knee = true;
+				break;
+			}
+		}
+		a = b;
+	}
+	free(v);
+	*out = p;
+	return n;
+}
+
+static int write_csv(const char *path, const struct sweep_point *p, size_t n,
+		     const char *run_id)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	fputs("run_id,workload,strategy,workers,queue_depth,block,n,mib_per_s_median,"
+	      "wall_s_median,ops_per_s_median,knee\n", f);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s,%s,%s,%u,%u,%llu,%u,%.3f,%.6f,%.1f,%d\n", run_id, p[k].workload,
+			p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block,
+			p[k].n, p[k].mibs, p[k].wall, p[k].ops, p[k].knee);
+	rc = fclose(f) ? -ENOMEM : 0;
+	if (rc == 0)
+		rc = write_file_atomic(path, buf, len, true);
+	free(buf);
+	return rc;
+}
+
+/*
+ * One data block per strategy (gnuplot "index"): x = the swept knob,
+ * y = median throughput.  @by_block: x is the md5 block (KiB) at each
+ * strategy's first concurrency; else x is the concurrency at the first block.
+ */
+static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
+			 bool by_block, const char *dir, const char *title)
+{
+	char *data = xasprintf("%s/sweep-%s%s.dat", dir, by_block ? "block-" : "", wl);
+	char *out = xasprintf("%s/sweep-%s%s", dir, by_block ? "block-" : "", wl);
+	char vars[2048] = "", names[256] = "", lts[64] = "";
+	FILE *f = fopen(data, "we");
+	size_t blocks = 0;
+	int rc;
+
+	if (!f) {
+		rc = -errno;
+		goto out;
+	}
+	for (size_t a = 0; a < n;) {
+		size_t b = a, rows = 0;
+		uint64_t first_block = p[a].block;
+		unsigned first_conc = concurrency(&p[a]);
+
+		while (b < n && !strcmp(p[b].strategy, p[a].strategy) && !strcmp(p[b].workload, wl))
+			b++;
+		if (strcmp(p[a].workload, wl)) {
+			a++;
+			continue;
+		}
+		for (size_t k = a; k < b; k++) {
+			bool on = by_block ? concurrency(&p[k]) == first_conc : p[k].block == first_block;
+
+			if (!on)
+				continue;
+			fprintf(f, "%s%g %g\n", rows ? "" : blocks ? "\n\n" : "",
+				by_block ? (double)p[k].block / 1024 : (double)concurrency(&p[k]),
+				speed(&p[k]));
+			rows++;
+		}
+		if (rows) {
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 blocks ? " " : "", p[a].strategy);
+			snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d",
+				 blocks ? " " : "", plot_lt(p[a].strategy));
+			blocks++;
+		}
+		a = b;
+	}
+	if (fclose(f)) {
+		rc = -errno;
+		goto out;
+	}
+	plot_var(vars, sizeof(vars), "dir", plot_scripts_dir());
+	plot_var(vars, sizeof(vars), "data", data);
+	plot_var(vars, sizeof(vars), "out", out);
+	plot_var(vars, sizeof(vars), "title", title);
+	plot_var(vars, sizeof(vars), "lts", lts);
+	plot_var(vars, sizeof(vars), "names", names);
+	plot_var(vars, sizeof(vars), "xlabel", by_block ? "md5 block size (KiB)"
+							 : "workers (threaded, forked, epoll) or queue depth (io_uring)");
+	plot_var(vars, sizeof(vars), "ylabel", p[0].mibs > 0 ? "throughput (MiB/s), median"
+							    : "ops per second, median");
+	rc = blocks ? plot_gnuplot("sweep", vars) : 0;
+out:
+	free(data);
+	free(out);
+	return rc;
+}
+
+void sweep_finish(const struct results *r, const struct run_meta *m,
+		  const struct config *cfg)
+{
+	struct sweep_point *p;
+	size_t n = sweep_points(r, &p);
+	char *path = xasprintf("%s/%s-sweep.csv", cfg->results_dir, m->run_id);
+	char *dir = xasprintf("%s/%s", cfg->plots_dir, m->run_id);
+	int rc;
+
+	printf("\n  %-6s %-9s %8s %6s %8s %5s %12s %10s\n", "work", "strategy", "workers", "qd",
+	       "block", "n", "MiB/s(med)", "wall_s");
+	for (size_t k = 0; k < n; k++)
+		printf("  %-6s %-9s %8u %6u %8llu %5u %12.1f %10.4f%s\n", p[k].workload,
+		       p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block, p[k].n,
+		       p[k].mibs, p[k].wall, p[k].knee ? "  <- knee (within 5% of the best)" : "");
+	rc = write_csv(path, p, n, m->run_id);
+	if (rc < 0)
+		errmsg("cannot write %s: %s", path, strerror(-rc));
+	else
+		printf("\nresults: %s/%s.csv, .json and -sweep.csv\n", cfg->results_dir, m->run_id);
+	if (!cfg->no_plot && n) {
+		rc = (mkdir(cfg->plots_dir, 0755) < 0 && errno != EEXIST) ||
+		     (mkdir(dir, 0755) < 0 && errno != EEXIST) ? -errno : 0;
+		for (unsigned w = 0; w < cfg->n_wl && rc == 0; w++) {
+			char title[256];
+
+			snprintf(title, sizeof(title), "Sweep: %s (%s preset, %s cache, %s)",
+				 cfg->wl[w]->name, size_names[cfg->size], cache_names[cfg->cache],
+				 m->sys.fs_type);
+			rc = plot_workload(p, n, cfg->wl[w]->name, false, dir, title);
+			if (rc == 0 && cfg->wl[w]->uses_block && cfg->n_sw_block > 1)
+				rc = plot_workload(p, n, cfg->wl[w]->name, true, dir, title);
+		}
+		if (rc == -ENOENT)
+			errmsg("gnuplot is not installed: no plots (apt-get install gnuplot-nox)");
+		else if (rc < 0)
+			errmsg("cannot draw the sweep in %s: %s", dir, strerror(-rc));
+		else
+			printf("plots:   %s/\n", dir);
+	}
+	free(p);
+	free(path);
+	free(dir);
+}
