@@ -55,6 +55,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/main.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# helpers the end-to-end tests run iobench under
+HELPERS := $(BUILD)/tests/no_uring
 
 .PHONY: all deps deps-test run test unit e2e bench clean
 all: $(BIN)
@@ -73,6 +75,11 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS_ALL)
 
+$(BUILD)/tests/no_uring: tests/no_uring.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $<
+
 deps:
 	$(Q)scripts/deps.sh build
 
@@ -86,14 +93,14 @@ run: deps
 	./$(BIN) run $(RUN_ARGS)
 
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(HELPERS)
 	$(Q)$(MAKE) --no-print-directory unit e2e
 
 unit: $(TEST_BIN)
 	$(Q)set -e; for t in $(TEST_BIN); do echo "  TEST    $$t"; $$t; done
 
-e2e: $(BIN)
-	$(Q)IOBENCH=./$(BIN) tests/e2e.sh
+e2e: $(BIN) $(HELPERS)
+	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e.sh
 
 bench:
 	$(Q)scripts/deps.sh bench

@@ -32,6 +32,8 @@ const char cli_run_usage[] =
 	"  --drop-caches      cold/direct, as root: also echo 3 > /proc/sys/vm/drop_caches\n"
 	"  --pin              bind threads and worker processes to distinct cores\n"
 	"  --no-latency       don't time each op (latency columns stay 0)\n"
+	"  --verify-data      check every dataset file's MD5 against its manifest\n"
+	"                     (sizes are always checked); regenerate on mismatch\n"
 	"  --workers N        threads or processes for threaded, forked, epoll\n"
 	"                     (default: the machine's core count)\n"
 	"  --qd N             io_uring queue depth (default: 64)\n"
@@ -63,7 +65,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD, OPT_FILES,
 	OPT_FILE_SIZE, OPT_BLOCK, OPT_ROWS, OPT_COLS, OPT_READS, OPT_PATTERN,
 	OPT_SYNC, OPT_INPUT, OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
-	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS,
+	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA,
 };
 
 static const struct option run_options[] = {
@@ -92,6 +94,7 @@ static const struct option run_options[] = {
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 	{ "no-plot", no_argument, NULL, OPT_NO_PLOT },
+	{ "verify-data", no_argument, NULL, OPT_VERIFY_DATA },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -426,6 +429,7 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 		case OPT_PIN: cfg->pin = true; break;
 		case OPT_NO_LATENCY: cfg->no_latency = true; break;
 		case OPT_NO_PLOT: cfg->no_plot = true; break;
+		case OPT_VERIFY_DATA: cfg->verify_data = true; break;
 		case OPT_PLOTS: cfg->plots_dir = a; break;
 		case 'q': cfg->quiet = true; break;
 		case 'h': return CLI_HELP;

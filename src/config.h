@@ -48,6 +48,7 @@ struct config {
 	bool drop_caches;	/* cold: also write 3 to /proc/sys/vm/drop_caches */
 	bool pin;		/* bind threads and processes to distinct cores */
 	bool no_latency;	/* don't time each op */
+	bool verify_data;	/* check dataset MD5s against the manifest, not just sizes */
 	bool no_plot;		/* no plots and report at the end */
 	const char *plots_dir;
 	uint64_t seed;

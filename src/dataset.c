@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "dataset.h"
+#include "signals.h"
 #include "util.h"
 
 #define GEN_CHUNK (1 * MIB)
@@ -134,9 +135,16 @@ static int manifest_load(struct dataset *ds, char *msg, size_t len)
 			rc = -ESTALE;
 			goto out;
 		}
-		if (stat(f->path, &st) < 0 || (uint64_t)st.st_size != f->size) {
-			snprintf(msg, len, "%s %s since it was generated", f->path,
-				 errno == ENOENT ? "was deleted" : "changed size");
+		if (stat(f->path, &st) < 0) {
+			snprintf(msg, len, "%s: %s", f->path,
+				 errno == ENOENT ? "deleted since it was generated" : strerror(errno));
+			rc = -ESTALE;
+			goto out;
+		}
+		if ((uint64_t)st.st_size != f->size) {
+			snprintf(msg, len, "%s changed size since it was generated (%llu bytes, not %llu)",
+				 f->path, (unsigned long long)st.st_size,
+				 (unsigned long long)f->size);
 			rc = -ESTALE;
 			goto out;
 		}
@@ -198,7 +206,7 @@ static int gen_file(const char *path, size_t i, struct ds_file *f,
 	while (off < f->size) {
 		size_t n = f->size - off < GEN_CHUNK ? (size_t)(f->size - off) : GEN_CHUNK;
 
-		rc = fill(arg, i, off, buf, n);
+		rc = sig_stop() ? -EINTR : fill(arg, i, off, buf, n);
 		if (rc < 0) {
 			snprintf(msg, len, "generating %s: %s", path, strerror(-rc));
 			goto out_close;
@@ -319,10 +327,42 @@ out:
 	return rc;
 }
 
+/* Every file's MD5 against the manifest's.  0, or -ESTALE naming the file. */
+static int verify_digests(const struct dataset *ds, char *why, size_t len)
+{
+	static unsigned char buf[1 << 20];
+	unsigned char got[16];
+	int rc = 0;
+
+	for (size_t i = 0; i < ds->nfiles && rc == 0; i++) {
+		EVP_MD_CTX *md = EVP_MD_CTX_new();
+		int fd = open(ds->files[i].path, O_RDONLY | O_CLOEXEC);
+		ssize_t n;
+
+		if (fd < 0 || !md) {
+			snprintf(why, len, "cannot read %s", ds->files[i].path);
+			rc = -ESTALE;
+		}
+		EVP_DigestInit_ex(md, EVP_md5(), NULL);
+		while (rc == 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+			EVP_DigestUpdate(md, buf, (size_t)n);
+		EVP_DigestFinal_ex(md, got, NULL);
+		if (rc == 0 && memcmp(got, ds->files[i].md5, 16) != 0) {
+			snprintf(why, len, "%s was modified since it was generated (MD5 differs)",
+				 ds->files[i].path);
+			rc = -ESTALE;
+		}
+		if (fd >= 0)
+			close(fd);
+		EVP_MD_CTX_free(md);
+	}
+	return rc;
+}
+
 int dataset_get(const char *dir, const char *name, const char *spec,
 		size_t n, char *const *names, const uint64_t *sizes,
-		ds_fill_fn fill, void *arg, struct dataset *ds, char *msg,
-		size_t len)
+		ds_fill_fn fill, void *arg, bool verify, struct dataset *ds,
+		char *msg, size_t len)
 {
 	char why[256];
 	int rc;
@@ -339,6 +379,8 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 		ds->bytes += sizes[i];
 	}
 	rc = manifest_load(ds, why, sizeof(why));
+	if (rc == 0 && verify)
+		rc = verify_digests(ds, why, sizeof(why));
 	if (rc == 0)
 		return 0;
 	if (access(ds->path, F_OK) == 0)

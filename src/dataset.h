@@ -49,14 +49,15 @@ int dataset_dir_init(const char *dir, bool create, char *msg, size_t len);
 
 /*
  * Finds the dataset @name under @dir whose manifest carries @spec and
- * whose files all have their recorded sizes, or generates it with @fill.
+ * whose files all have their recorded sizes (and, with @verify, their
+ * recorded MD5s), or generates it with @fill, saying why on stderr.
  * @names and @sizes describe the @n files.  Fills @ds.  Returns 0 or
  * -errno with @msg set; on failure nothing half-written is left behind.
  */
 int dataset_get(const char *dir, const char *name, const char *spec,
 		size_t n, char *const *names, const uint64_t *sizes,
-		ds_fill_fn fill, void *arg, struct dataset *ds, char *msg,
-		size_t len);
+		ds_fill_fn fill, void *arg, bool verify, struct dataset *ds,
+		char *msg, size_t len);
 
 void dataset_free(struct dataset *ds);
 

@@ -20,6 +20,7 @@ static const char usage[] =
 	"  report    write a run's Markdown report with its recommendation\n"
 	"  compare   two runs side by side (old storage vs new): ratios, significance\n"
 	"  sweep     run a grid of --workers, --qd, --block values; find the knee\n"
+	"  clean     remove the datasets iobench made (and nothing else)\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
 
@@ -34,6 +35,7 @@ static const struct {
 	{ "report", cmd_report },
 	{ "compare", cmd_compare },
 	{ "sweep", cmd_sweep },
+	{ "clean", cmd_clean },
 };
 
 int main(int argc, char **argv)
@@ -55,6 +57,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, clean, help, version)", cmd);
 	return EXIT_USAGE;
 }

@@ -190,6 +190,7 @@ int results_write_json(FILE *f, const struct results *r,
 	json_kv(f, "iobench_version", IOBENCH_VERSION, true);
 	json_kv(f, "run_id", m->run_id, true);
 	json_kv(f, "date", m->date, true);
+	fprintf(f, "\"partial\": %s,\n", m->partial ? "true" : "false");
 	json_kv(f, "command_line", cmd, true);
 	free(cmd);
 	fputs("\"host\": {\n", f);

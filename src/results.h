@@ -19,6 +19,7 @@ struct run_meta {
 	struct sysinfo sys;
 	const char *specs[MAX_SELECTED];	/* per selected workload */
 	const char *unavailable[MAX_SELECTED];	/* per strategy: NULL or why */
+	bool partial;		/* stopped by a signal before every trial ran */
 };
 
 struct results {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "plan.h"
 #include "plot.h"
 #include "report.h"
+#include "signals.h"
 #include "sweep.h"
 #include "rundata.h"
 #include "commands.h"
@@ -257,8 +259,12 @@ static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
 				const struct strategy *st = cfg->st[c->st];
 				struct trial_rec rec;
 
-				if (!run_one(&ctxs[w], cfg->wl[w], st, cfg, c, t, warmup, &rec) &&
-				    !st->no_io) {
+				bool ok = run_one(&ctxs[w], cfg->wl[w], st, cfg, c, t, warmup, &rec);
+
+				/* stopped by a signal: that trial is lost, the others are kept */
+				if (sig_stop())
+					return failed;
+				if (!ok && !st->no_io) {
 					failed++;
 					errmsg("%s/%s %s %u failed: %s", rec.workload,
 					       rec.strategy, warmup ? "warmup" : "trial", t,
@@ -270,6 +276,20 @@ static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
 		}
 	}
 	return failed;
+}
+
+/*
+ * Strategies that keep many ops in flight keep many files open: say so
+ * before trials fail one by one with EMFILE.
+ */
+static void warn_limits(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 64)
+		errmsg("warning: the open-file limit is %llu (ulimit -n): strategies with many "
+		       "ops in flight may fail with 'Too many open files'",
+		       (unsigned long long)rl.rlim_cur);
 }
 
 /* Everything after parsing, for run and sweep alike.  Returns the exit status. */
@@ -285,6 +305,8 @@ static int run_main(struct config *cfgp)
 	unsigned navail = 0, failed;
 	int rc;
 
+	sig_install();
+	warn_limits();
 	if (!cfg.workers)
 		cfg.workers = sysinfo_cores();
 	if (!cfg.qd)
@@ -319,10 +341,14 @@ static int run_main(struct config *cfgp)
 		goto out;
 	}
 	if (prepare_all(&cfg, ctxs, &meta) < 0) {
-		rc = 1;
+		rc = sig_stop() ? 128 + sig_stop() : 1;
 		goto out_release;
 	}
 	failed = run_trials(&cfg, ctxs, &meta, &res);
+	meta.partial = sig_stop() != 0;
+	if (meta.partial)
+		errmsg("interrupted by signal %d (%s): keeping the %zu trials that finished",
+		       sig_stop(), strsignal(sig_stop()), res.n);
 	/* a sweep mixes settings per strategy: its own table, not the summary */
 	if (!cfg.sweep)
 		summary_compute(&res, &meta, &sum);
@@ -340,13 +366,13 @@ static int run_main(struct config *cfgp)
 			summary_print(stdout, &sum, &meta);
 		printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
 		       meta.run_id);
-		if (!cfg.no_plot)
+		if (!cfg.no_plot && !meta.partial)
 			plots_and_report(&cfg, &meta);
 	}
 	if (failed)
 		errmsg("%u trial%s failed: see the error column", failed,
 		       failed == 1 ? "" : "s");
-	rc = failed ? 1 : 0;
+	rc = meta.partial ? 128 + sig_stop() : failed ? 1 : 0;
 out_release:
 	release_all(&cfg, ctxs);
 out:

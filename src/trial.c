@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "pin.h"
+#include "signals.h"
 #include "trial.h"
 #include "util.h"
 
@@ -66,6 +67,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 				.qd = o->qd, .pin = o->pin };
 	int rc;
 
+	sig_child_setup();
 	lat_current = o->latency ? &out->lat : NULL;
 	wctx->block = o->block;
 	/* the trial's own thread: the loop or the only thread, on core 0 */
@@ -204,6 +206,16 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 			rc = -errno;
 			goto out_unmap;
 		}
+		/* interrupted: the trial and its workers go, the trial is lost */
+		if (sig_stop() && rc == 0) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);	/* in case setpgid had not run yet */
+			rc = -EINTR;
+		}
+	}
+	if (rc == -EINTR) {
+		waitpid(pid, NULL, 0);
+		goto out_unmap;
 	}
 	t1 = now_ns();
 	read_proc_io(pid, &rec->read_bytes, &rec->write_bytes);

@@ -53,7 +53,8 @@ struct trial_rec {
  * rusage from wait4().  Afterwards the workload checks the child's result
  * against its reference.  A failed trial is a record with valid = 0 and
  * an error, not a failure of this function, which returns -errno only
- * when no trial could be started at all (fork failed).
+ * when no trial could be started at all (fork failed), or -EINTR when a
+ * signal asked us to stop (the trial's processes are killed and reaped).
  */
 int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	      const struct strategy *st, const struct trial_opts *o,

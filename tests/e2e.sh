@@ -4,9 +4,22 @@
 # for the md5 digests, NumPy for the .npy files and the array sums.
 set -u
 IOBENCH=$(realpath "${IOBENCH:-./iobench}")
+NO_URING=$(realpath "${NO_URING:-build/default/tests/no_uring}")
 PY=/usr/bin/python3	# Debian's python3, where python3-numpy lives
 T=$(mktemp -d "${TMPDIR:-/tmp}/iobench-e2e-XXXXXX")
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+MOUNTS=()
+cleanup() {
+	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
+	chmod -R u+w "$T" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+# a small tmpfs at $1 (root only): returns 1 when that is not possible here
+small_fs() {
+	mkdir -p "$1"
+	[ "$(id -u)" -eq 0 ] && mount -t tmpfs -o "size=$2${3:+,$3}" iobench-test "$1" 2>/dev/null || return 1
+	MOUNTS+=("$1")
+}
 fails=0
 pass() { printf '  ok    %s\n' "$1"; }
 fail() { printf '  FAIL  %s\n' "$1"; fails=$((fails + 1)); }
@@ -205,6 +218,92 @@ expect 1 "Fortran-order arrays are not supported" $IOBENCH run --size tiny --dir
 expect 1 "unsupported dtype '<c16'" $IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array --input "$T/complex.npy"
 expect 1 "bad magic" $IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array --input "$T/bad.npy"
 expect 1 "$T/none.npy: No such file" $IOBENCH run --size tiny --dir "$T/data" --results "$T/slab" --workload array --input "$T/none.npy"
+
+echo "e2e: safety"
+for c in clean; do
+	check "iobench $c --help" bash -c "$IOBENCH $c --help | grep -q '^Usage: iobench'"
+done
+mkdir -p "$T/userdir" && echo keep >"$T/userdir/notes.txt"
+expect 1 "refusing to clean $T/userdir: no .iobench-data marker" $IOBENCH clean --dir "$T/userdir"
+check "clean left the user's directory alone" test -s "$T/userdir/notes.txt"
+cp -r "$T/data" "$T/data2" && echo mine >"$T/data2/mine.txt"
+check "clean removes iobench's datasets" bash -c "$IOBENCH clean --dir '$T/data2' >/dev/null && ! ls '$T/data2' | grep -q -E '^(md5|array)-'"
+check "clean keeps files it did not make" test -s "$T/data2/mine.txt"
+
+# io_uring refused by a seccomp filter, as container policies do
+nu_list=$("$NO_URING" $IOBENCH list)
+check "io_uring blocked: list says unavailable and why" grep -qE "io_uring +unavailable +io_uring setup refused \(EPERM\)" <<<"$nu_list"
+"$NO_URING" $IOBENCH run --size tiny --dir "$T/data" --results "$T/nu" --repeat 1 --warmup 0 -q --no-plot >/dev/null 2>"$T/nu.err"
+check "io_uring blocked: the run still succeeds" test $? -eq 0
+check "io_uring blocked: said on the terminal" grep -q "strategy io_uring is unavailable here" "$T/nu.err"
+check "io_uring blocked: in the results, the others valid" $PY -c '
+import csv, glob, sys
+rows = list(csv.DictReader(open([f for f in glob.glob(sys.argv[1] + "/*.csv") if "summary" not in f][0])))
+u = [r for r in rows if r["strategy"] == "io_uring"]
+o = [r for r in rows if r["strategy"] != "io_uring"]
+sys.exit(0 if len(u) == 3 and all(r["valid"] == "0" and "unavailable" in r["error"] for r in u)
+         and o and all(r["valid"] == "1" for r in o) else 1)' "$T/nu"
+
+# a changed dataset is noticed: size always, content with --verify-data
+f=$(ls "$T"/data/md5-*/file-00001.bin)
+printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc status=none
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/vd" --workload md5 --strategy serial --repeat 1 --warmup 0 -q --no-plot --verify-data >/dev/null 2>"$T/vd.err"
+check "--verify-data: a modified file is found and the dataset regenerated" bash -c "grep -q 'file-00001.bin was modified since it was generated' '$T/vd.err' && grep -q ',1,' \$(ls '$T'/vd/*[0-9].csv)"
+truncate -s 1000 "$f"
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/vd2" --workload md5 --strategy serial --repeat 1 --warmup 0 -q --no-plot >/dev/null 2>"$T/vd2.err"
+check "a truncated dataset file is found by size and regenerated" grep -q "changed size since it was generated" "$T/vd2.err"
+
+# interruption: completed trials kept and marked partial, nothing left behind
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/int" --repeat 100000 -q >/dev/null 2>"$T/int.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+check "SIGINT: exit 130" test $? -eq 130
+check "SIGINT: finished trials kept, JSON marked partial" bash -c "grep -q '\"partial\": true' '$T'/int/*.json && test \$(wc -l < \$(ls '$T'/int/*[0-9].csv)) -gt 2"
+check "SIGINT: no csv output or trial process left" bash -c "! ls '$T/data' | grep -q csv-out && ! ps -eo args | grep -q '^[^ ]*iobench run .*$T/int'"
+mkdir -p "$T/gen"
+$IOBENCH run --size small --workload md5 --files 2 --dir "$T/gen" --results "$T/gen-res" -q >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+check "SIGTERM while generating: exit 143" test $? -eq 143
+check "SIGTERM while generating: no half dataset left" bash -c "! ls '$T/gen' | grep -q -E '^md5-'"
+
+# two runs at once into one results directory: two distinct result sets
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/both" --workload csv --repeat 1 --warmup 0 -q --no-plot >/dev/null 2>&1 &
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/both" --workload csv --repeat 1 --warmup 0 -q --no-plot >/dev/null 2>&1
+r1=$?
+wait $!
+r2=$?
+check "two concurrent runs both succeed with their own files" bash -c "[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ \$(ls '$T'/both/*[0-9].csv | wc -l) -eq 2 ]"
+
+# a low open-file limit: a clear error, not a crash
+( ulimit -n 6; $IOBENCH run --size tiny --dir "$T/data" --results "$T/nofile" --workload md5 --strategy serial,io_uring,epoll --repeat 1 --warmup 0 -q --no-plot >/dev/null 2>"$T/nofile.err" )
+st=$?
+check "RLIMIT_NOFILE 6: warned, trials fail with 'Too many open files', no crash" bash -c "[ $st -eq 1 ] && grep -q 'open-file limit is 6' '$T/nofile.err' && grep -q 'open $T/data/md5-.*: Too many open files' '$T/nofile.err'"
+
+if small_fs "$T/ro" 1m ro; then
+	expect 1 "$T/ro is not writable: Read-only file system" $IOBENCH run --size tiny --dir "$T/ro"
+else
+	echo "  skip  read-only --dir (needs root and mount)"
+fi
+if small_fs "$T/full" 2m; then
+	mkdir -p "$T/keep" && echo "earlier" >"$T/keep/old.csv"
+	$IOBENCH run --size tiny --dir "$T/full" --results "$T/keep" --workload md5 -q >/dev/null 2>"$T/full.err"
+	st=$?
+	check "full disk while generating: exit 1, 'No space left on device' naming the file" bash -c "[ $st -eq 1 ] && grep -q 'write $T/full/md5-.*file-0000[0-9].bin: No space left on device' '$T/full.err'"
+	check "full disk while generating: half dataset removed, no manifest" bash -c "! ls '$T/full' | grep -q md5- && ! find '$T/full' -name MANIFEST | grep -q ."
+	check "full disk: earlier result files untouched" bash -c "[ \"\$(cat '$T/keep/old.csv')\" = earlier ] && [ \$(ls '$T/keep' | wc -l) -eq 1 ]"
+	small_fs "$T/full2" 64k
+	$IOBENCH run --size tiny --dir "$T/full2" --results "$T/full2-res" --workload csv --strategy serial,io_uring --repeat 1 --warmup 0 -q --no-plot >/dev/null 2>"$T/full2.err"
+	st=$?
+	check "full disk in the csv workload: exit 1, trials fail naming the file" bash -c "[ $st -eq 1 ] && grep -qE '(write|open) $T/full2/csv-out-[0-9]+/station-[0-9]+.csv: No space left on device' '$T/full2.err'"
+	check "full disk in the csv workload: results still written" test -s "$(ls "$T"/full2-res/*[0-9].csv 2>/dev/null | head -1)"
+else
+	echo "  skip  full-disk tests (need root and mount)"
+fi
 
 if [ "$fails" -ne 0 ]; then
 	echo "e2e: $fails check(s) failed"

@@ -30,6 +30,8 @@ static int fill(void *arg, size_t i, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
+static bool verify;
+
 static int get(const char *dir, uint64_t seed, struct dataset *ds)
 {
 	char *names[2] = { "a.bin", "b.bin" };
@@ -37,8 +39,8 @@ static int get(const char *dir, uint64_t seed, struct dataset *ds)
 	char spec[64], msg[256];
 
 	snprintf(spec, sizeof(spec), "test seed=%llu", (unsigned long long)seed);
-	return dataset_get(dir, "set", spec, 2, names, sizes, fill, &seed, ds, msg,
-			   sizeof(msg));
+	return dataset_get(dir, "set", spec, 2, names, sizes, fill, &seed, verify, ds,
+			   msg, sizeof(msg));
 }
 
 static void test_same_seed_same_bytes(void **state)
@@ -84,6 +86,22 @@ static void test_reuse_and_stale(void **state)
 	assert_int_equal(stat(b.files[0].path, &st2), 0);
 	assert_int_equal(st2.st_size, 3 * MIB + 5);
 	assert_memory_equal(a.files[0].md5, b.files[0].md5, 16);
+	/* same size, other bytes: only --verify-data notices */
+	{
+		int fd = open(b.files[0].path, O_WRONLY);
+
+		assert_int_equal(pwrite(fd, "x", 1, 4096), 1);
+		close(fd);
+	}
+	dataset_free(&b);
+	fill_calls = 0;
+	assert_int_equal(get(dir, 1, &b), 0);
+	assert_int_equal(fill_calls, 0);
+	dataset_free(&b);
+	verify = true;
+	assert_int_equal(get(dir, 1, &b), 0);
+	verify = false;
+	assert_true(fill_calls > 0);
 	/* and a deleted one too */
 	assert_int_equal(unlink(b.files[1].path), 0);
 	fill_calls = 0;

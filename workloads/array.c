@@ -121,7 +121,7 @@ static int array_generate(struct wl_ctx *ctx, struct array_data *d)
 		 (unsigned long long)p->array_rows, (unsigned long long)p->array_cols,
 		 (unsigned long long)d->seed);
 	n = dataset_get(ctx->cfg->dir, name, spec, 1, names, &size, array_fill,
-			d, &d->ds, ctx->msg, sizeof(ctx->msg));
+			d, ctx->cfg->verify_data, &d->ds, ctx->msg, sizeof(ctx->msg));
 	if (n < 0)
 		return n;
 	d->path = d->ds.files[0].path;

@@ -90,7 +90,7 @@ static int md5_prepare(struct wl_ctx *ctx)
 		 (unsigned long long)ctx->cfg->seed);
 	d->seed = ctx->cfg->seed;
 	rc = dataset_get(ctx->cfg->dir, name, spec, p->md5_files, names, sizes,
-			 md5_fill, d, &d->ds, ctx->msg, sizeof(ctx->msg));
+			 md5_fill, d, ctx->cfg->verify_data, &d->ds, ctx->msg, sizeof(ctx->msg));
 	for (size_t i = 0; i < p->md5_files; i++)
 		free(names[i]);
 	free(names);
