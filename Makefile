@@ -58,7 +58,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
 HELPERS := $(BUILD)/tests/no_uring
 
-.PHONY: all deps deps-test run test unit e2e bench clean
+.PHONY: all deps deps-test run test unit e2e fuzz valgrind bench clean
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
@@ -94,13 +94,43 @@ run: deps
 
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(HELPERS)
-	$(Q)$(MAKE) --no-print-directory unit e2e
+	$(Q)$(MAKE) --no-print-directory unit e2e fuzz
 
 unit: $(TEST_BIN)
 	$(Q)set -e; for t in $(TEST_BIN); do echo "  TEST    $$t"; $$t; done
 
 e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e.sh
+
+# The NPY header parser reads users' files: a short libFuzzer run (clang,
+# ASan, UBSan) from the seed corpus on every `make test`.
+FUZZ_SECONDS ?= 15
+FUZZ_BIN := build/fuzz/fuzz_npy
+$(FUZZ_BIN): tests/fuzz/fuzz_npy.c workloads/npy.c workloads/npy.h
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $@"
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Iworkloads -o $@ tests/fuzz/fuzz_npy.c workloads/npy.c
+
+fuzz: $(FUZZ_BIN)
+	@echo "  FUZZ    npy header parser, $(FUZZ_SECONDS) s"
+	$(Q)mkdir -p build/fuzz/corpus && cp tests/fuzz/corpus/* build/fuzz/corpus/
+	$(Q)$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 \
+		-print_final_stats=0 build/fuzz/corpus 2>build/fuzz/log || \
+		{ tail -40 build/fuzz/log; exit 1; }
+	@grep -E "^#[0-9]+.*DONE" build/fuzz/log | tail -1
+
+# Memcheck over a whole tiny run, every strategy and its worker processes
+# (gnuplot is not ours to check): any invalid access or definite leak fails.
+valgrind: $(BIN)
+	@echo "  VALGRIND iobench run --size tiny"
+	$(Q)d=$$(mktemp -d) && mkdir $$d/data && \
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--trace-children=yes --trace-children-skip='*gnuplot*' \
+		./$(BIN) run --size tiny --dir $$d/data --results $$d/res --repeat 1 --warmup 0 \
+		-q --no-plot >$$d/out 2>&1; st=$$?; \
+	grep -v -E 'hwloc|HWLOC|hwloc-gather' $$d/out | grep -E '^==|failed' | head -40; \
+	rm -rf $$d; exit $$st
 
 bench:
 	$(Q)scripts/deps.sh bench

@@ -8,7 +8,7 @@ set -eu
 
 build="pkg-config gcc make liburing-dev libhwloc-dev libssl-dev"
 run="gnuplot-nox"
-test="libcmocka-dev python3-numpy"
+test="libcmocka-dev python3-numpy clang libclang-rt-14-dev valgrind"
 bench="fio python3"
 
 case "${1:-build}" in

@@ -27,8 +27,9 @@ struct forked_shared {
 };
 
 static _Noreturn void forked_worker(struct strat_ctx *ctx,
-				    struct forked_shared *sh, unsigned k)
+				    struct forked_shared *sh, unsigned k, pid_t *pids)
 {
+	free(pids);	/* the parent's bookkeeping, copied by fork */
 	if (ctx->pin)
 		pin_self(k);
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
@@ -81,7 +82,7 @@ static int forked_run(struct strat_ctx *ctx)
 		pid_t pid = fork();
 
 		if (pid == 0)
-			forked_worker(ctx, sh, started);
+			forked_worker(ctx, sh, started, pids);
 		if (pid < 0) {
 			rc = -errno;
 			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
