@@ -58,6 +58,7 @@ struct config {
 	struct wl_params p;
 	/* iobench sweep: the values of each swept knob (one value: not swept) */
 	bool sweep;
+	bool profile;		/* iobench profile: the breakdown table */
 	uint64_t sw_workers[MAX_SELECTED], sw_qd[MAX_SELECTED], sw_block[MAX_SELECTED];
 	unsigned n_sw_workers, n_sw_qd, n_sw_block;
 	int argc;		/* the command line, for the JSON metadata */

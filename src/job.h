@@ -66,8 +66,16 @@ static inline enum job_state job_next(struct job *job, struct op **op)
 {
 	enum job_state st = job->ops->next(job, op);
 
-	if (st == JOB_OP && lat_current)
+	if (st == JOB_OP && lat_current) {
+		int64_t n = __atomic_add_fetch(&lat_current->inflight, 1, __ATOMIC_RELAXED);
+		int64_t max = __atomic_load_n(&lat_current->inflight_max, __ATOMIC_RELAXED);
+
+		while (n > max && !__atomic_compare_exchange_n(&lat_current->inflight_max, &max, n,
+							       true, __ATOMIC_RELAXED,
+							       __ATOMIC_RELAXED))
+			;
 		(*op)->t_issue_ns = now_ns();
+	}
 	return st;
 }
 
@@ -79,8 +87,10 @@ static inline void job_complete(struct job *job, struct op *op)
 {
 	struct job_result *r = job->res;
 
-	if (lat_current)
+	if (lat_current) {
 		lat_record(&lat_current->h[op->type], now_ns() - op->t_issue_ns);
+		__atomic_sub_fetch(&lat_current->inflight, 1, __ATOMIC_RELAXED);
+	}
 	r->ops++;
 	r->ops_by_type[op->type]++;
 	if (op->res > 0 && op->type == OP_READ)

@@ -26,6 +26,7 @@ struct lat_hist {
 
 struct lat_set {
 	struct lat_hist h[OP_NTYPES];
+	int64_t inflight, inflight_max;	/* ops issued and not completed */
 };
 
 /* The percentiles iobench reports, in microseconds. */

@@ -20,6 +20,7 @@ static const char usage[] =
 	"  report    write a run's Markdown report with its recommendation\n"
 	"  compare   two runs side by side (old storage vs new): ratios, significance\n"
 	"  sweep     run a grid of --workers, --qd, --block values; find the knee\n"
+	"  profile   where each strategy's time goes: CPU, run queue, block I/O, other\n"
 	"  clean     remove the datasets iobench made (and nothing else)\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
@@ -36,6 +37,7 @@ static const struct {
 	{ "compare", cmd_compare },
 	{ "sweep", cmd_sweep },
 	{ "clean", cmd_clean },
+	{ "profile", cmd_profile },
 };
 
 int main(int argc, char **argv)
@@ -57,6 +59,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, clean, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, profile, clean, help, version)", cmd);
 	return EXIT_USAGE;
 }

@@ -218,6 +218,66 @@ static int write_per_strategy(const char *path, const struct run_data *rd,
 	return fclose(f) ? -errno : 0;
 }
 
+/*
+ * breakdown-W.dat: per strategy, the medians of user, sys, run-queue,
+ * block-I/O and other time as percentages of their sum.  Nothing is
+ * written (*rows = 0) when delay accounting was n/a.
+ */
+static int write_breakdown(const char *path, const struct run_data *rd,
+			   const char *wl, const char **sts, size_t ns, size_t *rows)
+{
+	static const char *const cols[] = { "user_s", "sys_s", "runq_wait_s", "blkio_wait_s",
+					    "other_s" };
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	*rows = 0;
+	fputs("strategy user sys runq blkio other\n", f);
+	for (size_t s = 0; s < ns; s++) {
+		double v[5], total = 0;
+
+		for (int c = 0; c < 5; c++) {
+			v[c] = plot_trial_median(&rd->trials, wl, sts[s], cols[c]);
+			total += isfinite(v[c]) ? v[c] : 0;
+		}
+		/* n/a reads as 0: no delay accounting means no bar */
+		if (!(total > 0) || !(v[2] + v[3] + v[4] > 0))
+			continue;
+		fputs(sts[s], f);
+		for (int c = 0; c < 5; c++)
+			put_num(f, 100 * v[c] / total);
+		fputc('\n', f);
+		(*rows)++;
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+int plot_breakdown(const struct run_data *rd, const char *dir, const char *wl,
+		   const char *where, bool *drawn)
+{
+	const char *sts[16];
+	size_t ns = plot_names(&rd->summary, "strategy", sts, 16), rows = 0;
+	char *p = xasprintf("%s/breakdown-%s.dat", dir, wl), *o = xasprintf("%s/breakdown-%s", dir, wl);
+	char title[768], vars[2048] = "";
+	int rc = write_breakdown(p, rd, wl, sts, ns, &rows);
+
+	*drawn = false;
+	if (rc == 0 && rows) {
+		snprintf(title, sizeof(title), "Where the time goes: %s (%s)", wl, where);
+		plot_var(vars, sizeof(vars), "dir", plot_scripts_dir());
+		plot_var(vars, sizeof(vars), "data", p);
+		plot_var(vars, sizeof(vars), "out", o);
+		plot_var(vars, sizeof(vars), "title", title);
+		plot_var(vars, sizeof(vars), "lts", "1");
+		rc = plot_gnuplot("breakdown", vars);
+		*drawn = rc == 0;
+	}
+	free(p);
+	free(o);
+	return rc;
+}
+
 static int draw(const char *script, const char *data, const char *out,
 		const char *title, const char *lts)
 {
@@ -299,6 +359,11 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
 			snprintf(title, sizeof(title), "%s: %s (%s)", per[k].what, wls[w], where);
 			if (rc == 0 && rows)
 				rc = draw(per[k].script, p, o, title, lts);
+		}
+		if (rc == 0) {
+			bool drawn;
+
+			rc = plot_breakdown(rd, dir, wls[w], where, &drawn);
 		}
 	}
 	if (rc == -ENOENT)

@@ -2,6 +2,7 @@
 #ifndef IOBENCH_PLOT_H
 #define IOBENCH_PLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rundata.h"
@@ -34,6 +35,14 @@ size_t plot_names(const struct csv_table *sum, const char *col,
 /* Median of @col over the counted, valid trials of (wl, st). NaN: none. */
 double plot_trial_median(const struct csv_table *t, const char *wl,
 			 const char *st, const char *col);
+
+/*
+ * Draws @dir/breakdown-@wl.{png,svg}: each strategy's time split into
+ * user, sys, run-queue wait, block-I/O wait and other.  *drawn is false
+ * (and 0 returned) when the run had no delay accounting.
+ */
+int plot_breakdown(const struct run_data *rd, const char *dir, const char *wl,
+		   const char *where, bool *drawn);
 
 /* gnuplot linetype of a strategy: its place in the registry, from 1. */
 int plot_lt(const char *strategy);

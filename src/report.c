@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "plot.h"
+#include "profile.h"
 #include "report.h"
 #include "util.h"
 
@@ -164,9 +165,34 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 			report_why_slower(rd, wls[w], sts[s], why, sizeof(why));
 			fprintf(f, "- %s loses to serial (%.2fx slower): %s.\n", sts[s], 1 / sp, why);
 		}
-		if (rel)
+		{
+			bool any = false;
+
+			for (size_t s = 0; s < ns; s++) {
+				char sent[256];
+
+				profile_sentence(sts[s], med(rd, wls[w], sts[s], "user_s"),
+						 med(rd, wls[w], sts[s], "sys_s"),
+						 med(rd, wls[w], sts[s], "runq_wait_s"),
+						 med(rd, wls[w], sts[s], "blkio_wait_s"),
+						 med(rd, wls[w], sts[s], "other_s"), sent, sizeof(sent));
+				if (!sent[0])
+					continue;
+				fprintf(f, "%s%s", any ? "; " : "\nWhere the time goes (share of task time over all threads and processes): ", sent);
+				any = true;
+			}
+			if (any)
+				fputs(".\n", f);
+		}
+		if (rel) {
+			char *bd = xasprintf("%s/%s/breakdown-%s.png", plots_dir, rd->run_id, wls[w]);
+
 			fprintf(f, "\n![cpu](%1$s/cpu-%2$s.png)\n![memory](%1$s/memory-%2$s.png)\n"
 				"![latency](%1$s/latency-%2$s.png)\n", rel, wls[w]);
+			if (access(bd, F_OK) == 0)
+				fprintf(f, "![where the time goes](%s/breakdown-%s.png)\n", rel, wls[w]);
+			free(bd);
+		}
 		fputc('\n', f);
 		free(spec);
 		free(reason);

@@ -15,7 +15,9 @@ const char results_csv_header[] =
 	"sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,"
 	"invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,"
 	"valid,error,warmup,outlier,resident_pct,cache_flag,main_op,lat_p50_us,"
-	"lat_p99_us,lat_p999_us,lat_max_us,block";
+	"lat_p99_us,lat_p999_us,lat_max_us,block,cpu_s,runq_wait_s,blkio_wait_s,"
+	"other_s,threads_max,procs,inflight_avg,inflight_max,io_uring_enters,"
+	"cycles,instructions,cache_misses,delay_glitches";
 
 void results_add(struct results *r, const struct trial_rec *rec)
 {
@@ -86,9 +88,22 @@ int results_write_csv(FILE *f, const struct results *r, const char *run_id)
 		fprintf(f, ",%d,%d,", t->warmup, t->outlier);
 		if (t->resident_pct >= 0)
 			fprintf(f, "%.1f", t->resident_pct);
-		fprintf(f, ",%d,%s,%.1f,%.1f,%.1f,%.1f,%" PRIu64 "\n", t->cache_flag,
+		fprintf(f, ",%d,%s,%.1f,%.1f,%.1f,%.1f,%" PRIu64 ",%.6f", t->cache_flag,
 			op_name(t->main_op), l->p50_us, l->p99_us, l->p999_us, l->max_us,
-			t->block);
+			t->block, t->user_s + t->sys_s);
+		/* delay accounting may be unavailable: "n/a", never a fake 0 */
+		if (t->delay_ok)
+			fprintf(f, ",%.6f,%.6f,%.6f", t->runq_wait_s, t->blkio_wait_s, t->other_s);
+		else
+			fputs(",n/a,n/a,n/a", f);
+		fprintf(f, ",%u,%u,%.2f,%" PRId64 ",%" PRIu64, t->threads_max, t->procs,
+			t->inflight_avg, t->inflight_max, t->enter_calls);
+		for (int k = 0; k < HW_N; k++)
+			if (t->hw[k] >= 0 && !t->hw_why[0])
+				fprintf(f, ",%" PRId64, t->hw[k]);
+			else
+				fputs(",n/a", f);
+		fprintf(f, ",%u\n", t->delay_glitches);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -167,6 +182,35 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 			l->p50_us, l->p90_us, l->p99_us, l->p999_us, l->max_us);
 		first = 0;
 	}
+	fprintf(f, "},\n     \"breakdown\": {\"cpu_s\": %.6f, \"threads_max\": %u, \"procs\": %u",
+		t->user_s + t->sys_s, t->threads_max, t->procs);
+	if (t->delay_ok)
+		fprintf(f, ", \"runq_wait_s\": %.6f, \"blkio_wait_s\": %.6f, \"other_s\": %.6f, "
+			"\"task_s\": %.6f, \"delay_glitches\": %u}", t->runq_wait_s, t->blkio_wait_s,
+			t->other_s, t->task_s, t->delay_glitches);
+	else
+		fputs(", \"runq_wait_s\": null, \"blkio_wait_s\": null, \"other_s\": null}", f);
+	fputs(",\n     \"io_shape\": {\"ops\": {", f);
+	for (int k = 0, first = 1; k < OP_NTYPES; k++) {
+		if (!t->ops_by_type[k])
+			continue;
+		fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", op_name((enum op_type)k),
+			t->ops_by_type[k]);
+		first = 0;
+	}
+	fprintf(f, "}, \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64
+		", \"inflight_avg\": %.2f, \"inflight_max\": %" PRId64 ", \"io_uring_enters\": %" PRIu64
+		"},\n     \"hw\": {", t->bytes_read, t->bytes_written, t->inflight_avg,
+		t->inflight_max, t->enter_calls);
+	for (int k = 0; k < HW_N; k++) {
+		fprintf(f, "%s\"%s\": ", k ? ", " : "", hw_names[k]);
+		if (t->hw[k] >= 0 && !t->hw_why[0])
+			fprintf(f, "%" PRId64, t->hw[k]);
+		else
+			fputs("null", f);
+	}
+	fputs(", \"why\": ", f);
+	json_str(f, t->hw_why[0] ? t->hw_why : "on");
 	fprintf(f, "}}%s\n", comma ? "," : "");
 }
 
@@ -191,6 +235,7 @@ int results_write_json(FILE *f, const struct results *r,
 	json_kv(f, "run_id", m->run_id, true);
 	json_kv(f, "date", m->date, true);
 	fprintf(f, "\"partial\": %s,\n", m->partial ? "true" : "false");
+	json_kv(f, "delay_accounting", m->delay_acct[0] ? m->delay_acct : "n/a", true);
 	json_kv(f, "command_line", cmd, true);
 	free(cmd);
 	fputs("\"host\": {\n", f);

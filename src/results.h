@@ -20,6 +20,7 @@ struct run_meta {
 	const char *specs[MAX_SELECTED];	/* per selected workload */
 	const char *unavailable[MAX_SELECTED];	/* per strategy: NULL or why */
 	bool partial;		/* stopped by a signal before every trial ran */
+	char delay_acct[192];	/* "on", or why the time breakdown is n/a */
 };
 
 struct results {

@@ -19,8 +19,10 @@
 #include "pin.h"
 #include "plan.h"
 #include "plot.h"
+#include "profile.h"
 #include "report.h"
 #include "signals.h"
+#include "taskstats.h"
 #include "sweep.h"
 #include "rundata.h"
 #include "commands.h"
@@ -323,6 +325,8 @@ static int run_main(struct config *cfgp)
 
 	meta.cfg = &cfg;
 	results_new_run_id(&meta);
+	snprintf(meta.delay_acct, sizeof(meta.delay_acct), "on");
+	ts_open(meta.delay_acct, sizeof(meta.delay_acct));
 	sysinfo_collect(cfg.dir, &meta.sys);
 	for (unsigned s = 0; s < cfg.n_st; s++) {
 		const struct strategy *st = cfg.st[s];
@@ -362,7 +366,9 @@ static int run_main(struct config *cfgp)
 	if (cfg.sweep) {
 		sweep_finish(&res, &meta, &cfg);
 	} else {
-		if (!cfg.quiet)
+		if (!cfg.quiet && cfg.profile)
+			profile_print(stdout, &res, &meta);
+		else if (!cfg.quiet)
 			summary_print(stdout, &sum, &meta);
 		printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
 		       meta.run_id);
@@ -376,6 +382,7 @@ static int run_main(struct config *cfgp)
 out_release:
 	release_all(&cfg, ctxs);
 out:
+	ts_close();
 	summary_free(&sum);
 	results_free(&res);
 	return rc;
@@ -423,5 +430,44 @@ int cmd_sweep(int argc, char **argv)
 		errmsg("%s", err);
 		return EXIT_USAGE;
 	}
+	return run_main(&cfg);
+}
+
+static const char profile_usage[] =
+	"Usage: iobench profile --workload W [--strategy LIST] [run options]\n"
+	"One trial per strategy (--repeat 1 --warmup 0 unless given) with where its\n"
+	"time went, summed over every thread and process (io_uring's kernel workers\n"
+	"too): user and sys CPU, waiting for a CPU, waiting for block I/O (delay\n"
+	"accounting: needs root, which switches kernel.task_delayacct on for the run\n"
+	"and back after; else n/a), and the rest; threads and processes; ops in\n"
+	"flight; ops per io_uring_enter; hardware counters where the machine has\n"
+	"them.  Writes results, and plots/<run-id>/breakdown-W.png.\n"
+	"Every `iobench run` option applies; see iobench run --help.\n";
+
+int cmd_profile(int argc, char **argv)
+{
+	bool repeat = false, warmup = false;
+	struct config cfg;
+	char err[512];
+	int rc = cli_parse_run(argc, argv, &cfg, err, sizeof(err));
+
+	if (rc == CLI_HELP) {
+		fputs(profile_usage, stdout);
+		return 0;
+	}
+	if (rc < 0) {
+		errmsg("%s", err);
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		repeat |= !strncmp(argv[i], "--repeat", 8);
+		warmup |= !strncmp(argv[i], "--warmup", 8);
+	}
+	/* a profile is one look at each strategy, unless asked for more */
+	if (!repeat)
+		cfg.repeat = 1;
+	if (!warmup)
+		cfg.warmup = 0;
+	cfg.profile = true;
 	return run_main(&cfg);
 }

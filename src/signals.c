@@ -4,13 +4,16 @@
 #include <unistd.h>
 
 #include "signals.h"
+#include "taskstats.h"
 
 static volatile sig_atomic_t stop_sig;
 
 static void on_signal(int sig)
 {
-	if (stop_sig)
+	if (stop_sig) {
+		ts_restore_now();	/* a sysctl we changed goes back even now */
 		_exit(128 + sig);	/* the user insists: now */
+	}
 	stop_sig = sig;
 }
 

@@ -20,6 +20,7 @@ struct strat_ctx {
 	bool pin;		/* bind each thread or process to its own core */
 	char msg[512];		/* why run() failed, when it returns -errno */
 	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */
+	uint64_t enter_calls;		/* io_uring: io_uring_enter system calls */
 };
 
 struct strategy {

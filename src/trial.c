@@ -15,7 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <sys/syscall.h>
+
+#include "hwcount.h"
 #include "pin.h"
+#include "taskstats.h"
 #include "signals.h"
 #include "trial.h"
 #include "util.h"
@@ -53,6 +58,16 @@ static void collect(const struct job_result *res, size_t n,
 	}
 }
 
+static int hw_fds[HW_N];
+
+/* Counters on the trial process, inherited by its threads and workers. */
+static void hw_fds_init(struct trial_out *out)
+{
+	if (hw_start(hw_fds, out->hw_why, sizeof(out->hw_why)) < 0)
+		for (int i = 0; i < HW_N; i++)
+			out->hw[i] = -1;
+}
+
 /* The trial process: build the jobs, run the strategy, report. */
 static _Noreturn void trial_child(const struct workload *wl,
 				  struct wl_ctx *wctx,
@@ -68,6 +83,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 	int rc;
 
 	sig_child_setup();
+	hw_fds_init(out);
 	lat_current = o->latency ? &out->lat : NULL;
 	wctx->block = o->block;
 	/* the trial's own thread: the loop or the only thread, on core 0 */
@@ -85,7 +101,11 @@ static _Noreturn void trial_child(const struct workload *wl,
 		_exit(1);
 	}
 	out->setup_ns = now_ns() - t0;
+	t0 = now_ns();
 	rc = st->run(&sc);
+	out->run_ns = now_ns() - t0;
+	out->enter_calls = sc.enter_calls;
+	hw_read(hw_fds, out->hw);
 	collect(res, n, out);
 	if (rc < 0) {
 		/* the strategy's own failure explains the jobs' */
@@ -120,6 +140,106 @@ static void read_proc_io(pid_t pid, uint64_t *rd, uint64_t *wr)
 			*wr = v;
 	}
 	fclose(f);
+}
+
+/* "Threads:" of /proc/<pid>/status; 0 when gone. */
+static unsigned threads_of(pid_t pid)
+{
+	char path[64], line[128];
+	unsigned n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %u", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* Threads alive now in the trial's tree: the trial and its worker processes. */
+static void sample_tree(pid_t root, unsigned *threads_max, unsigned *procs_max)
+{
+	char path[96], *text;
+	unsigned threads = threads_of(root), procs = 1;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)root, (long)root);
+	if (read_small_file(path, &text, NULL) == 0) {
+		for (char *p = strtok(text, " \n"); p; p = strtok(NULL, " \n")) {
+			threads += threads_of((pid_t)atol(p));
+			procs++;
+		}
+		free(text);
+	}
+	if (threads > *threads_max)
+		*threads_max = threads;
+	if (procs > *procs_max)
+		*procs_max = procs;
+}
+
+/*
+ * Waits for the trial to end without reaping it, sampling its threads
+ * every 10 ms (a pidfd becomes readable at exit).  Returns 0, -EINTR when
+ * a signal asked us to stop (the trial is killed), or -errno.
+ */
+static int wait_trial(pid_t pid, siginfo_t *si, struct trial_rec *rec)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	unsigned procs = 0;
+	int rc = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = pfd, .events = POLLIN };
+		int r;
+
+		sample_tree(pid, &rec->threads_max, &procs);
+		r = pfd >= 0 ? poll(&p, 1, 10) : 1;	/* no pidfd: just wait */
+		if (r > 0)
+			break;
+		if (r < 0 && errno == EINTR && sig_stop())
+			break;
+	}
+	if (pfd >= 0)
+		close(pfd);
+	rec->procs = procs;
+	/* WNOWAIT: the zombie's /proc/<pid>/io is still there to read */
+	for (;;) {
+		/* interrupted: the trial and its workers go, the trial is lost */
+		if (sig_stop() && rc == 0) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);	/* in case setpgid had not run yet */
+			rc = -EINTR;
+		}
+		if (waitid(P_PID, (id_t)pid, si, WEXITED | WNOWAIT) == 0)
+			return rc;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Run, run-queue, block-I/O and other time, from the tree's exit records. */
+static void breakdown(pid_t pid, struct trial_rec *rec)
+{
+	struct ts_sum s;
+
+	if (!ts_active())
+		return;
+	ts_collect(pid, &s);
+	rec->delay_ok = s.tasks > 0;
+	rec->runq_wait_s = (double)s.runq_ns / 1e9;
+	rec->blkio_wait_s = (double)s.blkio_ns / 1e9;
+	rec->task_s = (double)s.task_ns / 1e9;
+	rec->delay_glitches = s.glitches;
+	/* CPU from rusage: the kernel's per-task run time is only tick-exact */
+	rec->other_s = rec->task_s - (rec->user_s + rec->sys_s) - rec->runq_wait_s -
+		       rec->blkio_wait_s;
+	if (rec->other_s < 0)
+		rec->other_s = 0;
+	if (s.procs)
+		rec->procs = s.procs;
 }
 
 static double tv_s(struct timeval tv)
@@ -192,6 +312,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->main_op = wl->main_op;
 	rec->block = wl->uses_block ? (o->block ? o->block : wctx->cfg->p.block) : 0;
 	fflush(NULL);
+	ts_discard();
 	t0 = now_ns();
 	pid = fork();
 	if (pid < 0) {
@@ -200,20 +321,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	}
 	if (pid == 0)
 		trial_child(wl, wctx, st, o, out);
-	/* WNOWAIT: the zombie's /proc/<pid>/io is still there to read */
-	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0) {
-		if (errno != EINTR) {
-			rc = -errno;
-			goto out_unmap;
-		}
-		/* interrupted: the trial and its workers go, the trial is lost */
-		if (sig_stop() && rc == 0) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);	/* in case setpgid had not run yet */
-			rc = -EINTR;
-		}
-	}
-	if (rc == -EINTR) {
+	rc = wait_trial(pid, &si, rec);
+	if (rc < 0) {
 		waitpid(pid, NULL, 0);
 		goto out_unmap;
 	}
@@ -223,6 +332,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		;
 	rec->wall_s = (double)(t1 - t0) / 1e9;
 	fill_usage(rec, &ru);
+	breakdown(pid, rec);
 	rec->peak_rss_sum_kib = out->peak_rss_sum_kib ? out->peak_rss_sum_kib
 						     : rec->peak_rss_kib;
 	rec->ops = out->ops;
@@ -231,8 +341,19 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->ops_per_s = rec->wall_s > 0 ? (double)rec->ops / rec->wall_s : 0;
 	rec->sum = out->sum;
 	hex_encode(out->digest, 16, rec->digest);
-	for (int t = 0; t < OP_NTYPES; t++)
+	for (int t = 0; t < OP_NTYPES; t++) {
 		lat_percentiles(&out->lat.h[t], &rec->lat[t]);
+		rec->ops_by_type[t] = out->ops_by_type[t];
+		/* Little's law: the mean number in flight is total latency / time */
+		if (out->run_ns)
+			rec->inflight_avg += (double)out->lat.h[t].sum_ns / (double)out->run_ns;
+	}
+	rec->inflight_max = out->lat.inflight_max;
+	rec->bytes_read = out->bytes_read;
+	rec->bytes_written = out->bytes_written;
+	rec->enter_calls = out->enter_calls;
+	memcpy(rec->hw, out->hw, sizeof(rec->hw));
+	snprintf(rec->hw_why, sizeof(rec->hw_why), "%s", out->hw_why);
 	judge(wl, wctx, st, out, &si, rec);
 out_unmap:
 	munmap(out, sizeof(*out));

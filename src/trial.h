@@ -45,6 +45,19 @@ struct trial_rec {
 	bool outlier;			/* modified z-score of wall_s above 3.5 */
 	enum op_type main_op;
 	struct lat_pct lat[OP_NTYPES];	/* per op type */
+	/* where the time went, summed over every thread and process */
+	bool delay_ok;			/* delay accounting worked for this trial */
+	double runq_wait_s, blkio_wait_s, other_s, task_s;
+	unsigned delay_glitches;	/* impossible kernel values dropped */
+	unsigned threads_max, procs;
+	/* the I/O shape */
+	uint64_t ops_by_type[OP_NTYPES];
+	uint64_t bytes_read, bytes_written;
+	double inflight_avg;
+	int64_t inflight_max;
+	uint64_t enter_calls;
+	int64_t hw[HW_N];		/* -1: n/a */
+	char hw_why[128];
 };
 
 /*

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "job.h"
+#include "hwcount.h"
 #include "latency.h"
 
 #define MSG_MAX 512
@@ -29,6 +30,10 @@ struct trial_out {
 	uint64_t bytes_written;
 	uint64_t peak_rss_sum_kib;	/* strategies with worker processes */
 	uint64_t setup_ns;		/* building the jobs, inside wall time */
+	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
+	uint64_t enter_calls;		/* io_uring_enter calls (io_uring) */
+	int64_t hw[HW_N];		/* hardware counters; -1: n/a */
+	char hw_why[128];		/* why they are n/a */
 	struct lat_set lat;		/* every op's latency, by type */
 };
 

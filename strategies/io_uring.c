@@ -117,11 +117,12 @@ static void prep(struct io_uring_sqe *sqe, struct op *op)
 }
 
 /* An SQE, submitting what is queued when the ring's SQ is full. */
-static struct io_uring_sqe *get_sqe(struct io_uring *ring)
+static struct io_uring_sqe *get_sqe(struct io_uring *ring, uint64_t *enters)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
 	if (!sqe) {
+		(*enters)++;
 		io_uring_submit(ring);
 		sqe = io_uring_get_sqe(ring);
 	}
@@ -132,7 +133,8 @@ static struct io_uring_sqe *get_sqe(struct io_uring *ring)
  * Applies one CQE to its op.  Returns true when the op is finished, false
  * when the rest of a short transfer was queued again.
  */
-static bool finish_cqe(struct io_uring *ring, struct op *op, int res)
+static bool finish_cqe(struct io_uring *ring, struct op *op, int res,
+		       uint64_t *enters)
 {
 	bool rw = op->type == OP_READ || op->type == OP_WRITE;
 
@@ -149,7 +151,7 @@ static bool finish_cqe(struct io_uring *ring, struct op *op, int res)
 		op->res = (int64_t)op->done;
 		return true;
 	}
-	prep(get_sqe(ring), op);
+	prep(get_sqe(ring, enters), op);
 	return false;
 }
 
@@ -190,6 +192,7 @@ static int uring_run(struct strat_ctx *ctx)
 				 "io_uring: jobs wait with no op in flight (workload bug)");
 			break;
 		}
+		ctx->enter_calls++;
 		rc = io_uring_submit_and_wait(&ring, 1);
 		if (rc == -EINTR)
 			continue;
@@ -202,7 +205,7 @@ static int uring_run(struct strat_ctx *ctx)
 		io_uring_for_each_cqe(&ring, head, cqe) {
 			op = io_uring_cqe_get_data(cqe);
 			seen++;
-			if (finish_cqe(&ring, op, cqe->res))
+			if (finish_cqe(&ring, op, cqe->res, &ctx->enter_calls))
 				sched_complete(&s, op);
 		}
 		io_uring_cq_advance(&ring, seen);

@@ -1,0 +1,307 @@
+/* taskstats.c - see taskstats.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/taskstats.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "taskstats.h"
+#include "util.h"
+
+#define DELAYACCT "/proc/sys/kernel/task_delayacct"
+#define NLA_DATA(na) ((void *)((char *)(na) + NLA_HDRLEN))
+
+static int sock = -1;
+static uint16_t family;
+static char cpumask[32];
+static char delayacct_was[8];	/* to restore; "" when we did not change it */
+
+struct rec {
+	uint32_t pid, tgid, ppid;
+	uint64_t run_ns, runq_ns, blkio_ns, etime_us;
+};
+static struct rec *recs;
+static size_t nrecs, caprecs;
+
+struct msg {
+	struct nlmsghdr n;
+	struct genlmsghdr g;
+	char buf[256];
+};
+
+static int nl_send(uint16_t type, uint8_t cmd, uint16_t attr, const void *data,
+		   size_t len)
+{
+	struct msg m = { 0 };
+	struct nlattr *na = (struct nlattr *)m.buf;
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+
+	m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	m.n.nlmsg_type = type;
+	m.n.nlmsg_flags = NLM_F_REQUEST;
+	m.n.nlmsg_pid = (uint32_t)getpid();
+	m.g.cmd = cmd;
+	m.g.version = 1;
+	na->nla_type = attr;
+	na->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy(NLA_DATA(na), data, len);
+	m.n.nlmsg_len += NLMSG_ALIGN(na->nla_len);
+	return sendto(sock, &m, m.n.nlmsg_len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -errno : 0;
+}
+
+static int resolve_family(void)
+{
+	struct msg r;
+	struct nlattr *na;
+	ssize_t n;
+	int rc = nl_send(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME,
+			 TASKSTATS_GENL_NAME, sizeof(TASKSTATS_GENL_NAME));
+
+	if (rc < 0)
+		return rc;
+	n = recv(sock, &r, sizeof(r), 0);
+	if (n < 0)
+		return -errno;
+	if (r.n.nlmsg_type == NLMSG_ERROR || !NLMSG_OK(&r.n, (size_t)n))
+		return -ENOENT;
+	na = (struct nlattr *)((char *)&r.g + GENL_HDRLEN);
+	na = (struct nlattr *)((char *)na + NLA_ALIGN(na->nla_len));	/* after the name */
+	if (na->nla_type != CTRL_ATTR_FAMILY_ID)
+		return -ENOENT;
+	family = *(uint16_t *)NLA_DATA(na);
+	return 0;
+}
+
+static void delayacct_on(void)
+{
+	char *v;
+
+	if (read_small_file(DELAYACCT, &v, NULL) < 0)
+		return;
+	if (v[0] == '0') {
+		int fd = open(DELAYACCT, O_WRONLY | O_CLOEXEC);
+
+		if (fd >= 0 && write(fd, "1", 1) == 1)
+			snprintf(delayacct_was, sizeof(delayacct_was), "0");
+		if (fd >= 0)
+			close(fd);
+	}
+	free(v);
+}
+
+static bool delayacct_enabled(void)
+{
+	char *v;
+	bool on = false;
+
+	if (read_small_file(DELAYACCT, &v, NULL) == 0) {
+		on = v[0] == '1';
+		free(v);
+	}
+	return on;
+}
+
+int ts_open(char *why, size_t len)
+{
+	int rcvbuf = 4 << 20;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	int rc;
+
+	if (sock >= 0)
+		return 0;
+	if (geteuid() != 0) {
+		snprintf(why, len, "n/a: per-task delay accounting needs root (taskstats netlink)");
+		return -EPERM;
+	}
+	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (sock < 0) {
+		snprintf(why, len, "n/a: no generic netlink socket: %s", strerror(errno));
+		return -errno;
+	}
+	setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	rc = resolve_family();
+	if (rc < 0) {
+		snprintf(why, len, "n/a: the kernel has no taskstats (%s)", strerror(-rc));
+		goto fail;
+	}
+	snprintf(cpumask, sizeof(cpumask), "0-%ld", ncpu > 0 ? ncpu - 1 : 0);
+	rc = nl_send(family, TASKSTATS_CMD_GET, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, cpumask,
+		     strlen(cpumask) + 1);
+	if (rc < 0) {
+		snprintf(why, len, "n/a: cannot listen to task exits: %s", strerror(-rc));
+		goto fail;
+	}
+	delayacct_on();
+	if (!delayacct_enabled()) {
+		snprintf(why, len, "n/a: delay accounting is off and can't be switched on (%s)",
+			 DELAYACCT);
+		rc = -ENOTSUP;
+		goto fail;
+	}
+	return 0;
+fail:
+	ts_close();
+	return rc;
+}
+
+void ts_close(void)
+{
+	if (sock >= 0) {
+		nl_send(family, TASKSTATS_CMD_GET, TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK, cpumask,
+			strlen(cpumask) + 1);
+		close(sock);
+		sock = -1;
+	}
+	if (delayacct_was[0]) {
+		int fd = open(DELAYACCT, O_WRONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (write(fd, delayacct_was, 1) != 1)
+				errmsg("could not restore %s to %s", DELAYACCT, delayacct_was);
+			close(fd);
+		}
+		delayacct_was[0] = '\0';
+	}
+	free(recs);
+	recs = NULL;
+	nrecs = caprecs = 0;
+}
+
+void ts_restore_now(void)
+{
+	if (delayacct_was[0]) {
+		int fd = open(DELAYACCT, O_WRONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (write(fd, delayacct_was, 1) < 0)
+				(void)0;	/* nothing more to do in a signal handler */
+			close(fd);
+		}
+	}
+}
+
+bool ts_active(void)
+{
+	return sock >= 0;
+}
+
+/* Reads every queued message; keeps per-task exit records. */
+static void drain(void)
+{
+	static char buf[65536];
+	ssize_t n;
+
+	while ((n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			struct nlattr *na = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+			int left = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+			if (h->nlmsg_type != family)
+				continue;
+			for (; left >= NLA_HDRLEN && na->nla_len >= NLA_HDRLEN;
+			     left -= NLA_ALIGN(na->nla_len),
+			     na = (struct nlattr *)((char *)na + NLA_ALIGN(na->nla_len))) {
+				struct nlattr *in = NLA_DATA(na);
+				int inleft = na->nla_len - NLA_HDRLEN;
+
+				/* per task only: the per-group record would count twice */
+				if (na->nla_type != TASKSTATS_TYPE_AGGR_PID)
+					continue;
+				for (; inleft >= NLA_HDRLEN && in->nla_len >= NLA_HDRLEN;
+				     inleft -= NLA_ALIGN(in->nla_len),
+				     in = (struct nlattr *)((char *)in + NLA_ALIGN(in->nla_len))) {
+					struct taskstats ts = { 0 };
+					size_t sz = in->nla_len - NLA_HDRLEN;
+
+					if (in->nla_type != TASKSTATS_TYPE_STATS)
+						continue;
+					memcpy(&ts, NLA_DATA(in), sz < sizeof(ts) ? sz : sizeof(ts));
+					if (nrecs == caprecs) {
+						caprecs = caprecs ? caprecs * 2 : 256;
+						recs = realloc(recs, caprecs * sizeof(*recs));
+						if (!recs)
+							die(1, "out of memory");
+					}
+					recs[nrecs++] = (struct rec){
+						.pid = ts.ac_pid, .tgid = ts.ac_tgid, .ppid = ts.ac_ppid,
+						.run_ns = ts.cpu_run_real_total, .runq_ns = ts.cpu_delay_total,
+						.blkio_ns = ts.blkio_delay_total, .etime_us = ts.ac_etime,
+					};
+				}
+			}
+		}
+	}
+}
+
+void ts_discard(void)
+{
+	if (sock < 0)
+		return;
+	drain();
+	nrecs = 0;
+}
+
+void ts_collect(pid_t root, struct ts_sum *sum)
+{
+	uint32_t groups[1024];
+	size_t ng = 1;
+	bool grew = true;
+
+	memset(sum, 0, sizeof(*sum));
+	if (sock < 0)
+		return;
+	drain();
+	/* the trial's thread groups: root, and any whose parent is one of them */
+	groups[0] = (uint32_t)root;
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < nrecs; i++) {
+			bool parent_in = false, in = false;
+
+			for (size_t g = 0; g < ng; g++) {
+				parent_in |= recs[i].ppid == groups[g];
+				in |= recs[i].tgid == groups[g];
+			}
+			if (parent_in && !in && ng < 1024) {
+				groups[ng++] = recs[i].tgid;
+				grew = true;
+			}
+		}
+	}
+	for (size_t i = 0; i < nrecs; i++) {
+		for (size_t g = 0; g < ng; g++) {
+			if (recs[i].tgid != groups[g])
+				continue;
+			uint64_t life = recs[i].etime_us * 1000;
+
+			/*
+			 * A wait longer than the task's life is impossible; the kernel
+			 * sometimes closes a block-I/O wait it never opened (start 0,
+			 * so the "delay" is the uptime).  Such a value is dropped and
+			 * counted, never summed.
+			 */
+			if (recs[i].blkio_ns > life) {
+				recs[i].blkio_ns = 0;
+				sum->glitches++;
+			}
+			if (recs[i].runq_ns > life) {
+				recs[i].runq_ns = 0;
+				sum->glitches++;
+			}
+			sum->run_ns += recs[i].run_ns;
+			sum->runq_ns += recs[i].runq_ns;
+			sum->blkio_ns += recs[i].blkio_ns;
+			sum->task_ns += life;
+			sum->tasks++;
+			sum->procs += recs[i].pid == recs[i].tgid;
+			break;
+		}
+	}
+	nrecs = 0;
+}

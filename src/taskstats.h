@@ -1,0 +1,43 @@
+/* taskstats.h - where a trial's time went, from the kernel's delay accounting.
+ *
+ * Like the kernel's tools/accounting/getdelays: a generic-netlink socket
+ * registered for the exit records of every CPU.  Each task that exits
+ * (thread, process, io_uring kernel worker) sends its accounting; after a
+ * trial the records of its process tree are summed.  Needs CAP_NET_ADMIN
+ * and kernel.task_delayacct=1 (or the delayacct boot option).
+ */
+#ifndef IOBENCH_TASKSTATS_H
+#define IOBENCH_TASKSTATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ts_sum {
+	uint64_t run_ns;	/* on a CPU */
+	uint64_t runq_ns;	/* runnable, waiting for a CPU */
+	uint64_t blkio_ns;	/* waiting for block I/O */
+	uint64_t task_ns;	/* lifetime, summed over tasks */
+	unsigned tasks;		/* threads and processes that exited */
+	unsigned procs;		/* thread groups among them */
+	unsigned glitches;	/* impossible per-task delays dropped (see ts_collect) */
+};
+
+/*
+ * Opens the listener and, as root, switches kernel.task_delayacct on for
+ * the run (ts_close() restores it).  Returns 0, or -errno with a one-line
+ * reason in @why (not root, no taskstats, delay accounting off).
+ */
+int ts_open(char *why, size_t len);
+void ts_close(void);
+/* Async-signal-safe: puts kernel.task_delayacct back, for a hard exit. */
+void ts_restore_now(void);
+bool ts_active(void);
+
+/* Drops records queued so far (exits that were not a trial's). */
+void ts_discard(void);
+
+/* Sums the queued records of @root and its descendants into @sum. */
+void ts_collect(pid_t root, struct ts_sum *sum);
+
+#endif
