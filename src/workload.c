@@ -16,6 +16,12 @@ int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
+void wl_digest64(uint64_t h, unsigned char out[16])
+{
+	for (int i = 0; i < 16; i++)
+		out[i] = i < 8 ? (unsigned char)(h >> (8 * i)) : 0;
+}
+
 void wl_combine_digests(const struct job_result *res, size_t n,
 			unsigned char out[16])
 {

@@ -86,6 +86,9 @@ struct workload {
 int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Stores a 64-bit verification hash as a job digest (little-endian, zero-padded). */
+void wl_digest64(uint64_t h, unsigned char out[16]);
+
 /* MD5 over the jobs' digests in job order: how every workload combines them. */
 void wl_combine_digests(const struct job_result *res, size_t n,
 			unsigned char out[16]);

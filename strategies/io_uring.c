@@ -167,7 +167,12 @@ static int uring_run(struct strat_ctx *ctx)
 		snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: out of memory");
 		return rc;
 	}
-	rc = io_uring_queue_init(ctx->qd, &ring, 0);
+	rc = -EINVAL;
+	if (!getenv("IOBENCH_URING_PLAIN"))
+		rc = io_uring_queue_init(ctx->qd, &ring, IORING_SETUP_SINGLE_ISSUER |
+					 IORING_SETUP_DEFER_TASKRUN);
+	if (rc == -EINVAL)
+		rc = io_uring_queue_init(ctx->qd, &ring, 0);
 	if (rc < 0) {
 		char why[256];
 

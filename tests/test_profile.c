@@ -28,15 +28,26 @@ struct pjob {
 	int state;	/* 0 issue, 1 in flight, 2 done */
 };
 
-/* Busy in user space: the monotonic clock is read through the vDSO, and
- * the loop does arithmetic, not system calls. */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Busy in user space for @ms of this thread's own CPU time, however loaded
+ * the machine is.  The CPU clock is a system call, so it is read only
+ * every 100k iterations (about a millisecond of arithmetic).
+ */
 static void spin_ms(int ms)
 {
-	uint64_t end = now_ns() + (uint64_t)ms * 1000000;
+	uint64_t end = thread_cpu_ns() + (uint64_t)ms * 1000000;
 	volatile uint64_t x = 1;
 
-	while (now_ns() < end)
-		for (int i = 0; i < 1000; i++)
+	while (thread_cpu_ns() < end)
+		for (int i = 0; i < 100000; i++)
 			x = x * 6364136223846793005ULL + 1;
 }
 
