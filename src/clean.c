@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "dataset.h"
 #include "util.h"
@@ -58,12 +59,8 @@ int cmd_clean(int argc, char **argv)
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'h': fputs(clean_usage, stdout); return 0;
-		case ':':
-			errmsg("option '%s' needs a value (see iobench clean --help)", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			errmsg("unknown option '%s' (see iobench clean --help)", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv, "clean");
 		}
 	}
 	if (optind < argc) {

@@ -311,6 +311,15 @@ static const char *bad_option(int argc, char **argv)
 	return optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
 }
 
+int cli_bad_option(int c, char **argv, const char *cmd)
+{
+	if (c == ':')
+		errmsg("option '%s' needs a value (see iobench %s --help)", argv[optind - 1], cmd);
+	else
+		errmsg("unknown option '%s' (see iobench %s --help)", argv[optind - 1], cmd);
+	return EXIT_USAGE;
+}
+
 int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
 		    size_t errlen)
 {

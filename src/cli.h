@@ -26,6 +26,12 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
 		    size_t errlen);
 
+/*
+ * One line for getopt_long's complaint about the option before optind:
+ * a missing value (@c == ':') or an unknown option.  Returns EXIT_USAGE.
+ */
+int cli_bad_option(int c, char **argv, const char *cmd);
+
 /* The --help text of `iobench run`. */
 extern const char cli_run_usage[];
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "compare.h"
 #include "plot.h"
@@ -167,12 +168,8 @@ int cmd_compare(int argc, char **argv)
 		switch (c) {
 		case 'p': plots = optarg; break;
 		case 'h': fputs(compare_usage, stdout); return 0;
-		case ':':
-			errmsg("option '%s' needs a value (see iobench compare --help)", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			errmsg("unknown option '%s' (see iobench compare --help)", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv, "compare");
 		}
 	}
 	if (argc - optind != 2) {

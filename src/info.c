@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "cli.h"
 #include "commands.h"
 #include "dataset.h"
 #include "registry.h"
@@ -83,12 +84,8 @@ int cmd_info(int argc, char **argv)
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'h': fputs(info_usage, stdout); return 0;
-		case ':':
-			errmsg("option '%s' needs a value (see iobench info --help)", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			errmsg("unknown option '%s' (see iobench info --help)", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv, "info");
 		}
 	}
 	if (optind < argc) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "plot.h"
 #include "profile.h"
@@ -233,12 +234,8 @@ static int results_cmd(int argc, char **argv, const char *usage, bool report)
 		switch (c) {
 		case 'p': plots = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
-		case ':':
-			errmsg("option '%s' needs a value (see iobench %s --help)", argv[optind - 1], argv[0]);
-			return EXIT_USAGE;
 		default:
-			errmsg("unknown option '%s' (see iobench %s --help)", argv[optind - 1], argv[0]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv, argv[0]);
 		}
 	}
 	if (argc - optind != 1) {
