@@ -165,10 +165,10 @@ fi
 # ---- 4. the harness itself ---------------------------------------------------
 if want harness; then
 say "harness: null workload per-trial overhead, peak RSS on small"
-iob --workload null --strategy null --size tiny --repeat 21
-NULL_MS=$($PY -c "print(1000 * $(col_med "$(newest_csv)" null null wall_s))")
+iob --workload null --strategy serial --size tiny --repeat 21
+NULL_MS=$($PY -c "print(1000 * $(col_med "$(newest_csv)" null serial wall_s))")
 row "harness: null trial (fork, measure, record) ms" "$(printf %.2f "$NULL_MS")" "< 5 ms" \
-	"$($PY -c "print('ok' if $NULL_MS < 5 else 'SHORT')")" "iobench run --workload null --strategy null (median of 21)"
+	"$($PY -c "print('ok' if $NULL_MS < 5 else 'SHORT')")" "iobench run --workload null --strategy serial --size tiny: 16 jobs x 64 no-ops (median of 21)"
 iob --size small --strategy serial,io_uring --repeat 1 --warmup 0
 CSV=$(newest_csv)
 for st in serial io_uring; do
