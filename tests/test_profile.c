@@ -124,6 +124,12 @@ static int setup(void **state)
 	char why[256];
 
 	(void)state;
+#ifdef __SANITIZE_THREAD__
+	/* its runtime adds a sleeping thread to every process: "other" time
+	 * that is the sanitizer's, not iobench's */
+	fprintf(stderr, "note: time breakdown tests skipped under ThreadSanitizer\n");
+	return 0;
+#endif
 	if (ts_open(why, sizeof(why)) < 0)
 		fprintf(stderr, "note: time breakdown tests skipped: %s\n", why);
 	return 0;
@@ -186,9 +192,17 @@ static void test_cold_read_is_blkio(void **state)
 	cfg.p.block = 1 * MIB;
 	cfg.cache = CACHE_DIRECT;
 	assert_int_equal(wl->prepare(&ctx), 0);
-	assert_int_equal(cache_prepare(CACHE_COLD, false, ctx.files, ctx.nfiles, msg, sizeof(msg)), 0);
-	assert_int_equal(trial_run(wl, &ctx, strategy_find("serial"), &o, &rec), 0);
-	assert_true(rec.valid);
+	/* the kernel now and then reports an impossible wait (dropped and
+	 * counted as a glitch): try again rather than judge a missing value */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		assert_int_equal(cache_prepare(CACHE_COLD, false, ctx.files, ctx.nfiles, msg,
+					       sizeof(msg)), 0);
+		memset(&rec, 0, sizeof(rec));
+		assert_int_equal(trial_run(wl, &ctx, strategy_find("serial"), &o, &rec), 0);
+		assert_true(rec.valid);
+		if (!rec.delay_glitches)
+			break;
+	}
 	if (rec.read_bytes == 0) {	/* the file stayed cached (tmpfs): nothing to see */
 		wl->release(&ctx);
 		remove_tree(dir);
@@ -209,6 +223,9 @@ static void test_forked_includes_workers(void **state)
 	struct trial_rec rec;
 
 	(void)state;
+#ifdef __SANITIZE_THREAD__
+	skip();
+#endif
 	run("forked", SPIN, &rec);
 	/* both workers' spins are in the trial's CPU time (wait4 rusage) */
 	assert_true(rec.user_s >= 0.25);
