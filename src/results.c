@@ -323,7 +323,7 @@ static int emit_json(FILE *f, const struct save_args *a)
 
 static int emit_summary(FILE *f, const struct save_args *a)
 {
-	return a->s ? summary_write_csv(f, a->s, a->m->run_id) : 0;
+	return summary_write_csv(f, a->s, a->m->run_id);
 }
 
 int results_save(const struct results *r, const struct run_meta *m,
@@ -340,7 +340,11 @@ int results_save(const struct results *r, const struct run_meta *m,
 	int rc = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(outs) && rc == 0; i++) {
-		char *path = xasprintf("%s/%s%s", dir, m->run_id, outs[i].suffix);
+		char *path;
+
+		if (outs[i].emit == emit_summary && !s)
+			continue;	/* a sweep has its own table instead */
+		path = xasprintf("%s/%s%s", dir, m->run_id, outs[i].suffix);
 
 		rc = save_one(path, outs[i].emit, &a);
 		if (rc < 0)

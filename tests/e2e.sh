@@ -169,7 +169,7 @@ expect 2 "--qd '0' is too small" $IOBENCH sweep --qd 0,4
 sw_out=$($IOBENCH sweep --workers 1,2 --qd 1,4 --size tiny --dir "$T/data" --results "$T/sw" \
 	--plots "$T/plots" --repeat 2 --warmup 0 --workload array 2>&1)
 sw=$(ls "$T"/sw/*-sweep.csv 2>/dev/null | head -1)
-check "sweep writes its table" test -s "$sw"
+check "sweep writes its table, and no empty summary" bash -c "test -s '$sw' && ! ls '$T'/sw/*-summary.csv >/dev/null 2>&1"
 check "sweep: one knee per strategy" $PY -c '
 import csv, sys, collections
 rows = list(csv.DictReader(open(sys.argv[1])))
