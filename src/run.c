@@ -169,8 +169,8 @@ static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
 	rec->trial = trial;
 	rec->warmup = warmup;
 	if (rc < 0)
-		snprintf(rec->error, sizeof(rec->error), "cannot start trial: %s",
-			 strerror(-rc));
+		snprintf(rec->error, sizeof(rec->error), "cannot fork the trial process: %s%s",
+			 strerror(-rc), rc == -EAGAIN ? " (process limit, ulimit -u, reached?)" : "");
 	if (rec->cache_flag)
 		errmsg("warning: %s/%s trial %u started with %.1f%% of the dataset "
 		       "in the page cache (asked for %s)", wl->name, st->name, trial,
@@ -292,6 +292,10 @@ static void warn_limits(void)
 		errmsg("warning: the open-file limit is %llu (ulimit -n): strategies with many "
 		       "ops in flight may fail with 'Too many open files'",
 		       (unsigned long long)rl.rlim_cur);
+	/* root is not held to RLIMIT_NPROC */
+	if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur < 64)
+		errmsg("warning: the process limit is %llu (ulimit -u): trials, threads and "
+		       "worker processes may fail to start", (unsigned long long)rl.rlim_cur);
 }
 
 /* Everything after parsing, for run and sweep alike.  Returns the exit status. */

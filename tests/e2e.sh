@@ -284,6 +284,20 @@ check "two concurrent runs both succeed with their own files" bash -c "[ $r1 -eq
 st=$?
 check "RLIMIT_NOFILE 6: warned, trials fail with 'Too many open files', no crash" bash -c "[ $st -eq 1 ] && grep -q 'open-file limit is 6' '$T/nofile.err' && grep -q 'open $T/data/md5-.*: Too many open files' '$T/nofile.err'"
 
+# RLIMIT_MEMLOCK 0: io_uring rings are not charged to it on current kernels
+( ulimit -l 0; $IOBENCH run --size tiny --dir "$T/data" --results "$T/memlock" --workload array --strategy io_uring --repeat 1 --warmup 0 -q --no-plot >/dev/null 2>"$T/memlock.err" )
+st=$?
+check "RLIMIT_MEMLOCK 0: io_uring runs, or fails with a clear line, never a crash" bash -c "[ $st -eq 0 ] || { [ $st -eq 1 ] && grep -q io_uring '$T/memlock.err'; }"
+# RLIMIT_NPROC binds only non-root users: run as nobody with room for 2 processes
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	mkdir -p "$T/np" && chown 65534:65534 "$T/np" && chmod 755 "$T"
+	setpriv --reuid 65534 --regid 65534 --clear-groups bash -c "ulimit -u 2; '$IOBENCH' run --size tiny --dir '$T/np' --results '$T/np/r' --workload md5 --strategy forked,threaded --workers 2 --repeat 1 --warmup 0 -q --no-plot" >/dev/null 2>"$T/np.err"
+	st=$?
+	check "RLIMIT_NPROC 2: warned, trials fail naming the limit, exit 1, no crash" bash -c "[ $st -eq 1 ] && grep -q 'process limit is 2' '$T/np.err' && grep -q 'ulimit -u' '$T/np.err' && test -s \$(ls '$T'/np/r/*[0-9].csv)"
+else
+	echo "  skip  RLIMIT_NPROC (needs root to become another user)"
+fi
+
 if small_fs "$T/ro" 1m ro; then
 	expect 1 "$T/ro is not writable: Read-only file system" $IOBENCH run --size tiny --dir "$T/ro"
 else
