@@ -14,28 +14,6 @@
 #include "report.h"
 #include "util.h"
 
-/* The path of @target relative to directory @from (both made absolute). */
-static char *relative_to(const char *from, const char *target)
-{
-	char a[PATH_MAX], b[PATH_MAX], *out;
-	size_t common = 0, ups = 0, off = 0;
-
-	if (!realpath(from, a) || !realpath(target, b))
-		return xasprintf("%s", target);
-	for (size_t i = 0; a[i] && a[i] == b[i]; i++)
-		if (a[i] == '/')
-			common = i;
-	if (!a[strlen(b) > strlen(a) ? strlen(a) : 0] && b[strlen(a)] == '/')
-		common = strlen(a);
-	for (size_t i = common; a[i]; i++)
-		ups += a[i] == '/';
-	out = xcalloc(1, ups * 3 + strlen(b) + 2);
-	for (size_t i = 0; i < ups; i++)
-		off += (size_t)sprintf(out + off, "../");
-	sprintf(out + off, "%s", b[common] == '/' ? b + common + 1 : b + common);
-	return out;
-}
-
 static double med(const struct run_data *rd, const char *wl, const char *st,
 		  const char *col)
 {
@@ -140,7 +118,7 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 	int rc;
 
 	*strrchr(resdir, '/') = '\0';
-	rel = access(plotdir, F_OK) == 0 ? relative_to(resdir, plotdir) : NULL;
+	rel = access(plotdir, F_OK) == 0 ? path_relative(resdir, plotdir) : NULL;
 	fprintf(f, "# iobench report %s\n\n", rd->run_id);
 	fprintf(f, "- date: %s\n- command: `%s`\n- machine: %s, %s, %s\n"
 		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",

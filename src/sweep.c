@@ -192,6 +192,51 @@ out:
 	return rc;
 }
 
+/* <results>/<run-id>.md: each strategy's knee, the table, the plots. */
+static int write_report(const char *path, const struct sweep_point *p, size_t n,
+			const struct run_meta *m, const struct config *cfg, bool plots)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "# iobench sweep %s\n\n- date: %s\n- machine: %s, %s, %s\n"
+		"- storage: `%s` on %s (%s)\n- preset: %s, cache: %s\n\n## Knees\n\n"
+		"The knee is the smallest setting within 5%% of the best median throughput.\n\n",
+		m->run_id, m->date, m->sys.hostname, m->sys.kernel, m->sys.cpu_model, cfg->dir,
+		m->sys.fs_type, m->sys.device, size_names[cfg->size], cache_names[cfg->cache]);
+	for (size_t k = 0; k < n; k++)
+		if (p[k].knee)
+			fprintf(f, "- %s / %s: knee at workers %u, queue depth %u%s%.0llu: %.1f MiB/s\n",
+				p[k].workload, p[k].strategy, p[k].workers, p[k].qd,
+				p[k].block ? ", block " : "", (unsigned long long)p[k].block, p[k].mibs);
+	fputs("\n## All settings (medians)\n\n| workload | strategy | workers | qd | block | n "
+	      "| MiB/s | wall (s) |\n|---|---|---|---|---|---|---|---|\n", f);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "| %s | %s | %u | %u | %llu | %u | %.1f%s | %.4f |\n", p[k].workload,
+			p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block, p[k].n,
+			p[k].mibs, p[k].knee ? " (knee)" : "", p[k].wall);
+	if (plots) {
+		char *dir = xasprintf("%s/%s", cfg->plots_dir, m->run_id), *rel;
+
+		mkdir(cfg->plots_dir, 0755);
+		mkdir(dir, 0755);
+		rel = path_relative(cfg->results_dir, dir);
+		for (unsigned w = 0; w < cfg->n_wl; w++)
+			fprintf(f, "\n![%1$s](%2$s/sweep-%1$s.png)\n", cfg->wl[w]->name, rel);
+		free(rel);
+		free(dir);
+	}
+	rc = fclose(f) ? -ENOMEM : 0;
+	if (rc == 0)
+		rc = write_file_atomic(path, buf, len, true);
+	free(buf);
+	return rc;
+}
+
 void sweep_finish(const struct results *r, const struct run_meta *m,
 		  const struct config *cfg)
 {
@@ -212,6 +257,13 @@ void sweep_finish(const struct results *r, const struct run_meta *m,
 		errmsg("cannot write %s: %s", path, strerror(-rc));
 	else
 		printf("\nresults: %s/%s.csv, .json and -sweep.csv\n", cfg->results_dir, m->run_id);
+	free(path);
+	path = xasprintf("%s/%s.md", cfg->results_dir, m->run_id);
+	rc = write_report(path, p, n, m, cfg, !cfg->no_plot);
+	if (rc < 0)
+		errmsg("cannot write %s: %s", path, strerror(-rc));
+	else
+		printf("report:  %s\n", path);
 	if (!cfg->no_plot && n) {
 		rc = (mkdir(cfg->plots_dir, 0755) < 0 && errno != EEXIST) ||
 		     (mkdir(dir, 0755) < 0 && errno != EEXIST) ? -errno : 0;

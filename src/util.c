@@ -244,3 +244,25 @@ bool stderr_is_tty(void)
 {
 	return isatty(STDERR_FILENO) == 1;
 }
+
+/* The path of @target relative to directory @from (both made absolute). */
+char *path_relative(const char *from, const char *target)
+{
+	char a[PATH_MAX], b[PATH_MAX], *out;
+	size_t common = 0, ups = 0, off = 0;
+
+	if (!realpath(from, a) || !realpath(target, b))
+		return xasprintf("%s", target);
+	for (size_t i = 0; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			common = i;
+	if (!a[strlen(b) > strlen(a) ? strlen(a) : 0] && b[strlen(a)] == '/')
+		common = strlen(a);
+	for (size_t i = common; a[i]; i++)
+		ups += a[i] == '/';
+	out = xcalloc(1, ups * 3 + strlen(b) + 2);
+	for (size_t i = 0; i < ups; i++)
+		off += (size_t)sprintf(out + off, "../");
+	sprintf(out + off, "%s", b[common] == '/' ? b + common + 1 : b + common);
+	return out;
+}

@@ -59,6 +59,10 @@ void *xcalloc(size_t n, size_t size);
 /* Lower-case hex of @n bytes into @out (2n+1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
+/* The path of @target relative to directory @from (both must exist); a
+ * copy of @target when they can't be resolved.  malloc'd. */
+char *path_relative(const char *from, const char *target);
+
 /* True when stderr is a terminal: progress lines go there only then. */
 bool stderr_is_tty(void);
 

@@ -179,6 +179,7 @@ ok = set(knees) == set(pts) and all(v == 1 for v in knees.values())
 ok = ok and pts["threaded"] == 2 and pts["io_uring"] == 2 and pts["serial"] == 1
 sys.exit(0 if ok else 1)' "$sw"
 check "sweep plot drawn" test -s "$T/plots/$(basename "$sw" -sweep.csv)/sweep-array.png"
+check "sweep report names each strategy's knee" test "$(grep -c 'knee at workers' "${sw%-sweep.csv}.md")" -eq 5
 
 echo "e2e: array slab sum against NumPy, and --input files NumPy wrote"
 $PY - "$T" <<'PYEOF'
