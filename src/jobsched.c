@@ -36,8 +36,6 @@ struct op *sched_next(struct job_sched *s)
 		switch (job_next(job, &op)) {
 		case JOB_OP:
 			s->inflight++;
-			if (s->inflight > s->peak_inflight)
-				s->peak_inflight = s->inflight;
 			return op;
 		case JOB_WAIT:
 			s->cursor++;

@@ -20,7 +20,6 @@ struct job_sched {
 	struct job **active;
 	size_t nactive, cursor;
 	unsigned inflight, max_inflight;
-	unsigned peak_inflight;
 };
 
 /* 0 or -ENOMEM. */

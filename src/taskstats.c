@@ -23,7 +23,7 @@ static char delayacct_was[8];	/* to restore; "" when we did not change it */
 
 struct rec {
 	uint32_t pid, tgid, ppid;
-	uint64_t run_ns, runq_ns, blkio_ns, etime_us;
+	uint64_t runq_ns, blkio_ns, etime_us;
 };
 static struct rec *recs;
 static size_t nrecs, caprecs;
@@ -230,7 +230,7 @@ static void drain(void)
 					}
 					recs[nrecs++] = (struct rec){
 						.pid = ts.ac_pid, .tgid = ts.ac_tgid, .ppid = ts.ac_ppid,
-						.run_ns = ts.cpu_run_real_total, .runq_ns = ts.cpu_delay_total,
+						.runq_ns = ts.cpu_delay_total,
 						.blkio_ns = ts.blkio_delay_total, .etime_us = ts.ac_etime,
 					};
 				}
@@ -294,7 +294,6 @@ void ts_collect(pid_t root, struct ts_sum *sum)
 				recs[i].runq_ns = 0;
 				sum->glitches++;
 			}
-			sum->run_ns += recs[i].run_ns;
 			sum->runq_ns += recs[i].runq_ns;
 			sum->blkio_ns += recs[i].blkio_ns;
 			sum->task_ns += life;

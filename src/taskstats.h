@@ -13,8 +13,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * No on-CPU time here: the kernel's per-task run time is only tick-exact
+ * (0, 4, 12 ms seen), so CPU time comes from the trial's rusage instead.
+ */
 struct ts_sum {
-	uint64_t run_ns;	/* on a CPU */
 	uint64_t runq_ns;	/* runnable, waiting for a CPU */
 	uint64_t blkio_ns;	/* waiting for block I/O */
 	uint64_t task_ns;	/* lifetime, summed over tasks */

@@ -74,7 +74,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 				  const struct strategy *st,
 				  const struct trial_opts *o, struct trial_out *out)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0;
 	size_t n = wctx->njobs;
 	struct job_result *res = shared_alloc(n * sizeof(*res));
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
@@ -100,7 +100,6 @@ static _Noreturn void trial_child(const struct workload *wl,
 		snprintf(out->msg, sizeof(out->msg), "%s", wctx->msg);
 		_exit(1);
 	}
-	out->setup_ns = now_ns() - t0;
 	t0 = now_ns();
 	rc = st->run(&sc);
 	out->run_ns = now_ns() - t0;

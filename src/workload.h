@@ -29,7 +29,6 @@ struct trial_out {
 	uint64_t bytes_read;
 	uint64_t bytes_written;
 	uint64_t peak_rss_sum_kib;	/* strategies with worker processes */
-	uint64_t setup_ns;		/* building the jobs, inside wall time */
 	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
 	uint64_t enter_calls;		/* io_uring_enter calls (io_uring) */
 	int64_t hw[HW_N];		/* hardware counters; -1: n/a */
