@@ -193,8 +193,17 @@ static int loop_reap(struct pool *p, int ep, struct job_sched *s, char *msg,
 		pthread_mutex_unlock(&p->done_lock);
 		if (k == 0)
 			return 0;
-		for (size_t i = 0; i < k; i++)
+		/*
+		 * As libuv does: a callback that starts the job's next read
+		 * queues it at once, so the pool works while the loop computes.
+		 */
+		for (size_t i = 0; i < k; i++) {
+			struct op *op;
+
 			sched_complete(s, batch[i]);
+			while ((op = sched_next(s)) != NULL)
+				pool_submit(p, op);
+		}
 	}
 }
 

@@ -155,6 +155,24 @@ static bool finish_cqe(struct io_uring *ring, struct op *op, int res,
 	return false;
 }
 
+/* Queues every op the jobs can issue now; returns how many SQEs wait. */
+static unsigned queue_ops(struct io_uring *ring, struct job_sched *s)
+{
+	struct op *op;
+
+	while (io_uring_sq_space_left(ring) && (op = sched_next(s)) != NULL) {
+		op->done = 0;
+		prep(io_uring_get_sqe(ring), op);
+	}
+	return io_uring_sq_ready(ring);
+}
+
+/* Ops submitted whose CQE has not arrived: the ones the device may hold. */
+static unsigned in_kernel(struct io_uring *ring, const struct job_sched *s)
+{
+	return s->inflight - io_uring_sq_ready(ring) - io_uring_cq_ready(ring);
+}
+
 static int uring_run(struct strat_ctx *ctx)
 {
 	struct io_uring ring;
@@ -182,13 +200,8 @@ static int uring_run(struct strat_ctx *ctx)
 	}
 	for (;;) {
 		struct io_uring_cqe *cqe;
-		unsigned head, seen = 0;
 
-		/* queue everything the jobs can issue, then one enter for all */
-		while (io_uring_sq_space_left(&ring) && (op = sched_next(&s)) != NULL) {
-			op->done = 0;
-			prep(io_uring_get_sqe(&ring), op);
-		}
+		queue_ops(&ring, &s);
 		if (sched_done(&s))
 			break;
 		if (sched_stalled(&s)) {
@@ -207,13 +220,28 @@ static int uring_run(struct strat_ctx *ctx)
 			break;
 		}
 		rc = 0;
-		io_uring_for_each_cqe(&ring, head, cqe) {
+		/*
+		 * Each completion's compute runs before the next CQE is looked at.
+		 * When half the ring or more sits idle, what the jobs can issue is
+		 * submitted at once instead of after the last CQE of this wait:
+		 * reads that complete together (16 at qd 16 here) then ~90 us of
+		 * compute left the device idle all that time, 0.77 of fio.
+		 * Submitting after every CQE instead cost csv 1.6x its time:
+		 * each open then woke an io-wq worker of its own.
+		 */
+		while (io_uring_peek_cqe(&ring, &cqe) == 0) {
+			int res = cqe->res;
+
 			op = io_uring_cqe_get_data(cqe);
-			seen++;
-			if (finish_cqe(&ring, op, cqe->res, &ctx->enter_calls))
+			io_uring_cqe_seen(&ring, cqe);
+			if (finish_cqe(&ring, op, res, &ctx->enter_calls))
 				sched_complete(&s, op);
+			if (queue_ops(&ring, &s) &&
+			    in_kernel(&ring, &s) <= s.max_inflight / 2) {
+				ctx->enter_calls++;
+				io_uring_submit(&ring);
+			}
 		}
-		io_uring_cq_advance(&ring, seen);
 	}
 	/* exit cancels and waits for anything still in flight (only on error) */
 	io_uring_queue_exit(&ring);
