@@ -74,9 +74,20 @@ for st in serial threaded forked epoll io_uring; do
 	say "  iobench md5 $st: $m MiB/s"
 	if $PY -c "import sys; sys.exit(0 if float('$m') > float('$best') else 1)"; then best=$m best_st=$st; fi
 done
+# The host emulates the disk on our own CPUs: with both busy hashing, it
+# takes CPU time from them ("steal", measured per trial by iobench).
+# Usable cores = cores - steal / wall during the best strategy's trials.
+STEAL=$(col_med "$CSV" md5 "$best_st" steal_s)
+BWALL=$(col_med "$CSV" md5 "$best_st" wall_s)
+USABLE=$($PY -c "print($CORES - $STEAL / $BWALL)")
+CPU_USABLE=$($PY -c "print($USABLE * $OSSL / 2**20)")
+LOWER_U=$($PY -c "print(min($CPU_USABLE, $DISK_LIMIT))")
+r=$(ratio "$best" "$LOWER_U")
+row "md5: best strategy ($best_st) / min(CPU limit of the usable cores, disk limit)" "$r" ">= 0.90" "$(verdict "$r" 0.90)" \
+	"$(printf '%.0f MiB/s vs min(%.2f usable cores (%s - %.2f s steal / %.2f s) x openssl %.0f MiB/s = %.0f, fio seq 1M direct %.0f) MiB/s' "$best" "$USABLE" "$CORES" "$STEAL" "$BWALL" "$($PY -c "print($OSSL/2**20)")" "$CPU_USABLE" "$DISK_LIMIT")"
 r=$(ratio "$best" "$LOWER")
-row "md5: best strategy ($best_st) / min(CPU limit, disk limit)" "$r" ">= 0.90" "$(verdict "$r" 0.90)" \
-	"$(printf '%.0f MiB/s vs min(%s cores x openssl %.0f MiB/s = %.0f, fio seq 1M direct %.0f) MiB/s' "$best" "$CORES" "$($PY -c "print($OSSL/2**20)")" "$CPU_LIMIT" "$DISK_LIMIT")"
+row "md5: best strategy ($best_st) / min(CPU limit of all cores, disk limit)" "$r" "(context)" "-" \
+	"$(printf '%.0f MiB/s vs min(%s cores x openssl %.0f MiB/s = %.0f, %.0f) MiB/s: counts the CPU time the host took as ours' "$best" "$CORES" "$($PY -c "print($OSSL/2**20)")" "$CPU_LIMIT" "$DISK_LIMIT")"
 # md5sum and iobench serial alternate (A B A B ...): drift hits both alike
 md5sum_t=() serial_t=()
 for i in $(seq "$RUNS"); do

@@ -51,6 +51,34 @@ void report_why_slower(const struct run_data *rd, const char *wl,
 			 "%.0f vs %.0f voluntary context switches as serial)", busy, ctx, sctx);
 }
 
+/*
+ * On a virtual machine the host may run other work on our CPUs ("steal").
+ * When it took a noticeable share during a workload's trials, say so: the
+ * CPU-bound numbers are then below what the hardware can do, and the
+ * share varies with the neighbours.  Here it appeared only when our own
+ * I/O kept both CPUs busy (the host emulates the disk on them).
+ */
+static void steal_note(FILE *f, const struct run_data *rd, const char *wl,
+		       const char **sts, size_t ns)
+{
+	double worst = 0;
+	const char *who = NULL;
+
+	for (size_t s = 0; rd->pus && s < ns; s++) {
+		double steal = med(rd, wl, sts[s], "steal_s"), wall = med(rd, wl, sts[s], "wall_s");
+		double share = wall > 0 ? steal / (wall * rd->pus) : 0;
+
+		if (isfinite(share) && share > worst) {
+			worst = share;
+			who = sts[s];
+		}
+	}
+	if (who && worst >= 0.05)
+		fprintf(f, "\nThe hypervisor took %.0f%% of the machine's CPU time during the %s "
+			"trials (steal_s, median): CPU-bound results here are below what the "
+			"CPUs could do alone.\n", 100 * worst, who);
+}
+
 static void table(FILE *f, const struct run_data *rd, const char *wl,
 		  const char **sts, size_t ns)
 {
@@ -144,6 +172,7 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 			report_why_slower(rd, wls[w], sts[s], why, sizeof(why));
 			fprintf(f, "- %s loses to serial (%.2fx slower): %s.\n", sts[s], 1 / sp, why);
 		}
+		steal_note(f, rd, wls[w], sts, ns);
 		{
 			bool any = false;
 

@@ -17,7 +17,7 @@ const char results_csv_header[] =
 	"valid,error,warmup,outlier,resident_pct,cache_flag,main_op,lat_p50_us,"
 	"lat_p99_us,lat_p999_us,lat_max_us,block,cpu_s,runq_wait_s,blkio_wait_s,"
 	"other_s,threads_max,procs,inflight_avg,inflight_max,io_uring_enters,"
-	"cycles,instructions,cache_misses,delay_glitches";
+	"cycles,instructions,cache_misses,delay_glitches,steal_s";
 
 void results_add(struct results *r, const struct trial_rec *rec)
 {
@@ -103,7 +103,11 @@ int results_write_csv(FILE *f, const struct results *r, const char *run_id)
 				fprintf(f, ",%" PRId64, t->hw[k]);
 			else
 				fputs(",n/a", f);
-		fprintf(f, ",%u\n", t->delay_glitches);
+		fprintf(f, ",%u", t->delay_glitches);
+		if (t->steal_s >= 0)
+			fprintf(f, ",%.2f\n", t->steal_s);
+		else
+			fputs(",n/a\n", f);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -184,6 +188,10 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 	}
 	fprintf(f, "},\n     \"breakdown\": {\"cpu_s\": %.6f, \"threads_max\": %u, \"procs\": %u",
 		t->user_s + t->sys_s, t->threads_max, t->procs);
+	if (t->steal_s >= 0)
+		fprintf(f, ", \"steal_s\": %.2f", t->steal_s);
+	else
+		fputs(", \"steal_s\": null", f);
 	if (t->delay_ok)
 		fprintf(f, ", \"runq_wait_s\": %.6f, \"blkio_wait_s\": %.6f, \"other_s\": %.6f, "
 			"\"task_s\": %.6f, \"delay_glitches\": %u}", t->runq_wait_s, t->blkio_wait_s,

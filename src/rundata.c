@@ -107,6 +107,11 @@ int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len)
 	rd->hostname = field(rd->json, "hostname");
 	rd->kernel = field(rd->json, "kernel");
 	rd->cpu_model = field(rd->json, "cpu_model");
+	{
+		const char *pus = strstr(rd->json, "\"pus\": ");
+
+		rd->pus = pus ? (unsigned)strtoul(pus + 7, NULL, 10) : 0;
+	}
 	rd->fs_type = field(rd->json, "fs_type");
 	rd->device = field(rd->json, "device");
 	rd->dir = field(rd->json, "dir");

@@ -15,6 +15,7 @@ struct run_data {
 	/* from the JSON, for titles and the report ("" when absent) */
 	char *date, *hostname, *kernel, *cpu_model, *fs_type, *device, *dir;
 	char *size, *cache, *command_line;
+	unsigned pus;		/* logical CPUs of the machine; 0: unknown */
 };
 
 /*

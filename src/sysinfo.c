@@ -65,6 +65,24 @@ unsigned sysinfo_cores(void)
 	return si.cores;
 }
 
+int sysinfo_steal_ns(uint64_t *ns)
+{
+	unsigned long long v[8];
+	char *text = NULL;
+	int rc = read_small_file("/proc/stat", &text, NULL);
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (rc < 0)
+		return rc;
+	/* "cpu  user nice system idle iowait irq softirq steal ..." */
+	rc = sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8 && hz > 0 ? 0 : -EPROTO;
+	if (rc == 0)
+		*ns = (uint64_t)v[7] * (1000000000ULL / (uint64_t)hz);
+	free(text);
+	return rc;
+}
+
 static void cpu_model(char *out, size_t len)
 {
 	char line[256];

@@ -30,4 +30,11 @@ void sysinfo_collect(const char *dir, struct sysinfo *si);
 /* Physical cores from hwloc (at least 1): the default --workers. */
 unsigned sysinfo_cores(void);
 
+/*
+ * CPU time the hypervisor took from all of this machine's CPUs since boot
+ * (the "steal" column of /proc/stat, in USER_HZ ticks, so 10 ms steps).
+ * 0 or -errno.
+ */
+int sysinfo_steal_ns(uint64_t *ns);
+
 #endif

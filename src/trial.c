@@ -22,6 +22,7 @@
 #include "pin.h"
 #include "taskstats.h"
 #include "signals.h"
+#include "sysinfo.h"
 #include "trial.h"
 #include "util.h"
 
@@ -297,7 +298,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	struct trial_out *out = shared_alloc(sizeof(*out));
 	struct rusage ru;
 	siginfo_t si;
-	uint64_t t0, t1;
+	uint64_t t0, t1, steal0, steal1;
+	bool steal_ok;
 	pid_t pid;
 	int rc = 0;
 
@@ -312,6 +314,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->block = wl->uses_block ? (o->block ? o->block : wctx->cfg->p.block) : 0;
 	fflush(NULL);
 	ts_discard();
+	/* machine-wide, so a neighbour on the host shows in every trial alike */
+	steal_ok = sysinfo_steal_ns(&steal0) == 0;
 	t0 = now_ns();
 	pid = fork();
 	if (pid < 0) {
@@ -326,6 +330,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		goto out_unmap;
 	}
 	t1 = now_ns();
+	steal_ok = steal_ok && sysinfo_steal_ns(&steal1) == 0 && steal1 >= steal0;
+	rec->steal_s = steal_ok ? (double)(steal1 - steal0) / 1e9 : -1;
 	read_proc_io(pid, &rec->read_bytes, &rec->write_bytes);
 	while (wait4(pid, NULL, 0, &ru) < 0 && errno == EINTR)
 		;

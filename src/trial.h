@@ -49,6 +49,7 @@ struct trial_rec {
 	bool delay_ok;			/* delay accounting worked for this trial */
 	double runq_wait_s, blkio_wait_s, other_s, task_s;
 	unsigned delay_glitches;	/* impossible kernel values dropped */
+	double steal_s;			/* the hypervisor's, all CPUs; < 0: n/a */
 	unsigned threads_max, procs;
 	/* the I/O shape */
 	uint64_t ops_by_type[OP_NTYPES];

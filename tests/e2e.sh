@@ -147,6 +147,22 @@ for p in wall speedup cpu-md5 memory-csv latency-array; do
 done
 check "report written with a recommendation per workload" test "$(grep -c '^\*\*Recommendation: ' "${csv%.csv}.md")" -eq 3
 check "report links the plots" grep -q "wall.png" "${csv%.csv}.md"
+# the same run as if the host had taken half of every CPU: the report says so
+st="$T/steal/$(basename "$csv" .csv)"
+mkdir -p "$T/steal" && cp "${csv%.csv}-summary.csv" "$st-summary.csv" && cp "${csv%.csv}.json" "$st.json"
+$PY - "$csv" "$st.csv" "$st.json" <<'PYEOF'
+import csv, json, sys
+pus = json.load(open(sys.argv[3]))["host"]["pus"]
+rows = list(csv.DictReader(open(sys.argv[1])))
+w = csv.DictWriter(open(sys.argv[2], "w", newline=""), fieldnames=rows[0].keys(), lineterminator="\n")
+w.writeheader()
+for r in rows:
+    r["steal_s"] = "%.4f" % (float(r["wall_s"]) * 0.5 * pus)
+    w.writerow(r)
+PYEOF
+$IOBENCH report "$st.csv" >/dev/null 2>&1
+check "report names a large hypervisor steal" grep -q "The hypervisor took 50% of the machine's CPU time" "$st.md"
+check "no steal note when the host took nothing noticeable" bash -c "! grep -q 'hypervisor took' '${csv%.csv}.md' || awk -F, 'NR>1 && \$49+0 > 0' '$csv' | grep -q ."
 rm -rf "$pd"
 check "iobench plot redraws a stored run" bash -c "$IOBENCH plot '$json' --plots '$T/plots' >/dev/null && test -s '$pd/wall.png'"
 $IOBENCH run --size tiny --dir "$T/data" --results "$T/res" --plots "$T/plots" --repeat 2 --warmup 0 \

@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "taskstats.h"
 #include "testutil.h"
+#include "sysinfo.h"
 #include "trial.h"
 
 enum behaviour { SLEEP, SPIN };
@@ -170,6 +171,22 @@ static void test_spin_is_user(void **state)
 	assert_true(rec.blkio_wait_s < 0.05);
 }
 
+/* The host's share is read, and can't exceed every CPU for the whole trial. */
+static void test_steal_is_bounded(void **state)
+{
+	struct trial_rec rec;
+	uint64_t a, b;
+
+	(void)state;
+	assert_int_equal(sysinfo_steal_ns(&a), 0);
+	run("serial", SPIN, &rec);
+	assert_int_equal(sysinfo_steal_ns(&b), 0);
+	assert_true(b >= a);
+	assert_true(rec.steal_s >= 0);
+	/* 10 ms ticks, counted per CPU */
+	assert_true(rec.steal_s <= (rec.wall_s + 0.01) * (double)sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 static void test_cold_read_is_blkio(void **state)
 {
 	char *dir = test_tmpdir("blkio"), msg[256];
@@ -244,6 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sleep_is_other),
 		cmocka_unit_test(test_spin_is_user),
+		cmocka_unit_test(test_steal_is_bounded),
 		cmocka_unit_test(test_cold_read_is_blkio),
 		cmocka_unit_test(test_forked_includes_workers),
 	};
