@@ -260,6 +260,7 @@ int results_write_json(FILE *f, const struct results *r,
 	json_kv(f, "device", s->device, true);
 	json_kv(f, "mount_point", s->mount_point, true);
 	json_kv(f, "scheduler", s->scheduler, true);
+	fprintf(f, "\"journal\": %s, ", s->journal < 0 ? "null" : s->journal ? "true" : "false");
 	fprintf(f, "\"rotational\": %d, \"logical_block_size\": %u, \"free_bytes\": %" PRIu64
 		", \"total_bytes\": %" PRIu64 "},\n", s->rotational, s->logical_block,
 		s->free_bytes, s->total_bytes);

@@ -20,6 +20,7 @@ struct sysinfo {
 	int rotational;		/* 1, 0, or -1 when unknown */
 	char scheduler[32];
 	unsigned logical_block;	/* bytes; 0 when unknown */
+	int journal;		/* ext4: 1 with a journal, 0 without; -1 unknown */
 	uint64_t free_bytes;	/* available to us on the filesystem */
 	uint64_t total_bytes;
 };
