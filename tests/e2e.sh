@@ -107,6 +107,12 @@ avail = [s["name"] for s in meta["strategies"] if s["available"]]
 check("JSON metadata: version, host, kernel, cores, storage, datasets",
       all(k in meta for k in ("iobench_version", "date", "command_line", "host", "storage", "datasets"))
       and meta["host"]["cores"] >= 1 and meta["storage"]["fs_type"] != "")
+st = meta["storage"]
+dev = st["device"][5:] if st["device"].startswith("/dev/") else ""
+want = None
+if st["fs_type"] == "ext4" and dev and os.path.exists("/proc/fs/ext4/" + dev):
+    want = os.path.exists("/proc/fs/jbd2/%s-8" % dev)
+check("JSON storage.journal is %s for this %s" % (want, st["fs_type"]), st.get("journal", "absent") == want)
 counted = [r for r in rows if r["trial"] != "0" and r["warmup"] == "0"]
 check("one row per counted trial: 3 workloads x %d strategies x 2" % len(avail),
       len(counted) == 3 * len(avail) * 2)
