@@ -283,10 +283,6 @@ static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
 }
 
 /*
- * Strategies that keep many ops in flight keep many files open: say so
- * before trials fail one by one with EMFILE.
- */
-/*
  * csv deletes a trial's files before the next one; on ext4 without a
  * journal the next trial's creates then skip past every inode freed in the
  * last minutes (measured here: 2000 creates in 1.3 s instead of 0.2 s), so
@@ -307,6 +303,10 @@ static void warn_no_journal(const struct config *cfg, const struct sysinfo *si)
 		       si->device);
 }
 
+/*
+ * Strategies that keep many ops in flight keep many files open: say so
+ * before trials fail one by one with EMFILE.
+ */
 static void warn_limits(void)
 {
 	struct rlimit rl;

@@ -226,8 +226,8 @@ static int uring_run(struct strat_ctx *ctx)
 		 * submitted at once instead of after the last CQE of this wait:
 		 * reads that complete together (16 at qd 16 here) then ~90 us of
 		 * compute left the device idle all that time, 0.77 of fio.
-		 * Submitting after every CQE instead cost csv 1.6x its time:
-		 * each open then woke an io-wq worker of its own.
+		 * Submitting after every CQE instead made csv's trials 1.5x
+		 * longer in an A/B here: each open woke an io-wq worker of its own.
 		 */
 		while (io_uring_peek_cqe(&ring, &cqe) == 0) {
 			int res = cqe->res;
