@@ -1,9 +1,12 @@
-# latency.gp - latency of the workload's main op per strategy: p50 (solid),
-# p99 (hatched), p99.9 (outline), medians over trials, log scale.
+# latency.gp - response time of the workload's main op per strategy (from
+# the job asking for it to the job being handed the result: queueing and
+# the loop's compute on other completions included): p50 (solid), p99
+# (hatched), p99.9 (outline), medians over trials, log scale.  Service time
+# (the syscall or the ring alone) is in the svc_* columns.
 # Data: strategy p50_us p99_us p999_us linetype.
 load dir.'/common.gp'
 set title title
-set ylabel 'op latency (us), issue to completion, log scale'
+set ylabel 'response time (us): job asks -> result handed back, log scale'
 set xlabel 'strategy'
 set logscale y
 set boxwidth 0.26

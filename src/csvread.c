@@ -1,5 +1,6 @@
 /* csvread.c - see csvread.h. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,5 +125,10 @@ const char *csv_get(const struct csv_table *t, size_t i, const char *name)
 
 double csv_num(const struct csv_table *t, size_t i, const char *name)
 {
-	return strtod(csv_get(t, i, name), NULL);
+	const char *s = csv_get(t, i, name);
+	char *end;
+	double v = strtod(s, &end);
+
+	/* "n/a", "" or a missing column: not a number, never a fake 0 */
+	return end == s ? NAN : v;
 }

@@ -75,12 +75,14 @@ static inline enum job_state job_next(struct job *job, struct op **op)
 							       __ATOMIC_RELAXED))
 			;
 		(*op)->t_issue_ns = now_ns();
+		(*op)->t_svc_start_ns = (*op)->t_svc_end_ns = 0;
 	}
 	return st;
 }
 
 /*
- * Records the op's latency and counts it for the trial's totals, then
+ * Records the op's response time (and its service time when the executor
+ * stamped one) and counts it for the trial's totals, then
  * hands it to the workload.
  */
 static inline void job_complete(struct job *job, struct op *op)
@@ -89,6 +91,9 @@ static inline void job_complete(struct job *job, struct op *op)
 
 	if (lat_current) {
 		lat_record(&lat_current->h[op->type], now_ns() - op->t_issue_ns);
+		if (op->t_svc_start_ns && op->t_svc_end_ns >= op->t_svc_start_ns)
+			lat_record(&lat_current->svc[op->type],
+				   op->t_svc_end_ns - op->t_svc_start_ns);
 		__atomic_sub_fetch(&lat_current->inflight, 1, __ATOMIC_RELAXED);
 	}
 	r->ops++;

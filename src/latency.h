@@ -25,7 +25,8 @@ struct lat_hist {
 };
 
 struct lat_set {
-	struct lat_hist h[OP_NTYPES];
+	struct lat_hist h[OP_NTYPES];	/* response: job asks -> job handed the result */
+	struct lat_hist svc[OP_NTYPES];	/* service: syscall or submission -> completion */
 	int64_t inflight, inflight_max;	/* ops issued and not completed */
 };
 

@@ -44,7 +44,20 @@ static int64_t rw_full(const struct op *op)
 	return (int64_t)done;
 }
 
+static void op_exec_one(struct op *op);
+
 void op_exec(struct op *op)
+{
+	if (!lat_current) {
+		op_exec_one(op);
+		return;
+	}
+	op->t_svc_start_ns = now_ns();
+	op_exec_one(op);
+	op->t_svc_end_ns = now_ns();
+}
+
+static void op_exec_one(struct op *op)
 {
 	int rc;
 

@@ -38,7 +38,16 @@ struct op {
 	 */
 	int64_t res;
 	size_t done;		/* executor's scratch: bytes moved so far */
-	uint64_t t_issue_ns;	/* executor's issue time, for latency */
+	/*
+	 * Latency stamps (CLOCK_MONOTONIC ns).  t_issue_ns: the job handed the
+	 * op out (job_next); response time runs from there to the job being
+	 * handed the result.  t_svc_*: the executor's own window, from the
+	 * blocking syscall's start (or the io_uring submission) to its return
+	 * (or the completion becoming visible to the loop): service time.
+	 * 0: not stamped.
+	 */
+	uint64_t t_issue_ns;
+	uint64_t t_svc_start_ns, t_svc_end_ns;
 	struct job *job;	/* owner, so completions find their job */
 	unsigned slot;		/* owner's private index */
 };

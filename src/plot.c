@@ -106,7 +106,7 @@ static bool counted_row(const struct csv_table *t, size_t i, const char *wl,
 {
 	return !strcmp(csv_get(t, i, "workload"), wl) && !strcmp(csv_get(t, i, "strategy"), st) &&
 	       !strcmp(csv_get(t, i, "valid"), "1") && strcmp(csv_get(t, i, "warmup"), "1") &&
-	       strcmp(csv_get(t, i, "trial"), "0");
+	       strcmp(csv_get(t, i, "trial"), "0") && strcmp(csv_get(t, i, "cache_flag"), "1");
 }
 
 double plot_trial_median(const struct csv_table *t, const char *wl,
@@ -116,7 +116,7 @@ double plot_trial_median(const struct csv_table *t, const char *wl,
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->nrows; i++)
-		if (counted_row(t, i, wl, st))
+		if (counted_row(t, i, wl, st) && isfinite(csv_num(t, i, col)))
 			v[n++] = csv_num(t, i, col);
 	m = n ? stats_median(v, n) : NAN;
 	free(v);
@@ -220,32 +220,32 @@ static int write_per_strategy(const char *path, const struct run_data *rd,
 
 /*
  * breakdown-W.dat: per strategy, the medians of user, sys, run-queue,
- * block-I/O and other time as percentages of their sum.  Nothing is
+ * block-I/O, io_uring ring wait and other time as percentages of their sum.  Nothing is
  * written (*rows = 0) when delay accounting was n/a.
  */
 static int write_breakdown(const char *path, const struct run_data *rd,
 			   const char *wl, const char **sts, size_t ns, size_t *rows)
 {
 	static const char *const cols[] = { "user_s", "sys_s", "runq_wait_s", "blkio_wait_s",
-					    "other_s" };
+					    "ring_wait_s", "other_s" };
 	FILE *f = fopen(path, "we");
 
 	if (!f)
 		return -errno;
 	*rows = 0;
-	fputs("strategy user sys runq blkio other\n", f);
+	fputs("strategy user sys runq blkio ring other\n", f);
 	for (size_t s = 0; s < ns; s++) {
-		double v[5], total = 0;
+		double v[6], total = 0;
 
-		for (int c = 0; c < 5; c++) {
+		for (int c = 0; c < 6; c++) {
 			v[c] = plot_trial_median(&rd->trials, wl, sts[s], cols[c]);
 			total += isfinite(v[c]) ? v[c] : 0;
 		}
 		/* n/a reads as 0: no delay accounting means no bar */
-		if (!(total > 0) || !(v[2] + v[3] + v[4] > 0))
+		if (!(total > 0) || !(v[2] + v[3] + v[5] > 0))
 			continue;
 		fputs(sts[s], f);
-		for (int c = 0; c < 5; c++)
+		for (int c = 0; c < 6; c++)
 			put_num(f, 100 * v[c] / total);
 		fputc('\n', f);
 		(*rows)++;
@@ -295,7 +295,7 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
 	     size_t len)
 {
 	static const char *const cpu_cols[] = { "user_s", "sys_s" };
-	static const char *const mem_cols[] = { "peak_rss_kib", "peak_rss_sum_kib" };
+	static const char *const mem_cols[] = { "mem_net_kib", "mem_base_kib" };
 	static const char *const lat_cols[] = { "lat_p50_us", "lat_p99_us", "lat_p999_us" };
 	static const double one[] = { 1, 1, 1 }, mib[] = { 1.0 / 1024, 1.0 / 1024 };
 	const char *wls[16], *sts[16];
@@ -343,7 +343,7 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
 			size_t nc;
 		} per[] = {
 			{ "cpu", "CPU time", cpu_cols, one, 2 },
-			{ "memory", "Peak memory", mem_cols, mib, 2 },
+			{ "memory", "Memory added by the strategy", mem_cols, mib, 2 },
 			{ "latency", "Latency of the main op", lat_cols, one, 3 },
 		};
 

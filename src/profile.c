@@ -6,19 +6,19 @@
 #include "util.h"
 
 void profile_sentence(const char *st, double user, double sys, double runq,
-		      double blkio, double other, char *out, size_t len)
+		      double blkio, double ring, double other, char *out, size_t len)
 {
-	double total = user + sys + runq + blkio + other;
-	const char *what[4] = { "on a CPU", "waiting for a CPU", "waiting for block I/O",
-				"on locks, queues or sleep" };
-	double v[4] = { user + sys, runq, blkio, other };
+	double total = user + sys + runq + blkio + ring + other;
+	const char *what[5] = { "on a CPU", "waiting for a CPU", "waiting for block I/O",
+				"waiting for io_uring completions", "on locks, queues or sleep" };
+	double v[5] = { user + sys, runq, blkio, ring, other };
 	size_t off;
 
 	out[0] = '\0';
 	if (!(total > 0) || !(runq + blkio + other > 0))
 		return;
 	off = (size_t)snprintf(out, len, "%s:", st);
-	for (int i = 0, first = 1; i < 4 && off < len; i++) {
+	for (int i = 0, first = 1; i < 5 && off < len; i++) {
 		double pct = 100 * v[i] / total;
 
 		if (pct < 5)
@@ -33,12 +33,13 @@ void profile_print(FILE *f, const struct results *r, const struct run_meta *m)
 {
 	bool hw_na = false;
 
-	fprintf(f, "\n%-6s %-9s %8s %6s %6s %6s %6s %6s %7s %5s %9s %9s %9s\n", "work",
-		"strategy", "wall_s", "user%", "sys%", "runq%", "blkio%", "other%", "threads",
-		"procs", "inflight", "enters", "IPC");
+	fprintf(f, "\n%-6s %-9s %8s %6s %6s %6s %6s %6s %6s %7s %5s %9s %9s %9s\n", "work",
+		"strategy", "wall_s", "user%", "sys%", "runq%", "blkio%", "ring%", "other%",
+		"threads", "procs", "inflight", "enters", "IPC");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct trial_rec *t = &r->recs[i];
-		double total = t->user_s + t->sys_s + t->runq_wait_s + t->blkio_wait_s + t->other_s;
+		double total = t->user_s + t->sys_s + t->runq_wait_s + t->blkio_wait_s +
+			       t->ring_wait_s + t->other_s;
 		char enters[32] = "-", ipc[32] = "n/a";
 
 		if (t->warmup || t->trial == 0)
@@ -51,17 +52,26 @@ void profile_print(FILE *f, const struct results *r, const struct run_meta *m)
 			hw_na = true;
 		fprintf(f, "%-6s %-9s %8.4f", t->workload, t->strategy, t->wall_s);
 		if (t->delay_ok && total > 0)
-			fprintf(f, " %6.1f %6.1f %6.1f %6.1f %6.1f", 100 * t->user_s / total,
+			fprintf(f, " %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f", 100 * t->user_s / total,
 				100 * t->sys_s / total, 100 * t->runq_wait_s / total,
-				100 * t->blkio_wait_s / total, 100 * t->other_s / total);
+				100 * t->blkio_wait_s / total, 100 * t->ring_wait_s / total,
+				100 * t->other_s / total);
 		else
-			fprintf(f, " %6s %6s %6s %6s %6s", "n/a", "n/a", "n/a", "n/a", "n/a");
-		fprintf(f, " %7u %5u %4.1f/%-4lld %9s %9s%s\n", t->threads_max, t->procs,
-			t->inflight_avg, (long long)t->inflight_max, enters, ipc,
-			t->valid ? "" : "  (trial failed)");
+			fprintf(f, " %6s %6s %6s %6s %6s %6s", "n/a", "n/a", "n/a", "n/a", "n/a",
+				"n/a");
+		fprintf(f, " %7u %5u", t->threads_max, t->procs);
+		if (t->latency_on)
+			fprintf(f, " %4.1f/%-4lld", t->inflight_avg, (long long)t->inflight_max);
+		else
+			fprintf(f, " %9s", "n/a");
+		fprintf(f, " %9s %9s%s\n", enters, ipc, t->valid ? "" : "  (trial failed)");
 	}
 	fputs("\nshares of the task time summed over every thread and process of the trial;\n"
-	      "inflight: average/maximum ops in flight; enters: ops per io_uring_enter\n", f);
+	      "blkio: the kernel's I/O wait of blocking syscalls and io_uring's kernel workers;\n"
+	      "ring: io_uring's loop asleep in io_uring_enter, whatever the ring waits for;\n"
+	      "threads, procs: our own, counted as they start (io_uring's kernel workers\n"
+	      "are the io_workers column); inflight: average/maximum ops in flight;\n"
+	      "enters: ops per io_uring_enter\n", f);
 	if (strcmp(m->delay_acct, "on"))
 		fprintf(f, "time breakdown %s\n", m->delay_acct);
 	for (size_t i = 0; hw_na && i < r->n; i++)
@@ -76,7 +86,7 @@ void profile_print(FILE *f, const struct results *r, const struct run_meta *m)
 		if (t->warmup || t->trial != 1 || !t->delay_ok)
 			continue;
 		profile_sentence(t->strategy, t->user_s, t->sys_s, t->runq_wait_s,
-				 t->blkio_wait_s, t->other_s, s, sizeof(s));
+				 t->blkio_wait_s, t->ring_wait_s, t->other_s, s, sizeof(s));
 		if (s[0])
 			fprintf(f, "  %s %s\n", t->workload, s);
 	}

@@ -12,7 +12,7 @@
  * a CPU, 44% waiting for block I/O".  "" when delay accounting was n/a.
  */
 void profile_sentence(const char *st, double user, double sys, double runq,
-		      double blkio, double other, char *out, size_t len);
+		      double blkio, double ring, double other, char *out, size_t len);
 
 /* The breakdown table of a profile run, to @f. */
 void profile_print(FILE *f, const struct results *r, const struct run_meta *m);

@@ -79,13 +79,23 @@ static void steal_note(FILE *f, const struct run_data *rd, const char *wl,
 			"CPUs could do alone.\n", 100 * worst, who);
 }
 
+/* A number, or n/a when it was not measured. */
+static void put_or_na(FILE *f, int decimals, double v)
+{
+	if (!isfinite(v)) {
+		fputs("n/a", f);
+		return;
+	}
+	fprintf(f, "%.*f", decimals, v);
+}
+
 static void table(FILE *f, const struct run_data *rd, const char *wl,
 		  const char **sts, size_t ns)
 {
 	const struct csv_table *s = &rd->summary;
 
-	fputs("| strategy | valid | median wall (s) [CI] | vs serial | CPU (s) | peak RSS "
-	      "(MiB) | MiB/s | p99 latency (us) |\n|---|---|---|---|---|---|---|---|\n", f);
+	fputs("| strategy | valid | median wall (s) [CI] | vs serial | CPU (s) | memory net "
+	      "(MiB) | MiB/s | p99 response (us) |\n|---|---|---|---|---|---|---|---|\n", f);
 	for (size_t k = 0; k < ns; k++) {
 		for (size_t i = 0; i < s->nrows; i++) {
 			double sp;
@@ -100,7 +110,8 @@ static void table(FILE *f, const struct run_data *rd, const char *wl,
 			}
 			sp = csv_num(s, i, "speedup_vs_serial");
 			fprintf(f, "| %s%s | %s/%s | %.3f [%.3f, %.3f] | ", sts[k],
-				!strcmp(csv_get(s, i, "recommended"), "1") ? " **(recommended)**" : "",
+				!strcmp(csv_get(s, i, "recommended"), "1") ? " **(recommended)**" :
+				!strcmp(csv_get(s, i, "equivalent"), "1") ? " (equivalent)" : "",
 				csv_get(s, i, "n"), csv_get(s, i, "total"),
 				csv_num(s, i, "wall_s_median"), csv_num(s, i, "wall_s_ci_lo"),
 				csv_num(s, i, "wall_s_ci_hi"));
@@ -109,28 +120,45 @@ static void table(FILE *f, const struct run_data *rd, const char *wl,
 					sp >= 1 ? csv_num(s, i, "speedup_sd")
 						: csv_num(s, i, "speedup_sd") / (sp * sp),
 					sp >= 1 ? "faster" : "slower");
-			fprintf(f, " | %.3f | %.1f | %.1f | %.0f |\n", csv_num(s, i, "cpu_s_median"),
-				csv_num(s, i, "peak_rss_kib_median") / 1024,
-				csv_num(s, i, "mib_per_s_median"), csv_num(s, i, "lat_p99_us_median"));
+			fprintf(f, " | %.3f | ", csv_num(s, i, "cpu_s_median"));
+			put_or_na(f, 2, csv_num(s, i, "mem_net_kib_median") / 1024);
+			fprintf(f, " | %.1f | ", csv_num(s, i, "mib_per_s_median"));
+			put_or_na(f, 0, csv_num(s, i, "lat_p99_us_median"));
+			fputs(" |\n", f);
 		}
 	}
 }
 
-/* The recommendation text the run stored in its JSON, for workload @wl. */
-static char *recommendation(const struct run_data *rd, const char *wl, char **reason)
+/* The verdict the run stored in its JSON for workload @wl, as Markdown. */
+static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 {
-	char pat[64];
+	static const char *const keys[] = { "strategy", "reason", "detail", "outlier_note" };
+	char pat[64], *v[4] = { NULL };
 	const char *p;
 
 	snprintf(pat, sizeof(pat), "{\"workload\": \"%s\", \"strategy\": ", wl);
 	p = strstr(rd->json, "\"recommendations\"");
 	p = p ? strstr(p, pat) : NULL;
 	if (!p) {
-		*reason = xasprintf("%s", "no recommendation recorded");
-		return xasprintf("%s", "none");
+		fputs("\n**Recommendation: none.** No recommendation recorded.\n\n", f);
+		return;
 	}
-	*reason = json_string(p, "reason", NULL);
-	return json_string(p, "strategy", NULL);
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		v[k] = json_string(p, keys[k], NULL);
+		if (!v[k])
+			v[k] = xasprintf("%s", "");
+	}
+	if (v[0][0])
+		fprintf(f, "\n**Recommendation: %s.** %s.", v[0], v[1]);
+	else
+		fprintf(f, "\n**No single recommendation.** %s.", v[1]);
+	if (v[2][0])
+		fprintf(f, " (%s.)", v[2]);
+	if (v[3][0])
+		fprintf(f, "\n\nNote: %s.", v[3]);
+	fputs("\n\n", f);
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+		free(v[k]);
 }
 
 int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
@@ -156,12 +184,11 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 		fprintf(f, "![wall time](%s/wall.png)\n![speed relative to serial](%s/speedup.png)\n\n",
 			rel, rel);
 	for (size_t w = 0; w < nw; w++) {
-		char *spec = rundata_spec(rd, wls[w]), *reason, *pick;
+		char *spec = rundata_spec(rd, wls[w]);
 
-		pick = recommendation(rd, wls[w], &reason);
 		fprintf(f, "## %s\n\nDataset: `%s`\n\n", wls[w], spec);
 		table(f, rd, wls[w], sts, ns);
-		fprintf(f, "\n**Recommendation: %s.** %s.\n\n", pick, reason);
+		recommendation(f, rd, wls[w]);
 		for (size_t s = 0; s < ns; s++) {
 			double sp = med(rd, wls[w], "serial", "wall_s") /
 				    med(rd, wls[w], sts[s], "wall_s");
@@ -183,6 +210,7 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 						 med(rd, wls[w], sts[s], "sys_s"),
 						 med(rd, wls[w], sts[s], "runq_wait_s"),
 						 med(rd, wls[w], sts[s], "blkio_wait_s"),
+						 med(rd, wls[w], sts[s], "ring_wait_s"),
 						 med(rd, wls[w], sts[s], "other_s"), sent, sizeof(sent));
 				if (!sent[0])
 					continue;
@@ -203,8 +231,6 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 		}
 		fputc('\n', f);
 		free(spec);
-		free(reason);
-		free(pick);
 	}
 	fputs("Medians over counted, valid trials; [CI] is the order-statistic confidence "
 	      "interval of the median (its level is in the summary CSV: 93.75% for 5 trials); "

@@ -17,7 +17,27 @@ const char results_csv_header[] =
 	"valid,error,warmup,outlier,resident_pct,cache_flag,main_op,lat_p50_us,"
 	"lat_p99_us,lat_p999_us,lat_max_us,block,cpu_s,runq_wait_s,blkio_wait_s,"
 	"other_s,threads_max,procs,inflight_avg,inflight_max,io_uring_enters,"
-	"cycles,instructions,cache_misses,delay_glitches,steal_s";
+	"cycles,instructions,cache_misses,delay_glitches,steal_s,mem_base_kib,"
+	"mem_net_kib,io_workers,ring_wait_s,svc_p50_us,svc_p99_us,svc_p999_us,"
+	"svc_max_us";
+
+/* A measured count, or "n/a": never a 0 that looks measured. */
+static void csv_u64(FILE *f, bool ok, uint64_t v)
+{
+	if (ok)
+		fprintf(f, ",%" PRIu64, v);
+	else
+		fputs(",n/a", f);
+}
+
+static void csv_dbl(FILE *f, bool ok, int decimals, double v)
+{
+	fputc(',', f);
+	if (ok)
+		fprintf(f, "%.*f", decimals, v);
+	else
+		fputs("n/a", f);
+}
 
 void results_add(struct results *r, const struct trial_rec *rec)
 {
@@ -72,42 +92,50 @@ int results_write_csv(FILE *f, const struct results *r, const char *run_id)
 	fprintf(f, "%s\n", results_csv_header);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct trial_rec *t = &r->recs[i];
+		const struct lat_pct *l = &t->lat[t->main_op], *sv = &t->svc[t->main_op];
+		bool lat = t->latency_on;
 
 		fprintf(f, "%s,%s,%s,%u,%u,%u,%s,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%.1f,%s,%d,",
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
 			run_id, t->workload, t->strategy, t->trial, t->workers, t->qd,
 			cache_names[t->cache], t->wall_s, t->user_s, t->sys_s,
 			t->peak_rss_kib, t->peak_rss_sum_kib, t->minor_faults,
-			t->major_faults, t->vol_ctx, t->invol_ctx, t->read_bytes,
-			t->write_bytes, t->bytes, t->ops, t->mib_per_s, t->ops_per_s,
-			t->digest, t->valid ? 1 : 0);
-		const struct lat_pct *l = &t->lat[t->main_op];
-
+			t->major_faults, t->vol_ctx, t->invol_ctx);
+		csv_u64(f, t->io_ok, t->read_bytes);
+		csv_u64(f, t->io_ok, t->write_bytes);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%.3f,%.1f,%s,%d,", t->bytes, t->ops,
+			t->mib_per_s, t->ops_per_s, t->digest, t->valid ? 1 : 0);
 		csv_field(f, t->error);
 		fprintf(f, ",%d,%d,", t->warmup, t->outlier);
 		if (t->resident_pct >= 0)
 			fprintf(f, "%.1f", t->resident_pct);
-		fprintf(f, ",%d,%s,%.1f,%.1f,%.1f,%.1f,%" PRIu64 ",%.6f", t->cache_flag,
-			op_name(t->main_op), l->p50_us, l->p99_us, l->p999_us, l->max_us,
-			t->block, t->user_s + t->sys_s);
+		fprintf(f, ",%d,%s", t->cache_flag, op_name(t->main_op));
+		csv_dbl(f, lat, 1, l->p50_us);
+		csv_dbl(f, lat, 1, l->p99_us);
+		csv_dbl(f, lat, 1, l->p999_us);
+		csv_dbl(f, lat, 1, l->max_us);
+		fprintf(f, ",%" PRIu64 ",%.6f", t->block, t->user_s + t->sys_s);
 		/* delay accounting may be unavailable: "n/a", never a fake 0 */
-		if (t->delay_ok)
-			fprintf(f, ",%.6f,%.6f,%.6f", t->runq_wait_s, t->blkio_wait_s, t->other_s);
-		else
-			fputs(",n/a,n/a,n/a", f);
-		fprintf(f, ",%u,%u,%.2f,%" PRId64 ",%" PRIu64, t->threads_max, t->procs,
-			t->inflight_avg, t->inflight_max, t->enter_calls);
+		csv_dbl(f, t->delay_ok, 6, t->runq_wait_s);
+		csv_dbl(f, t->delay_ok, 6, t->blkio_wait_s);
+		csv_dbl(f, t->delay_ok, 6, t->other_s);
+		fprintf(f, ",%u,%u", t->threads_max, t->procs);
+		csv_dbl(f, lat, 2, t->inflight_avg);
+		csv_u64(f, lat, (uint64_t)t->inflight_max);
+		fprintf(f, ",%" PRIu64, t->enter_calls);
 		for (int k = 0; k < HW_N; k++)
-			if (t->hw[k] >= 0 && !t->hw_why[0])
-				fprintf(f, ",%" PRId64, t->hw[k]);
-			else
-				fputs(",n/a", f);
+			csv_u64(f, t->hw[k] >= 0 && !t->hw_why[0], (uint64_t)t->hw[k]);
 		fprintf(f, ",%u", t->delay_glitches);
-		if (t->steal_s >= 0)
-			fprintf(f, ",%.2f\n", t->steal_s);
-		else
-			fputs(",n/a\n", f);
+		csv_dbl(f, t->steal_s >= 0, 2, t->steal_s);
+		csv_u64(f, t->mem_ok, t->mem_base_kib);
+		csv_u64(f, t->mem_ok, t->mem_net_kib);
+		csv_u64(f, t->io_workers >= 0, (uint64_t)t->io_workers);
+		fprintf(f, ",%.6f", t->ring_wait_s);
+		csv_dbl(f, lat && sv->n, 1, sv->p50_us);
+		csv_dbl(f, lat && sv->n, 1, sv->p99_us);
+		csv_dbl(f, lat && sv->n, 1, sv->p999_us);
+		csv_dbl(f, lat && sv->n, 1, sv->max_us);
+		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -141,6 +169,36 @@ static void json_kv(FILE *f, const char *key, const char *val, bool comma)
 	fputc('\n', f);
 }
 
+static void json_u64(FILE *f, bool ok, uint64_t v)
+{
+	if (ok)
+		fprintf(f, "%" PRIu64, v);
+	else
+		fputs("null", f);
+}
+
+/* Percentiles per op type that ran; null when latency was not recorded. */
+static void json_lat(FILE *f, bool on, const struct lat_pct *lat)
+{
+	if (!on) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	for (int k = 0, first = 1; k < OP_NTYPES; k++) {
+		const struct lat_pct *l = &lat[k];
+
+		if (!l->n)
+			continue;
+		fprintf(f, "%s\"%s\": {\"n\": %" PRIu64 ", \"mean\": %.2f, \"p50\": %.2f, "
+			"\"p90\": %.2f, \"p99\": %.2f, \"p999\": %.2f, \"max\": %.2f}",
+			first ? "" : ", ", op_name((enum op_type)k), l->n, l->mean_us,
+			l->p50_us, l->p90_us, l->p99_us, l->p999_us, l->max_us);
+		first = 0;
+	}
+	fputc('}', f);
+}
+
 static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 {
 	fprintf(f, "    {\"workload\": \"%s\", \"strategy\": \"%s\", \"trial\": %u, "
@@ -149,16 +207,14 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 		"\"peak_rss_kib\": %" PRIu64 ", \"peak_rss_sum_kib\": %" PRIu64 ",\n"
 		"     \"minor_faults\": %" PRIu64 ", \"major_faults\": %" PRIu64
 		", \"vol_ctx\": %" PRIu64 ", \"invol_ctx\": %" PRIu64 ",\n"
-		"     \"read_bytes\": %" PRIu64 ", \"write_bytes\": %" PRIu64
-		", \"bytes\": %" PRIu64 ", \"ops\": %" PRIu64
+		"     \"bytes\": %" PRIu64 ", \"ops\": %" PRIu64
 		", \"mib_per_s\": %.3f, \"ops_per_s\": %.1f,\n"
 		"     \"digest\": \"%s\", \"valid\": %s, \"sum\": ",
 		t->workload, t->strategy, t->trial, t->workers, t->qd,
 		cache_names[t->cache], t->wall_s, t->user_s, t->sys_s,
 		t->peak_rss_kib, t->peak_rss_sum_kib, t->minor_faults,
-		t->major_faults, t->vol_ctx, t->invol_ctx, t->read_bytes,
-		t->write_bytes, t->bytes, t->ops, t->mib_per_s, t->ops_per_s,
-		t->digest, t->valid ? "true" : "false");
+		t->major_faults, t->vol_ctx, t->invol_ctx, t->bytes, t->ops, t->mib_per_s,
+		t->ops_per_s, t->digest, t->valid ? "true" : "false");
 	/* JSON has no NaN or infinity; a user's array may sum to either */
 	if (isfinite(t->sum))
 		fprintf(f, "%.17g", t->sum);
@@ -173,25 +229,27 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 	else
 		fputs("null", f);
 	fprintf(f, ", \"cache_flag\": %s, \"main_op\": \"%s\", \"block\": %" PRIu64
-		",\n     \"latency_us\": {", t->cache_flag ? "true" : "false",
+		",\n     \"read_bytes\": ", t->cache_flag ? "true" : "false",
 		op_name(t->main_op), t->block);
-	for (int k = 0, first = 1; k < OP_NTYPES; k++) {
-		const struct lat_pct *l = &t->lat[k];
-
-		if (!l->n)
-			continue;
-		fprintf(f, "%s\"%s\": {\"n\": %" PRIu64 ", \"mean\": %.2f, \"p50\": %.2f, "
-			"\"p90\": %.2f, \"p99\": %.2f, \"p999\": %.2f, \"max\": %.2f}",
-			first ? "" : ", ", op_name((enum op_type)k), l->n, l->mean_us,
-			l->p50_us, l->p90_us, l->p99_us, l->p999_us, l->max_us);
-		first = 0;
-	}
-	fprintf(f, "},\n     \"breakdown\": {\"cpu_s\": %.6f, \"threads_max\": %u, \"procs\": %u",
+	json_u64(f, t->io_ok, t->read_bytes);
+	fputs(", \"write_bytes\": ", f);
+	json_u64(f, t->io_ok, t->write_bytes);
+	fputs(", \"mem_base_kib\": ", f);
+	json_u64(f, t->mem_ok, t->mem_base_kib);
+	fputs(", \"mem_net_kib\": ", f);
+	json_u64(f, t->mem_ok, t->mem_net_kib);
+	fputs(",\n     \"latency_us\": ", f);
+	json_lat(f, t->latency_on, t->lat);
+	fputs(",\n     \"service_us\": ", f);
+	json_lat(f, t->latency_on, t->svc);
+	fprintf(f, ",\n     \"breakdown\": {\"cpu_s\": %.6f, \"threads_max\": %u, \"procs\": %u",
 		t->user_s + t->sys_s, t->threads_max, t->procs);
 	if (t->steal_s >= 0)
 		fprintf(f, ", \"steal_s\": %.2f", t->steal_s);
 	else
 		fputs(", \"steal_s\": null", f);
+	fprintf(f, ", \"ring_wait_s\": %.6f, \"io_workers\": ", t->ring_wait_s);
+	json_u64(f, t->io_workers >= 0, (uint64_t)t->io_workers);
 	if (t->delay_ok)
 		fprintf(f, ", \"runq_wait_s\": %.6f, \"blkio_wait_s\": %.6f, \"other_s\": %.6f, "
 			"\"task_s\": %.6f, \"delay_glitches\": %u}", t->runq_wait_s, t->blkio_wait_s,
@@ -207,9 +265,12 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 		first = 0;
 	}
 	fprintf(f, "}, \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64
-		", \"inflight_avg\": %.2f, \"inflight_max\": %" PRId64 ", \"io_uring_enters\": %" PRIu64
-		"},\n     \"hw\": {", t->bytes_read, t->bytes_written, t->inflight_avg,
-		t->inflight_max, t->enter_calls);
+		", \"inflight_avg\": ", t->bytes_read, t->bytes_written);
+	if (t->latency_on)
+		fprintf(f, "%.2f, \"inflight_max\": %" PRId64, t->inflight_avg, t->inflight_max);
+	else
+		fputs("null, \"inflight_max\": null", f);
+	fprintf(f, ", \"io_uring_enters\": %" PRIu64 "},\n     \"hw\": {", t->enter_calls);
 	for (int k = 0; k < HW_N; k++) {
 		fprintf(f, "%s\"%s\": ", k ? ", " : "", hw_names[k]);
 		if (t->hw[k] >= 0 && !t->hw_why[0])

@@ -111,6 +111,7 @@ static void record_unavailable(struct results *res, const struct config *cfg,
 
 		rec.resident_pct = -1;
 		rec.steal_s = -1;
+		rec.io_workers = -1;
 		strategy_shape(s, cfg->workers, cfg->qd, &rec.workers, &rec.qd);
 		snprintf(rec.error, sizeof(rec.error), "%s unavailable: %s", s->name, why);
 		results_add(res, &rec);
@@ -154,6 +155,7 @@ static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
 	rec->cache = cfg->cache;
 	rec->resident_pct = -1;
 	rec->steal_s = -1;
+	rec->io_workers = -1;
 	rec->workers = o.workers;
 	rec->qd = o.qd;
 	rc = wl->before_trial ? wl->before_trial(ctx) : 0;

@@ -21,31 +21,29 @@ double stats_median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* P(X <= k) for X ~ Binomial(n, 1/2). */
-static double binom_half_cdf(size_t n, size_t k)
+/* P(X = i) for X ~ Binomial(n, 1/2), in log space: 0.5^n underflows to 0
+ * from n = 1075, which made every interval (min, max). */
+static double binom_half_pmf(size_t n, size_t i)
 {
-	double term = pow(0.5, (double)n), sum = 0;
-
-	for (size_t i = 0; i <= k && i <= n; i++) {
-		sum += term;
-		term = term * (double)(n - i) / (double)(i + 1);
-	}
-	return sum;
+	return exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+		   lgamma((double)(n - i) + 1) + (double)n * log(0.5));
 }
 
 static void median_ci(const double *sorted, size_t n, struct summary *s)
 {
 	/* k = 1 is (min, max); widen inwards while coverage stays >= 95% */
 	size_t k = 1;
+	double cdf = binom_half_pmf(n, 0);	/* P(X <= k - 1) */
 
 	s->ci_lo = sorted[0];
 	s->ci_hi = sorted[n - 1];
-	s->ci_level = 1 - 2 * binom_half_cdf(n, 0);
+	s->ci_level = 1 - 2 * cdf;
 	while (k + 1 <= (n + 1) / 2) {
-		double level = 1 - 2 * binom_half_cdf(n, k);
+		double level = 1 - 2 * (cdf + binom_half_pmf(n, k));
 
 		if (level < 0.95)
 			break;
+		cdf += binom_half_pmf(n, k);
 		k++;
 		s->ci_lo = sorted[k - 1];
 		s->ci_hi = sorted[n - k];

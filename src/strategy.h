@@ -20,7 +20,10 @@ struct strat_ctx {
 	bool pin;		/* bind each thread or process to its own core */
 	char msg[512];		/* why run() failed, when it returns -errno */
 	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */
+	uint64_t workers_net_kib;	/* their peak memory above their start, summed */
+	bool workers_mem_fail;		/* a worker could not measure it */
 	uint64_t enter_calls;		/* io_uring: io_uring_enter system calls */
+	uint64_t ring_wait_ns;		/* io_uring: time in io_uring_enter waiting for CQEs */
 };
 
 struct strategy {

@@ -11,26 +11,55 @@
 struct results;
 struct run_meta;
 
-enum metric { MET_WALL, MET_CPU, MET_RSS, MET_MIBS, MET_P99, MET_N };
+/*
+ * MET_MEM is the memory a strategy adds (mem_net_kib: all processes of the
+ * trial, net of the harness); MET_P99 is the main op's response time.
+ */
+enum metric { MET_WALL, MET_CPU, MET_MEM, MET_MIBS, MET_P99, MET_N };
 extern const char *const metric_names[MET_N];
 
-/* One (workload, strategy): counted, valid trials only. */
+/*
+ * One (workload, strategy): counted, valid trials only.  A trial that did
+ * not start in the cache state asked for (cache_flag) is valid but not
+ * counted: it measured something else.
+ */
 struct strat_summary {
 	const char *workload, *strategy;
-	unsigned valid, total, outliers;
+	unsigned valid, total, outliers, cache_flagged;
 	struct summary m[MET_N];
 	double speedup, speedup_sd;	/* serial's median wall / this one's; 0: no serial */
 	const char *unavailable;	/* why, when the strategy can't run here */
 	const char *error;		/* the first failure, when none is valid */
 };
 
-/* The decision for one workload. */
+#define SUMMARY_ALPHA 0.05
+/* A CPU or memory difference decides a tie only when at least this large... */
+#define SUMMARY_MIN_REL 0.10
+/* ...and, for memory, above the kernel's counter resolution (memuse.h). */
+#define SUMMARY_MIN_MEM_KIB 1024
+
+/*
+ * The decision for one workload.  The fastest (lowest median wall) is
+ * tested against every other strategy (Mann-Whitney on wall times, Holm's
+ * correction over those comparisons); the ones it is not separated from
+ * are its equivalents.  Alone, it is picked.  With equivalents it is
+ * picked only when it also uses measurably less CPU (then memory) than
+ * each of them: significant and at least SUMMARY_MIN_REL less.  A slower
+ * median is never picked on a weaker figure; otherwise nothing is picked
+ * and the verdict names the equivalents.
+ */
 struct verdict {
 	const char *workload;
 	int fastest, runner_up, pick;	/* indexes into rows, -1 if none */
-	double p;			/* Mann-Whitney, fastest v runner-up wall times */
-	bool tie;			/* p >= 0.05 */
-	char reason[256];		/* one sentence */
+	int equiv[16];			/* rows not separated from the fastest, rows' order */
+	unsigned nequiv;		/* the fastest included */
+	double p;			/* fastest v runner-up, Holm-adjusted */
+	double min_p;			/* the smallest p these trial counts allow */
+	bool tie;			/* the fastest has equivalents */
+	bool underpowered;		/* too few trials: no difference can be significant */
+	char reason[256];		/* the verdict: the same text when a rerun agrees */
+	char detail[512];		/* the numbers behind it */
+	char outlier_note[384];		/* set when the outliers changed the verdict */
 };
 
 struct run_summary {
@@ -45,9 +74,16 @@ void summary_compute(struct results *r, const struct run_meta *m,
 		     struct run_summary *out);
 void summary_free(struct run_summary *s);
 
-/* Recommendation for the rows [first, first + n) of one workload.  Exposed for tests. */
+/*
+ * Recommendation for the rows [first, first + n) of one workload, from
+ * the counted trials (without the outlier-flagged ones when
+ * !with_outliers).  Exposed for tests.
+ */
 void summary_verdict(const struct run_summary *s, size_t first, size_t n,
-		     const struct results *r, struct verdict *v);
+		     const struct results *r, bool with_outliers, struct verdict *v);
+
+/* Smallest two-sided p the exact Mann-Whitney test can give for na v nb. */
+double summary_min_p(size_t na, size_t nb);
 
 /* The terminal tables and recommendations. */
 void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *m);

@@ -24,6 +24,7 @@ static char delayacct_was[8];	/* to restore; "" when we did not change it */
 struct rec {
 	uint32_t pid, tgid, ppid;
 	uint64_t runq_ns, blkio_ns, etime_us;
+	bool io_worker;		/* an io_uring kernel worker (iou-wrk-N) */
 };
 static struct rec *recs;
 static size_t nrecs, caprecs;
@@ -232,6 +233,7 @@ static void drain(void)
 						.pid = ts.ac_pid, .tgid = ts.ac_tgid, .ppid = ts.ac_ppid,
 						.runq_ns = ts.cpu_delay_total,
 						.blkio_ns = ts.blkio_delay_total, .etime_us = ts.ac_etime,
+						.io_worker = !strncmp(ts.ac_comm, "iou-wrk", 7),
 					};
 				}
 			}
@@ -247,7 +249,7 @@ void ts_discard(void)
 	nrecs = 0;
 }
 
-void ts_collect(pid_t root, struct ts_sum *sum)
+void ts_collect(pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
 {
 	uint32_t groups[1024];
 	size_t ng = 1;
@@ -294,6 +296,18 @@ void ts_collect(pid_t root, struct ts_sum *sum)
 				recs[i].runq_ns = 0;
 				sum->glitches++;
 			}
+			/*
+			 * The kernel marks a task asleep in io_uring_enter as in I/O
+			 * wait whenever it has requests in flight, whatever they wait
+			 * for (a pipe, a timer): that sleep is the ring wait the loop
+			 * measured, not block I/O.  The kernel workers' own waits stay.
+			 */
+			if (recs[i].pid == (uint32_t)root) {
+				sum->ring_wait_ns = recs[i].blkio_ns < root_ring_wait_ns ?
+						    recs[i].blkio_ns : root_ring_wait_ns;
+				recs[i].blkio_ns -= sum->ring_wait_ns;
+			}
+			sum->io_workers += recs[i].io_worker;
 			sum->runq_ns += recs[i].runq_ns;
 			sum->blkio_ns += recs[i].blkio_ns;
 			sum->task_ns += life;

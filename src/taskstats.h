@@ -24,6 +24,8 @@ struct ts_sum {
 	unsigned tasks;		/* threads and processes that exited */
 	unsigned procs;		/* thread groups among them */
 	unsigned glitches;	/* impossible per-task delays dropped (see ts_collect) */
+	unsigned io_workers;	/* io_uring kernel workers among the tasks */
+	uint64_t ring_wait_ns;	/* the root's I/O-wait time taken out of blkio_ns */
 };
 
 /*
@@ -40,7 +42,12 @@ bool ts_active(void);
 /* Drops records queued so far (exits that were not a trial's). */
 void ts_discard(void);
 
-/* Sums the queued records of @root and its descendants into @sum. */
-void ts_collect(pid_t root, struct ts_sum *sum);
+/*
+ * Sums the queued records of @root and its descendants into @sum.  Up to
+ * @root_ring_wait_ns of the root task's block-I/O wait is taken out: the
+ * time an io_uring loop slept in io_uring_enter, which the kernel counts
+ * as I/O wait whatever the ring waits for.
+ */
+void ts_collect(pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum);
 
 #endif

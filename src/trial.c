@@ -18,13 +18,17 @@
 #include <poll.h>
 #include <sys/syscall.h>
 
+#include "conc.h"
 #include "hwcount.h"
+#include "memuse.h"
 #include "pin.h"
 #include "taskstats.h"
 #include "signals.h"
 #include "sysinfo.h"
 #include "trial.h"
 #include "util.h"
+
+struct conc_counts *conc_current;
 
 static void *shared_alloc(size_t size)
 {
@@ -69,6 +73,34 @@ static void hw_fds_init(struct trial_out *out)
 			out->hw[i] = -1;
 }
 
+/*
+ * Storage bytes this process and its reaped children caused so far
+ * (/proc/self/io: readable by the process itself, root or not; the
+ * kernel adds a child's counts to its parent's when it is reaped).
+ */
+static int read_self_io(uint64_t *rd, uint64_t *wr)
+{
+	char line[128];
+	int found = 0;
+	FILE *f = fopen("/proc/self/io", "re");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "read_bytes: %llu", &v) == 1) {
+			*rd = v;
+			found |= 1;
+		} else if (sscanf(line, "write_bytes: %llu", &v) == 1) {
+			*wr = v;
+			found |= 2;
+		}
+	}
+	fclose(f);
+	return found == 3 ? 0 : -ENOENT;
+}
+
 /* The trial process: build the jobs, run the strategy, report. */
 static _Noreturn void trial_child(const struct workload *wl,
 				  struct wl_ctx *wctx,
@@ -81,9 +113,14 @@ static _Noreturn void trial_child(const struct workload *wl,
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
 	struct strat_ctx sc = { .jobs = jobs, .njobs = n, .workers = o->workers,
 				.qd = o->qd, .pin = o->pin };
+	uint64_t rd0, wr0, rd1, wr1, net;
+	struct mem_mark mark;
+	bool io_ok, mem_ok;
 	int rc;
 
 	sig_child_setup();
+	conc_current = &out->conc;
+	out->conc = (struct conc_counts){ .threads = 1, .threads_max = 1, .procs = 1 };
 	hw_fds_init(out);
 	lat_current = o->latency ? &out->lat : NULL;
 	wctx->block = o->block;
@@ -101,10 +138,27 @@ static _Noreturn void trial_child(const struct workload *wl,
 		snprintf(out->msg, sizeof(out->msg), "%s", wctx->msg);
 		_exit(1);
 	}
+	/* what the strategy adds, not the harness's pages inherited by fork */
+	io_ok = read_self_io(&rd0, &wr0) == 0;
+	/* last before the run: reading the counters touched stdio's pages */
+	mem_ok = mem_mark(&mark) == 0;
 	t0 = now_ns();
 	rc = st->run(&sc);
 	out->run_ns = now_ns() - t0;
+	/* first, before anything else touches new pages */
+	if (mem_ok && !sc.workers_mem_fail && mem_net_since(&mark, &net) == 0) {
+		out->mem_ok = true;
+		out->mem_base_kib = mark.base_kib;
+		out->mem_net_kib = net + sc.workers_net_kib;
+	}
 	out->enter_calls = sc.enter_calls;
+	out->ring_wait_ns = sc.ring_wait_ns;
+	/* the workers are reaped by now: their I/O is counted in ours */
+	if (io_ok && read_self_io(&rd1, &wr1) == 0) {
+		out->io_ok = true;
+		out->read_bytes = rd1 - rd0;
+		out->write_bytes = wr1 - wr0;
+	}
 	hw_read(hw_fds, out->hw);
 	collect(res, n, out);
 	if (rc < 0) {
@@ -120,83 +174,20 @@ static _Noreturn void trial_child(const struct workload *wl,
 	_exit(out->err ? 1 : 0);
 }
 
-/* read_bytes and write_bytes of a (zombie) process: storage I/O it caused. */
-static void read_proc_io(pid_t pid, uint64_t *rd, uint64_t *wr)
-{
-	char path[64], line[128];
-	FILE *f;
-
-	*rd = *wr = 0;
-	snprintf(path, sizeof(path), "/proc/%ld/io", (long)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if (sscanf(line, "read_bytes: %llu", &v) == 1)
-			*rd = v;
-		else if (sscanf(line, "write_bytes: %llu", &v) == 1)
-			*wr = v;
-	}
-	fclose(f);
-}
-
-/* "Threads:" of /proc/<pid>/status; 0 when gone. */
-static unsigned threads_of(pid_t pid)
-{
-	char path[64], line[128];
-	unsigned n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Threads: %u", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
-/* Threads alive now in the trial's tree: the trial and its worker processes. */
-static void sample_tree(pid_t root, unsigned *threads_max, unsigned *procs_max)
-{
-	char path[96], *text;
-	unsigned threads = threads_of(root), procs = 1;
-
-	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)root, (long)root);
-	if (read_small_file(path, &text, NULL) == 0) {
-		for (char *p = strtok(text, " \n"); p; p = strtok(NULL, " \n")) {
-			threads += threads_of((pid_t)atol(p));
-			procs++;
-		}
-		free(text);
-	}
-	if (threads > *threads_max)
-		*threads_max = threads;
-	if (procs > *procs_max)
-		*procs_max = procs;
-}
-
 /*
- * Waits for the trial to end without reaping it, sampling its threads
- * every 10 ms (a pidfd becomes readable at exit).  Returns 0, -EINTR when
+ * Waits for the trial to end without reaping it (a pidfd becomes
+ * readable at exit).  Returns 0, -EINTR when
  * a signal asked us to stop (the trial is killed), or -errno.
  */
-static int wait_trial(pid_t pid, siginfo_t *si, struct trial_rec *rec)
+static int wait_trial(pid_t pid, siginfo_t *si)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	unsigned procs = 0;
 	int rc = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = pfd, .events = POLLIN };
-		int r;
+		int r = pfd >= 0 ? poll(&p, 1, -1) : 1;	/* no pidfd: just wait */
 
-		sample_tree(pid, &rec->threads_max, &procs);
-		r = pfd >= 0 ? poll(&p, 1, 10) : 1;	/* no pidfd: just wait */
 		if (r > 0)
 			break;
 		if (r < 0 && errno == EINTR && sig_stop())
@@ -204,8 +195,7 @@ static int wait_trial(pid_t pid, siginfo_t *si, struct trial_rec *rec)
 	}
 	if (pfd >= 0)
 		close(pfd);
-	rec->procs = procs;
-	/* WNOWAIT: the zombie's /proc/<pid>/io is still there to read */
+	/* WNOWAIT: the zombie stays until its taskstats records are in */
 	for (;;) {
 		/* interrupted: the trial and its workers go, the trial is lost */
 		if (sig_stop() && rc == 0) {
@@ -221,25 +211,26 @@ static int wait_trial(pid_t pid, siginfo_t *si, struct trial_rec *rec)
 }
 
 /* Run, run-queue, block-I/O and other time, from the tree's exit records. */
-static void breakdown(pid_t pid, struct trial_rec *rec)
+static void breakdown(pid_t pid, uint64_t ring_wait_ns, struct trial_rec *rec)
 {
 	struct ts_sum s;
 
+	rec->ring_wait_s = (double)ring_wait_ns / 1e9;
 	if (!ts_active())
 		return;
-	ts_collect(pid, &s);
+	ts_collect(pid, ring_wait_ns, &s);
+	rec->io_workers = (int)s.io_workers;
 	rec->delay_ok = s.tasks > 0;
 	rec->runq_wait_s = (double)s.runq_ns / 1e9;
 	rec->blkio_wait_s = (double)s.blkio_ns / 1e9;
 	rec->task_s = (double)s.task_ns / 1e9;
 	rec->delay_glitches = s.glitches;
 	/* CPU from rusage: the kernel's per-task run time is only tick-exact */
+	/* the ring wait ts_collect took out of block I/O is shown on its own */
 	rec->other_s = rec->task_s - (rec->user_s + rec->sys_s) - rec->runq_wait_s -
-		       rec->blkio_wait_s;
+		       rec->blkio_wait_s - rec->ring_wait_s;
 	if (rec->other_s < 0)
 		rec->other_s = 0;
-	if (s.procs)
-		rec->procs = s.procs;
 }
 
 static double tv_s(struct timeval tv)
@@ -324,7 +315,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	}
 	if (pid == 0)
 		trial_child(wl, wctx, st, o, out);
-	rc = wait_trial(pid, &si, rec);
+	rc = wait_trial(pid, &si);
 	if (rc < 0) {
 		waitpid(pid, NULL, 0);
 		goto out_unmap;
@@ -332,14 +323,23 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	t1 = now_ns();
 	steal_ok = steal_ok && sysinfo_steal_ns(&steal1) == 0 && steal1 >= steal0;
 	rec->steal_s = steal_ok ? (double)(steal1 - steal0) / 1e9 : -1;
-	read_proc_io(pid, &rec->read_bytes, &rec->write_bytes);
 	while (wait4(pid, NULL, 0, &ru) < 0 && errno == EINTR)
 		;
 	rec->wall_s = (double)(t1 - t0) / 1e9;
 	fill_usage(rec, &ru);
-	breakdown(pid, rec);
+	rec->io_workers = -1;
+	breakdown(pid, out->ring_wait_ns, rec);
 	rec->peak_rss_sum_kib = out->peak_rss_sum_kib ? out->peak_rss_sum_kib
 						     : rec->peak_rss_kib;
+	rec->mem_ok = out->mem_ok;
+	rec->mem_base_kib = out->mem_base_kib;
+	rec->mem_net_kib = out->mem_net_kib;
+	rec->io_ok = out->io_ok;
+	rec->read_bytes = out->read_bytes;
+	rec->write_bytes = out->write_bytes;
+	rec->threads_max = (unsigned)out->conc.threads_max;
+	rec->procs = (unsigned)out->conc.procs;
+	rec->latency_on = o->latency;
 	rec->ops = out->ops;
 	rec->bytes = out->bytes_read + out->bytes_written;
 	rec->mib_per_s = rec->wall_s > 0 ? (double)rec->bytes / MIB / rec->wall_s : 0;
@@ -348,6 +348,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	hex_encode(out->digest, 16, rec->digest);
 	for (int t = 0; t < OP_NTYPES; t++) {
 		lat_percentiles(&out->lat.h[t], &rec->lat[t]);
+		lat_percentiles(&out->lat.svc[t], &rec->svc[t]);
 		rec->ops_by_type[t] = out->ops_by_type[t];
 		/* Little's law: the mean number in flight is total latency / time */
 		if (out->run_ns)

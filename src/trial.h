@@ -31,7 +31,12 @@ struct trial_rec {
 	double wall_s, user_s, sys_s;
 	uint64_t peak_rss_kib, peak_rss_sum_kib;
 	uint64_t minor_faults, major_faults, vol_ctx, invol_ctx;
-	uint64_t read_bytes, write_bytes;	/* reached storage: /proc/<pid>/io */
+	bool io_ok;				/* read_bytes, write_bytes measured */
+	uint64_t read_bytes, write_bytes;	/* reached storage: /proc/self/io */
+	bool mem_ok;				/* mem_base_kib, mem_net_kib measured */
+	uint64_t mem_base_kib;			/* the harness: trial process at start */
+	uint64_t mem_net_kib;			/* the strategy: peak above it, all processes */
+	bool latency_on;			/* lat, inflight_* recorded (not --no-latency) */
 	uint64_t bytes;				/* moved by the workload's ops */
 	uint64_t ops;
 	double mib_per_s, ops_per_s;
@@ -44,13 +49,16 @@ struct trial_rec {
 	bool cache_flag;		/* the cache was not in the state asked for */
 	bool outlier;			/* modified z-score of wall_s above 3.5 */
 	enum op_type main_op;
-	struct lat_pct lat[OP_NTYPES];	/* per op type */
+	struct lat_pct lat[OP_NTYPES];	/* response time, per op type */
+	struct lat_pct svc[OP_NTYPES];	/* service time, per op type */
 	/* where the time went, summed over every thread and process */
 	bool delay_ok;			/* delay accounting worked for this trial */
 	double runq_wait_s, blkio_wait_s, other_s, task_s;
 	unsigned delay_glitches;	/* impossible kernel values dropped */
 	double steal_s;			/* the hypervisor's, all CPUs; < 0: n/a */
-	unsigned threads_max, procs;
+	unsigned threads_max, procs;	/* our own, counted at creation */
+	int io_workers;			/* io_uring kernel workers (taskstats); -1: n/a */
+	double ring_wait_s;		/* io_uring: asleep waiting for completions */
 	/* the I/O shape */
 	uint64_t ops_by_type[OP_NTYPES];
 	uint64_t bytes_read, bytes_written;

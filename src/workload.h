@@ -14,6 +14,7 @@
 #include "config.h"
 #include "job.h"
 #include "hwcount.h"
+#include "conc.h"
 #include "latency.h"
 
 #define MSG_MAX 512
@@ -29,6 +30,13 @@ struct trial_out {
 	uint64_t bytes_read;
 	uint64_t bytes_written;
 	uint64_t peak_rss_sum_kib;	/* strategies with worker processes */
+	bool mem_ok;			/* the two below were measured */
+	uint64_t mem_base_kib;		/* trial process resident when the strategy starts */
+	uint64_t mem_net_kib;		/* peak above that, over all its processes */
+	bool io_ok;			/* the two below were measured */
+	uint64_t read_bytes, write_bytes;	/* storage I/O: /proc/self/io deltas */
+	uint64_t ring_wait_ns;		/* io_uring: time asleep waiting for CQEs */
+	struct conc_counts conc;	/* threads and processes, counted exactly */
 	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
 	uint64_t enter_calls;		/* io_uring_enter calls (io_uring) */
 	int64_t hw[HW_N];		/* hardware counters; -1: n/a */

@@ -24,6 +24,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "conc.h"
 #include "jobsched.h"
 #include "pin.h"
 #include "strategy.h"
@@ -67,6 +68,7 @@ static void *pool_worker(void *arg)
 	struct pool *p = arg;
 	uint64_t one = 1;
 
+	conc_thread_start();
 	if (p->pin)
 		pin_self(1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
 	for (;;) {
@@ -78,6 +80,7 @@ static void *pool_worker(void *arg)
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (p->todo.len == 0) {	/* stop, and nothing left to do */
 			pthread_mutex_unlock(&p->lock);
+			conc_thread_end();
 			return NULL;
 		}
 		op = opq_pop(&p->todo);

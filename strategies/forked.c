@@ -5,8 +5,10 @@
  * other workers idle.  Results need no pipe: every job_result already
  * lives in MAP_SHARED memory that the workers inherit.  The parent waits
  * for every worker with wait4(), so a worker killed by a signal or exiting
- * early fails the trial by name, and the sum of all processes' peak RSS
- * shows what N processes cost.
+ * early fails the trial by name.  Each worker measures the memory it adds
+ * from its own start (memuse.h), so the pages it shares with the trial
+ * process are not counted once per worker; the sum is what N processes
+ * cost.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,18 +20,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "conc.h"
+#include "memuse.h"
 #include "pin.h"
 #include "strategy.h"
 
 struct forked_shared {
 	size_t next;	/* next job to claim (atomic) */
 	int stop;	/* set when not every worker could be started (atomic) */
+	uint64_t net_kib;	/* the workers' own peak memory, summed (atomic) */
+	int mem_fail;	/* a worker could not measure its memory (atomic) */
 };
 
 static _Noreturn void forked_worker(struct strat_ctx *ctx,
 				    struct forked_shared *sh, unsigned k, pid_t *pids)
 {
+	struct mem_mark mark;
+	uint64_t net;
+	bool mem_ok;
+
 	free(pids);	/* the parent's bookkeeping, copied by fork */
+	conc_proc_start();
+	/* from here on, what this worker adds; inherited pages are the trial's */
+	mem_ok = mem_mark(&mark) == 0;
 	if (ctx->pin)
 		pin_self(k);
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
@@ -39,6 +52,11 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 			break;
 		job_run_blocking(ctx->jobs[i]);
 	}
+	if (mem_ok && mem_net_since(&mark, &net) == 0)
+		__atomic_add_fetch(&sh->net_kib, net, __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&sh->mem_fail, 1, __ATOMIC_RELAXED);
+	conc_thread_end();
 	/* _exit: no atexit handlers or stdio flushes of the parent's state */
 	_exit(0);
 }
@@ -111,6 +129,8 @@ static int forked_run(struct strat_ctx *ctx)
 	}
 	getrusage(RUSAGE_SELF, &self);
 	ctx->peak_rss_sum_kib = rss_sum + (uint64_t)self.ru_maxrss;
+	ctx->workers_net_kib = sh->net_kib;
+	ctx->workers_mem_fail = sh->mem_fail || started == 0;
 out:
 	if (sh != MAP_FAILED)
 		munmap(sh, sizeof(*sh));

@@ -3,7 +3,8 @@
  * Every op becomes an SQE (openat, read, write, fsync, close, nop); the
  * loop fills the ring from the jobs, submits the whole batch and waits
  * with one io_uring_enter, then completes the CQEs, which runs the jobs'
- * compute on this same thread.  Short reads and writes are resubmitted for
+ * compute on this same thread.  Every submission's result is checked: a
+ * failed submit fails the strategy with the reason.  Short reads and writes are resubmitted for
  * the remainder (liburing's io_uring-cp does the same); a read that
  * returns 0 is end of file and goes back to the job as a short result.
  * "The wait failed" (a negative return from io_uring_submit_and_wait) is a
@@ -116,81 +117,181 @@ static void prep(struct io_uring_sqe *sqe, struct op *op)
 	io_uring_sqe_set_data(sqe, op);
 }
 
-/* An SQE, submitting what is queued when the ring's SQ is full. */
-static struct io_uring_sqe *get_sqe(struct io_uring *ring, uint64_t *enters)
+/*
+ * The loop's state.  Latency stamps (only with latency on): every op
+ * prepared since the last submission waits in unsub[] and is stamped with
+ * the time of the io_uring_enter that submits it; every CQE is stamped
+ * with the time the loop first saw it in the CQ ring (cq_seen[], indexed
+ * like the ring), so its service time leaves out the compute the loop ran
+ * on other completions before reaching it.
+ */
+struct uring_loop {
+	struct io_uring ring;
+	struct job_sched s;
+	struct op **unsub;	/* prepared, not yet submitted */
+	unsigned nunsub, unsub_cap;
+	uint64_t *cq_seen;	/* per CQ slot: when it was first seen */
+	unsigned cq_tail_seen;
+	bool stamps;
+	uint64_t enters, wait_ns;
+	int err;		/* a failed submission: the strategy fails */
+};
+
+static void stamp_submit(struct uring_loop *l)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	uint64_t t;
+
+	if (!l->stamps || !l->nunsub)
+		return;
+	t = now_ns();
+	for (unsigned i = 0; i < l->nunsub; i++)
+		if (!l->unsub[i]->t_svc_start_ns)	/* a short transfer keeps its start */
+			l->unsub[i]->t_svc_start_ns = t;
+	l->nunsub = 0;
+}
+
+/* Stamps the CQEs that appeared since the last look. */
+static void stamp_seen(struct uring_loop *l)
+{
+	unsigned tail, mask = *l->ring.cq.kring_mask;
+	uint64_t t;
+
+	if (!l->stamps)
+		return;
+	tail = io_uring_smp_load_acquire(l->ring.cq.ktail);
+	if (tail == l->cq_tail_seen)
+		return;
+	t = now_ns();
+	for (; l->cq_tail_seen != tail; l->cq_tail_seen++)
+		l->cq_seen[l->cq_tail_seen & mask] = t;
+}
+
+/* Submits what is queued; 0 or -errno (the submission itself failed). */
+static int submit(struct uring_loop *l)
+{
+	int rc;
+
+	stamp_submit(l);
+	l->enters++;
+	do
+		rc = io_uring_submit(&l->ring);
+	while (rc == -EINTR);
+	return rc < 0 ? rc : 0;
+}
+
+/* Puts @op (or the rest of a short one) into an SQE, submitting a full SQ first. */
+static int queue_op(struct uring_loop *l, struct op *op)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
+	int rc;
 
 	if (!sqe) {
-		(*enters)++;
-		io_uring_submit(ring);
-		sqe = io_uring_get_sqe(ring);
+		rc = submit(l);
+		if (rc < 0)
+			return rc;
+		sqe = io_uring_get_sqe(&l->ring);
+		if (!sqe)
+			return -EBUSY;
 	}
-	return sqe;
+	prep(sqe, op);
+	if (l->stamps && l->nunsub < l->unsub_cap)
+		l->unsub[l->nunsub++] = op;
+	return 0;
 }
 
 /*
- * Applies one CQE to its op.  Returns true when the op is finished, false
- * when the rest of a short transfer was queued again.
+ * Applies one CQE to its op.  Returns 1 when the op is finished, 0 when
+ * the rest of a short transfer was queued again, or -errno when that
+ * could not be queued.
  */
-static bool finish_cqe(struct io_uring *ring, struct op *op, int res,
-		       uint64_t *enters)
+static int finish_cqe(struct uring_loop *l, struct op *op, int res)
 {
 	bool rw = op->type == OP_READ || op->type == OP_WRITE;
 
-	if (!rw) {
+	if (!rw || res < 0) {
 		op->res = res;
-		return true;
-	}
-	if (res < 0) {
-		op->res = res;
-		return true;
+		return 1;
 	}
 	op->done += (size_t)res;
 	if (res == 0 || op->done == op->len) {	/* 0: end of file */
 		op->res = (int64_t)op->done;
-		return true;
+		return 1;
 	}
-	prep(get_sqe(ring, enters), op);
-	return false;
+	return queue_op(l, op);
 }
 
 /* Queues every op the jobs can issue now; returns how many SQEs wait. */
-static unsigned queue_ops(struct io_uring *ring, struct job_sched *s)
+static unsigned queue_ops(struct uring_loop *l)
 {
 	struct op *op;
 
-	while (io_uring_sq_space_left(ring) && (op = sched_next(s)) != NULL) {
+	while (io_uring_sq_space_left(&l->ring) && (op = sched_next(&l->s)) != NULL) {
 		op->done = 0;
-		prep(io_uring_get_sqe(ring), op);
+		/* cannot fail: there is space in the SQ */
+		queue_op(l, op);
 	}
-	return io_uring_sq_ready(ring);
+	return io_uring_sq_ready(&l->ring);
 }
 
 /* Ops submitted whose CQE has not arrived: the ones the device may hold. */
-static unsigned in_kernel(struct io_uring *ring, const struct job_sched *s)
+static unsigned in_kernel(struct uring_loop *l)
 {
-	return s->inflight - io_uring_sq_ready(ring) - io_uring_cq_ready(ring);
+	return l->s.inflight - io_uring_sq_ready(&l->ring) - io_uring_cq_ready(&l->ring);
 }
 
-static int uring_run(struct strat_ctx *ctx)
+/*
+ * Handles every CQE there is, one at a time.  Each completion's compute
+ * runs before the next CQE is looked at.  When half the ring or more sits
+ * idle, what the jobs can issue is submitted at once instead of after the
+ * last CQE of this wait: reads that complete together (16 at qd 16 here)
+ * then ~90 us of compute left the device idle all that time, 0.77 of fio.
+ * Submitting after every CQE instead made csv's trials 1.5x longer in an
+ * A/B here: each open woke an io-wq worker of its own.
+ * Returns 0 or -errno when a submission failed.
+ */
+static int reap(struct uring_loop *l)
 {
-	struct io_uring ring;
-	struct job_sched s;
-	struct op *op;
+	struct io_uring_cqe *cqe;
+
+	stamp_seen(l);
+	while (io_uring_peek_cqe(&l->ring, &cqe) == 0) {
+		struct op *op = io_uring_cqe_get_data(cqe);
+		int res = cqe->res, rc;
+
+		if (l->stamps)
+			op->t_svc_end_ns = l->cq_seen[*l->ring.cq.khead & *l->ring.cq.kring_mask];
+		io_uring_cqe_seen(&l->ring, cqe);
+		rc = finish_cqe(l, op, res);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			sched_complete(&l->s, op);
+		stamp_seen(l);
+		if (queue_ops(l) && in_kernel(l) <= l->s.max_inflight / 2) {
+			rc = submit(l);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int loop_init(struct uring_loop *l, struct strat_ctx *ctx)
+{
 	int rc;
 
-	rc = sched_init(&s, ctx->jobs, ctx->njobs, ctx->qd);
+	memset(l, 0, sizeof(*l));
+	rc = sched_init(&l->s, ctx->jobs, ctx->njobs, ctx->qd);
 	if (rc < 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: out of memory");
 		return rc;
 	}
 	rc = -EINVAL;
 	if (!getenv("IOBENCH_URING_PLAIN"))
-		rc = io_uring_queue_init(ctx->qd, &ring, IORING_SETUP_SINGLE_ISSUER |
+		rc = io_uring_queue_init(ctx->qd, &l->ring, IORING_SETUP_SINGLE_ISSUER |
 					 IORING_SETUP_DEFER_TASKRUN);
 	if (rc == -EINVAL)
-		rc = io_uring_queue_init(ctx->qd, &ring, 0);
+		rc = io_uring_queue_init(ctx->qd, &l->ring, 0);
 	if (rc < 0) {
 		char why[256];
 
@@ -198,55 +299,79 @@ static int uring_run(struct strat_ctx *ctx)
 		snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: %s", why);
 		goto out_sched;
 	}
-	for (;;) {
-		struct io_uring_cqe *cqe;
+	l->stamps = lat_current != NULL;
+	if (l->stamps) {
+		l->unsub_cap = *l->ring.sq.kring_entries;
+		l->unsub = calloc(l->unsub_cap, sizeof(*l->unsub));
+		l->cq_seen = calloc(*l->ring.cq.kring_entries, sizeof(*l->cq_seen));
+		l->cq_tail_seen = *l->ring.cq.ktail;
+		if (!l->unsub || !l->cq_seen) {
+			rc = -ENOMEM;
+			snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: out of memory");
+			goto out_ring;
+		}
+	}
+	return 0;
+out_ring:
+	free(l->unsub);
+	free(l->cq_seen);
+	io_uring_queue_exit(&l->ring);
+out_sched:
+	sched_free(&l->s);
+	return rc;
+}
 
-		queue_ops(&ring, &s);
-		if (sched_done(&s))
+static int uring_run(struct strat_ctx *ctx)
+{
+	struct uring_loop l;
+	int rc = loop_init(&l, ctx);
+
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		uint64_t t0;
+
+		queue_ops(&l);
+		if (sched_done(&l.s))
 			break;
-		if (sched_stalled(&s)) {
+		if (sched_stalled(&l.s)) {
 			rc = -EPROTO;
 			snprintf(ctx->msg, sizeof(ctx->msg),
 				 "io_uring: jobs wait with no op in flight (workload bug)");
 			break;
 		}
-		ctx->enter_calls++;
-		rc = io_uring_submit_and_wait(&ring, 1);
-		if (rc == -EINTR)
+		stamp_submit(&l);
+		l.enters++;
+		/*
+		 * The time in here is asleep waiting for completions (plus the
+		 * submission's CPU): reported as ring_wait_s, and taken out of
+		 * block-I/O wait, where the kernel counts it whatever we wait on.
+		 */
+		t0 = now_ns();
+		rc = io_uring_submit_and_wait(&l.ring, 1);
+		l.wait_ns += now_ns() - t0;
+		if (rc == -EINTR) {
+			rc = 0;
 			continue;
+		}
 		if (rc < 0) {
 			snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: submit and wait: %s",
 				 strerror(-rc));
 			break;
 		}
-		rc = 0;
-		/*
-		 * Each completion's compute runs before the next CQE is looked at.
-		 * When half the ring or more sits idle, what the jobs can issue is
-		 * submitted at once instead of after the last CQE of this wait:
-		 * reads that complete together (16 at qd 16 here) then ~90 us of
-		 * compute left the device idle all that time, 0.77 of fio.
-		 * Submitting after every CQE instead made csv's trials 1.5x
-		 * longer in an A/B here: each open woke an io-wq worker of its own.
-		 */
-		while (io_uring_peek_cqe(&ring, &cqe) == 0) {
-			int res = cqe->res;
-
-			op = io_uring_cqe_get_data(cqe);
-			io_uring_cqe_seen(&ring, cqe);
-			if (finish_cqe(&ring, op, res, &ctx->enter_calls))
-				sched_complete(&s, op);
-			if (queue_ops(&ring, &s) &&
-			    in_kernel(&ring, &s) <= s.max_inflight / 2) {
-				ctx->enter_calls++;
-				io_uring_submit(&ring);
-			}
+		rc = reap(&l);
+		if (rc < 0) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: submit: %s", strerror(-rc));
+			break;
 		}
 	}
+	ctx->enter_calls = l.enters;
+	ctx->ring_wait_ns = l.wait_ns;
 	/* exit cancels and waits for anything still in flight (only on error) */
-	io_uring_queue_exit(&ring);
-out_sched:
-	sched_free(&s);
+	io_uring_queue_exit(&l.ring);
+	free(l.unsub);
+	free(l.cq_seen);
+	sched_free(&l.s);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conc.h"
 #include "pin.h"
 #include "strategy.h"
 
@@ -25,6 +26,7 @@ static void *threaded_worker(void *arg)
 {
 	struct threaded_data *td = arg;
 
+	conc_thread_start();
 	if (td->ctx->pin)
 		pin_self(__atomic_fetch_add(&td->started, 1, __ATOMIC_RELAXED));
 	while (!__atomic_load_n(&td->stop, __ATOMIC_ACQUIRE)) {
@@ -34,6 +36,7 @@ static void *threaded_worker(void *arg)
 			break;
 		job_run_blocking(td->ctx->jobs[i]);
 	}
+	conc_thread_end();
 	return NULL;
 }
 

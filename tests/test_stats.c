@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -45,6 +46,24 @@ static void test_small_n_ci(void **state)
 	stats_summarize(v, 1, &s);
 	NEAR(s.median, 3, 0);
 	NEAR(s.stddev, 0, 0);
+}
+
+/* Item 12 of issue 12: the binomial must not underflow for large n. */
+static void test_large_n_ci(void **state)
+{
+	size_t n = 2000;
+	double *v = calloc(n, sizeof(*v));
+	struct summary s;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (double)(i + 1);
+	stats_summarize(v, n, &s);
+	/* normal approximation: median +- 1.96 sqrt(n) / 2, about 44 ranks */
+	assert_true(s.ci_lo > 950 && s.ci_lo < 960);
+	assert_true(s.ci_hi > 1040 && s.ci_hi < 1050);
+	assert_true(s.ci_level >= 0.95 && s.ci_level < 0.955);
+	free(v);
 }
 
 static void test_outliers(void **state)
@@ -95,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_small_n_ci),
+		cmocka_unit_test(test_large_n_ci),
 		cmocka_unit_test(test_outliers),
 		cmocka_unit_test(test_mann_whitney),
 	};

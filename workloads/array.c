@@ -23,6 +23,7 @@
 #include "window.h"	/* WIN_ALIGN */
 #include "dio.h"
 #include "npy.h"
+#include "iobuf.h"
 #include "prng.h"
 #include "util.h"
 #include "workload.h"
@@ -175,6 +176,11 @@ static int array_open_npy(struct wl_ctx *ctx, struct array_data *d)
 	return rc;
 }
 
+/*
+ * The rows to read.  Random rows are distinct (Floyd's sampling, then a
+ * Fisher-Yates shuffle for the order): a row drawn twice would be a cache
+ * hit in cold mode, in an order that depends on the strategy.
+ */
 static void array_select(struct array_data *d, uint64_t reads,
 			 enum array_pattern pattern)
 {
@@ -183,15 +189,44 @@ static void array_select(struct array_data *d, uint64_t reads,
 
 	prng_seed(&g, d->seed, 0x5e1ec7);
 	d->nrows = reads;
-	d->rows = xcalloc(reads, sizeof(*d->rows));
+	d->rows = xcalloc(reads ? reads : 1, sizeof(*d->rows));
 	if (pattern == PATTERN_SLAB) {
 		uint64_t start = prng_below(&g, R - reads + 1);
 
 		for (uint64_t i = 0; i < reads; i++)
 			d->rows[i] = start + i;
-	} else {
-		for (uint64_t i = 0; i < reads; i++)
-			d->rows[i] = prng_below(&g, R);
+		return;
+	}
+	{
+		/* open addressing, at most half full; a slot holds row + 1 */
+		uint64_t cap = 2, n = 0;
+		uint64_t *set;
+
+		while (cap < 2 * reads)
+			cap *= 2;
+		set = xcalloc(cap, sizeof(*set));
+		for (uint64_t j = R - reads; j < R; j++) {
+			uint64_t t = prng_below(&g, j + 1), h;
+
+			for (h = (t * 0x9e3779b97f4a7c15ULL) & (cap - 1); set[h]; h = (h + 1) & (cap - 1))
+				if (set[h] == t + 1)
+					break;
+			if (set[h] == t + 1) {	/* taken: j itself is new */
+				t = j;
+				for (h = (t * 0x9e3779b97f4a7c15ULL) & (cap - 1); set[h];
+				     h = (h + 1) & (cap - 1))
+					;
+			}
+			set[h] = t + 1;
+			d->rows[n++] = t;
+		}
+		free(set);
+		for (uint64_t i = reads; i > 1; i--) {
+			uint64_t k = prng_below(&g, i), tmp = d->rows[i - 1];
+
+			d->rows[i - 1] = d->rows[k];
+			d->rows[k] = tmp;
+		}
 	}
 }
 
@@ -286,6 +321,13 @@ static int array_prepare(struct wl_ctx *ctx)
 		rc = wl_error(ctx, -EINVAL, "%s: the array is empty", d->path);
 		goto fail;
 	}
+	if (p->pattern == PATTERN_RANDOM && p->array_reads > d->info.rows) {
+		rc = wl_error(ctx, -EINVAL, "%s has %llu rows; --reads %llu distinct random rows "
+			      "do not exist (rows are drawn without repetition)",
+			      d->path, (unsigned long long)d->info.rows,
+			      (unsigned long long)p->array_reads);
+		goto fail;
+	}
 	if (p->pattern == PATTERN_SLAB && p->array_reads > d->info.rows) {
 		rc = wl_error(ctx, -EINVAL, "%s has %llu rows; a slab of --reads %llu does not fit",
 			      d->path, (unsigned long long)d->info.rows,
@@ -343,6 +385,16 @@ static void array_finish_job(struct array_job *j)
 
 	if (!r->err)
 		array_fold(j->row_hash, j->row_sum, j->end - j->first, r->digest, &r->sum);
+	/* nothing is in flight now: the buffers go, so memory follows the
+	 * reads a strategy keeps in flight, not the number of jobs */
+	for (unsigned s = 0; s < j->d->window; s++) {
+		iobuf_free(j->bufs[s], j->d->buf_size);
+		j->bufs[s] = NULL;
+	}
+	free(j->row_hash);
+	free(j->row_sum);
+	j->row_hash = NULL;
+	j->row_sum = NULL;
 	j->state = A_DONE;
 	r->done = true;
 }
@@ -365,9 +417,7 @@ static enum job_state array_next(struct job *job, struct op **op)
 			struct op *rd = &j->ops[slot];
 			uint64_t off = row_off(d, j->next);
 
-			if (!j->bufs[slot] &&
-			    posix_memalign(&j->bufs[slot], WIN_ALIGN, d->buf_size) != 0) {
-				j->bufs[slot] = NULL;
+			if (!j->bufs[slot] && !(j->bufs[slot] = iobuf_alloc(d->buf_size))) {
 				j->free_slots[j->nfree++] = slot;
 				job_fail(job, -ENOMEM, "array: out of memory for row buffers");
 				return array_next(job, op);	/* now winds down */
@@ -457,7 +507,7 @@ static void array_destroy(struct job *job)
 	struct array_job *j = (struct array_job *)job;
 
 	for (unsigned s = 0; j->bufs && s < j->d->window; s++)
-		free(j->bufs[s]);
+		iobuf_free(j->bufs[s], j->d->buf_size);
 	free(j->ops);
 	free(j->bufs);
 	free(j->sel);

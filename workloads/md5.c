@@ -145,10 +145,18 @@ static int md5_prepare(struct wl_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Nothing is in flight when a job finishes (the completion that got here
+ * is its open or close), so its read buffers go now: memory then follows
+ * what a strategy keeps in flight, not how many files the run has.
+ */
 static void md5_finish_job(struct md5_job *j)
 {
 	if (!j->job.res->err)
 		EVP_DigestFinal_ex(j->md, j->job.res->digest, NULL);
+	win_free(&j->win);
+	EVP_MD_CTX_free(j->md);
+	j->md = NULL;
 	j->state = M_DONE;
 	j->job.res->done = true;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "iobuf.h"
 #include "util.h"
 #include "window.h"
 
@@ -22,9 +23,9 @@ void win_free(struct window *w)
 {
 	/* buffers of ops still in the ring were not returned: free them too */
 	for (uint64_t s = w->head; s < w->tail; s++)
-		free(w->ops[s % w->cap].buf);
+		iobuf_free(w->ops[s % w->cap].buf, w->buf_size);
 	for (unsigned i = 0; i < w->nfree; i++)
-		free(w->free_bufs[i]);
+		iobuf_free(w->free_bufs[i], w->buf_size);
 	free(w->ops);
 	free(w->done);
 	free(w->free_bufs);
@@ -39,8 +40,10 @@ struct op *win_push(struct window *w)
 
 	if (w->nfree) {
 		buf = w->free_bufs[--w->nfree];
-	} else if (posix_memalign(&buf, WIN_ALIGN, w->buf_size) != 0) {
-		return NULL;
+	} else {
+		buf = iobuf_alloc(w->buf_size);
+		if (!buf)
+			return NULL;
 	}
 	*op = (struct op){ .buf = buf, .slot = slot };
 	w->done[slot] = false;

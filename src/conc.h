@@ -1,0 +1,54 @@
+/* conc.h - exact counts of a trial's threads and processes.
+ *
+ * Sampling /proc every few milliseconds misses the workers of a short
+ * trial, so the strategies count their own: every thread they run calls
+ * conc_thread_start() first and conc_thread_end() last, and a worker
+ * process conc_proc_start().  The counters live in the trial's shared
+ * memory (forked workers write into the same ones) and are updated with
+ * atomics.  The kernel's own io_uring workers are not ours to count here;
+ * taskstats counts them after the trial (io_workers).
+ */
+#ifndef IOBENCH_CONC_H
+#define IOBENCH_CONC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct conc_counts {
+	int64_t threads;	/* alive now, the trial's own thread included */
+	int64_t threads_max;	/* most alive at once */
+	int64_t procs;		/* processes, the trial process included */
+};
+
+/* Where the counts go; NULL outside a trial (tests), then nothing is counted. */
+extern struct conc_counts *conc_current;
+
+static inline void conc_thread_start(void)
+{
+	struct conc_counts *c = conc_current;
+	int64_t n, max;
+
+	if (!c)
+		return;
+	n = __atomic_add_fetch(&c->threads, 1, __ATOMIC_RELAXED);
+	max = __atomic_load_n(&c->threads_max, __ATOMIC_RELAXED);
+	while (n > max && !__atomic_compare_exchange_n(&c->threads_max, &max, n, true,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+static inline void conc_thread_end(void)
+{
+	if (conc_current)
+		__atomic_sub_fetch(&conc_current->threads, 1, __ATOMIC_RELAXED);
+}
+
+/* A worker process starts: counted, and its thread with it. */
+static inline void conc_proc_start(void)
+{
+	if (conc_current)
+		__atomic_add_fetch(&conc_current->procs, 1, __ATOMIC_RELAXED);
+	conc_thread_start();
+}
+
+#endif
