@@ -24,6 +24,12 @@ const char cli_run_usage[] =
 	"  --size PRESET      tiny, small, medium or large (default: small)\n"
 	"  --repeat N         counted trials per workload and strategy (default: 5)\n"
 	"  --warmup N         uncounted trials before them (default: 1)\n"
+	"  --until-decided    after the --repeat rounds, keep adding interleaved rounds\n"
+	"                     per workload while the fastest and the runner-up are not\n"
+	"                     separated (p >= 0.05) and the medians' 95%% CIs are wider\n"
+	"                     than 5%%, within --budget\n"
+	"  --budget TIME      time for those extra rounds, all workloads together:\n"
+	"                     90s, 10m, 1h (default: 10m; implies --until-decided)\n"
 	"  --shuffle          random strategy order in each round (from --seed);\n"
 	"                     default: round-robin A B C A B C ...\n"
 	"  --cache MODE       cold: drop the dataset from the page cache before each\n"
@@ -65,7 +71,8 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD, OPT_FILES,
 	OPT_FILE_SIZE, OPT_BLOCK, OPT_ROWS, OPT_COLS, OPT_READS, OPT_PATTERN,
 	OPT_SYNC, OPT_INPUT, OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
-	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA,
+	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
+	OPT_BUDGET,
 };
 
 static const struct option run_options[] = {
@@ -95,6 +102,8 @@ static const struct option run_options[] = {
 	{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 	{ "no-plot", no_argument, NULL, OPT_NO_PLOT },
 	{ "verify-data", no_argument, NULL, OPT_VERIFY_DATA },
+	{ "until-decided", no_argument, NULL, OPT_UNTIL_DECIDED },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -131,6 +140,29 @@ static int parse_num(const struct num_spec *ns, const char *arg, uint64_t *out,
 		return -EINVAL;
 	}
 	*out = v;
+	return 0;
+}
+
+/* "90", "90s", "10m", "1h" into seconds (1 s to 1 week). */
+static int parse_duration(const char *name, const char *arg, uint64_t *out, char *err,
+			  size_t errlen)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mult = 1;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && *end && !end[1])
+		mult = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : 0;
+	else if (end == arg || *end)
+		mult = 0;
+	if (arg[0] == '-' || errno || !mult || v == 0 || v > 7 * 86400 / mult) {
+		snprintf(err, errlen, "--%s '%s' is not a duration from 1s to 168h "
+			 "(a whole number with s, m or h)", name, arg);
+		return -EINVAL;
+	}
+	*out = v * mult;
 	return 0;
 }
 
@@ -301,6 +333,7 @@ static void config_defaults(struct config *cfg)
 	cfg->repeat = 5;
 	cfg->warmup = 1;
 	cfg->seed = 1;
+	cfg->budget_s = 600;
 	cfg->p.pattern = PATTERN_RANDOM;
 	cfg->p.sync = SYNC_NONE;
 }
@@ -440,6 +473,11 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 		case OPT_NO_PLOT: cfg->no_plot = true; break;
 		case OPT_VERIFY_DATA: cfg->verify_data = true; break;
 		case OPT_PLOTS: cfg->plots_dir = a; break;
+		case OPT_UNTIL_DECIDED: cfg->until_decided = true; break;
+		case OPT_BUDGET:
+			rc = parse_duration("budget", a, &cfg->budget_s, err, errlen);
+			cfg->until_decided = true;
+			break;
 		case 'q': cfg->quiet = true; break;
 		case 'h': return CLI_HELP;
 		case ':':

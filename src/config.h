@@ -50,6 +50,8 @@ struct config {
 	bool no_latency;	/* don't time each op */
 	bool verify_data;	/* check dataset MD5s against the manifest, not just sizes */
 	bool no_plot;		/* no plots and report at the end */
+	bool until_decided;	/* add rounds until the verdict is decided */
+	uint64_t budget_s;	/* ...within this many seconds in all */
 	const char *plots_dir;
 	uint64_t seed;
 	uint64_t workers;

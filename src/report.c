@@ -129,6 +129,22 @@ static void table(FILE *f, const struct run_data *rd, const char *wl,
 	}
 }
 
+/* With --until-decided: how many rounds the workload took and why it stopped. */
+static void adaptive_line(FILE *f, const struct run_data *rd, const char *wl)
+{
+	char pat[64];
+	const char *p;
+	char *why;
+
+	snprintf(pat, sizeof(pat), "{\"workload\": \"%s\", \"spec\": ", wl);
+	p = strstr(rd->json, pat);
+	why = p ? json_string(p, "until_decided", NULL) : NULL;
+	if (why && why[0])
+		fprintf(f, "Rounds: %ld, with --until-decided: %s.\n\n",
+			strtol(strstr(p, "\"rounds\": ") + 10, NULL, 10), why);
+	free(why);
+}
+
 /* The verdict the run stored in its JSON for workload @wl, as Markdown. */
 static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 {
@@ -187,6 +203,7 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 		char *spec = rundata_spec(rd, wls[w]);
 
 		fprintf(f, "## %s\n\nDataset: `%s`\n\n", wls[w], spec);
+		adaptive_line(f, rd, wls[w]);
 		table(f, rd, wls[w], sts, ns);
 		recommendation(f, rd, wls[w]);
 		for (size_t s = 0; s < ns; s++) {

@@ -328,15 +328,19 @@ int results_write_json(FILE *f, const struct results *r,
 	fprintf(f, "\"config\": {\"size\": \"%s\", \"cache\": \"%s\", \"repeat\": %" PRIu64
 		", \"warmup\": %" PRIu64 ", \"shuffle\": %s, \"pin\": %s, \"drop_caches\": %s"
 		", \"latency\": %s, \"seed\": %" PRIu64 ", \"workers\": %" PRIu64
-		", \"queue_depth\": %" PRIu64 "},\n",
+		", \"queue_depth\": %" PRIu64 ", \"until_decided\": %s, \"budget_s\": %" PRIu64
+		"},\n",
 		size_names[cfg->size], cache_names[cfg->cache], cfg->repeat, cfg->warmup,
 		cfg->shuffle ? "true" : "false", cfg->pin ? "true" : "false",
 		cfg->drop_caches ? "true" : "false", cfg->no_latency ? "false" : "true",
-		cfg->seed, cfg->workers, cfg->qd);
+		cfg->seed, cfg->workers, cfg->qd, cfg->until_decided ? "true" : "false",
+		cfg->budget_s);
 	fputs("\"datasets\": [\n", f);
 	for (unsigned i = 0; i < cfg->n_wl; i++) {
 		fprintf(f, "  {\"workload\": \"%s\", \"spec\": ", cfg->wl[i]->name);
 		json_str(f, m->specs[i] ? m->specs[i] : "");
+		fprintf(f, ", \"rounds\": %u, \"until_decided\": ", m->rounds[i]);
+		json_str(f, m->stopped[i]);
 		fprintf(f, "}%s\n", i + 1 < cfg->n_wl ? "," : "");
 	}
 	fputs("],\n\"strategies\": [\n", f);

@@ -235,53 +235,105 @@ static void release_all(struct config *cfg, struct wl_ctx *ctxs)
 			cfg->wl[w]->release(&ctxs[w]);
 }
 
+/* The state of the trial loop shared by every round. */
+struct trial_loop {
+	struct config *cfg;
+	struct wl_ctx *ctxs;
+	struct results *res;
+	unsigned k, total, failed;	/* trials run, planned, failed */
+	uint64_t t_start;
+};
+
 /*
- * Per workload, rounds of one trial per strategy: the warmup rounds, then
- * the counted ones.  Within a round strategies go round-robin (A B C A B C)
+ * Round @r of workload @w: one trial per cell, round-robin (A B C A B C)
  * or, with --shuffle, in a seeded random order, so that drift on a shared
- * machine hits every strategy alike.  Returns the number of failed trials.
+ * machine hits every strategy alike.  Returns false when a signal asked
+ * us to stop (that trial is lost, the others are kept).
+ */
+static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
+		      const struct cell *cells, unsigned n, unsigned *order)
+{
+	struct config *cfg = tl->cfg;
+	bool warmup = r < cfg->warmup;
+	unsigned t = warmup ? r + 1 : r + 1 - (unsigned)cfg->warmup;
+
+	plan_round(n, w * 100003u + r, cfg->shuffle, cfg->seed, order);
+	for (unsigned i = 0; i < n; i++) {
+		const struct cell *c = &cells[order[i]];
+		const struct strategy *st = cfg->st[c->st];
+		struct trial_rec rec;
+		bool ok = run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, c, t, warmup, &rec);
+
+		if (sig_stop())
+			return false;
+		if (!ok && !st->no_io) {
+			tl->failed++;
+			errmsg("%s/%s %s %u failed: %s", rec.workload, rec.strategy,
+			       warmup ? "warmup" : "trial", t, rec.error);
+		}
+		results_add(tl->res, &rec);
+		progress(&rec, ++tl->k, tl->total, tl->t_start);
+	}
+	return true;
+}
+
+#define MAX_EXTRA_ROUNDS 200
+
+/*
+ * Per workload: the warmup rounds, the counted ones, then with
+ * --until-decided more rounds while the verdict is undecided and the
+ * budget (shared out over the workloads still to run) allows one more.
+ * Returns the number of failed trials.
  */
 static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
-			   const struct run_meta *meta, struct results *res)
+			   struct run_meta *meta, struct results *res)
 {
 	static struct cell cells[MAX_CELLS];
 	static unsigned order[MAX_CELLS];
-	unsigned k = 0, failed = 0, total = 0;
 	unsigned rounds = (unsigned)(cfg->warmup + cfg->repeat);
-	uint64_t t_start = now_ns();
+	struct trial_loop tl = { .cfg = cfg, .ctxs = ctxs, .res = res, .t_start = now_ns() };
+	uint64_t budget_ns = cfg->budget_s * 1000000000ULL, spent_ns = 0;
+	bool adaptive = cfg->until_decided && !cfg->sweep;
 
 	for (unsigned w = 0; w < cfg->n_wl; w++)
-		total += (unsigned)make_cells(cfg, meta, cfg->wl[w], cells) * rounds;
+		tl.total += (unsigned)make_cells(cfg, meta, cfg->wl[w], cells) * rounds;
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
-		unsigned n = (unsigned)make_cells(cfg, meta, cfg->wl[w], cells);
+		unsigned n = (unsigned)make_cells(cfg, meta, cfg->wl[w], cells), r;
+		uint64_t share, t0, round_ns = 0;
 
-		for (unsigned r = 0; r < rounds; r++) {
-			bool warmup = r < cfg->warmup;
-			unsigned t = warmup ? r + 1 : r + 1 - (unsigned)cfg->warmup;
+		for (r = 0; r < rounds; r++)
+			if (!run_round(&tl, w, r, cells, n, order))
+				return tl.failed;
+		meta->rounds[w] = r;
+		if (!adaptive)
+			continue;
+		share = (budget_ns - spent_ns) / (cfg->n_wl - w);
+		t0 = now_ns();
+		for (;;) {
+			uint64_t used = now_ns() - t0;
 
-			plan_round(n, w * rounds + r, cfg->shuffle, cfg->seed, order);
-			for (unsigned i = 0; i < n; i++) {
-				const struct cell *c = &cells[order[i]];
-				const struct strategy *st = cfg->st[c->st];
-				struct trial_rec rec;
+			if (summary_decided(res, meta, w, meta->stopped[w], sizeof(meta->stopped[w])))
+				break;
+			if (r >= rounds + MAX_EXTRA_ROUNDS || used + round_ns > share) {
+				size_t l = strlen(meta->stopped[w]);
 
-				bool ok = run_one(&ctxs[w], cfg->wl[w], st, cfg, c, t, warmup, &rec);
-
-				/* stopped by a signal: that trial is lost, the others are kept */
-				if (sig_stop())
-					return failed;
-				if (!ok && !st->no_io) {
-					failed++;
-					errmsg("%s/%s %s %u failed: %s", rec.workload,
-					       rec.strategy, warmup ? "warmup" : "trial", t,
-					       rec.error);
-				}
-				results_add(res, &rec);
-				progress(&rec, ++k, total, t_start);
+				snprintf(meta->stopped[w] + l, sizeof(meta->stopped[w]) - l,
+					 "; stopped: %s", r >= rounds + MAX_EXTRA_ROUNDS ?
+					 "round limit" : "budget spent");
+				break;
 			}
+			tl.total += n;
+			if (!run_round(&tl, w, r++, cells, n, order))
+				return tl.failed;
+			round_ns = now_ns() - t0 - used;
+			meta->rounds[w] = r;
 		}
+		spent_ns += now_ns() - t0;
+		if (!cfg->quiet)
+			printf("%s: %u rounds (%u asked for, --until-decided): %s\n",
+			       cfg->wl[w]->name, r, rounds, meta->stopped[w]);
 	}
-	return failed;
+	return tl.failed;
 }
 
 /*

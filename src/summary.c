@@ -382,6 +382,53 @@ void summary_compute(struct results *r, const struct run_meta *m,
 	}
 }
 
+bool summary_decided(struct results *r, const struct run_meta *m, unsigned w, char *why,
+		     size_t len)
+{
+	const struct config *cfg = m->cfg;
+	struct run_summary s = { 0 };
+	const struct strat_summary *a, *b;
+	struct verdict v;
+	bool narrow;
+
+	s.rows = xcalloc(cfg->n_st, sizeof(*s.rows));
+	for (unsigned i = 0; i < cfg->n_st; i++) {
+		struct strat_summary *row = &s.rows[s.n++];
+
+		row->workload = cfg->wl[w]->name;
+		row->strategy = cfg->st[i]->name;
+		summarize_row(r, row);
+	}
+	summary_verdict(&s, 0, s.n, r, true, &v);
+	if (v.fastest < 0 || v.runner_up < 0) {
+		snprintf(why, len, "nothing to separate (%s)", v.reason);
+		free(s.rows);
+		return true;
+	}
+	a = &s.rows[v.fastest];
+	b = &s.rows[v.runner_up];
+	if (!v.tie) {
+		snprintf(why, len, "decided: %s separated from every other (p=%.2g)",
+			 a->strategy, v.p);
+		free(s.rows);
+		return true;
+	}
+	/* a real tie: both medians known to within 5% at 95% confidence */
+	narrow = a->m[MET_WALL].ci_level >= 0.95 && b->m[MET_WALL].ci_level >= 0.95 &&
+		 a->m[MET_WALL].ci_hi - a->m[MET_WALL].ci_lo <= 0.05 * a->m[MET_WALL].median &&
+		 b->m[MET_WALL].ci_hi - b->m[MET_WALL].ci_lo <= 0.05 * b->m[MET_WALL].median;
+	if (narrow)
+		snprintf(why, len, "decided: %s and %s tie, both medians known within 5%% "
+			 "(95%% CIs)", a->strategy, b->strategy);
+	else
+		snprintf(why, len, "undecided: %s v %s p=%.2g, CI of the medians %.1f%% and %.1f%% wide",
+			 a->strategy, b->strategy, v.p,
+			 100 * (a->m[MET_WALL].ci_hi - a->m[MET_WALL].ci_lo) / a->m[MET_WALL].median,
+			 100 * (b->m[MET_WALL].ci_hi - b->m[MET_WALL].ci_lo) / b->m[MET_WALL].median);
+	free(s.rows);
+	return narrow;
+}
+
 void summary_free(struct run_summary *s)
 {
 	free(s->rows);

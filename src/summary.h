@@ -82,6 +82,15 @@ void summary_free(struct run_summary *s);
 void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 		     const struct results *r, bool with_outliers, struct verdict *v);
 
+/*
+ * For --until-decided: is workload @w (index into m->cfg->wl) decided by
+ * the trials so far?  Yes when the fastest is separated from every other
+ * strategy, or when the fastest and runner-up tie with both medians known
+ * within 5% (95% CIs).  @why says which, or why not.
+ */
+bool summary_decided(struct results *r, const struct run_meta *m, unsigned w, char *why,
+		     size_t len);
+
 /* Smallest two-sided p the exact Mann-Whitney test can give for na v nb. */
 double summary_min_p(size_t na, size_t nb);
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -19,8 +20,12 @@
 #include "sysinfo.h"
 #include "trial.h"
 
-enum behaviour { SLEEP, SPIN };
+enum behaviour { SLEEP, SPIN, PIPE };
 static enum behaviour behaviour;
+/* PIPE: each job reads a byte from here; a process outside the trial
+ * writes them 200 ms after the trial starts */
+static int pipe_fds[2] = { -1, -1 };
+static char pipe_byte[2];
 
 /* Each job issues one no-op; completing it sleeps or spins 150 ms. */
 struct pjob {
@@ -62,7 +67,11 @@ static enum job_state pj_next(struct job *job, struct op **op)
 		job->res->done = true;
 		return JOB_DONE;
 	}
-	j->op = (struct op){ .type = OP_NOP, .fd = -1, .path = "nop", .job = job };
+	if (behaviour == PIPE)
+		j->op = (struct op){ .type = OP_READ, .fd = pipe_fds[0], .path = "pipe",
+				     .buf = &pipe_byte[job->id], .len = 1, .job = job };
+	else
+		j->op = (struct op){ .type = OP_NOP, .fd = -1, .path = "nop", .job = job };
 	j->state = 1;
 	*op = &j->op;
 	return JOB_OP;
@@ -73,7 +82,7 @@ static void pj_complete(struct job *job, struct op *op)
 	(void)op;
 	if (behaviour == SLEEP)
 		usleep(150000);
-	else
+	else if (behaviour == SPIN)
 		spin_ms(150);
 	((struct pjob *)job)->state = 2;
 }
@@ -235,6 +244,56 @@ static void test_cold_read_is_blkio(void **state)
 	free(dir);
 }
 
+/*
+ * io_uring asleep in io_uring_enter for a pipe: the kernel counts that as
+ * I/O wait, but no block I/O happens.  It must show as ring wait.
+ */
+static void test_uring_pipe_wait_is_not_blkio(void **state)
+{
+	struct trial_rec rec;
+	pid_t writer;
+
+	(void)state;
+	if (!ts_active())
+		skip();
+	assert_int_equal(pipe(pipe_fds), 0);
+	writer = fork();
+	assert_true(writer >= 0);
+	if (writer == 0) {
+		usleep(200000);
+		if (write(pipe_fds[1], "ab", 2) != 2)
+			_exit(1);
+		_exit(0);
+	}
+	run("io_uring", PIPE, &rec);
+	waitpid(writer, NULL, 0);
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+	assert_true(rec.delay_ok);
+	if (!(rec.ring_wait_s >= 0.15 && rec.blkio_wait_s < 0.02))
+		fail_msg("pipe wait: ring %.4f s, blkio %.4f s, other %.4f s", rec.ring_wait_s,
+			 rec.blkio_wait_s, rec.other_s);
+}
+
+/* Threads and processes are counted as they start, not sampled. */
+static void test_counts_are_exact(void **state)
+{
+	struct trial_rec rec;
+
+	(void)state;
+	run("threaded", SLEEP, &rec);
+	assert_int_equal(rec.threads_max, 3);	/* the trial's thread and two workers */
+	assert_int_equal(rec.procs, 1);
+	run("epoll", SLEEP, &rec);
+	assert_int_equal(rec.threads_max, 3);	/* the loop and two pool threads */
+	run("forked", SLEEP, &rec);
+	assert_int_equal(rec.procs, 3);
+	assert_int_equal(rec.threads_max, 3);
+	run("serial", SLEEP, &rec);
+	assert_int_equal(rec.threads_max, 1);
+	assert_int_equal(rec.procs, 1);
+}
+
 static void test_forked_includes_workers(void **state)
 {
 	struct trial_rec rec;
@@ -264,6 +323,8 @@ int main(void)
 		cmocka_unit_test(test_steal_is_bounded),
 		cmocka_unit_test(test_cold_read_is_blkio),
 		cmocka_unit_test(test_forked_includes_workers),
+		cmocka_unit_test(test_uring_pipe_wait_is_not_blkio),
+		cmocka_unit_test(test_counts_are_exact),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
