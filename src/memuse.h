@@ -15,6 +15,11 @@
  * touches them, so their growth is taken out of the peak.  Pages a worker
  * copies on write are not counted either: the kernel's resident count
  * does not move when a shared page becomes a private one.
+ *
+ * Resolution: the kernel keeps resident counts per CPU and folds them into
+ * the figure /proc shows in batches of 32 pages, so any one reading may
+ * be off by up to 32 pages (128 KiB) per CPU.  Differences below about
+ * 1 MiB are never used to decide anything (summary.h).
  */
 #ifndef IOBENCH_MEMUSE_H
 #define IOBENCH_MEMUSE_H

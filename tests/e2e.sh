@@ -2,42 +2,7 @@
 # e2e.sh - the CLI end to end, on the tiny preset, as a user runs it.
 # Checks results against tools iobench does not share code with: md5sum
 # for the md5 digests, NumPy for the .npy files and the array sums.
-set -u
-IOBENCH=$(realpath "${IOBENCH:-./iobench}")
-NO_URING=$(realpath "${NO_URING:-build/default/tests/no_uring}")
-PY=/usr/bin/python3	# Debian's python3, where python3-numpy lives
-T=$(mktemp -d "${TMPDIR:-/tmp}/iobench-e2e-XXXXXX")
-MOUNTS=()
-cleanup() {
-	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
-	chmod -R u+w "$T" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-# a small tmpfs at $1 (root only): returns 1 when that is not possible here
-small_fs() {
-	mkdir -p "$1"
-	[ "$(id -u)" -eq 0 ] && mount -t tmpfs -o "size=$2${3:+,$3}" iobench-test "$1" 2>/dev/null || return 1
-	MOUNTS+=("$1")
-}
-fails=0
-pass() { printf '  ok    %s\n' "$1"; }
-fail() { printf '  FAIL  %s\n' "$1"; fails=$((fails + 1)); }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-
-# expect STATUS WORDS CMD...: exit status, and WORDS in stderr's one line
-expect() {
-	local want=$1 words=$2; shift 2
-	local err status
-	err=$("$@" 2>&1 >/dev/null); status=$?
-	if [ "$status" -ne "$want" ]; then
-		fail "$* -> exit $status, want $want ($err)"; return
-	fi
-	if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ "$err" != *"$words"* ]]; then
-		fail "$* -> '$err', want one line with '$words'"; return
-	fi
-	pass "$* -> $want: $err"
-}
+. "$(dirname "$0")/e2e_lib.sh"
 
 echo "e2e: help and list"
 for c in "" "run" "list" "info" "plot" "report" "compare" "sweep"; do

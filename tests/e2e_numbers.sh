@@ -1,0 +1,137 @@
+#!/bin/bash
+# e2e_numbers.sh - the figures a recommendation rests on mean what their
+# names say, whatever else the run does (issue 12).
+. "$(dirname "$0")/e2e_lib.sh"
+
+run() {	# run OUTDIR ARGS...: a tiny run into OUTDIR, prints the trial CSV's path
+	local out=$1; shift
+	mkdir -p "$T/data" "$out"
+	$IOBENCH run --size tiny --dir "$T/data" --results "$out" --no-plot -q "$@" >"$out.log" 2>&1
+	ls "$out"/*.csv 2>/dev/null | grep -v -- -summary.csv | head -1
+}
+# median of COLUMN over counted trials of WORKLOAD/STRATEGY in CSV
+med() {
+	$PY - "$@" <<'PYEOF'
+import csv, statistics, sys
+path, wl, st, col = sys.argv[1:]
+v = [float(r[col]) for r in csv.DictReader(open(path))
+     if r["workload"] == wl and r["strategy"] == st and r["warmup"] == "0" and r["valid"] == "1"]
+print(statistics.median(v))
+PYEOF
+}
+near() {	# near A B TOL_KIB TOL_REL: |A - B| within the larger tolerance
+	$PY -c 'import sys; a, b, k, r = map(float, sys.argv[1:]); sys.exit(0 if abs(a - b) <= max(k, r * max(a, b)) else 1)' "$@"
+}
+
+echo "e2e: memory is the strategy's, net of the harness"
+one=$(run "$T/m1" --workload md5 --strategy serial,forked,null --repeat 3 --warmup 0)
+all=$(run "$T/m2" --strategy serial,forked,null --repeat 3 --warmup 0)
+a=$(med "$one" md5 serial mem_net_kib); b=$(med "$all" md5 serial mem_net_kib)
+# the kernel's resident counts are per-CPU batched: 32 pages per CPU either way
+check "md5/serial adds the same memory alone ($a KiB) as in an all-workloads run ($b KiB)" near "$a" "$b" 512 0.25
+check "the harness's own memory is reported apart (mem_base_kib > 1 MiB)" \
+	$PY -c 'import sys; sys.exit(0 if float(sys.argv[1]) > 1024 else 1)' "$(med "$one" md5 serial mem_base_kib)"
+nn=$($PY - "$one" <<'PYEOF'
+import csv, sys
+print(max(int(r["mem_net_kib"]) for r in csv.DictReader(open(sys.argv[1])) if r["strategy"] == "null"))
+PYEOF
+)
+check "a trial that does nothing adds next to nothing ($nn KiB)" test "$nn" -lt 512
+fb=$(med "$one" md5 forked mem_base_kib); fn=$(med "$one" md5 forked mem_net_kib)
+check "forked workers do not count the pages they inherit ($fn KiB net, base $fb KiB)" \
+	$PY -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$fn" "$fb"
+
+echo "e2e: memory follows concurrency, not the number of files"
+f8=$(run "$T/f8" --workload md5 --files 8 --qd 8 --workers 2 --repeat 3 --warmup 0)
+f16=$(run "$T/f16" --workload md5 --files 16 --qd 8 --workers 2 --repeat 3 --warmup 0)
+for st in serial threaded forked epoll io_uring; do
+	a=$(med "$f8" md5 $st mem_net_kib); b=$(med "$f16" md5 $st mem_net_kib)
+	check "$st: 8 files $a KiB, 16 files $b KiB" near "$a" "$b" 512 0.25
+done
+
+echo "e2e: one memory figure, the same everywhere"
+check "terminal, report and summary call it the same: mem net / memory net" bash -c "
+	$IOBENCH run --size tiny --dir '$T/data' --results '$T/m3' --plots '$T/p3' --workload csv \
+		--strategy serial,threaded --repeat 2 --warmup 0 2>/dev/null | grep -q 'mem net' &&
+	grep -q 'memory net' '$T'/m3/*.md && head -1 '$T'/m3/*-summary.csv | grep -q mem_net_kib_median"
+$PY - "$T"/m3/*-summary.csv "$(ls "$T"/m3/*.csv | grep -v summary)" "$(ls "$T"/m3/*.md)" <<'PYEOF' || fails=$((fails + 1))
+import csv, statistics, sys, re
+summ, trials, md = sys.argv[1:]
+t = list(csv.DictReader(open(trials)))
+ok = True
+for r in csv.DictReader(open(summ)):
+    v = [float(x["mem_net_kib"]) for x in t if x["strategy"] == r["strategy"] and x["warmup"] == "0"]
+    want = statistics.median(v)
+    row = [l for l in open(md) if l.startswith("| " + r["strategy"])][0].split("|")
+    if abs(float(r["mem_net_kib_median"]) - want) > 0.5 or abs(float(row[6]) - want / 1024) > 0.006:
+        ok = False
+print(("  ok    " if ok else "  FAIL  ") + "summary and report show the median of mem_net_kib")
+sys.exit(0 if ok else 1)
+PYEOF
+
+echo "e2e: response and service time"
+lat=$(run "$T/lat" --repeat 2 --warmup 0 --strategy serial,epoll,io_uring)
+check "service time is measured and never above the response time (p50)" $PY -c '
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["valid"] == "1"]
+sys.exit(0 if rows and all(0 < float(r["svc_p50_us"]) <= float(r["lat_p50_us"]) * 1.07 for r in rows) else 1)' "$lat"
+nol=$(run "$T/nol" --repeat 1 --warmup 0 --workload md5 --strategy serial --no-latency)
+check "--no-latency writes n/a, not 0, in the latency and in-flight columns" $PY -c '
+import csv, sys
+cols = ["lat_p50_us", "lat_p99_us", "svc_p99_us", "inflight_avg", "inflight_max"]
+rows = list(csv.DictReader(open(sys.argv[1])))
+sys.exit(0 if rows and all(r[c] == "n/a" for r in rows for c in cols) else 1)' "$nol"
+
+echo "e2e: storage bytes without root"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	mkdir -p "$T/nr" && chown 65534:65534 "$T/nr" && chmod 755 "$T"
+	setpriv --reuid 65534 --regid 65534 --clear-groups "$IOBENCH" run --size tiny --dir "$T/nr" \
+		--results "$T/nr/r" --workload csv --strategy serial,forked --repeat 1 --warmup 0 -q \
+		--no-plot >/dev/null 2>"$T/nr.err"
+	check "as nobody, csv's write_bytes are measured (or n/a), never a silent 0" $PY -c '
+import csv, glob, sys
+rows = [r for p in glob.glob(sys.argv[1] + "/*.csv") if "summary" not in p for r in csv.DictReader(open(p))]
+sys.exit(0 if rows and all(r["write_bytes"] == "n/a" or int(r["write_bytes"]) > 0 for r in rows) else 1)' "$T/nr/r"
+else
+	echo "  skip  storage bytes as nobody (needs root and setpriv)"
+fi
+
+echo "e2e: exact thread and process counts on a short trial"
+cnt=$(run "$T/cnt" --workload csv --strategy threaded,forked,epoll --workers 4 --repeat 1 --warmup 0)
+check "threaded 5 threads, forked 5 processes, epoll 5 threads, even on tiny" $PY -c '
+import csv, sys
+r = {x["strategy"]: x for x in csv.DictReader(open(sys.argv[1]))}
+sys.exit(0 if r["threaded"]["threads_max"] == "5" and r["forked"]["procs"] == "5"
+         and r["epoll"]["threads_max"] == "5" else 1)' "$cnt"
+
+echo "e2e: too few trials is said, and --until-decided adds them"
+out=$($IOBENCH run --size tiny --dir "$T/data" --results "$T/u3" --no-plot --workload array \
+	--strategy serial,io_uring --repeat 3 --warmup 0 2>&1)
+check "--repeat 3: the verdict says no difference can be significant" grep -q "no difference can be significant" <<<"$out"
+out=$($IOBENCH run --size tiny --dir "$T/data" --results "$T/ud" --no-plot --workload array \
+	--strategy serial,io_uring --repeat 3 --warmup 0 --budget 60s 2>&1)
+check "--until-decided: more rounds, and why it stopped" grep -qE "array: [0-9]+ rounds \(3 asked for, --until-decided\): decided" <<<"$out"
+check "--until-decided: the JSON has the rounds and the reason" $PY -c '
+import json, glob, sys
+m = json.load(open(glob.glob(sys.argv[1] + "/*.json")[0]))
+d = m["datasets"][0]
+sys.exit(0 if d["rounds"] > 3 and d["until_decided"].startswith("decided") and m["config"]["until_decided"] else 1)' "$T/ud"
+expect 2 "--budget '10x' is not a duration" $IOBENCH run --budget 10x
+
+echo "e2e: random array rows are distinct"
+ar=$(run "$T/ar" --workload array --strategy serial --reads 2048 --repeat 1 --warmup 0)
+check "reading all 2048 rows at random sums the whole array, as NumPy does" $PY -c '
+import csv, glob, json, os, sys
+import numpy as np
+data, path = sys.argv[1:]
+a = np.load(glob.glob(os.path.join(data, "array-*", "array.npy"))[0])
+s = json.load(open(path[:-4] + ".json"))["trials"][0]["sum"]
+sys.exit(0 if abs(s - a.sum()) <= 1e-9 * np.abs(a).sum() else 1)' "$T/data" "$ar"
+expect 1 "distinct random rows do not exist" $IOBENCH run --size tiny --dir "$T/data" \
+	--results "$T/ar2" --workload array --reads 4096 --no-plot
+
+if [ "$fails" -ne 0 ]; then
+	echo "e2e_numbers: $fails check(s) failed"
+	exit 1
+fi
+echo "e2e_numbers: all checks passed"
