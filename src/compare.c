@@ -70,13 +70,73 @@ size_t compare_runs(const struct run_data *a, const struct run_data *b,
 		r->sd = r->ratio * sqrt(ra * ra + rb * rb);
 		na = wall_times(a, wl, st, wa);
 		nb = wall_times(b, wl, st, wb);
-		r->p = stats_mann_whitney_p(wa, na, wb, nb);
-		r->significant = r->p < 0.05;
+		r->p = r->p_holm = stats_mann_whitney_p(wa, na, wb, nb);
 		n++;
+	}
+	/* every row is a test: the family-wise error stays at 5% (Holm) */
+	{
+		double *p = xcalloc(n + 1, sizeof(double));
+
+		for (size_t i = 0; i < n; i++)
+			p[i] = out[i].p;
+		stats_holm(p, n);
+		for (size_t i = 0; i < n; i++) {
+			out[i].p_holm = p[i];
+			out[i].significant = p[i] < 0.05;
+		}
+		free(p);
 	}
 	free(wa);
 	free(wb);
 	return n;
+}
+
+/* The text of "key": value inside the JSON's "config" object ("" if absent). */
+static void config_value(const struct run_data *rd, const char *key, char *out, size_t len)
+{
+	const char *c = strstr(rd->json, "\"config\": {"), *end, *p;
+	char pat[64];
+
+	out[0] = '\0';
+	if (!c)
+		return;
+	end = strchr(c, '}');
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = strstr(c, pat);
+	if (!p || (end && p > end))
+		return;
+	p += strlen(pat);
+	snprintf(out, len, "%.*s", (int)strcspn(p, ",}"), p);
+}
+
+int compare_check(const struct run_data *a, const struct run_data *b, char *msg, size_t len)
+{
+	static const char *const keys[] = { "size", "cache", "workers", "queue_depth", "seed",
+					    "latency", "drop_caches" };
+	const char *wls[16];
+	size_t nw = plot_names(&a->summary, "workload", wls, 16), off = 0;
+
+	msg[0] = '\0';
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		char va[96], vb[96];
+
+		config_value(a, keys[k], va, sizeof(va));
+		config_value(b, keys[k], vb, sizeof(vb));
+		if (strcmp(va, vb) && off < len)
+			off += (size_t)snprintf(msg + off, len - off, "%s%s (A %s, B %s)",
+						off ? "; " : "", keys[k], va, vb);
+	}
+	/* the datasets: a common workload must have run on the same one */
+	for (size_t w = 0; w < nw; w++) {
+		char *sa = rundata_spec(a, wls[w]), *sb = rundata_spec(b, wls[w]);
+
+		if (sa[0] && sb[0] && strcmp(sa, sb) && off < len)
+			off += (size_t)snprintf(msg + off, len - off, "%s%s dataset (A `%s`, B `%s`)",
+						off ? "; " : "", wls[w], sa, sb);
+		free(sa);
+		free(sb);
+	}
+	return off ? -EINVAL : 0;
 }
 
 const char *compare_recommended(const struct run_data *rd, const char *wl)
@@ -140,21 +200,27 @@ out:
 }
 
 static const char compare_usage[] =
-	"Usage: iobench compare A B [--plots DIR]\n"
+	"Usage: iobench compare A B [--plots DIR] [--force]\n"
 	"Compares two runs (result files: .csv, -summary.csv or .json), e.g. old\n"
 	"storage (A) and new (B): per workload and strategy the ratio B/A of median\n"
-	"wall times with its uncertainty and a Mann-Whitney test, whether the\n"
-	"recommended strategy changes, and a side-by-side plot in\n"
-	"DIR/compare-<A>-vs-<B>/ (default plots/).\n";
+	"wall times with its uncertainty and a Mann-Whitney test (p, and p after\n"
+	"Holm's correction over all the rows, which decides \"significant\"), whether\n"
+	"the recommended strategy changes, and a side-by-side plot in\n"
+	"DIR/compare-<A>-vs-<B>/ (default plots/).\n"
+	"The runs must differ only in where they ran: a different preset, cache\n"
+	"mode, --workers, --qd, seed or dataset is refused (exit 1, naming the\n"
+	"differences) unless --force, which compares anyway and says so.\n";
 
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "plots", required_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plots = "plots", *wls[16];
+	bool force = false;
 	struct run_data a, b;
 	struct cmp_row rows[256];
 	char msg[1024];
@@ -167,6 +233,7 @@ int cmd_compare(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': plots = optarg; break;
+		case 'f': force = true; break;
 		case 'h': fputs(compare_usage, stdout); return 0;
 		default:
 			return cli_bad_option(c, argv, "compare");
@@ -185,11 +252,22 @@ int cmd_compare(int argc, char **argv)
 		rundata_free(&a);
 		return 1;
 	}
+	if (compare_check(&a, &b, msg, sizeof(msg)) < 0) {
+		if (!force) {
+			errmsg("%s and %s ran different settings, so a difference would not be the "
+			       "storage's: %s (--force compares anyway)", a.run_id, b.run_id, msg);
+			rundata_free(&a);
+			rundata_free(&b);
+			return 1;
+		}
+		errmsg("warning: --force: the runs differ in %s; differences below are not "
+		       "only the storage's", msg);
+	}
 	n = compare_runs(&a, &b, rows, ARRAY_SIZE(rows));
 	printf("A: %s (%s on %s, %s)\nB: %s (%s on %s, %s)\n\n", a.run_id, a.fs_type, a.device,
 	       a.date, b.run_id, b.fs_type, b.device, b.date);
-	printf("  %-6s %-9s %10s %10s %16s %8s  %s\n", "work", "strategy", "A wall_s",
-	       "B wall_s", "B/A", "p", "verdict");
+	printf("  %-6s %-9s %10s %10s %16s %8s %8s  %s\n", "work", "strategy", "A wall_s",
+	       "B wall_s", "B/A", "p", "p(Holm)", "verdict");
 	for (size_t i = 0; i < n; i++) {
 		const struct cmp_row *r = &rows[i];
 		char verdict[64];
@@ -200,8 +278,8 @@ int cmd_compare(int argc, char **argv)
 			snprintf(verdict, sizeof(verdict), "B %.2fx faster", 1 / r->ratio);
 		else
 			snprintf(verdict, sizeof(verdict), "B %.2fx slower", r->ratio);
-		printf("  %-6s %-9s %10.4f %10.4f %9.3f ± %.3f %8.3g  %s\n", r->workload,
-		       r->strategy, r->a, r->b, r->ratio, r->sd, r->p, verdict);
+		printf("  %-6s %-9s %10.4f %10.4f %9.3f ± %.3f %8.3g %8.3g  %s\n", r->workload,
+		       r->strategy, r->a, r->b, r->ratio, r->sd, r->p, r->p_holm, verdict);
 	}
 	if (n == 0)
 		puts("  nothing to compare: no (workload, strategy) has valid trials in both runs");

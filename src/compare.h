@@ -12,7 +12,8 @@ struct cmp_row {
 	double a, b;		/* median wall times (s) */
 	double ratio, sd;	/* b / a, with relative spreads in quadrature */
 	double p;		/* Mann-Whitney on the two runs' wall times */
-	bool significant;	/* p < 0.05 */
+	double p_holm;		/* p after Holm's correction over every row */
+	bool significant;	/* p_holm < 0.05 */
 };
 
 /*
@@ -21,6 +22,12 @@ struct cmp_row {
  */
 size_t compare_runs(const struct run_data *a, const struct run_data *b,
 		    struct cmp_row *out, size_t max);
+
+/*
+ * Are the runs comparable: the same preset, cache mode, workers, queue
+ * depth, seed and datasets?  0, or -EINVAL with the differences in @msg.
+ */
+int compare_check(const struct run_data *a, const struct run_data *b, char *msg, size_t len);
 
 /* The recommended strategy of @wl in a run ("" when none). */
 const char *compare_recommended(const struct run_data *rd, const char *wl);

@@ -11,12 +11,11 @@
 #ifndef IOBENCH_CONC_H
 #define IOBENCH_CONC_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 struct conc_counts {
 	int64_t threads;	/* alive now, the trial's own thread included */
-	int64_t threads_max;	/* most alive at once */
+	int64_t threads_ran;	/* every thread that ran, the trial's included */
 	int64_t procs;		/* processes, the trial process included */
 };
 
@@ -26,15 +25,11 @@ extern struct conc_counts *conc_current;
 static inline void conc_thread_start(void)
 {
 	struct conc_counts *c = conc_current;
-	int64_t n, max;
 
 	if (!c)
 		return;
-	n = __atomic_add_fetch(&c->threads, 1, __ATOMIC_RELAXED);
-	max = __atomic_load_n(&c->threads_max, __ATOMIC_RELAXED);
-	while (n > max && !__atomic_compare_exchange_n(&c->threads_max, &max, n, true,
-						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
+	__atomic_add_fetch(&c->threads, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&c->threads_ran, 1, __ATOMIC_RELAXED);
 }
 
 static inline void conc_thread_end(void)

@@ -206,3 +206,25 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b,
 	p = erfc(z / sqrt(2));
 	return p > 1 ? 1 : p;
 }
+
+void stats_holm(double *p, size_t k)
+{
+	size_t *idx = xcalloc(k + 1, sizeof(*idx));
+	double run = 0;
+
+	for (size_t i = 0; i < k; i++)
+		idx[i] = i;
+	/* insertion sort by p: families are small */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && p[idx[j - 1]] > p[idx[j]]; j--) {
+			size_t t = idx[j];
+
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+	for (size_t i = 0; i < k; i++) {
+		run = fmax(run, fmin(1, (double)(k - i) * p[idx[i]]));
+		p[idx[i]] = run;
+	}
+	free(idx);
+}

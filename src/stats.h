@@ -48,4 +48,11 @@ double stats_modified_z(double x, const struct summary *s, const double *v,
 double stats_mann_whitney_p(const double *a, size_t na, const double *b,
 			    size_t nb);
 
+/*
+ * Holm's step-down correction of @k p-values of one family, in place: the
+ * j-th smallest (0-based) becomes max over i <= j of min(1, (k - i) p_(i)),
+ * so "adjusted p < alpha" keeps the family-wise error rate at alpha.
+ */
+void stats_holm(double *p, size_t k);
+
 #endif

@@ -134,33 +134,6 @@ struct vrow {
 static const enum metric vmet[3] = { MET_WALL, MET_CPU, MET_MEM };
 
 /*
- * Holm's step-down adjustment of @k p-values, in place: the j-th smallest
- * becomes max over i <= j of min(1, (k - i) p_(i)).
- */
-static void holm(double *p, size_t k)
-{
-	size_t *idx = xcalloc(k + 1, sizeof(*idx));
-	double run = 0;
-
-	for (size_t i = 0; i < k; i++)
-		idx[i] = i;
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && p[idx[j - 1]] > p[idx[j]]; j--) {
-			size_t t = idx[j];
-
-			idx[j] = idx[j - 1];
-			idx[j - 1] = t;
-		}
-	for (size_t i = 0; i < k; i++) {
-		double a = fmin(1, (double)(k - i) * p[idx[i]]);
-
-		run = fmax(run, a);
-		p[idx[i]] = run;
-	}
-	free(idx);
-}
-
-/*
  * Is @best measurably lower than every other equivalent on metric @m:
  * significant after Holm, at least SUMMARY_MIN_REL less, and for memory
  * at least SUMMARY_MIN_MEM_KIB less?  Sets *pmax to the largest adjusted p.
@@ -185,7 +158,7 @@ static bool lower_than_all(const struct vrow *vr, const struct verdict *v, size_
 			ok = false;
 		p[k++] = stats_mann_whitney_p(vr[best].v[m], vr[best].n[m], vr[o].v[m], vr[o].n[m]);
 	}
-	holm(p, k);
+	stats_holm(p, k);
 	for (size_t i = 0; i < k; i++) {
 		*pmax = fmax(*pmax, p[i]);
 		ok = ok && p[i] < SUMMARY_ALPHA;
@@ -264,7 +237,7 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 		v->min_p = fmin(v->min_p, summary_min_p(vr[best].n[0], vr[i].n[0]));
 		other[k++] = (int)i;
 	}
-	holm(p, k);
+	stats_holm(p, k);
 	v->nequiv = 0;
 	for (size_t i = 0; i < n && i < 16; i++) {
 		if ((int)i == best)

@@ -120,7 +120,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 
 	sig_child_setup();
 	conc_current = &out->conc;
-	out->conc = (struct conc_counts){ .threads = 1, .threads_max = 1, .procs = 1 };
+	out->conc = (struct conc_counts){ .threads = 1, .threads_ran = 1, .procs = 1 };
 	hw_fds_init(out);
 	lat_current = o->latency ? &out->lat : NULL;
 	wctx->block = o->block;
@@ -337,7 +337,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->io_ok = out->io_ok;
 	rec->read_bytes = out->read_bytes;
 	rec->write_bytes = out->write_bytes;
-	rec->threads_max = (unsigned)out->conc.threads_max;
+	rec->threads_max = (unsigned)out->conc.threads_ran;
 	rec->procs = (unsigned)out->conc.procs;
 	rec->latency_on = o->latency;
 	rec->ops = out->ops;

@@ -56,7 +56,9 @@ struct trial_rec {
 	double runq_wait_s, blkio_wait_s, other_s, task_s;
 	unsigned delay_glitches;	/* impossible kernel values dropped */
 	double steal_s;			/* the hypervisor's, all CPUs; < 0: n/a */
-	unsigned threads_max, procs;	/* our own, counted at creation */
+	/* threads and processes the trial ran (itself included), counted as
+	 * they start; the column keeps its old name, threads_max */
+	unsigned threads_max, procs;
 	int io_workers;			/* io_uring kernel workers (taskstats); -1: n/a */
 	double ring_wait_s;		/* io_uring: asleep waiting for completions */
 	/* the I/O shape */

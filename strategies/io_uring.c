@@ -253,11 +253,12 @@ static int reap(struct uring_loop *l)
 {
 	struct io_uring_cqe *cqe;
 
-	stamp_seen(l);
 	while (io_uring_peek_cqe(&l->ring, &cqe) == 0) {
 		struct op *op = io_uring_cqe_get_data(cqe);
 		int res = cqe->res, rc;
 
+		/* peek may itself have run deferred task work and posted CQEs */
+		stamp_seen(l);
 		if (l->stamps)
 			op->t_svc_end_ns = l->cq_seen[*l->ring.cq.khead & *l->ring.cq.kring_mask];
 		io_uring_cqe_seen(&l->ring, cqe);
@@ -266,7 +267,6 @@ static int reap(struct uring_loop *l)
 			return rc;
 		if (rc == 1)
 			sched_complete(&l->s, op);
-		stamp_seen(l);
 		if (queue_ops(l) && in_kernel(l) <= l->s.max_inflight / 2) {
 			rc = submit(l);
 			if (rc < 0)

@@ -42,8 +42,9 @@ check "forked workers do not count the pages they inherit ($fn KiB net, base $fb
 	$PY -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$fn" "$fb"
 
 echo "e2e: memory follows concurrency, not the number of files"
-f8=$(run "$T/f8" --workload md5 --files 8 --qd 8 --workers 2 --repeat 3 --warmup 0)
-f16=$(run "$T/f16" --workload md5 --files 16 --qd 8 --workers 2 --repeat 3 --warmup 0)
+# io_uring keeps up to qd + 1 jobs active: more files than that on both sides
+f8=$(run "$T/f8" --workload md5 --files 8 --qd 4 --workers 2 --repeat 3 --warmup 0)
+f16=$(run "$T/f16" --workload md5 --files 16 --qd 4 --workers 2 --repeat 3 --warmup 0)
 for st in serial threaded forked epoll io_uring; do
 	a=$(med "$f8" md5 $st mem_net_kib); b=$(med "$f16" md5 $st mem_net_kib)
 	check "$st: 8 files $a KiB, 16 files $b KiB" near "$a" "$b" 512 0.25
@@ -129,6 +130,15 @@ s = json.load(open(path[:-4] + ".json"))["trials"][0]["sum"]
 sys.exit(0 if abs(s - a.sum()) <= 1e-9 * np.abs(a).sum() else 1)' "$T/data" "$ar"
 expect 1 "distinct random rows do not exist" $IOBENCH run --size tiny --dir "$T/data" \
 	--results "$T/ar2" --workload array --reads 4096 --no-plot
+
+echo "e2e: compare checks the runs are comparable"
+c1=$(run "$T/c1" --workload csv --strategy serial,threaded --repeat 2 --warmup 0)
+c2=$(run "$T/c2" --workload csv --strategy serial,threaded --repeat 2 --warmup 0 --workers 3)
+expect 1 "ran different settings, so a difference would not be the storage's: workers (A" \
+	$IOBENCH compare "$c1" "$c2" --plots "$T/cp"
+out=$($IOBENCH compare "$c1" "$c2" --plots "$T/cp" --force 2>&1)
+check "--force compares anyway, saying how they differ" grep -q 'warning: --force: the runs differ in workers' <<<"$out"
+check "compare shows p after Holm's correction" grep -q 'p(Holm)' <<<"$out"
 
 if [ "$fails" -ne 0 ]; then
 	echo "e2e_numbers: $fails check(s) failed"

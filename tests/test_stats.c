@@ -66,6 +66,18 @@ static void test_large_n_ci(void **state)
 	free(v);
 }
 
+static void test_holm(void **state)
+{
+	/* by hand: sorted 0.01, 0.02, 0.04 -> 0.03, max(0.03, 0.04), max(0.04, 0.04) */
+	double p[3] = { 0.04, 0.01, 0.02 };
+
+	(void)state;
+	stats_holm(p, 3);
+	NEAR(p[1], 0.03, 1e-12);
+	NEAR(p[2], 0.04, 1e-12);
+	NEAR(p[0], 0.04, 1e-12);
+}
+
 static void test_outliers(void **state)
 {
 	double v[] = { 1.00, 1.02, 0.98, 1.01, 0.99, 1.60 };
@@ -115,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_small_n_ci),
 		cmocka_unit_test(test_large_n_ci),
+		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_outliers),
 		cmocka_unit_test(test_mann_whitney),
 	};
