@@ -3,6 +3,7 @@
 #define IOBENCH_PIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * Loads the topology and the cores' cpusets once, in the parent, so trial
@@ -11,9 +12,26 @@
 int pin_init(void);
 
 /*
- * Binds the calling thread to core @k modulo the number of cores.  Does
- * nothing when pin_init() was not called.  0 or -errno.
+ * Binds the calling thread, the @k-th busy thread of its strategy (named
+ * @who, "loop", "worker", "pool"), to core @k; from the (cores+1)-th on,
+ * to every allowed CPU, so that no two busy threads share a core while
+ * another could be free.  Notes the choice in pin_current.  Does nothing
+ * when pin_init() was not called.  0 or -errno.
  */
-int pin_self(unsigned k);
+int pin_self(const char *who, unsigned k);
+
+/* Where each thread of a trial was bound: lives in the trial's shared memory. */
+#define PIN_MAP_MAX 32
+struct pin_map {
+	int n;
+	struct {
+		char who[16];
+		int core;	/* the PU's OS index, -1: any */
+	} e[PIN_MAP_MAX];
+};
+extern struct pin_map *pin_current;
+
+/* "loop0=cpu0 pool1=cpu1 pool2=any" */
+void pin_describe(const struct pin_map *m, char *out, size_t len);
 
 #endif

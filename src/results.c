@@ -280,7 +280,9 @@ static void json_trial(FILE *f, const struct trial_rec *t, bool comma)
 	}
 	fputs(", \"why\": ", f);
 	json_str(f, t->hw_why[0] ? t->hw_why : "on");
-	fprintf(f, "}}%s\n", comma ? "," : "");
+	fputs("}, \"pins\": ", f);
+	json_str(f, t->pins);
+	fprintf(f, "}%s\n", comma ? "," : "");
 }
 
 int results_write_json(FILE *f, const struct results *r,

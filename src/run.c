@@ -242,6 +242,7 @@ struct trial_loop {
 	struct results *res;
 	unsigned k, total, failed;	/* trials run, planned, failed */
 	uint64_t t_start;
+	bool pins_said[MAX_SELECTED];	/* --pin: where the threads went, said once */
 };
 
 /*
@@ -270,6 +271,10 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
 			tl->failed++;
 			errmsg("%s/%s %s %u failed: %s", rec.workload, rec.strategy,
 			       warmup ? "warmup" : "trial", t, rec.error);
+		}
+		if (cfg->pin && rec.pins[0] && !tl->pins_said[c->st]) {
+			printf("--pin: %s: %s\n", st->name, rec.pins);
+			tl->pins_said[c->st] = true;
 		}
 		results_add(tl->res, &rec);
 		progress(&rec, ++tl->k, tl->total, tl->t_start);

@@ -124,9 +124,14 @@ static _Noreturn void trial_child(const struct workload *wl,
 	hw_fds_init(out);
 	lat_current = o->latency ? &out->lat : NULL;
 	wctx->block = o->block;
-	/* the trial's own thread: the loop or the only thread, on core 0 */
+	/*
+	 * The trial's own thread: the loop or the only thread, on core 0.  The
+	 * pools of threaded and forked number their workers from 0 as well:
+	 * this thread only waits for them there.
+	 */
+	pin_current = &out->pins;
 	if (o->pin)
-		pin_self(0);
+		pin_self("trial", 0);
 	if (!res || !jobs) {
 		out->err = -ENOMEM;
 		snprintf(out->msg, sizeof(out->msg), "trial: out of memory for %zu jobs", n);
@@ -360,6 +365,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->enter_calls = out->enter_calls;
 	memcpy(rec->hw, out->hw, sizeof(rec->hw));
 	snprintf(rec->hw_why, sizeof(rec->hw_why), "%s", out->hw_why);
+	if (o->pin)
+		pin_describe(&out->pins, rec->pins, sizeof(rec->pins));
 	judge(wl, wctx, st, out, &si, rec);
 out_unmap:
 	munmap(out, sizeof(*out));

@@ -69,6 +69,7 @@ struct trial_rec {
 	uint64_t enter_calls;
 	int64_t hw[HW_N];		/* -1: n/a */
 	char hw_why[128];
+	char pins[256];			/* --pin: "loop0=cpu0 pool1=cpu1 pool2=any" */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "hwcount.h"
 #include "conc.h"
 #include "latency.h"
+#include "pin.h"
 
 #define MSG_MAX 512
 
@@ -37,6 +38,7 @@ struct trial_out {
 	uint64_t read_bytes, write_bytes;	/* storage I/O: /proc/self/io deltas */
 	uint64_t ring_wait_ns;		/* io_uring: time asleep waiting for CQEs */
 	struct conc_counts conc;	/* threads and processes, counted exactly */
+	struct pin_map pins;		/* --pin: where each thread went */
 	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
 	uint64_t enter_calls;		/* io_uring_enter calls (io_uring) */
 	int64_t hw[HW_N];		/* hardware counters; -1: n/a */

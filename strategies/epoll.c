@@ -70,7 +70,7 @@ static void *pool_worker(void *arg)
 
 	conc_thread_start();
 	if (p->pin)
-		pin_self(1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
+		pin_self("pool", 1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
 	for (;;) {
 		struct op *op;
 		bool was_empty;

@@ -44,7 +44,7 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 	/* from here on, what this worker adds; inherited pages are the trial's */
 	mem_ok = mem_mark(&mark) == 0;
 	if (ctx->pin)
-		pin_self(k);
+		pin_self("worker", k);
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
 		size_t i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
 

@@ -28,7 +28,7 @@ static void *threaded_worker(void *arg)
 
 	conc_thread_start();
 	if (td->ctx->pin)
-		pin_self(__atomic_fetch_add(&td->started, 1, __ATOMIC_RELAXED));
+		pin_self("worker", __atomic_fetch_add(&td->started, 1, __ATOMIC_RELAXED));
 	while (!__atomic_load_n(&td->stop, __ATOMIC_ACQUIRE)) {
 		size_t i = __atomic_fetch_add(&td->next, 1, __ATOMIC_RELAXED);
 

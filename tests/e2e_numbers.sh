@@ -131,6 +131,19 @@ sys.exit(0 if abs(s - a.sum()) <= 1e-9 * np.abs(a).sum() else 1)' "$T/data" "$ar
 expect 1 "distinct random rows do not exist" $IOBENCH run --size tiny --dir "$T/data" \
 	--results "$T/ar2" --workload array --reads 4096 --no-plot
 
+echo "e2e: --pin says where each thread went and never doubles up busy threads"
+pn=$(run "$T/pin" --workload md5 --strategy epoll,threaded --pin --workers "$(nproc)" --repeat 1 --warmup 0)
+check "--pin: said on the terminal" grep -q -- "--pin: epoll: trial0=cpu" "$T/pin.log"
+check "--pin: busy threads on distinct CPUs, the extra ones on any" $PY -c '
+import json, sys
+m = json.load(open(sys.argv[1][:-4] + ".json"))
+ok = bool(m["trials"])
+for t in m["trials"]:
+    pins = dict(x.split("=") for x in t["pins"].split())
+    busy = [c for w, c in pins.items() if c != "any" and not (w == "trial0" and t["strategy"] == "threaded")]
+    ok = ok and len(busy) == len(set(busy)) and (t["strategy"] != "epoll" or "any" in pins.values())
+sys.exit(0 if ok else 1)' "$pn"
+
 echo "e2e: compare checks the runs are comparable"
 c1=$(run "$T/c1" --workload csv --strategy serial,threaded --repeat 2 --warmup 0)
 c2=$(run "$T/c2" --workload csv --strategy serial,threaded --repeat 2 --warmup 0 --workers 3)
