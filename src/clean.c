@@ -1,42 +1,82 @@
 /* clean.c - `iobench clean`: remove the datasets iobench made, and nothing else.
  *
- * A directory is ours only if it carries the marker that `run` writes
- * (DATA_MARKER); inside it, only what iobench itself names is removed:
- * dataset directories holding a MANIFEST, csv-out-<pid> output
- * directories, *.tmp-<pid> leftovers of an interrupted generation, and the
- * marker last (and the directory, when that leaves it empty).
+ * A directory is a data directory only if it carries the marker that
+ * `run` writes (DATA_MARKER), and an entry in it is iobench's only if it
+ * is a directory of ours holding an ownership record with the marker's
+ * token (safefs.h): whatever its name, anything else is listed as "not
+ * ours, kept".  A dataset in use by a run (its lock held) is skipped.
+ * Removal goes through directory fds and never follows a symlink.  Also
+ * undoes a delay-accounting change a killed run left behind.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "dataset.h"
+#include "safefs.h"
+#include "taskstats.h"
 #include "util.h"
 
 static const char clean_usage[] =
 	"Usage: iobench clean [--dir DIR]\n"
 	"Removes the datasets and leftovers iobench made in DIR (default\n"
 	"./iobench-data).  Refuses a directory without iobench's marker file\n"
-	"(" DATA_MARKER "), and never removes a file it did not create.\n";
+	"(" DATA_MARKER "); removes only directories carrying iobench's ownership\n"
+	"record for DIR (" SFS_OWNER "), lists everything else as kept, and skips\n"
+	"datasets a running iobench is using.  As root, also restores\n"
+	"kernel.task_delayacct if a killed run left it switched on.\n";
 
-/* Names iobench gives what it creates in a data directory. */
-static bool ours(const char *dir, const char *name)
+/* The lock that guards @name: a generation's temporary directory is its dataset's. */
+static char *lock_name(const char *name)
 {
-	char *mf;
-	bool yes;
+	const char *tmp = strstr(name, ".tmp-");
 
-	if (!strncmp(name, "csv-out-", 8) || strstr(name, ".tmp-"))
-		return true;
-	mf = xasprintf("%s/%s/MANIFEST", dir, name);
-	yes = access(mf, F_OK) == 0;
-	free(mf);
-	return yes;
+	return tmp ? xasprintf("%.*s", (int)(tmp - name), name) : xasprintf("%s", name);
+}
+
+/* One entry of the data directory.  Returns 1 removed, 0 kept, -errno failed. */
+static int clean_one(const struct data_dir *dd, const char *dir, const char *name)
+{
+	char *lname;
+	int lock, rc;
+
+	if (!sfs_is_ours(dd->fd, name, dd->token)) {
+		printf("not ours, kept: %s/%s\n", dir, name);
+		return 0;
+	}
+	lname = lock_name(name);
+	lock = sfs_lock(dd->fd, lname, LOCK_EX | LOCK_NB);
+	if (lock < 0) {
+		printf("in use by a running iobench, kept: %s/%s\n", dir, name);
+		free(lname);
+		return 0;
+	}
+	rc = sfs_remove_tree(dd->fd, name);
+	if (rc == 0) {
+		char *lf = xasprintf(".lock-%s", lname);
+
+		printf("removed %s/%s\n", dir, name);
+		/* the lock file goes while we hold it, once its dataset is gone */
+		if (faccessat(dd->fd, lname, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			unlinkat(dd->fd, lf, 0);
+		free(lf);
+		rc = 1;
+	} else {
+		errmsg("cannot remove %s/%s: %s%s", dir, name, strerror(-rc),
+		       rc == -EPERM ? " (it holds files that are not ours: kept)" : "");
+	}
+	close(lock);
+	free(lname);
+	return rc;
 }
 
 int cmd_clean(int argc, char **argv)
@@ -47,11 +87,13 @@ int cmd_clean(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = "iobench-data";
-	char *marker;
-	size_t removed = 0;
+	char *marker, msg[512];
+	size_t removed = 0, kept = 0;
+	struct data_dir dd;
 	struct dirent *e;
+	struct stat st;
 	DIR *d;
-	int c, rc = 0;
+	int c, dfd, rc = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -68,42 +110,63 @@ int cmd_clean(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	marker = xasprintf("%s/%s", dir, DATA_MARKER);
-	if (access(marker, F_OK) < 0) {
-		errmsg("refusing to clean %s: no %s marker there (%s), so iobench did not make it",
-		       dir, DATA_MARKER, strerror(errno));
+	if (geteuid() == 0 && ts_recover(msg, sizeof(msg)) == 0 && msg[0])
+		printf("%s\n", msg);
+	dfd = sfs_open_user_dir(dir, false, msg, sizeof(msg));
+	if (dfd < 0) {
+		errmsg("%s", msg);
 		free(marker);
 		return 1;
 	}
-	d = opendir(dir);
+	errno = 0;
+	if (fstatat(dfd, DATA_MARKER, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
+		errmsg("refusing to clean %s: no %s marker there (%s), so iobench did not make it",
+		       dir, DATA_MARKER, errno ? strerror(errno) : "not a regular file");
+		close(dfd);
+		free(marker);
+		return 1;
+	}
+	close(dfd);
+	if (data_dir_open(dir, false, &dd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		free(marker);
+		return 1;
+	}
+	dfd = fcntl(dd.fd, F_DUPFD_CLOEXEC, 0);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
 		errmsg("cannot read %s: %s", dir, strerror(errno));
+		data_dir_close(&dd);
 		free(marker);
 		return 1;
 	}
 	while ((e = readdir(d)) != NULL) {
-		char *path;
+		int r;
 
-		if (e->d_name[0] == '.' || !ours(dir, e->d_name))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, DATA_MARKER) || !strncmp(e->d_name, ".lock-", 6))
 			continue;
-		path = xasprintf("%s/%s", dir, e->d_name);
-		if (remove_tree(path) < 0) {
-			errmsg("cannot remove %s: %s", path, strerror(errno));
+		r = clean_one(&dd, dir, e->d_name);
+		if (r < 0)
 			rc = 1;
-		} else {
-			printf("removed %s\n", path);
+		else if (r == 0)
+			kept++;
+		else
 			removed++;
-		}
-		free(path);
 	}
 	closedir(d);
-	if (rc == 0) {
-		unlink(marker);
+	if (rc == 0 && kept == 0) {
+		unlinkat(dd.fd, DATA_MARKER, 0);
 		/* only if nothing else is left: a user's files keep the directory */
 		if (rmdir(dir) == 0)
 			printf("removed %s\n", dir);
 		else
 			printf("kept %s: it holds files iobench did not make\n", dir);
+	} else if (rc == 0) {
+		printf("kept %s and its marker: %zu entr%s not removed\n", dir, kept,
+		       kept == 1 ? "y" : "ies");
 	}
+	data_dir_close(&dd);
 	free(marker);
 	return rc;
 }

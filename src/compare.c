@@ -152,18 +152,24 @@ const char *compare_recommended(const struct run_data *rd, const char *wl)
 /* compare.dat: "workload/strategy", then A and B as median lo hi. */
 static int compare_plot(const struct run_data *a, const struct run_data *b,
 			const struct cmp_row *rows, size_t n, const char *plots_dir,
-			char **outdir)
+			char **outdir, char *msg, size_t len)
 {
-	char *dir = xasprintf("%s/compare-%s-vs-%s", plots_dir, a->run_id, b->run_id);
-	char *data = xasprintf("%s/compare.dat", dir), *out = xasprintf("%s/compare", dir);
+	char *name = xasprintf("compare-%s-vs-%s", a->run_id, b->run_id);
 	char vars[2048] = "", title[512], ta[256], tb[256];
+	char *data = NULL, *out = NULL;
+	struct plot_dir pd;
 	FILE *f;
-	int rc = 0;
+	int rc;
 
-	*outdir = dir;
-	if ((mkdir(plots_dir, 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(dir, 0755) < 0 && errno != EEXIST) || !(f = fopen(data, "we"))) {
+	rc = plot_dir_create(plots_dir, name, &pd, msg, len);
+	free(name);
+	if (rc < 0)
+		return rc;
+	*outdir = xasprintf("%s", pd.path);
+	f = plot_dir_fopen(&pd, "compare.dat");
+	if (!f) {
 		rc = -errno;
+		snprintf(msg, len, "cannot write %s/compare.dat: %s", pd.path, strerror(-rc));
 		goto out;
 	}
 	fputs("case A lo hi B lo hi\n", f);
@@ -179,8 +185,11 @@ static int compare_plot(const struct run_data *a, const struct run_data *b,
 	}
 	if (fclose(f)) {
 		rc = -errno;
+		snprintf(msg, len, "cannot write %s/compare.dat: %s", pd.path, strerror(-rc));
 		goto out;
 	}
+	data = plot_dir_gnuplot(&pd, "compare.dat");
+	out = plot_dir_gnuplot(&pd, "compare");
 	snprintf(ta, sizeof(ta), "A: %s (%s on %s)", a->run_id, a->fs_type, a->device);
 	snprintf(tb, sizeof(tb), "B: %s (%s on %s)", b->run_id, b->fs_type, b->device);
 	snprintf(title, sizeof(title), "Wall time, run A vs run B (%s preset, %s cache)",
@@ -193,9 +202,15 @@ static int compare_plot(const struct run_data *a, const struct run_data *b,
 	plot_var(vars, sizeof(vars), "title_a", ta);
 	plot_var(vars, sizeof(vars), "title_b", tb);
 	rc = plot_gnuplot("compare", vars);
+	if (rc == -ENOENT)
+		snprintf(msg, len, "gnuplot is not installed: no plot (apt-get install gnuplot-nox)");
+	else if (rc < 0)
+		snprintf(msg, len, "cannot draw the comparison in %s: %s", pd.path,
+			 rc == -EIO ? "gnuplot failed or was killed" : strerror(-rc));
 out:
 	free(data);
 	free(out);
+	plot_dir_close(&pd);
 	return rc;
 }
 
@@ -298,15 +313,14 @@ int cmd_compare(int argc, char **argv)
 		printf("  %s: recommended %s in A, %s in B%s\n", wls[w], *ra ? ra : "none",
 		       *rb ? rb : "none", strcmp(ra, rb) ? ": the recommendation CHANGES" : "");
 	}
-	rc = n ? compare_plot(&a, &b, rows, n, plots, &outdir) : 0;
-	if (rc == -ENOENT)
-		errmsg("gnuplot is not installed: no plot (apt-get install gnuplot-nox)");
-	else if (rc < 0)
-		errmsg("cannot draw the comparison in %s: %s", outdir, strerror(-rc));
+	rc = n ? compare_plot(&a, &b, rows, n, plots, &outdir, msg, sizeof(msg)) : 0;
+	if (rc < 0)
+		errmsg("%s", msg);
 	else if (n)
 		printf("\nplot: %s/compare.png\n", outdir);
 	free(outdir);
 	rundata_free(&a);
 	rundata_free(&b);
-	return 0;
+	/* no gnuplot is said and not a failure; a plot that could not be made is */
+	return rc < 0 && rc != -ENOENT ? EXIT_NO_PLOTS : 0;
 }

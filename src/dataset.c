@@ -1,13 +1,14 @@
 /* dataset.c - generate once, verify by manifest, reuse. */
-#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -18,61 +19,131 @@
 
 #define GEN_CHUNK (1 * MIB)
 
-int dataset_dir_init(const char *dir, bool create, char *msg, size_t len)
+/* The marker's token: read it, or write a fresh one into an empty marker. */
+static int marker_token(int mfd, char token[SFS_TOKEN_LEN + 1])
 {
 	struct stat st;
-	char *marker;
-	int fd;
+	ssize_t n;
 
-	if (create && mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(msg, len, "cannot create data directory %s: %s", dir,
-			 strerror(errno));
+	/* two runs creating the marker at once agree on one token */
+	while (flock(mfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (fstat(mfd, &st) < 0)
 		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EPERM;
+	n = pread(mfd, token, SFS_TOKEN_LEN, 0);
+	if (n == SFS_TOKEN_LEN && strspn(token, "0123456789abcdef") >= SFS_TOKEN_LEN) {
+		token[SFS_TOKEN_LEN] = '\0';
+		return 0;
 	}
-	if (stat(dir, &st) < 0) {
-		snprintf(msg, len, "data directory %s: %s", dir, strerror(errno));
-		return -errno;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(msg, len, "data directory %s: %s", dir, strerror(ENOTDIR));
-		return -ENOTDIR;
-	}
-	if (access(dir, W_OK | X_OK) < 0) {
-		snprintf(msg, len, "data directory %s is not writable: %s", dir,
-			 strerror(errno));
-		return -errno;
-	}
-	marker = xasprintf("%s/%s", dir, DATA_MARKER);
-	fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int err = -errno;
-
-		snprintf(msg, len, "cannot write %s: %s", marker, strerror(-err));
-		free(marker);
-		return err;
-	}
-	close(fd);
-	free(marker);
+	/* new, or from an iobench before ownership records: ours to fill */
+	if (st.st_uid != geteuid())
+		return -EPERM;
+	sfs_token(token);
+	if (ftruncate(mfd, 0) < 0 || pwrite(mfd, token, SFS_TOKEN_LEN, 0) != SFS_TOKEN_LEN ||
+	    fsync(mfd) < 0)
+		return -errno ? -errno : -EIO;
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
+int data_dir_open(const char *dir, bool create, struct data_dir *dd, char *msg, size_t len)
 {
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 ? -1 : 0;
+	struct stat st;
+	int mfd, rc;
+
+	dd->fd = sfs_open_user_dir(dir, create, msg, len);
+	if (dd->fd < 0) {
+		rc = dd->fd;
+		if (rc != -EPERM)
+			snprintf(msg, len, "data directory %s: %s", dir, strerror(-rc));
+		return rc;
+	}
+	if (fstat(dd->fd, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		rc = -ENOTDIR;
+		snprintf(msg, len, "data directory %s: %s", dir, strerror(-rc));
+		goto out_close;
+	}
+	if (faccessat(dd->fd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
+		rc = -errno;
+		snprintf(msg, len, "data directory %s is not writable: %s", dir, strerror(-rc));
+		goto out_close;
+	}
+	mfd = openat(dd->fd, DATA_MARKER, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (mfd < 0) {
+		rc = -errno;
+		snprintf(msg, len, "%s/%s: %s", dir, DATA_MARKER,
+			 rc == -ELOOP ? "the marker is a symbolic link: refusing to follow it"
+				      : strerror(-rc));
+		goto out_close;
+	}
+	rc = marker_token(mfd, dd->token);
+	close(mfd);
+	if (rc < 0) {
+		snprintf(msg, len, "%s/%s: %s", dir, DATA_MARKER, rc == -EPERM ?
+			 "the marker is not a regular file of ours: refusing this directory" :
+			 strerror(-rc));
+		goto out_close;
+	}
+	return 0;
+out_close:
+	close(dd->fd);
+	dd->fd = -1;
+	return rc;
+}
+
+void data_dir_close(struct data_dir *dd)
+{
+	if (dd->fd >= 0)
+		close(dd->fd);
+	dd->fd = -1;
+}
+
+int dataset_dir_init(const char *dir, bool create, char *msg, size_t len)
+{
+	struct data_dir dd;
+	int rc = data_dir_open(dir, create, &dd, msg, len);
+
+	if (rc == 0)
+		data_dir_close(&dd);
+	return rc;
+}
+
+int data_lock(const struct data_dir *dd, const char *dir, const char *name, int op)
+{
+	int fd = sfs_lock(dd->fd, name, op | LOCK_NB);
+
+	if (fd != -EWOULDBLOCK)
+		return fd;
+	errmsg("waiting for another iobench using %s/%s", dir, name);
+	do
+		fd = sig_stop() ? -EINTR : sfs_lock(dd->fd, name, op);
+	while (fd == -EINTR && !sig_stop());
+	return fd;
 }
 
 int remove_tree(const char *path)
 {
-	if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return 0;
+	char *copy = xasprintf("%s", path), *slash = strrchr(copy, '/');
+	const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
+	const char *name = slash ? slash + 1 : copy;
+	int dfd, rc;
+
+	if (slash)
+		*slash = '\0';
+	dfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc = dfd < 0 ? -errno : sfs_remove_tree(dfd, name);
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 void dataset_free(struct dataset *ds)
 {
+	if (ds->lock_fd > 0)
+		close(ds->lock_fd);
 	for (size_t i = 0; i < ds->nfiles; i++) {
 		free(ds->files[i].name);
 		free(ds->files[i].path);
@@ -185,8 +256,8 @@ static void progress_step(struct progress *p, uint64_t n)
 		fputc('\n', stderr);
 }
 
-/* Writes one file of the dataset, hashing what it writes. */
-static int gen_file(const char *path, size_t i, struct ds_file *f,
+/* Writes one file of the dataset into @dirfd, hashing what it writes. */
+static int gen_file(int dirfd, const char *path, size_t i, struct ds_file *f,
 		    ds_fill_fn fill, void *arg, void *buf, struct progress *pg,
 		    char *msg, size_t len)
 {
@@ -196,9 +267,9 @@ static int gen_file(const char *path, size_t i, struct ds_file *f,
 
 	if (!md)
 		return -ENOMEM;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = sfs_create(dirfd, f->name, 0644);
 	if (fd < 0) {
-		rc = -errno;
+		rc = fd;
 		snprintf(msg, len, "cannot create %s: %s", path, strerror(-rc));
 		goto out_md;
 	}
@@ -213,7 +284,8 @@ static int gen_file(const char *path, size_t i, struct ds_file *f,
 		}
 		rc = write_all(fd, buf, n);
 		if (rc < 0) {
-			snprintf(msg, len, "write %s: %s", path, strerror(-rc));
+			snprintf(msg, len, "write %s: %s%s", path, strerror(-rc), rc == -EFBIG ?
+				 " (the file size limit, ulimit -f, is below the dataset's file size)" : "");
 			goto out_close;
 		}
 		EVP_DigestUpdate(md, buf, n);
@@ -236,7 +308,7 @@ out_md:
 	return rc;
 }
 
-static int manifest_write(const char *dir, const struct dataset *ds, char *msg,
+static int manifest_write(int dirfd, const char *dir, const struct dataset *ds, char *msg,
 			  size_t len)
 {
 	size_t cap = 64 + strlen(ds->spec) + ds->nfiles * 340, off = 0;
@@ -252,7 +324,7 @@ static int manifest_write(const char *dir, const struct dataset *ds, char *msg,
 					ds->files[i].name,
 					(unsigned long long)ds->files[i].size, hex);
 	}
-	rc = write_file_atomic(path, text, off, false);
+	rc = sfs_save(dirfd, "MANIFEST", text, off, false);
 	if (rc < 0)
 		snprintf(msg, len, "write %s: %s", path, strerror(-rc));
 	free(path);
@@ -260,31 +332,93 @@ static int manifest_write(const char *dir, const struct dataset *ds, char *msg,
 	return rc;
 }
 
-static int fsync_dir(const char *dir)
+/*
+ * A dataset to reuse must be a real directory of ours (a symlink or
+ * another user's directory could hold anything).  0 or -ESTALE with @why.
+ */
+static int owned_dir(const struct data_dir *dd, const char *name, char *why, size_t len)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	struct stat st;
 
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
+	if (fstatat(dd->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		snprintf(why, len, "not there (%s)", strerror(errno));
+		return -ESTALE;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+		snprintf(why, len, "not a directory of ours");
+		return -ESTALE;
+	}
+	return 0;
 }
 
-static int generate(struct dataset *ds, const char *dir, const char *name,
-		    ds_fill_fn fill, void *arg, char *msg, size_t len)
+/*
+ * Refuses, with the numbers, a dataset that can't fit: free space (less a
+ * margin for the filesystem) and the file size limit (ulimit -f).
+ */
+static int space_check(const struct data_dir *dd, const char *dir, const struct dataset *ds,
+		       char *msg, size_t len)
 {
-	char *tmp = xasprintf("%s/%s.tmp-%ld", dir, name, (long)getpid());
-	struct progress pg = { name, 0, ds->bytes, -1, stderr_is_tty() };
-	void *buf = NULL;
-	int rc;
+	struct statvfs sv;
+	struct rlimit rl;
+	uint64_t biggest = 0;
+	char a[32], b[32];
 
-	remove_tree(tmp);
-	if (mkdir(tmp, 0755) < 0) {
-		rc = -errno;
-		snprintf(msg, len, "cannot create %s: %s", tmp, strerror(-rc));
+	for (size_t i = 0; i < ds->nfiles; i++)
+		if (ds->files[i].size > biggest)
+			biggest = ds->files[i].size;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    biggest > (uint64_t)rl.rlim_cur) {
+		snprintf(msg, len, "dataset %s needs files of %s, above the file size limit "
+			 "(ulimit -f) of %s", ds->path, fmt_bytes(biggest, a, sizeof(a)),
+			 fmt_bytes((uint64_t)rl.rlim_cur, b, sizeof(b)));
+		return -EFBIG;
+	}
+	if (fstatvfs(dd->fd, &sv) == 0) {
+		uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+		uint64_t need = ds->bytes + ds->bytes / 64 + 16 * MIB;
+
+		if (need > avail) {
+			snprintf(msg, len, "dataset %s needs %s and %s has %s free: not generating "
+				 "it (choose a smaller --size, --files or --file-size, or another "
+				 "--dir)", ds->path, fmt_bytes(need, a, sizeof(a)), dir,
+				 fmt_bytes(avail, b, sizeof(b)));
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Generates dataset @name in a new directory of ours and renames it into
+ * place.  A stale copy under @name goes only if its ownership record
+ * proves iobench made it.  The caller holds @name's exclusive lock.
+ */
+static int generate(struct dataset *ds, const struct data_dir *dd, const char *dir,
+		    const char *name, ds_fill_fn fill, void *arg, char *msg, size_t len)
+{
+	char tok[SFS_TOKEN_LEN + 1];
+	char *tmp, *tmp_path;
+	struct progress pg = { name, 0, ds->bytes, -1, stderr_is_tty() };
+	struct stat st;
+	void *buf = NULL;
+	int tfd, rc;
+
+	sfs_token(tok);
+	tmp = xasprintf("%s.tmp-%ld-%.8s", name, (long)getpid(), tok);
+	tmp_path = xasprintf("%s/%s", dir, tmp);
+	rc = space_check(dd, dir, ds, msg, len);
+	if (rc < 0)
 		goto out;
+	tfd = sfs_mkdir_new(dd->fd, tmp, 0755);
+	if (tfd < 0) {
+		rc = tfd;
+		snprintf(msg, len, "cannot create %s: %s", tmp_path, strerror(-rc));
+		goto out;
+	}
+	rc = sfs_claim(tfd, dd->token);
+	if (rc < 0) {
+		snprintf(msg, len, "cannot write %s/%s: %s", tmp_path, SFS_OWNER, strerror(-rc));
+		goto out_remove;
 	}
 	buf = malloc(GEN_CHUNK);
 	if (!buf) {
@@ -293,37 +427,48 @@ static int generate(struct dataset *ds, const char *dir, const char *name,
 		goto out_remove;
 	}
 	for (size_t i = 0; i < ds->nfiles; i++) {
-		char *path = xasprintf("%s/%s", tmp, ds->files[i].name);
+		char *path = xasprintf("%s/%s", tmp_path, ds->files[i].name);
 
-		rc = gen_file(path, i, &ds->files[i], fill, arg, buf, &pg, msg, len);
+		rc = gen_file(tfd, path, i, &ds->files[i], fill, arg, buf, &pg, msg, len);
 		free(path);
 		if (rc < 0)
 			goto out_remove;
 	}
-	rc = manifest_write(tmp, ds, msg, len);
+	rc = manifest_write(tfd, tmp_path, ds, msg, len);
 	if (rc < 0)
 		goto out_remove;
-	rc = fsync_dir(tmp);
-	/* an older, stale copy goes only now that the new one is complete */
-	if (rc == 0)
-		rc = remove_tree(ds->path);
-	if (rc == 0 && rename(tmp, ds->path) < 0)
+	rc = fsync(tfd) < 0 ? -errno : 0;
+	/* an older, stale copy goes only now, and only if it is provably ours */
+	if (rc == 0 && fstatat(dd->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!sfs_is_ours(dd->fd, name, dd->token)) {
+			rc = -EEXIST;
+			snprintf(msg, len, "%s exists but carries no ownership record of this "
+				 "directory's iobench (%s), so it is not removed: move it away or "
+				 "use another --dir", ds->path, SFS_OWNER);
+			goto out_remove;
+		}
+		rc = sfs_remove_tree(dd->fd, name);
+	}
+	if (rc == 0 && renameat(dd->fd, tmp, dd->fd, name) < 0)
 		rc = -errno;
-	if (rc == 0)
-		rc = fsync_dir(dir);
+	if (rc == 0 && fsync(dd->fd) < 0)
+		rc = -errno;
 	if (rc < 0) {
 		snprintf(msg, len, "cannot put dataset in place at %s: %s",
 			 ds->path, strerror(-rc));
 		goto out_remove;
 	}
-	goto out;
+	goto out_close;
 out_remove:
 	if (pg.tty && pg.done)
 		fputc('\n', stderr);
-	remove_tree(tmp);
+	sfs_remove_tree(dd->fd, tmp);
+out_close:
+	close(tfd);
 out:
 	free(buf);
 	free(tmp);
+	free(tmp_path);
 	return rc;
 }
 
@@ -364,10 +509,12 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 		ds_fill_fn fill, void *arg, bool verify, struct dataset *ds,
 		char *msg, size_t len)
 {
+	struct data_dir dd;
 	char why[256];
 	int rc;
 
 	memset(ds, 0, sizeof(*ds));
+	ds->lock_fd = -1;
 	ds->path = xasprintf("%s/%s", dir, name);
 	ds->spec = xasprintf("%s", spec);
 	ds->nfiles = n;
@@ -378,14 +525,40 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 		ds->files[i].size = sizes[i];
 		ds->bytes += sizes[i];
 	}
-	rc = manifest_load(ds, why, sizeof(why));
-	if (rc == 0 && verify)
-		rc = verify_digests(ds, why, sizeof(why));
-	if (rc == 0)
-		return 0;
-	if (access(ds->path, F_OK) == 0)
-		errmsg("dataset %s is stale (%s): generating it again", ds->path, why);
-	rc = generate(ds, dir, name, fill, arg, msg, len);
+	rc = data_dir_open(dir, false, &dd, msg, len);
+	if (rc < 0)
+		goto fail;
+	/*
+	 * Shared to use it (many runs at once), exclusive to make it: a
+	 * generator's exclusive lock makes the others wait, then they find its
+	 * dataset complete and share it.
+	 */
+	for (int op = LOCK_SH;; op = LOCK_EX) {
+		rc = ds->lock_fd = data_lock(&dd, dir, name, op);
+		if (rc < 0) {
+			snprintf(msg, len, "cannot lock dataset %s: %s", ds->path, strerror(-rc));
+			goto out_dir;
+		}
+		rc = owned_dir(&dd, name, why, sizeof(why));
+		if (rc == 0)
+			rc = manifest_load(ds, why, sizeof(why));
+		if (rc == 0 && verify)
+			rc = verify_digests(ds, why, sizeof(why));
+		if (rc == 0 || op == LOCK_EX)
+			break;
+		close(ds->lock_fd);
+	}
+	if (rc < 0) {
+		if (faccessat(dd.fd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			errmsg("dataset %s is stale (%s): generating it again", ds->path, why);
+		rc = generate(ds, &dd, dir, name, fill, arg, msg, len);
+		/* in use from here on: other runs may share it, clean must not touch it */
+		if (rc == 0 && flock(ds->lock_fd, LOCK_SH) < 0)
+			rc = -errno;
+	}
+out_dir:
+	data_dir_close(&dd);
+fail:
 	if (rc < 0)
 		dataset_free(ds);
 	return rc;

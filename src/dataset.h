@@ -1,12 +1,18 @@
 /* dataset.h - generated input files, kept between runs with a manifest.
  *
  * Layout under the data directory (--dir):
- *   .iobench-data            marker: this directory holds iobench datasets
+ *   .iobench-data            marker: this directory holds iobench datasets;
+ *                            it holds the directory's random ownership token
+ *   .lock-<name>             flock()ed while a run generates (exclusive) or
+ *                            uses (shared) <name>
+ *   <name>/.iobench-owner    ownership record: the token (safefs.h)
  *   <name>/MANIFEST          spec line, then "file NAME SIZE MD5" lines
  *   <name>/<files>           the data
- * A dataset is generated into "<name>.tmp-<pid>" and renamed into place
- * only once every file and the manifest are on disk, so an interrupted or
- * failed generation never leaves something that looks complete.
+ * A dataset is generated into a new "<name>.tmp-<pid>-<random>" and renamed
+ * into place only once every file and the manifest are on disk, so an
+ * interrupted or failed generation never leaves something that looks
+ * complete.  Runs sharing a --dir wait for one generator, then share its
+ * dataset; `iobench clean` skips datasets in use.
  */
 #ifndef IOBENCH_DATASET_H
 #define IOBENCH_DATASET_H
@@ -15,7 +21,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "safefs.h"
+
 #define DATA_MARKER ".iobench-data"
+
+/* An open data directory and its ownership token. */
+struct data_dir {
+	int fd;
+	char token[SFS_TOKEN_LEN + 1];
+};
 
 struct ds_file {
 	char *name;
@@ -25,6 +39,7 @@ struct ds_file {
 };
 
 struct dataset {
+	int lock_fd;		/* shared lock on the dataset while it is used */
 	char *path;		/* <dir>/<name> */
 	char *spec;
 	struct ds_file *files;
@@ -48,6 +63,21 @@ typedef int (*ds_fill_fn)(void *arg, size_t i, uint64_t off, void *buf,
 int dataset_dir_init(const char *dir, bool create, char *msg, size_t len);
 
 /*
+ * Opens the data directory @dir and its marker (created with a fresh token
+ * when missing; a marker that is a symlink or not a regular file is
+ * refused).  @dd->fd is closed by data_dir_close().  0 or -errno with @msg.
+ */
+int data_dir_open(const char *dir, bool create, struct data_dir *dd, char *msg, size_t len);
+void data_dir_close(struct data_dir *dd);
+
+/*
+ * Takes @name's lock in @dd: @op is LOCK_SH or LOCK_EX.  When another run
+ * holds it, says so on stderr and waits (a signal asking us to stop ends
+ * the wait with -EINTR).  Returns the lock fd or -errno.
+ */
+int data_lock(const struct data_dir *dd, const char *dir, const char *name, int op);
+
+/*
  * Finds the dataset @name under @dir whose manifest carries @spec and
  * whose files all have their recorded sizes (and, with @verify, their
  * recorded MD5s), or generates it with @fill, saying why on stderr.
@@ -61,7 +91,7 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 
 void dataset_free(struct dataset *ds);
 
-/* Removes @path and everything below it.  0 or -errno. */
+/* Removes @path and everything below it (safefs rules).  0 or -errno. */
 int remove_tree(const char *path);
 
 #endif

@@ -66,7 +66,8 @@ static void op_exec_one(struct op *op)
 		op->res = 0;
 		return;
 	case OP_OPEN:
-		rc = open(op->path, op->flags | O_CLOEXEC, op->mode);
+		rc = op->at_name ? openat(op->at_fd, op->at_name, op->flags | O_CLOEXEC, op->mode)
+				 : open(op->path, op->flags | O_CLOEXEC, op->mode);
 		op->res = rc < 0 ? -errno : rc;
 		return;
 	case OP_READ:

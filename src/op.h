@@ -13,7 +13,7 @@
 
 enum op_type {
 	OP_NOP,		/* does nothing; measures the executor itself */
-	OP_OPEN,	/* openat(AT_FDCWD, path, flags, mode) -> fd */
+	OP_OPEN,	/* openat(at_fd, at_name, ...) or open(path, ...) -> fd */
 	OP_READ,	/* pread(fd, buf, len, off), looping on short reads */
 	OP_WRITE,	/* pwrite(fd, buf, len, off), looping on short writes */
 	OP_FSYNC,	/* fsync(fd) */
@@ -29,6 +29,12 @@ struct op {
 	int flags;		/* OP_OPEN */
 	mode_t mode;		/* OP_OPEN */
 	const char *path;	/* OP_OPEN; every op carries it for error messages */
+	/*
+	 * OP_OPEN relative to a directory fd when at_name is set (files created
+	 * in shared space: no path to swap under us), else by path.
+	 */
+	int at_fd;
+	const char *at_name;
 	void *buf;
 	size_t len;
 	uint64_t off;

@@ -18,6 +18,7 @@
 #include "plot.h"
 #include "registry.h"
 #include "stats.h"
+#include "safefs.h"
 #include "util.h"
 
 #ifndef IOBENCH_SCRIPTS
@@ -49,6 +50,69 @@ void plot_var(char *buf, size_t cap, const char *key, const char *value)
 		buf[off++] = '\'';
 		buf[off] = '\0';
 	}
+}
+
+int plot_dir_create(const char *parent, const char *name, struct plot_dir *pd, char *msg,
+		    size_t len)
+{
+	int pfd = sfs_open_user_dir(parent, true, msg, len), rc = -EEXIST;
+
+	memset(pd, 0, sizeof(*pd));
+	pd->fd = pd->gfd = -1;
+	if (pfd < 0)
+		return pfd;
+	for (int k = 1; k <= 100 && rc == -EEXIST; k++) {
+		free(pd->path);
+		pd->path = k == 1 ? xasprintf("%s/%s", parent, name)
+				  : xasprintf("%s/%s-%d", parent, name, k);
+		rc = pd->fd = sfs_mkdir_new(pfd, strrchr(pd->path, '/') + 1, 0755);
+	}
+	close(pfd);
+	if (rc < 0) {
+		snprintf(msg, len, "cannot create %s: %s", pd->path, strerror(-rc));
+		plot_dir_close(pd);
+		return rc;
+	}
+	/* for gnuplot: the same directory, inherited across the spawn */
+	pd->gfd = fcntl(pd->fd, F_DUPFD, 3);
+	if (pd->gfd < 0) {
+		rc = -errno;
+		snprintf(msg, len, "%s: %s", pd->path, strerror(-rc));
+		plot_dir_close(pd);
+		return rc;
+	}
+	return 0;
+}
+
+void plot_dir_close(struct plot_dir *pd)
+{
+	if (pd->fd >= 0)
+		close(pd->fd);
+	if (pd->gfd >= 0)
+		close(pd->gfd);
+	pd->fd = pd->gfd = -1;
+	free(pd->path);
+	pd->path = NULL;
+}
+
+FILE *plot_dir_fopen(const struct plot_dir *pd, const char *name)
+{
+	int fd = sfs_create(pd->fd, name, 0644);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+char *plot_dir_gnuplot(const struct plot_dir *pd, const char *name)
+{
+	return xasprintf("/proc/self/fd/%d/%s", pd->gfd, name);
 }
 
 int plot_gnuplot(const char *name, const char *vars)
@@ -144,11 +208,11 @@ static void put_num(FILE *f, double v)
  * One row per workload, three columns per strategy: a value and its
  * error bar (wall: median and CI; speedup: +-1 sigma).
  */
-static int write_grouped(const char *path, const struct run_data *rd,
-			 const char **wls, size_t nw, const char **sts, size_t ns,
-			 bool speedup)
+static int write_grouped(const struct plot_dir *pd, const char *name,
+			 const struct run_data *rd, const char **wls, size_t nw,
+			 const char **sts, size_t ns, bool speedup)
 {
-	FILE *f = fopen(path, "we");
+	FILE *f = plot_dir_fopen(pd, name);
 
 	if (!f)
 		return -errno;
@@ -187,12 +251,12 @@ static int write_grouped(const char *path, const struct run_data *rd,
 }
 
 /* One row per strategy with valid trials: medians of @cols, then its colour. */
-static int write_per_strategy(const char *path, const struct run_data *rd,
-			      const char *wl, const char **sts, size_t ns,
-			      const char *const *cols, const double *scale, size_t nc,
+static int write_per_strategy(const struct plot_dir *pd, const char *name,
+			      const struct run_data *rd, const char *wl, const char **sts,
+			      size_t ns, const char *const *cols, const double *scale, size_t nc,
 			      size_t *rows)
 {
-	FILE *f = fopen(path, "we");
+	FILE *f = plot_dir_fopen(pd, name);
 
 	if (!f)
 		return -errno;
@@ -223,12 +287,13 @@ static int write_per_strategy(const char *path, const struct run_data *rd,
  * block-I/O, io_uring ring wait and other time as percentages of their sum.  Nothing is
  * written (*rows = 0) when delay accounting was n/a.
  */
-static int write_breakdown(const char *path, const struct run_data *rd,
-			   const char *wl, const char **sts, size_t ns, size_t *rows)
+static int write_breakdown(const struct plot_dir *pd, const char *name,
+			   const struct run_data *rd, const char *wl, const char **sts, size_t ns,
+			   size_t *rows)
 {
 	static const char *const cols[] = { "user_s", "sys_s", "runq_wait_s", "blkio_wait_s",
 					    "ring_wait_s", "other_s" };
-	FILE *f = fopen(path, "we");
+	FILE *f = plot_dir_fopen(pd, name);
 
 	if (!f)
 		return -errno;
@@ -253,14 +318,15 @@ static int write_breakdown(const char *path, const struct run_data *rd,
 	return fclose(f) ? -errno : 0;
 }
 
-int plot_breakdown(const struct run_data *rd, const char *dir, const char *wl,
+int plot_breakdown(const struct run_data *rd, const struct plot_dir *pd, const char *wl,
 		   const char *where, bool *drawn)
 {
 	const char *sts[16];
 	size_t ns = plot_names(&rd->summary, "strategy", sts, 16), rows = 0;
-	char *p = xasprintf("%s/breakdown-%s.dat", dir, wl), *o = xasprintf("%s/breakdown-%s", dir, wl);
+	char *name = xasprintf("breakdown-%s", wl), *dat = xasprintf("%s.dat", name);
+	char *p = plot_dir_gnuplot(pd, dat), *o = plot_dir_gnuplot(pd, name);
 	char title[768], vars[2048] = "";
-	int rc = write_breakdown(p, rd, wl, sts, ns, &rows);
+	int rc = write_breakdown(pd, dat, rd, wl, sts, ns, &rows);
 
 	*drawn = false;
 	if (rc == 0 && rows) {
@@ -273,6 +339,8 @@ int plot_breakdown(const struct run_data *rd, const char *dir, const char *wl,
 		rc = plot_gnuplot("breakdown", vars);
 		*drawn = rc == 0;
 	}
+	free(name);
+	free(dat);
 	free(p);
 	free(o);
 	return rc;
@@ -291,7 +359,7 @@ static int draw(const char *script, const char *data, const char *out,
 	return plot_gnuplot(script, vars);
 }
 
-int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
+int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, char *msg,
 	     size_t len)
 {
 	static const char *const cpu_cols[] = { "user_s", "sys_s" };
@@ -301,17 +369,17 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
 	const char *wls[16], *sts[16];
 	size_t nw = plot_names(&rd->summary, "workload", wls, 16);
 	size_t ns = plot_names(&rd->summary, "strategy", sts, 16);
-	char *dir = xasprintf("%s/%s", plots_dir, rd->run_id), *p = NULL, *o = NULL;
+	char *p = NULL, *o = NULL, *dat = NULL;
 	char lts[128] = "", where[512], title[768];
+	struct plot_dir pd;
 	bool has_serial = false;
-	int rc = 0;
+	int rc;
 
-	if ((mkdir(plots_dir, 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
-		rc = -errno;
-		snprintf(msg, len, "cannot create %s: %s", dir, strerror(errno));
-		goto out;
-	}
+	*outdir = NULL;
+	rc = plot_dir_create(plots_dir, rd->run_id, &pd, msg, len);
+	if (rc < 0)
+		return rc;
+	*outdir = xasprintf("%s", pd.path);
 	for (size_t s = 0; s < ns; s++)
 		has_serial |= !strcmp(sts[s], "serial");
 	for (size_t s = 0; s < ns; s++)
@@ -327,9 +395,11 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
 			break;	/* nothing to be relative to */
 		free(p);
 		free(o);
-		p = xasprintf("%s/%s.dat", dir, name);
-		o = xasprintf("%s/%s", dir, name);
-		rc = write_grouped(p, rd, wls, nw, sts, ns, sp);
+		free(dat);
+		dat = xasprintf("%s.dat", name);
+		p = plot_dir_gnuplot(&pd, dat);
+		o = plot_dir_gnuplot(&pd, name);
+		rc = write_grouped(&pd, dat, rd, wls, nw, sts, ns, sp);
 		snprintf(title, sizeof(title), "%s: all workloads (%s)",
 			 sp ? "Speed relative to serial" : "Wall time", where);
 		if (rc == 0)
@@ -344,17 +414,21 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
 		} per[] = {
 			{ "cpu", "CPU time", cpu_cols, one, 2 },
 			{ "memory", "Memory added by the strategy", mem_cols, mib, 2 },
-			{ "latency", "Latency of the main op", lat_cols, one, 3 },
+			{ "latency", "Response time of the main op", lat_cols, one, 3 },
 		};
 
 		for (size_t k = 0; k < ARRAY_SIZE(per) && rc == 0; k++) {
+			char *name = xasprintf("%s-%s", per[k].script, wls[w]);
 			size_t rows = 0;
 
 			free(p);
 			free(o);
-			p = xasprintf("%s/%s-%s.dat", dir, per[k].script, wls[w]);
-			o = xasprintf("%s/%s-%s", dir, per[k].script, wls[w]);
-			rc = write_per_strategy(p, rd, wls[w], sts, ns, per[k].cols,
+			free(dat);
+			dat = xasprintf("%s.dat", name);
+			p = plot_dir_gnuplot(&pd, dat);
+			o = plot_dir_gnuplot(&pd, name);
+			free(name);
+			rc = write_per_strategy(&pd, dat, rd, wls[w], sts, ns, per[k].cols,
 						per[k].scale, per[k].nc, &rows);
 			snprintf(title, sizeof(title), "%s: %s (%s)", per[k].what, wls[w], where);
 			if (rc == 0 && rows)
@@ -363,17 +437,18 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char *msg,
 		if (rc == 0) {
 			bool drawn;
 
-			rc = plot_breakdown(rd, dir, wls[w], where, &drawn);
+			rc = plot_breakdown(rd, &pd, wls[w], where, &drawn);
 		}
 	}
 	if (rc == -ENOENT)
 		snprintf(msg, len, "gnuplot is not installed: no plots (apt-get install "
 			 "gnuplot-nox, then iobench plot %s.csv)", rd->base);
 	else if (rc < 0 && !msg[0])
-		snprintf(msg, len, "gnuplot failed drawing %s: %s", o ? o : dir, strerror(-rc));
-out:
+		snprintf(msg, len, "could not draw %s/%s: %s", pd.path, dat ? dat : "",
+			 rc == -EIO ? "gnuplot failed or was killed" : strerror(-rc));
 	free(p);
 	free(o);
-	free(dir);
+	free(dat);
+	plot_dir_close(&pd);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "plot.h"
 #include "profile.h"
 #include "report.h"
+#include "safefs.h"
 #include "util.h"
 
 static double med(const struct run_data *rd, const char *wl, const char *st,
@@ -77,6 +78,24 @@ static void steal_note(FILE *f, const struct run_data *rd, const char *wl,
 		fprintf(f, "\nThe hypervisor took %.0f%% of the machine's CPU time during the %s "
 			"trials (steal_s, median): CPU-bound results here are below what the "
 			"CPUs could do alone.\n", 100 * worst, who);
+}
+
+/*
+ * A path as a Markdown link destination inside <...>: spaces are fine
+ * there, and the characters that could end it or break the line are
+ * percent-encoded, so no file name can produce a broken image link.
+ */
+static char *md_link(const char *path)
+{
+	char *out = xcalloc(3 * strlen(path) + 1, 1), *o = out;
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p < 0x20 || *p == '<' || *p == '>' || *p == '%' || *p == '\\' || *p == 0x7f)
+			o += sprintf(o, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	}
+	return out;
 }
 
 /* A number, or n/a when it was not measured. */
@@ -177,28 +196,40 @@ static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 		free(v[k]);
 }
 
-int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
-		 size_t len)
+int report_write(const struct run_data *rd, const char *plotdir, char *msg, size_t len)
 {
 	const char *wls[16], *sts[16];
 	size_t nw = plot_names(&rd->summary, "workload", wls, 16);
 	size_t ns = plot_names(&rd->summary, "strategy", sts, 16);
 	char *path = xasprintf("%s.md", rd->base), *resdir = xasprintf("%s", rd->base);
-	char *plotdir = xasprintf("%s/%s", plots_dir, rd->run_id), *rel, *buf = NULL;
+	char *slash = strrchr(resdir, '/'), *rel = NULL, *lnk = NULL, *buf = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&buf, &blen);
-	int rc;
+	int rc, dfd;
 
-	*strrchr(resdir, '/') = '\0';
-	rel = access(plotdir, F_OK) == 0 ? path_relative(resdir, plotdir) : NULL;
+	if (!f) {
+		snprintf(msg, len, "cannot write %s: %s", path, strerror(ENOMEM));
+		free(path);
+		free(resdir);
+		return -ENOMEM;
+	}
+	/* a bare file name lives in the current directory */
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(resdir, strlen(resdir) + 1, ".");
+	if (plotdir && access(plotdir, F_OK) == 0) {
+		rel = path_relative(resdir, plotdir);
+		lnk = md_link(rel);
+	}
 	fprintf(f, "# iobench report %s\n\n", rd->run_id);
 	fprintf(f, "- date: %s\n- command: `%s`\n- machine: %s, %s, %s\n"
 		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",
 		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
 		rd->fs_type, rd->device, rd->size, rd->cache);
-	if (rel)
-		fprintf(f, "![wall time](%s/wall.png)\n![speed relative to serial](%s/speedup.png)\n\n",
-			rel, rel);
+	if (lnk)
+		fprintf(f, "![wall time](<%s/wall.png>)\n![speed relative to serial](<%s/speedup.png>)\n\n",
+			lnk, lnk);
 	for (size_t w = 0; w < nw; w++) {
 		char *spec = rundata_spec(rd, wls[w]);
 
@@ -237,13 +268,13 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 			if (any)
 				fputs(".\n", f);
 		}
-		if (rel) {
-			char *bd = xasprintf("%s/%s/breakdown-%s.png", plots_dir, rd->run_id, wls[w]);
+		if (lnk) {
+			char *bd = xasprintf("%s/breakdown-%s.png", plotdir, wls[w]);
 
-			fprintf(f, "\n![cpu](%1$s/cpu-%2$s.png)\n![memory](%1$s/memory-%2$s.png)\n"
-				"![latency](%1$s/latency-%2$s.png)\n", rel, wls[w]);
+			fprintf(f, "\n![cpu](<%1$s/cpu-%2$s.png>)\n![memory](<%1$s/memory-%2$s.png>)\n"
+				"![response time](<%1$s/latency-%2$s.png>)\n", lnk, wls[w]);
 			if (access(bd, F_OK) == 0)
-				fprintf(f, "![where the time goes](%s/breakdown-%s.png)\n", rel, wls[w]);
+				fprintf(f, "![where the time goes](<%s/breakdown-%s.png>)\n", lnk, wls[w]);
 			free(bd);
 		}
 		fputc('\n', f);
@@ -253,13 +284,20 @@ int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
 	      "interval of the median (its level is in the summary CSV: 93.75% for 5 trials); "
 	      "± is one standard deviation of the ratio.\n", f);
 	rc = fclose(f) ? -ENOMEM : 0;
+	dfd = rc == 0 ? sfs_open_user_dir(resdir, false, msg, len) : -ENOMEM;
+	if (rc == 0 && dfd < 0)
+		rc = dfd;
+	/* the report of a run may be written again: replaced, atomically */
 	if (rc == 0)
-		rc = write_file_atomic(path, buf, blen, false);
+		rc = sfs_save(dfd, strrchr(path, '/') ? strrchr(path, '/') + 1 : path, buf, blen,
+			      true);
+	if (dfd >= 0)
+		close(dfd);
 	if (rc < 0)
 		snprintf(msg, len, "cannot write %s: %s", path, strerror(-rc));
 	free(buf);
 	free(rel);
-	free(plotdir);
+	free(lnk);
 	free(resdir);
 	free(path);
 	return rc;
@@ -274,6 +312,7 @@ static int results_cmd(int argc, char **argv, const char *usage, bool report)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plots = "plots";
+	char *outdir = NULL;
 	struct run_data rd;
 	char msg[1024] = "";
 	int c, rc;
@@ -296,13 +335,21 @@ static int results_cmd(int argc, char **argv, const char *usage, bool report)
 		errmsg("%s", msg);
 		return 1;
 	}
-	rc = report ? report_write(&rd, plots, msg, sizeof(msg))
-		    : plot_run(&rd, plots, msg, sizeof(msg));
+	if (report) {
+		/* the run's plots, if they were drawn where they are by default */
+		char *pd = xasprintf("%s/%s", plots, rd.run_id);
+
+		rc = report_write(&rd, pd, msg, sizeof(msg));
+		free(pd);
+	} else {
+		rc = plot_run(&rd, plots, &outdir, msg, sizeof(msg));
+	}
 	if (rc < 0)
 		errmsg("%s", msg);
 	else
-		printf("%s: %s%s\n", report ? "report" : "plots", report ? rd.base : plots,
-		       report ? ".md" : "");
+		printf("%s: %s%s\n", report ? "report" : "plots", report ? rd.base : outdir,
+		       report ? ".md" : "/");
+	free(outdir);
 	rundata_free(&rd);
 	return rc < 0 ? 1 : 0;
 }

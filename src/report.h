@@ -7,14 +7,15 @@
 #include "rundata.h"
 
 /*
- * Writes <base>.md next to the result files: machine and storage, the
- * datasets, per workload a table (median wall with CI, speed vs serial,
- * CPU, memory, MiB/s, p99 latency), the plots found under
- * @plots_dir/<run-id>/, why the slower strategies lose, and the
- * recommendation.  Returns 0 or -errno with @msg set.
+ * Writes <base>.md next to the result files (replacing an older report of
+ * the run, atomically): machine and storage, the datasets, per workload a
+ * table (median wall with CI, speed vs serial, CPU, memory net, MiB/s, p99
+ * response time), the plots in @plotdir (none when NULL or missing), why
+ * the slower strategies lose, and the recommendation.  Works for a result
+ * file named bare, by a relative or absolute path, or through a symlink.
+ * Returns 0 or -errno with @msg set.
  */
-int report_write(const struct run_data *rd, const char *plots_dir, char *msg,
-		 size_t len);
+int report_write(const struct run_data *rd, const char *plotdir, char *msg, size_t len);
 
 /* One sentence, from the measurements, on why @st is slower than serial. */
 void report_why_slower(const struct run_data *rd, const char *wl,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "safefs.h"
 #include "util.h"
 
 const char results_csv_header[] =
@@ -368,25 +369,6 @@ struct save_args {
 	const struct run_summary *s;
 };
 
-static int save_one(const char *path, int (*emit)(FILE *, const struct save_args *),
-		    const struct save_args *a)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int rc;
-
-	if (!f)
-		return -ENOMEM;
-	rc = emit(f, a);
-	if (fclose(f) != 0 && rc == 0)
-		rc = -ENOMEM;
-	if (rc == 0)
-		rc = write_file_atomic(path, buf, len, true);
-	free(buf);
-	return rc;
-}
-
 static int emit_csv(FILE *f, const struct save_args *a)
 {
 	return results_write_csv(f, a->r, a->m->run_id);
@@ -402,8 +384,74 @@ static int emit_summary(FILE *f, const struct save_args *a)
 	return summary_write_csv(f, a->s, a->m->run_id);
 }
 
+/* Renders one file into memory. */
+static int render(int (*emit)(FILE *, const struct save_args *), const struct save_args *a,
+		  char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	rc = emit(f, a);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -ENOMEM;
+	return rc;
+}
+
+/*
+ * All the files of a run into @dirfd, or none: each goes to a new
+ * temporary file first (written, fsynced), and only when all are on disk
+ * are they linked into place; a failed link unlinks the ones before it.
+ */
+static int save_all(int dirfd, const char *const *names, char **bufs, const size_t *lens,
+		    size_t n, char *msg, size_t len, const char *dir)
+{
+	char tmp[8][128], tok[SFS_TOKEN_LEN + 1];
+	size_t made = 0, linked = 0, bad = 0;
+	int rc = 0;
+
+	sfs_token(tok);
+	for (; made < n && rc == 0; made++) {
+		int fd;
+
+		snprintf(tmp[made], sizeof(tmp[made]), ".%.80s.tmp-%.12s", names[made], tok);
+		fd = sfs_create(dirfd, tmp[made], 0644);
+		if (fd < 0) {
+			rc = fd;
+			bad = made;
+			break;
+		}
+		rc = write_all(fd, bufs[made], lens[made]);
+		if (rc == 0 && fsync(fd) < 0)
+			rc = -errno;
+		if (close(fd) < 0 && rc == 0)
+			rc = -errno;
+		bad = made;
+	}
+	while (rc == 0 && linked < n) {
+		if (linkat(dirfd, tmp[linked], dirfd, names[linked], 0) < 0) {
+			rc = -errno;
+			bad = linked;
+		} else {
+			linked++;
+		}
+	}
+	if (rc < 0) {
+		snprintf(msg, len, "cannot write %s/%s: %s", dir, names[bad], strerror(-rc));
+		/* only the links made here go: never a file that was there before */
+		for (size_t i = 0; i < linked; i++)
+			unlinkat(dirfd, names[i], 0);
+	}
+	for (size_t i = 0; i < made; i++)
+		unlinkat(dirfd, tmp[i], 0);
+	if (rc == 0 && fsync(dirfd) < 0 && errno != EINVAL)
+		rc = -errno;
+	return rc;
+}
+
 int results_save(const struct results *r, const struct run_meta *m,
-		 const struct run_summary *s, const char *dir, char *msg,
+		 const struct run_summary *s, int dirfd, const char *dir, char *msg,
 		 size_t len)
 {
 	static const struct {
@@ -413,19 +461,63 @@ int results_save(const struct results *r, const struct run_meta *m,
 		{ ".csv", emit_csv }, { ".json", emit_json }, { "-summary.csv", emit_summary },
 	};
 	struct save_args a = { r, m, s };
+	const char *names[ARRAY_SIZE(outs)];
+	char *bufs[ARRAY_SIZE(outs)] = { NULL };
+	size_t lens[ARRAY_SIZE(outs)], n = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(outs) && rc == 0; i++) {
-		char *path;
-
 		if (outs[i].emit == emit_summary && !s)
 			continue;	/* a sweep has its own table instead */
-		path = xasprintf("%s/%s%s", dir, m->run_id, outs[i].suffix);
-
-		rc = save_one(path, outs[i].emit, &a);
+		names[n] = xasprintf("%s%s", m->run_id, outs[i].suffix);
+		rc = render(outs[i].emit, &a, &bufs[n], &lens[n]);
+		n++;
 		if (rc < 0)
-			snprintf(msg, len, "cannot write %s: %s", path, strerror(-rc));
-		free(path);
+			snprintf(msg, len, "cannot render %s: %s", names[n - 1], strerror(-rc));
 	}
+	if (rc == 0)
+		rc = save_all(dirfd, names, bufs, lens, n, msg, len, dir);
+	for (size_t i = 0; i < n; i++) {
+		free((char *)names[i]);
+		free(bufs[i]);
+	}
+	return rc;
+}
+
+int results_journal_open(int dirfd, const struct run_meta *m, FILE **out)
+{
+	char *name = xasprintf("%s.journal", m->run_id);
+	int fd = sfs_create(dirfd, name, 0644);
+
+	free(name);
+	if (fd < 0)
+		return fd;
+	*out = fdopen(fd, "w");
+	if (!*out) {
+		close(fd);
+		return -errno;
+	}
+	fprintf(*out, "%s\n", results_csv_header);
+	return fflush(*out) ? -errno : 0;
+}
+
+int results_journal_add(FILE *f, const struct trial_rec *rec, const char *run_id)
+{
+	struct results one = { .recs = (struct trial_rec *)rec, .n = 1, .cap = 1 };
+	char *buf;
+	size_t len;
+	FILE *m = open_memstream(&buf, &len);
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	rc = results_write_csv(m, &one, run_id);
+	fclose(m);
+	/* the header line is already in the journal */
+	if (rc == 0 && fputs(strchr(buf, '\n') + 1, f) == EOF)
+		rc = -EIO;
+	if (rc == 0 && (fflush(f) || fdatasync(fileno(f)) < 0))
+		rc = -errno ? -errno : -EIO;
+	free(buf);
 	return rc;
 }

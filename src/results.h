@@ -47,12 +47,21 @@ int results_write_json(FILE *f, const struct results *r,
 		       const struct run_meta *m, const struct run_summary *s);
 
 /*
- * Writes <dir>/<run-id>.csv, .json and -summary.csv, each under a
- * temporary name then linked into place, never replacing an existing
- * file.  Returns 0 or -errno with @msg naming the file.
+ * Writes <run-id>.csv, .json and -summary.csv into the directory @dirfd
+ * (@dir for messages): all of them or none, each under a new temporary
+ * name then linked into place, never replacing an existing file.
+ * Returns 0 or -errno with @msg naming the file.
  */
 int results_save(const struct results *r, const struct run_meta *m,
-		 const struct run_summary *s, const char *dir, char *msg,
+		 const struct run_summary *s, int dirfd, const char *dir, char *msg,
 		 size_t len);
+
+/*
+ * The run's journal, <run-id>.journal in @dirfd: the CSV header, then one
+ * line per finished trial, flushed to disk as it comes, so a run whose
+ * result files can't be written at the end loses nothing.  0 or -errno.
+ */
+int results_journal_open(int dirfd, const struct run_meta *m, FILE **out);
+int results_journal_add(FILE *f, const struct trial_rec *rec, const char *run_id);
 
 #endif

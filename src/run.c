@@ -7,6 +7,7 @@
  * appear at the end, each complete or not at all.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,21 +33,61 @@
 #include "summary.h"
 #include "sysinfo.h"
 #include "trial.h"
+#include "safefs.h"
 #include "util.h"
 
 #define DEFAULT_QD 64
 
-static int results_dir_init(const char *dir)
+/* The results directory, created when missing: an fd, or -errno (said). */
+static int results_dir_open(const char *dir)
 {
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		errmsg("cannot create results directory %s: %s", dir, strerror(errno));
-		return -errno;
+	char msg[512];
+	int fd = sfs_open_user_dir(dir, true, msg, sizeof(msg));
+
+	if (fd < 0) {
+		errmsg("results directory: %s", msg);
+		return fd;
 	}
-	if (access(dir, W_OK | X_OK) < 0) {
-		errmsg("results directory %s is not writable: %s", dir, strerror(errno));
-		return -errno;
+	if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
+		int err = -errno;
+
+		errmsg("results directory %s is not writable: %s", dir, strerror(-err));
+		close(fd);
+		return err;
 	}
-	return 0;
+	return fd;
+}
+
+/*
+ * The result files, all or none.  When --results can't take them any more
+ * (gone, read-only, full), they go to the current directory or, failing
+ * that, the temporary one, and the run says where.  Returns 0 with
+ * cfg->results_dir naming where they are, or -errno (said).
+ */
+static int save_results(struct config *cfg, int rfd, const struct results *res,
+			const struct run_meta *meta, const struct run_summary *sum)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	const char *fallback[] = { ".", tmpdir && *tmpdir ? tmpdir : "/tmp" };
+	char err[512], msg[512];
+	int rc = results_save(res, meta, sum, rfd, cfg->results_dir, err, sizeof(err));
+
+	for (size_t i = 0; rc < 0 && i < ARRAY_SIZE(fallback); i++) {
+		int fd = sfs_open_user_dir(fallback[i], false, msg, sizeof(msg));
+
+		if (fd < 0)
+			continue;
+		if (results_save(res, meta, sum, fd, fallback[i], msg, sizeof(msg)) == 0) {
+			errmsg("%s; the results were written to %s instead", err, fallback[i]);
+			cfg->results_dir = fallback[i];
+			close(fd);
+			return 0;
+		}
+		close(fd);
+	}
+	if (rc < 0)
+		errmsg("%s, nor anywhere else (. or %s)", err, fallback[1]);
+	return rc;
 }
 
 /*
@@ -187,28 +228,40 @@ static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
  * path as `iobench plot` and `iobench report`).  A missing gnuplot costs
  * the plots only, with one line saying how to get them.
  */
-static void plots_and_report(const struct config *cfg, const struct run_meta *meta)
+static int plots_and_report(const struct config *cfg, const struct run_meta *meta)
 {
 	char *csv = xasprintf("%s/%s.csv", cfg->results_dir, meta->run_id);
+	char *plotdir = NULL;
 	struct run_data rd;
 	char msg[1024] = "";
+	int rc, prc;
 
-	if (rundata_load(csv, &rd, msg, sizeof(msg)) < 0) {
+	rc = rundata_load(csv, &rd, msg, sizeof(msg));
+	if (rc < 0) {
 		errmsg("%s", msg);
 		goto out;
 	}
-	if (plot_run(&rd, cfg->plots_dir, msg, sizeof(msg)) < 0)
+	prc = plot_run(&rd, cfg->plots_dir, &plotdir, msg, sizeof(msg));
+	if (prc < 0)
 		errmsg("%s", msg);
 	else
-		printf("plots:   %s/%s/\n", cfg->plots_dir, meta->run_id);
+		printf("plots:   %s/\n", plotdir);
+	/* no gnuplot: said, and not a failure of the run (README, exit status) */
+	if (prc < 0 && prc != -ENOENT)
+		rc = prc;
 	msg[0] = '\0';
-	if (report_write(&rd, cfg->plots_dir, msg, sizeof(msg)) < 0)
+	prc = report_write(&rd, plotdir, msg, sizeof(msg));
+	if (prc < 0) {
 		errmsg("%s", msg);
-	else
+		rc = prc;
+	} else {
 		printf("report:  %s.md\n", rd.base);
+	}
 	rundata_free(&rd);
 out:
+	free(plotdir);
 	free(csv);
+	return rc;
 }
 
 static int prepare_all(struct config *cfg, struct wl_ctx *ctxs,
@@ -243,6 +296,9 @@ struct trial_loop {
 	unsigned k, total, failed;	/* trials run, planned, failed */
 	uint64_t t_start;
 	bool pins_said[MAX_SELECTED];	/* --pin: where the threads went, said once */
+	FILE *journal;			/* every finished trial, as it finishes */
+	const char *run_id;
+	bool journal_failed;
 };
 
 /*
@@ -277,6 +333,12 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
 			tl->pins_said[c->st] = true;
 		}
 		results_add(tl->res, &rec);
+		if (tl->journal && results_journal_add(tl->journal, &rec, tl->run_id) < 0 &&
+		    !tl->journal_failed) {
+			errmsg("warning: cannot add to the journal %s.journal: %s", tl->run_id,
+			       strerror(errno));
+			tl->journal_failed = true;
+		}
 		progress(&rec, ++tl->k, tl->total, tl->t_start);
 	}
 	return true;
@@ -285,59 +347,89 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
 #define MAX_EXTRA_ROUNDS 200
 
 /*
- * Per workload: the warmup rounds, the counted ones, then with
- * --until-decided more rounds while the verdict is undecided and the
- * budget (shared out over the workloads still to run) allows one more.
- * Returns the number of failed trials.
+ * --until-decided: once every workload has had its rounds, one more round
+ * at a time for each workload still undecided, in turn, while the budget
+ * has room for that workload's next round (its last one's length).
+ * Returns false when a signal asked us to stop.
+ */
+static bool extra_rounds(struct trial_loop *tl, struct run_meta *meta, unsigned rounds)
+{
+	static struct cell cells[MAX_CELLS];
+	static unsigned order[MAX_CELLS];
+	struct config *cfg = tl->cfg;
+	uint64_t t0 = now_ns(), budget_ns = cfg->budget_s * 1000000000ULL;
+	uint64_t last_ns[MAX_SELECTED] = { 0 };
+	bool open[MAX_SELECTED];
+	unsigned left = 0;
+
+	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		open[w] = !summary_decided(tl->res, meta, w, meta->stopped[w],
+					   sizeof(meta->stopped[w]));
+		left += open[w];
+	}
+	while (left) {
+		for (unsigned w = 0; w < cfg->n_wl; w++) {
+			unsigned n = (unsigned)make_cells(cfg, meta, cfg->wl[w], cells);
+			uint64_t t1 = now_ns();
+			const char *why = NULL;
+
+			if (!open[w])
+				continue;
+			if (meta->rounds[w] >= rounds + MAX_EXTRA_ROUNDS)
+				why = "round limit";
+			else if (t1 - t0 + last_ns[w] > budget_ns)
+				why = "budget spent";
+			if (why) {
+				size_t l = strlen(meta->stopped[w]);
+
+				snprintf(meta->stopped[w] + l, sizeof(meta->stopped[w]) - l,
+					 "; stopped: %s", why);
+				open[w] = false;
+				left--;
+				continue;
+			}
+			tl->total += n;
+			if (!run_round(tl, w, meta->rounds[w]++, cells, n, order))
+				return false;
+			last_ns[w] = now_ns() - t1;
+			if (summary_decided(tl->res, meta, w, meta->stopped[w],
+					    sizeof(meta->stopped[w]))) {
+				open[w] = false;
+				left--;
+			}
+		}
+	}
+	for (unsigned w = 0; w < cfg->n_wl && !cfg->quiet; w++)
+		printf("%s: %u rounds (%u asked for, --until-decided): %s\n", cfg->wl[w]->name,
+		       meta->rounds[w], rounds, meta->stopped[w]);
+	return true;
+}
+
+/*
+ * Per workload: the warmup rounds, then the counted ones; then, with
+ * --until-decided, the extra rounds.  Returns the number of failed trials.
  */
 static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
-			   struct run_meta *meta, struct results *res)
+			   struct run_meta *meta, struct results *res, FILE *journal)
 {
 	static struct cell cells[MAX_CELLS];
 	static unsigned order[MAX_CELLS];
 	unsigned rounds = (unsigned)(cfg->warmup + cfg->repeat);
-	struct trial_loop tl = { .cfg = cfg, .ctxs = ctxs, .res = res, .t_start = now_ns() };
-	uint64_t budget_ns = cfg->budget_s * 1000000000ULL, spent_ns = 0;
-	bool adaptive = cfg->until_decided && !cfg->sweep;
+	struct trial_loop tl = { .cfg = cfg, .ctxs = ctxs, .res = res, .t_start = now_ns(),
+				 .journal = journal, .run_id = meta->run_id };
 
 	for (unsigned w = 0; w < cfg->n_wl; w++)
 		tl.total += (unsigned)make_cells(cfg, meta, cfg->wl[w], cells) * rounds;
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
-		unsigned n = (unsigned)make_cells(cfg, meta, cfg->wl[w], cells), r;
-		uint64_t share, t0, round_ns = 0;
+		unsigned n = (unsigned)make_cells(cfg, meta, cfg->wl[w], cells);
 
-		for (r = 0; r < rounds; r++)
+		for (unsigned r = 0; r < rounds; r++)
 			if (!run_round(&tl, w, r, cells, n, order))
 				return tl.failed;
-		meta->rounds[w] = r;
-		if (!adaptive)
-			continue;
-		share = (budget_ns - spent_ns) / (cfg->n_wl - w);
-		t0 = now_ns();
-		for (;;) {
-			uint64_t used = now_ns() - t0;
-
-			if (summary_decided(res, meta, w, meta->stopped[w], sizeof(meta->stopped[w])))
-				break;
-			if (r >= rounds + MAX_EXTRA_ROUNDS || used + round_ns > share) {
-				size_t l = strlen(meta->stopped[w]);
-
-				snprintf(meta->stopped[w] + l, sizeof(meta->stopped[w]) - l,
-					 "; stopped: %s", r >= rounds + MAX_EXTRA_ROUNDS ?
-					 "round limit" : "budget spent");
-				break;
-			}
-			tl.total += n;
-			if (!run_round(&tl, w, r++, cells, n, order))
-				return tl.failed;
-			round_ns = now_ns() - t0 - used;
-			meta->rounds[w] = r;
-		}
-		spent_ns += now_ns() - t0;
-		if (!cfg->quiet)
-			printf("%s: %u rounds (%u asked for, --until-decided): %s\n",
-			       cfg->wl[w]->name, r, rounds, meta->stopped[w]);
+		meta->rounds[w] = rounds;
 	}
+	if (cfg->until_decided && !cfg->sweep)
+		extra_rounds(&tl, meta, rounds);
 	return tl.failed;
 }
 
@@ -391,7 +483,10 @@ static int run_main(struct config *cfgp)
 	struct config cfg = *cfgp;
 	char err[512];
 	unsigned navail = 0, failed;
-	int rc;
+	bool saved, plots_failed = false, keep_journal = false;
+	const char *jdir = cfgp->results_dir;
+	FILE *journal = NULL;
+	int rc, rfd;
 
 	sig_install();
 	warn_limits();
@@ -404,13 +499,21 @@ static int run_main(struct config *cfgp)
 		errmsg("%s", err);
 		return 1;
 	}
-	if (results_dir_init(cfg.results_dir) < 0)
+	rfd = results_dir_open(cfg.results_dir);
+	if (rfd < 0)
 		return 1;
 	if (cfg.pin && pin_init() < 0)
 		errmsg("--pin: hwloc cannot see the cores here; running unpinned");
 
 	meta.cfg = &cfg;
 	results_new_run_id(&meta);
+	rc = results_journal_open(rfd, &meta, &journal);
+	if (rc < 0) {
+		errmsg("cannot start the journal %s/%s.journal: %s", cfg.results_dir, meta.run_id,
+		       strerror(-rc));
+		close(rfd);
+		return 1;
+	}
 	snprintf(meta.delay_acct, sizeof(meta.delay_acct), "on");
 	ts_open(meta.delay_acct, sizeof(meta.delay_acct));
 	sysinfo_collect(cfg.dir, &meta.sys);
@@ -435,7 +538,7 @@ static int run_main(struct config *cfgp)
 		rc = sig_stop() ? 128 + sig_stop() : 1;
 		goto out_release;
 	}
-	failed = run_trials(&cfg, ctxs, &meta, &res);
+	failed = run_trials(&cfg, ctxs, &meta, &res, journal);
 	meta.partial = sig_stop() != 0;
 	if (meta.partial)
 		errmsg("interrupted by signal %d (%s): keeping the %zu trials that finished",
@@ -443,32 +546,48 @@ static int run_main(struct config *cfgp)
 	/* a sweep mixes settings per strategy: its own table, not the summary */
 	if (!cfg.sweep)
 		summary_compute(&res, &meta, &sum);
-	rc = results_save(&res, &meta, cfg.sweep ? NULL : &sum, cfg.results_dir, err,
-			  sizeof(err));
-	if (rc < 0) {
-		errmsg("%s", err);
-		rc = 1;
-		goto out_release;
+	saved = save_results(&cfg, rfd, &res, &meta, cfg.sweep ? NULL : &sum) == 0;
+	if (saved) {
+		char *jn = xasprintf("%s.journal", meta.run_id);
+
+		/* the result files hold it all now */
+		unlinkat(rfd, jn, 0);
+		free(jn);
+	} else {
+		errmsg("the finished trials are kept in %s/%s.journal (CSV)", jdir, meta.run_id);
+		keep_journal = true;
 	}
 	if (cfg.sweep) {
-		sweep_finish(&res, &meta, &cfg);
+		if (saved)
+			sweep_finish(&res, &meta, &cfg);
 	} else {
+		/* the summary is printed whether or not the files could be written */
 		if (!cfg.quiet && cfg.profile)
 			profile_print(stdout, &res, &meta);
 		else if (!cfg.quiet)
 			summary_print(stdout, &sum, &meta);
-		printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
-		       meta.run_id);
-		if (!cfg.no_plot && !meta.partial)
-			plots_and_report(&cfg, &meta);
+		if (saved)
+			printf("\nresults: %s/%s.csv, .json and -summary.csv\n", cfg.results_dir,
+			       meta.run_id);
+		if (saved && !cfg.no_plot && !meta.partial && plots_and_report(&cfg, &meta) < 0)
+			plots_failed = true;
 	}
 	if (failed)
 		errmsg("%u trial%s failed: see the error column", failed,
 		       failed == 1 ? "" : "s");
-	rc = meta.partial ? 128 + sig_stop() : failed ? 1 : 0;
+	rc = meta.partial || sig_stop() ? 128 + sig_stop() : !saved || failed ? 1 :
+	     plots_failed ? EXIT_NO_PLOTS : 0;
 out_release:
 	release_all(&cfg, ctxs);
 out:
+	fclose(journal);
+	if (!keep_journal) {
+		char *jn = xasprintf("%s.journal", meta.run_id);
+
+		unlinkat(rfd, jn, 0);
+		free(jn);
+	}
+	close(rfd);
 	ts_close();
 	summary_free(&sum);
 	results_free(&res);

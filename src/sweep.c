@@ -3,12 +3,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "plot.h"
 #include "registry.h"
 #include "stats.h"
 #include "sweep.h"
+#include "safefs.h"
 #include "util.h"
 
 /* The knob a strategy's points differ in: workers or qd (its concurrency). */
@@ -99,7 +101,7 @@ size_t sweep_points(const struct results *r, struct sweep_point **out)
 	return n;
 }
 
-static int write_csv(const char *path, const struct sweep_point *p, size_t n,
+static int write_csv(int dirfd, const char *name, const struct sweep_point *p, size_t n,
 		     const char *run_id)
 {
 	char *buf = NULL;
@@ -117,7 +119,7 @@ static int write_csv(const char *path, const struct sweep_point *p, size_t n,
 			p[k].n, p[k].mibs, p[k].wall, p[k].ops, p[k].knee);
 	rc = fclose(f) ? -ENOMEM : 0;
 	if (rc == 0)
-		rc = write_file_atomic(path, buf, len, true);
+		rc = sfs_save(dirfd, name, buf, len, false);
 	free(buf);
 	return rc;
 }
@@ -128,12 +130,13 @@ static int write_csv(const char *path, const struct sweep_point *p, size_t n,
  * strategy's first concurrency; else x is the concurrency at the first block.
  */
 static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
-			 bool by_block, const char *dir, const char *title)
+			 bool by_block, const struct plot_dir *pd, const char *title)
 {
-	char *data = xasprintf("%s/sweep-%s%s.dat", dir, by_block ? "block-" : "", wl);
-	char *out = xasprintf("%s/sweep-%s%s", dir, by_block ? "block-" : "", wl);
+	char *base = xasprintf("sweep-%s%s", by_block ? "block-" : "", wl);
+	char *dat = xasprintf("%s.dat", base);
+	char *data = plot_dir_gnuplot(pd, dat), *out = plot_dir_gnuplot(pd, base);
 	char vars[2048] = "", names[256] = "", lts[64] = "";
-	FILE *f = fopen(data, "we");
+	FILE *f = plot_dir_fopen(pd, dat);
 	size_t blocks = 0;
 	int rc;
 
@@ -187,14 +190,16 @@ static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
 							    : "ops per second, median");
 	rc = blocks ? plot_gnuplot("sweep", vars) : 0;
 out:
+	free(base);
+	free(dat);
 	free(data);
 	free(out);
 	return rc;
 }
 
 /* <results>/<run-id>.md: each strategy's knee, the table, the plots. */
-static int write_report(const char *path, const struct sweep_point *p, size_t n,
-			const struct run_meta *m, const struct config *cfg, bool plots)
+static int write_report(int dirfd, const char *name, const struct sweep_point *p, size_t n,
+			const struct run_meta *m, const struct config *cfg, const char *plotdir)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -219,20 +224,16 @@ static int write_report(const char *path, const struct sweep_point *p, size_t n,
 		fprintf(f, "| %s | %s | %u | %u | %llu | %u | %.1f%s | %.4f |\n", p[k].workload,
 			p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block, p[k].n,
 			p[k].mibs, p[k].knee ? " (knee)" : "", p[k].wall);
-	if (plots) {
-		char *dir = xasprintf("%s/%s", cfg->plots_dir, m->run_id), *rel;
+	if (plotdir) {
+		char *rel = path_relative(cfg->results_dir, plotdir);
 
-		mkdir(cfg->plots_dir, 0755);
-		mkdir(dir, 0755);
-		rel = path_relative(cfg->results_dir, dir);
 		for (unsigned w = 0; w < cfg->n_wl; w++)
-			fprintf(f, "\n![%1$s](%2$s/sweep-%1$s.png)\n", cfg->wl[w]->name, rel);
+			fprintf(f, "\n![%1$s](<%2$s/sweep-%1$s.png>)\n", cfg->wl[w]->name, rel);
 		free(rel);
-		free(dir);
 	}
 	rc = fclose(f) ? -ENOMEM : 0;
 	if (rc == 0)
-		rc = write_file_atomic(path, buf, len, true);
+		rc = sfs_save(dirfd, name, buf, len, false);
 	free(buf);
 	return rc;
 }
@@ -242,9 +243,11 @@ void sweep_finish(const struct results *r, const struct run_meta *m,
 {
 	struct sweep_point *p;
 	size_t n = sweep_points(r, &p);
-	char *path = xasprintf("%s/%s-sweep.csv", cfg->results_dir, m->run_id);
-	char *dir = xasprintf("%s/%s", cfg->plots_dir, m->run_id);
-	int rc;
+	char *csv = xasprintf("%s-sweep.csv", m->run_id), *md = xasprintf("%s.md", m->run_id);
+	char msg[512] = "";
+	struct plot_dir pd = { .fd = -1, .gfd = -1 };
+	bool plots = !cfg->no_plot && n;
+	int rc, dfd;
 
 	printf("\n  %-6s %-9s %8s %6s %8s %5s %12s %10s\n", "work", "strategy", "workers", "qd",
 	       "block", "n", "MiB/s(med)", "wall_s");
@@ -252,39 +255,48 @@ void sweep_finish(const struct results *r, const struct run_meta *m,
 		printf("  %-6s %-9s %8u %6u %8llu %5u %12.1f %10.4f%s\n", p[k].workload,
 		       p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block, p[k].n,
 		       p[k].mibs, p[k].wall, p[k].knee ? "  <- knee (within 5% of the best)" : "");
-	rc = write_csv(path, p, n, m->run_id);
+	dfd = sfs_open_user_dir(cfg->results_dir, false, msg, sizeof(msg));
+	if (dfd < 0) {
+		errmsg("%s", msg);
+		goto out;
+	}
+	rc = write_csv(dfd, csv, p, n, m->run_id);
 	if (rc < 0)
-		errmsg("cannot write %s: %s", path, strerror(-rc));
+		errmsg("cannot write %s/%s: %s", cfg->results_dir, csv, strerror(-rc));
 	else
 		printf("\nresults: %s/%s.csv, .json and -sweep.csv\n", cfg->results_dir, m->run_id);
-	free(path);
-	path = xasprintf("%s/%s.md", cfg->results_dir, m->run_id);
-	rc = write_report(path, p, n, m, cfg, !cfg->no_plot);
+	if (plots && plot_dir_create(cfg->plots_dir, m->run_id, &pd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		plots = false;
+	}
+	rc = write_report(dfd, md, p, n, m, cfg, plots ? pd.path : NULL);
 	if (rc < 0)
-		errmsg("cannot write %s: %s", path, strerror(-rc));
+		errmsg("cannot write %s/%s: %s", cfg->results_dir, md, strerror(-rc));
 	else
-		printf("report:  %s\n", path);
-	if (!cfg->no_plot && n) {
-		rc = (mkdir(cfg->plots_dir, 0755) < 0 && errno != EEXIST) ||
-		     (mkdir(dir, 0755) < 0 && errno != EEXIST) ? -errno : 0;
+		printf("report:  %s/%s\n", cfg->results_dir, md);
+	close(dfd);
+	if (plots) {
+		rc = 0;
 		for (unsigned w = 0; w < cfg->n_wl && rc == 0; w++) {
 			char title[256];
 
 			snprintf(title, sizeof(title), "Sweep: %s (%s preset, %s cache, %s)",
 				 cfg->wl[w]->name, size_names[cfg->size], cache_names[cfg->cache],
 				 m->sys.fs_type);
-			rc = plot_workload(p, n, cfg->wl[w]->name, false, dir, title);
+			rc = plot_workload(p, n, cfg->wl[w]->name, false, &pd, title);
 			if (rc == 0 && cfg->wl[w]->uses_block && cfg->n_sw_block > 1)
-				rc = plot_workload(p, n, cfg->wl[w]->name, true, dir, title);
+				rc = plot_workload(p, n, cfg->wl[w]->name, true, &pd, title);
 		}
 		if (rc == -ENOENT)
 			errmsg("gnuplot is not installed: no plots (apt-get install gnuplot-nox)");
 		else if (rc < 0)
-			errmsg("cannot draw the sweep in %s: %s", dir, strerror(-rc));
+			errmsg("cannot draw the sweep in %s: %s", pd.path, strerror(-rc));
 		else
-			printf("plots:   %s/\n", dir);
+			printf("plots:   %s/\n", pd.path);
+		plot_dir_close(&pd);
 	}
+out:
 	free(p);
-	free(path);
-	free(dir);
+	free(csv);
+	free(md);
 }

@@ -78,19 +78,77 @@ static int resolve_family(void)
 	return 0;
 }
 
+/* Writes @v ("0" or "1") to the sysctl.  0 or -errno. */
+static int delayacct_set(const char *v)
+{
+	int fd = open(DELAYACCT, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, v, 1) != 1)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+/* Is @pid a live iobench (the one that recorded a change)? */
+static bool iobench_alive(long pid)
+{
+	char path[64], *comm;
+	bool yes = false;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	if (pid > 0 && read_small_file(path, &comm, NULL) == 0) {
+		yes = strncmp(comm, "iobench", 7) == 0;
+		free(comm);
+	}
+	return yes;
+}
+
+int ts_recover(char *msg, size_t len)
+{
+	char *text;
+	char was[2] = "";
+	long pid = 0;
+
+	msg[0] = '\0';
+	if (read_small_file(DELAYACCT_STATE, &text, NULL) < 0)
+		return 0;
+	if (sscanf(text, "%1s %ld", was, &pid) != 2 || (was[0] != '0' && was[0] != '1'))
+		was[0] = '\0';
+	free(text);
+	if (iobench_alive(pid))
+		return 1;	/* that run is alive and will restore it itself */
+	if (was[0] && delayacct_set(was) == 0)
+		snprintf(msg, len, "restored %s to %s: a run (pid %ld) that switched it on was "
+			 "killed before it could", DELAYACCT, was, pid);
+	unlink(DELAYACCT_STATE);
+	return 0;
+}
+
 static void delayacct_on(void)
 {
-	char *v;
+	char *v, msg[256];
+	int fd;
 
+	/* a killed run's change is undone first; a live run's is left to it */
+	if (ts_recover(msg, sizeof(msg)) == 1)
+		return;
+	if (msg[0])
+		errmsg("%s", msg);
 	if (read_small_file(DELAYACCT, &v, NULL) < 0)
 		return;
 	if (v[0] == '0') {
-		int fd = open(DELAYACCT, O_WRONLY | O_CLOEXEC);
-
-		if (fd >= 0 && write(fd, "1", 1) == 1)
-			snprintf(delayacct_was, sizeof(delayacct_was), "0");
-		if (fd >= 0)
+		/* written down before the change, so that a SIGKILL can't lose it */
+		fd = open(DELAYACCT_STATE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			dprintf(fd, "0 %ld\n", (long)getpid());
 			close(fd);
+			if (delayacct_set("1") == 0)
+				snprintf(delayacct_was, sizeof(delayacct_was), "0");
+			else
+				unlink(DELAYACCT_STATE);
+		}
 	}
 	free(v);
 }
@@ -159,13 +217,10 @@ void ts_close(void)
 		sock = -1;
 	}
 	if (delayacct_was[0]) {
-		int fd = open(DELAYACCT, O_WRONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			if (write(fd, delayacct_was, 1) != 1)
-				errmsg("could not restore %s to %s", DELAYACCT, delayacct_was);
-			close(fd);
-		}
+		if (delayacct_set(delayacct_was) < 0)
+			errmsg("could not restore %s to %s", DELAYACCT, delayacct_was);
+		else
+			unlink(DELAYACCT_STATE);
 		delayacct_was[0] = '\0';
 	}
 	free(recs);
@@ -179,8 +234,8 @@ void ts_restore_now(void)
 		int fd = open(DELAYACCT, O_WRONLY | O_CLOEXEC);
 
 		if (fd >= 0) {
-			if (write(fd, delayacct_was, 1) < 0)
-				(void)0;	/* nothing more to do in a signal handler */
+			if (write(fd, delayacct_was, 1) == 1)
+				unlink(DELAYACCT_STATE);
 			close(fd);
 		}
 	}

@@ -35,6 +35,20 @@ struct ts_sum {
  */
 int ts_open(char *why, size_t len);
 void ts_close(void);
+
+/*
+ * Where a run notes the delay-accounting sysctl's old value before it
+ * changes it: root's /run, so a run killed with SIGKILL is undone by the
+ * next run, or by `iobench clean`.
+ */
+#define DELAYACCT_STATE "/run/iobench-delayacct"
+
+/*
+ * Undoes the change a killed run left (restores the recorded value and
+ * removes the note, saying so in @msg).  Returns 1 when the run that made
+ * it is still alive (left alone), else 0.
+ */
+int ts_recover(char *msg, size_t len);
 /* Async-signal-safe: puts kernel.task_delayacct back, for a hard exit. */
 void ts_restore_now(void);
 bool ts_active(void);

@@ -118,7 +118,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 	bool io_ok, mem_ok;
 	int rc;
 
-	sig_child_setup();
+	sig_child_setup(&out->stopped);
 	conc_current = &out->conc;
 	out->conc = (struct conc_counts){ .threads = 1, .threads_ran = 1, .procs = 1 };
 	hw_fds_init(out);
@@ -215,6 +215,23 @@ static int wait_trial(pid_t pid, siginfo_t *si)
 	}
 }
 
+/*
+ * Kills what is left of the trial's process group (workers orphaned by a
+ * trial that died first come back to us, the subreaper) and reaps it, so
+ * the next trial starts with none of this one's processes alive.
+ */
+static void reap_tree(pid_t pgid)
+{
+	for (int i = 0; i < 2000; i++) {
+		if (kill(-pgid, SIGKILL) < 0 && errno == ESRCH)
+			return;
+		while (waitpid(-pgid, NULL, WNOHANG) > 0)
+			;
+		usleep(500);
+	}
+	errmsg("warning: processes of trial %ld would not die", (long)pgid);
+}
+
 /* Run, run-queue, block-I/O and other time, from the tree's exit records. */
 static void breakdown(pid_t pid, uint64_t ring_wait_ns, struct trial_rec *rec)
 {
@@ -259,6 +276,12 @@ static void judge(const struct workload *wl, struct wl_ctx *wctx,
 		  const siginfo_t *si, struct trial_rec *rec)
 {
 	rec->valid = false;
+	if (rec->stopped) {
+		snprintf(rec->error, sizeof(rec->error),
+			 "iobench or the trial was stopped and resumed (SIGSTOP, SIGTSTP: SIGCONT "
+			 "seen) during the trial: its wall time is not the strategy's");
+		return;
+	}
 	if (si->si_code == CLD_KILLED || si->si_code == CLD_DUMPED) {
 		snprintf(rec->error, sizeof(rec->error),
 			 "trial process killed by signal %d (%s)", si->si_status,
@@ -295,6 +318,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	struct rusage ru;
 	siginfo_t si;
 	uint64_t t0, t1, steal0, steal1;
+	unsigned conts0;
 	bool steal_ok;
 	pid_t pid;
 	int rc = 0;
@@ -312,6 +336,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	ts_discard();
 	/* machine-wide, so a neighbour on the host shows in every trial alike */
 	steal_ok = sysinfo_steal_ns(&steal0) == 0;
+	conts0 = sig_conts();
 	t0 = now_ns();
 	pid = fork();
 	if (pid < 0) {
@@ -323,6 +348,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rc = wait_trial(pid, &si);
 	if (rc < 0) {
 		waitpid(pid, NULL, 0);
+		reap_tree(pid);
 		goto out_unmap;
 	}
 	t1 = now_ns();
@@ -330,7 +356,9 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->steal_s = steal_ok ? (double)(steal1 - steal0) / 1e9 : -1;
 	while (wait4(pid, NULL, 0, &ru) < 0 && errno == EINTR)
 		;
+	reap_tree(pid);
 	rec->wall_s = (double)(t1 - t0) / 1e9;
+	rec->stopped = sig_conts() != conts0 || out->stopped;
 	fill_usage(rec, &ru);
 	rec->io_workers = -1;
 	breakdown(pid, out->ring_wait_ns, rec);

@@ -43,6 +43,7 @@ struct trial_rec {
 	double sum;			/* array: sum of the values read */
 	char digest[33];
 	bool valid;
+	bool stopped;			/* SIGCONT seen: stopped mid-trial, not valid */
 	char error[MSG_MAX];
 	bool warmup;			/* not counted in any statistic */
 	double resident_pct;		/* dataset in page cache at start; < 0: n/a */

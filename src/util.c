@@ -122,15 +122,29 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+static int read_fd(int fd, char **out, size_t *len);
+
 int read_small_file(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : read_fd(fd, out, len);
+}
+
+int read_small_file_at(int dirfd, const char *name, char **out, size_t *len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd < 0 ? -errno : read_fd(fd, out, len);
+}
+
+/* Reads all of @fd into a malloc'd NUL-terminated buffer, then closes it. */
+static int read_fd(int fd, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;
 	char *buf;
-	int fd, rc = 0;
+	int rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	buf = malloc(cap);
 	if (!buf) {
 		rc = -ENOMEM;
@@ -169,40 +183,6 @@ out_free:
 	free(buf);
 out_close:
 	close(fd);
-	return rc;
-}
-
-int write_file_atomic(const char *path, const void *buf, size_t len,
-		      bool no_replace)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd, rc;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = -errno;
-		goto out_free;
-	}
-	rc = write_all(fd, buf, len);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc)
-		goto out_unlink;
-	if (no_replace) {
-		/* link() fails with EEXIST instead of replacing a result */
-		if (link(tmp, path) < 0)
-			rc = -errno;
-	} else if (rename(tmp, path) < 0) {
-		rc = -errno;
-	}
-	if (!no_replace && rc == 0)
-		goto out_free;	/* renamed: nothing left to unlink */
-out_unlink:
-	unlink(tmp);
-out_free:
-	free(tmp);
 	return rc;
 }
 

@@ -12,8 +12,12 @@
 #define MIB (1024ULL * 1024)
 #define GIB (1024ULL * 1024 * 1024)
 
-/* Exit statuses: 2 for a misuse of the command line, 1 for anything else. */
-enum { EXIT_USAGE = 2 };
+/*
+ * Exit statuses: 2 for a misuse of the command line; 3 when every result
+ * file was written but the plots or the report could not be made; 1 for
+ * anything else that went wrong; 128 + N when signal N stopped us.
+ */
+enum { EXIT_USAGE = 2, EXIT_NO_PLOTS = 3 };
 
 extern const char *prog_name;
 
@@ -42,14 +46,8 @@ int write_all(int fd, const void *buf, size_t len);
 
 /* Reads the whole small file at @path into a malloc'd NUL-terminated buffer. */
 int read_small_file(const char *path, char **out, size_t *len);
-
-/*
- * Writes @len bytes to @path atomically: a temporary file in the same
- * directory, fsync, then rename (or link, when @no_replace, which fails
- * with -EEXIST rather than overwrite).  Readers never see half a file.
- */
-int write_file_atomic(const char *path, const void *buf, size_t len,
-		      bool no_replace);
+/* The same for @name under @dirfd, never following a symlink. */
+int read_small_file_at(int dirfd, const char *name, char **out, size_t *len);
 
 /* asprintf that dies on ENOMEM: paths are short and memory exhaustion
  * while building one leaves nothing sensible to do. */

@@ -39,6 +39,7 @@ struct trial_out {
 	uint64_t ring_wait_ns;		/* io_uring: time asleep waiting for CQEs */
 	struct conc_counts conc;	/* threads and processes, counted exactly */
 	struct pin_map pins;		/* --pin: where each thread went */
+	int stopped;			/* a SIGCONT reached the trial or a worker */
 	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
 	uint64_t enter_calls;		/* io_uring_enter calls (io_uring) */
 	int64_t hw[HW_N];		/* hardware counters; -1: n/a */

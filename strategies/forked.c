@@ -23,6 +23,7 @@
 #include "conc.h"
 #include "memuse.h"
 #include "pin.h"
+#include "signals.h"
 #include "strategy.h"
 
 struct forked_shared {
@@ -33,13 +34,16 @@ struct forked_shared {
 };
 
 static _Noreturn void forked_worker(struct strat_ctx *ctx,
-				    struct forked_shared *sh, unsigned k, pid_t *pids)
+				    struct forked_shared *sh, unsigned k, pid_t *pids,
+				    pid_t parent)
 {
 	struct mem_mark mark;
 	uint64_t net;
 	bool mem_ok;
 
 	free(pids);	/* the parent's bookkeeping, copied by fork */
+	/* never outlive the trial: an orphan would run on into the next one */
+	sig_worker_setup(parent);
 	conc_proc_start();
 	/* from here on, what this worker adds; inherited pages are the trial's */
 	mem_ok = mem_mark(&mark) == 0;
@@ -97,10 +101,10 @@ static int forked_run(struct strat_ctx *ctx)
 	}
 	fflush(NULL);
 	for (; started < ctx->workers; started++) {
-		pid_t pid = fork();
+		pid_t me = getpid(), pid = fork();
 
 		if (pid == 0)
-			forked_worker(ctx, sh, started, pids);
+			forked_worker(ctx, sh, started, pids, me);
 		if (pid < 0) {
 			rc = -errno;
 			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);

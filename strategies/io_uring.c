@@ -93,7 +93,8 @@ static void prep(struct io_uring_sqe *sqe, struct op *op)
 		io_uring_prep_nop(sqe);
 		break;
 	case OP_OPEN:
-		io_uring_prep_openat(sqe, AT_FDCWD, op->path, op->flags | O_CLOEXEC,
+		io_uring_prep_openat(sqe, op->at_name ? op->at_fd : AT_FDCWD,
+				     op->at_name ? op->at_name : op->path, op->flags | O_CLOEXEC,
 				     op->mode);
 		break;
 	case OP_READ:

@@ -1,5 +1,7 @@
 /* test_results.c - the CSV and JSON writers and their no-overwrite rule. */
 #include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,26 +94,35 @@ static void test_save_never_overwrites(void **state)
 	struct config cfg;
 	char msg[512];
 	size_t n;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
 
 	(void)state;
+	assert_true(dfd >= 0);
 	fill(&r, &m, &cfg);
 	csv = xasprintf("%s/RUN.csv", dir);
-	assert_int_equal(results_save(&r, &m, NULL, dir, msg, sizeof(msg)), 0);
+	assert_int_equal(results_save(&r, &m, NULL, dfd, dir, msg, sizeof(msg)), 0);
 	assert_int_equal(access(csv, F_OK), 0);
 	/* a second run with the same id must not replace the first */
 	r.recs[0].trial = 99;
-	assert_int_equal(results_save(&r, &m, NULL, dir, msg, sizeof(msg)), -EEXIST);
+	assert_int_equal(results_save(&r, &m, NULL, dfd, dir, msg, sizeof(msg)), -EEXIST);
 	assert_non_null(strstr(msg, "RUN.csv"));
 	assert_int_equal(read_small_file(csv, &text, &n), 0);
 	assert_null(strstr(text, ",99,"));
 	free(text);
-	/* and no temporary file is left behind */
-	{
-		char *tmp = xasprintf("%s.tmp.%ld", csv, (long)getpid());
-
-		assert_int_equal(access(tmp, F_OK), -1);
-		free(tmp);
+	/* and no temporary file is left behind: just RUN.csv and RUN.json */
+	d = opendir(dir);
+	assert_non_null(d);
+	n = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (strcmp(e->d_name, "RUN.csv") && strcmp(e->d_name, "RUN.json"))
+			fail_msg("left behind: %s", e->d_name);
 	}
+	closedir(d);
+	close(dfd);
 	results_free(&r);
 	remove_tree(dir);
 	free(dir);

@@ -2,9 +2,10 @@
  *
  * Models writing one CSV per weather station (background post 001).  One
  * job per station: open (create, truncate), format the monthly anomaly
- * series, write it, fsync with --sync fsync, close.  Files go to their own
- * subdirectory of the data directory, emptied before each trial outside
- * the timed region.  The reference is checked twice: the trial's digest
+ * series, write it, fsync with --sync fsync, close.  Files go to the run's
+ * own new subdirectory of the data directory (ownership record, locked
+ * while in use), created relative to its fd with O_EXCL|O_NOFOLLOW, and
+ * emptied before each trial outside the timed region.  The reference is checked twice: the trial's digest
  * against the digest of the same content formatted in memory, and the
  * files read back from disk against it too, so a strategy that skipped or
  * garbled a write can't pass.
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 #include "dataset.h"
 #include "hash64.h"
 #include "prng.h"
+#include "safefs.h"
 #include "util.h"
 #include "workload.h"
 
@@ -29,8 +32,13 @@
 #define CSV_LINE_MAX 32		/* "99999-12-01,-3.000000\n" with room */
 
 struct csv_data {
-	char *outdir;
+	char *outdir;		/* <dir>/<outname>, for messages */
+	char outname[64];	/* csv-out-<pid>, ours (ownership record) */
+	int outfd;		/* the trials create their files relative to it */
+	int lock_fd;		/* held while the run uses it: clean skips it */
+	struct data_dir dd;
 	char **paths;
+	char **names;
 	uint64_t files, rows, seed;
 	bool fsync;
 	unsigned char expect[16];
@@ -42,7 +50,7 @@ struct csv_job {
 	struct job job;
 	enum csv_state state;
 	const struct csv_data *d;
-	const char *path;
+	const char *path, *name;
 	int fd;
 	char *text;
 	size_t len;
@@ -80,11 +88,11 @@ static void digest_of(const void *buf, size_t len, unsigned char out[16])
 	wl_digest64(h64(0, buf, len), out);
 }
 
-/* Removes the files a trial wrote; the directory itself stays. */
+/* Removes the files a trial wrote; the directory and its record stay. */
 static int csv_empty_outdir(struct csv_data *d, char *msg, size_t len)
 {
 	for (uint64_t i = 0; i < d->files; i++) {
-		if (unlink(d->paths[i]) < 0 && errno != ENOENT) {
+		if (unlinkat(d->outfd, d->names[i], 0) < 0 && errno != ENOENT) {
 			snprintf(msg, len, "cannot remove %s: %s", d->paths[i],
 				 strerror(errno));
 			return -errno;
@@ -93,12 +101,44 @@ static int csv_empty_outdir(struct csv_data *d, char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * The run's own output directory in --dir: new, ours (ownership record),
+ * and locked for as long as the run uses it.
+ */
+static int csv_outdir(struct wl_ctx *ctx, struct csv_data *d)
+{
+	const struct config *cfg = ctx->cfg;
+	int rc = data_dir_open(cfg->dir, false, &d->dd, ctx->msg, sizeof(ctx->msg));
+
+	if (rc < 0)
+		return rc;
+	/* per process: two runs at once never write into each other's files */
+	snprintf(d->outname, sizeof(d->outname), "csv-out-%ld", (long)getpid());
+	d->outdir = xasprintf("%s/%s", cfg->dir, d->outname);
+	d->lock_fd = sfs_lock(d->dd.fd, d->outname, LOCK_SH);
+	/* a leftover of an earlier process with our pid, provably iobench's */
+	if (sfs_is_ours(d->dd.fd, d->outname, d->dd.token))
+		sfs_remove_tree(d->dd.fd, d->outname);
+	d->outfd = sfs_mkdir_new(d->dd.fd, d->outname, 0755);
+	if (d->outfd < 0)
+		return wl_error(ctx, d->outfd, "cannot create %s: %s", d->outdir,
+				strerror(-d->outfd));
+	rc = sfs_claim(d->outfd, d->dd.token);
+	if (rc < 0)
+		return wl_error(ctx, rc, "cannot write %s/%s: %s", d->outdir, SFS_OWNER,
+				strerror(-rc));
+	return 0;
+}
+
+static void csv_release(struct wl_ctx *ctx);
+
 static int csv_prepare(struct wl_ctx *ctx)
 {
 	const struct config *cfg = ctx->cfg;
 	struct csv_data *d;
 	size_t cap;
 	char *text;
+	int rc;
 
 	if (cfg->p.csv_rows > CSV_MAX_ROWS)
 		return wl_error(ctx, -EINVAL, "csv: --rows %llu is more than %llu rows per file",
@@ -108,20 +148,19 @@ static int csv_prepare(struct wl_ctx *ctx)
 	d->rows = cfg->p.csv_rows;
 	d->seed = cfg->seed;
 	d->fsync = cfg->p.sync == SYNC_FSYNC;
-	/* per process: two runs at once never write into each other's files */
-	d->outdir = xasprintf("%s/csv-out-%ld", cfg->dir, (long)getpid());
-	if (mkdir(d->outdir, 0755) < 0) {
-		int err = -errno;
-
-		wl_error(ctx, err, "cannot create %s: %s", d->outdir, strerror(-err));
-		free(d->outdir);
-		free(d);
-		return err;
+	d->outfd = d->lock_fd = d->dd.fd = -1;
+	ctx->priv = d;
+	rc = csv_outdir(ctx, d);
+	if (rc < 0) {
+		csv_release(ctx);
+		return rc;
 	}
 	d->paths = xcalloc(d->files, sizeof(*d->paths));
-	for (uint64_t i = 0; i < d->files; i++)
-		d->paths[i] = xasprintf("%s/station-%05llu.csv", d->outdir,
-					(unsigned long long)i);
+	d->names = xcalloc(d->files, sizeof(*d->names));
+	for (uint64_t i = 0; i < d->files; i++) {
+		d->names[i] = xasprintf("station-%05llu.csv", (unsigned long long)i);
+		d->paths[i] = xasprintf("%s/%s", d->outdir, d->names[i]);
+	}
 
 	/* the reference: the same content, formatted in memory */
 	{
@@ -166,11 +205,13 @@ static enum job_state csv_next(struct job *job, struct op **op)
 		return JOB_WAIT;	/* the op is in flight: don't touch it */
 	if (j->state == C_DONE)
 		return JOB_DONE;
-	*o = (struct op){ .fd = j->fd, .path = j->path, .job = job };
+	*o = (struct op){ .fd = j->fd, .path = j->path, .at_fd = j->d->outfd,
+			  .at_name = j->name, .job = job };
 	switch (j->state) {
 	case C_OPEN:
 		o->type = OP_OPEN;
-		o->flags = O_WRONLY | O_CREAT | O_TRUNC;
+		/* new files in a directory of ours: nothing there to follow */
+		o->flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
 		o->mode = 0644;
 		break;
 	case C_WRITE:
@@ -269,6 +310,7 @@ static int csv_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 		j->job = (struct job){ .ops = &csv_job_ops, .res = &res[i], .id = (unsigned)i };
 		j->d = d;
 		j->path = d->paths[i];
+		j->name = d->names[i];
 		j->fd = -1;
 		jobs[i] = &j->job;
 	}
@@ -292,7 +334,7 @@ static int csv_read_back(struct csv_data *d, unsigned char out[16], char *msg,
 		char *text;
 		size_t n;
 
-		rc = read_small_file(d->paths[i], &text, &n);
+		rc = read_small_file_at(d->outfd, d->names[i], &text, &n);
 		if (rc < 0) {
 			snprintf(msg, len, "reading back %s: %s", d->paths[i], strerror(-rc));
 			break;
@@ -336,11 +378,19 @@ static void csv_release(struct wl_ctx *ctx)
 
 	if (!d)
 		return;
-	csv_empty_outdir(d, ctx->msg, sizeof(ctx->msg));
-	rmdir(d->outdir);
-	for (uint64_t i = 0; i < d->files; i++)
+	if (d->outfd >= 0) {
+		close(d->outfd);
+		sfs_remove_tree(d->dd.fd, d->outname);
+	}
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	data_dir_close(&d->dd);
+	for (uint64_t i = 0; d->paths && i < d->files; i++) {
 		free(d->paths[i]);
+		free(d->names[i]);
+	}
 	free(d->paths);
+	free(d->names);
 	free(d->outdir);
 	free(d);
 	ctx->priv = NULL;
