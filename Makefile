@@ -108,6 +108,7 @@ unit: $(TEST_BIN)
 e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_numbers.sh
+	$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh
 
 # The NPY header parser reads users' files: a short libFuzzer run (clang,
 # ASan, UBSan) from the seed corpus on every `make test`.

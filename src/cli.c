@@ -54,7 +54,7 @@ const char cli_run_usage[] =
 	"\n"
 	"Workload knobs (override the preset):\n"
 	"  --files N          md5 and csv: number of files\n"
-	"  --file-size SIZE   md5: bytes per file (K, M, G suffixes: binary)\n"
+	"  --file-size SIZE   md5: bytes per file (K, M, G, T suffixes: binary)\n"
 	"  --block SIZE       md5: read size (default 1M)\n"
 	"  --rows N           csv: rows per file; array: rows of the array\n"
 	"  --cols N           array: float64 columns per row\n"
@@ -130,7 +130,7 @@ static int parse_num(const struct num_spec *ns, const char *arg, uint64_t *out,
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "--%s '%s' is not a %s", ns->name, arg,
-			 ns->size ? "size (a whole number, optionally with K, M or G)"
+			 ns->size ? "size (a whole number, optionally with K, M, G or T)"
 				  : "whole number");
 		return -EINVAL;
 	}
@@ -261,12 +261,14 @@ static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
 static const struct num_spec n_workers = { "workers", 1, 1024, false };
 static const struct num_spec n_qd = { "qd", 1, 4096, false };
-static const struct num_spec n_files = { "files", 1, 10000000, false };
+/* one job, one path and one result per file: bounded so memory is */
+static const struct num_spec n_files = { "files", 1, 1000000, false };
 static const struct num_spec n_file_size = { "file-size", 1, 1ULL << 50, true };
 static const struct num_spec n_block = { "block", 512, 1 * GIB, true };
 static const struct num_spec n_rows = { "rows", 1, 1ULL << 40, false };
 static const struct num_spec n_cols = { "cols", 1, 1ULL << 24, false };
-static const struct num_spec n_reads = { "reads", 1, 1ULL << 32, false };
+/* the row selection and its reference live in memory */
+static const struct num_spec n_reads = { "reads", 1, 1ULL << 24, false };
 
 /* "1,2,4,8" into @out; one line in @err on a bad value. */
 static int parse_num_list(const struct num_spec *ns, const char *arg, uint64_t *out,

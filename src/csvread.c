@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "csvread.h"
@@ -61,9 +62,13 @@ int csv_read(const char *path, struct csv_table *t)
 {
 	char *text, *p;
 	size_t cap = 0, n;
+	struct stat st;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
+	/* a result file is a few MiB; anything far larger is not one of ours */
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size > CSV_READ_MAX)
+		return -EFBIG;
 	rc = read_small_file(path, &text, NULL);
 	if (rc < 0)
 		return rc;
@@ -73,6 +78,12 @@ int csv_read(const char *path, struct csv_table *t)
 		return -EBADMSG;
 	}
 	t->head = parse_record(&p, &t->ncols);
+	if (t->ncols > CSV_READ_MAX_COLS) {
+		free(t->head);
+		free(text);
+		t->head = NULL;
+		return -E2BIG;
+	}
 	while (*p) {
 		char **f = parse_record(&p, &n), **row;
 

@@ -3,6 +3,7 @@
 #define IOBENCH_CSVREAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct csv_table {
 	char **head;		/* column names */
@@ -11,7 +12,14 @@ struct csv_table {
 	size_t nrows;
 };
 
-/* Reads @path.  0 or -errno (-EBADMSG for a file that is not CSV). */
+/* Bounds of a file worth reading as a result file: memory stays bounded. */
+#define CSV_READ_MAX (512ULL << 20)
+#define CSV_READ_MAX_COLS 1024
+
+/*
+ * Reads @path.  0 or -errno (-EBADMSG for a file that is not CSV, -EFBIG
+ * above CSV_READ_MAX bytes, -E2BIG above CSV_READ_MAX_COLS columns).
+ */
 int csv_read(const char *path, struct csv_table *t);
 void csv_free(struct csv_table *t);
 

@@ -549,7 +549,8 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 		close(ds->lock_fd);
 	}
 	if (rc < 0) {
-		if (faccessat(dd.fd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		/* one that is not ours is not replaced: generate() says so */
+		if (sfs_is_ours(dd.fd, name, dd.token))
 			errmsg("dataset %s is stale (%s): generating it again", ds->path, why);
 		rc = generate(ds, &dd, dir, name, fill, arg, msg, len);
 		/* in use from here on: other runs may share it, clean must not touch it */

@@ -141,20 +141,48 @@ int results_write_csv(FILE *f, const struct results *r, const char *run_id)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* Length of the valid UTF-8 sequence at @s, or 0 (no overlongs, no surrogates). */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+
+	if (s[0] >= 0xf5)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string.  Bytes that are not UTF-8 (a file name can hold any) are
+ * written as the code point of the same value (\u00XX): the JSON stays
+ * valid and the byte can be told.
+ */
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		unsigned char c = *p;
+		size_t n;
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
-		else
+		else if (c < 0x80)
 			fputc(c, f);
+		else if ((n = utf8_len(p)) > 0) {
+			fwrite(p, 1, n, f);
+			p += n - 1;
+		} else {
+			fprintf(f, "\\u%04x", c);
+		}
 	}
 	fputc('"', f);
 }

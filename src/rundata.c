@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rundata.h"
 #include "util.h"
@@ -97,7 +98,13 @@ int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len)
 		goto fail;
 	free(p);
 	p = xasprintf("%s.json", rd->base);
-	rc = read_small_file(p, &rd->json, NULL);
+	{
+		struct stat st;
+
+		rc = stat(p, &st) == 0 && (uint64_t)st.st_size > 2 * CSV_READ_MAX ? -EFBIG : 0;
+	}
+	if (rc == 0)
+		rc = read_small_file(p, &rd->json, NULL);
 	if (rc == 0 && !strstr(rd->json, "\"iobench_version\""))
 		rc = -EBADMSG;
 	if (rc < 0)
@@ -120,8 +127,9 @@ int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len)
 	rd->command_line = field(rd->json, "command_line");
 	return 0;
 fail:
-	snprintf(msg, len, "%s: %s", p, rc == -EBADMSG ? "not an iobench result file"
-						       : strerror(-rc));
+	snprintf(msg, len, "%s: %s", p, rc == -EBADMSG ? "not an iobench result file" :
+		 rc == -EFBIG ? "too large to be an iobench result file" :
+		 rc == -E2BIG ? "too many columns to be an iobench result file" : strerror(-rc));
 	free(p);
 	rundata_free(rd);
 	return rc;

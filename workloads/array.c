@@ -28,6 +28,9 @@
 #include "util.h"
 #include "workload.h"
 
+/* A row is one read into one buffer: larger rows are refused up front. */
+#define ARRAY_MAX_ROW (64 * MIB)
+
 /* Jobs the row reads are split into: enough for any pool to stay busy. */
 #define ARRAY_JOBS 64
 /*
@@ -147,12 +150,15 @@ static int array_open_npy(struct wl_ctx *ctx, struct array_data *d)
 	ssize_t n;
 	int fd, rc;
 
-	fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named by mistake must not hang the open */
+	fd = open(d->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return wl_error(ctx, -errno, "cannot open %s: %s", d->path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return wl_error(ctx, -EINVAL, "%s: not a regular file", d->path);
+		return wl_error(ctx, -EINVAL, "%s: not a regular file (%s)", d->path,
+				S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+				S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "not a file");
 	}
 	buf = malloc(NPY_PREFIX_MAX);
 	if (!buf) {
@@ -317,6 +323,13 @@ static int array_prepare(struct wl_ctx *ctx)
 	rc = array_open_npy(ctx, d);
 	if (rc < 0)
 		goto fail;
+	if (d->info.row_bytes > ARRAY_MAX_ROW) {
+		rc = wl_error(ctx, -EFBIG, "%s: rows of %llu bytes are more than the %llu bytes "
+			      "one read (and its buffer) may take%s", d->path,
+			      (unsigned long long)d->info.row_bytes, (unsigned long long)ARRAY_MAX_ROW,
+			      p->input ? "" : " (--cols)");
+		goto fail;
+	}
 	if (d->info.rows == 0 || d->info.row_bytes == 0) {
 		rc = wl_error(ctx, -EINVAL, "%s: the array is empty", d->path);
 		goto fail;
