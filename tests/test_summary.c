@@ -123,6 +123,27 @@ static void test_tie_settled_by_cpu(void **state)
 	done(&w);
 }
 
+/* Item 9: a consistent but small CPU difference (a VM's noise) decides nothing. */
+static void test_few_percent_cpu_is_noise(void **state)
+{
+	struct fake f[2] = {
+		{ "forked", { 1.0, 1.2, 0.9, 1.1, 1.03 }, { 1.94, 1.95, 1.96, 1.97, 1.98 },
+		  FLAT(4000), 4000, true },
+		{ "threaded", { 1.02, 1.25, 0.95, 1.08, 1.04 }, { 2.0, 2.01, 2.02, 2.03, 2.04 },
+		  FLAT(4000), 4000, true },
+	};
+	struct world w;
+	const struct verdict *v;
+
+	(void)state;
+	build(&w, f, 2, NT);
+	v = verdict(&w);
+	/* forked's CPU is lower in every trial (p < 0.05), but by 3% */
+	assert_true(v->tie);
+	assert_int_equal(v->pick, -1);
+	done(&w);
+}
+
 /* Item 15: a slower median is never singled out on CPU or memory. */
 static void test_slower_median_never_picked(void **state)
 {
@@ -316,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_clear_winner),
 		cmocka_unit_test(test_tie_settled_by_cpu),
 		cmocka_unit_test(test_slower_median_never_picked),
+		cmocka_unit_test(test_few_percent_cpu_is_noise),
 		cmocka_unit_test(test_memory_is_net_and_must_be_large),
 		cmocka_unit_test(test_underpowered),
 		cmocka_unit_test(test_cache_flagged_left_out),
