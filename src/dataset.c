@@ -34,10 +34,9 @@ static int marker_token(int mfd, char token[SFS_TOKEN_LEN + 1])
 	if (!S_ISREG(st.st_mode))
 		return -EPERM;
 	n = pread(mfd, token, SFS_TOKEN_LEN, 0);
-	if (n == SFS_TOKEN_LEN && strspn(token, "0123456789abcdef") >= SFS_TOKEN_LEN) {
-		token[SFS_TOKEN_LEN] = '\0';
+	token[n > 0 ? n : 0] = '\0';
+	if (n == SFS_TOKEN_LEN && strspn(token, "0123456789abcdef") == SFS_TOKEN_LEN)
 		return 0;
-	}
 	/* new, or from an iobench before ownership records: ours to fill */
 	if (st.st_uid != geteuid())
 		return -EPERM;

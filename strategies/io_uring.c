@@ -4,8 +4,9 @@
  * loop fills the ring from the jobs, submits the whole batch and waits
  * with one io_uring_enter, then completes the CQEs, which runs the jobs'
  * compute on this same thread.  Every submission's result is checked: a
- * failed submit fails the strategy with the reason.  Short reads and writes are resubmitted for
- * the remainder (liburing's io_uring-cp does the same); a read that
+ * failed submit fails the strategy with the reason.  Short reads and
+ * writes are resubmitted for the remainder (liburing's io_uring-cp does
+ * the same); a read that
  * returns 0 is end of file and goes back to the job as a short result.
  * "The wait failed" (a negative return from io_uring_submit_and_wait) is a
  * strategy failure; "the op failed" (a negative cqe->res) is the job's.
@@ -135,7 +136,6 @@ struct uring_loop {
 	unsigned cq_tail_seen;
 	bool stamps;
 	uint64_t enters, wait_ns;
-	int err;		/* a failed submission: the strategy fails */
 };
 
 static void stamp_submit(struct uring_loop *l)
