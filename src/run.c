@@ -130,8 +130,14 @@ static size_t make_cells(const struct config *cfg, const struct run_meta *meta,
 			continue;
 		for (unsigned b = 0; b < nb; b++)
 			for (unsigned w = 0; w < (st->uses_workers ? nw : 1); w++)
-				for (unsigned q = 0; q < (st->uses_qd ? nq : 1) && n < MAX_CELLS; q++) {
-					struct cell *c = &cells[n++];
+				for (unsigned q = 0; q < (st->uses_qd ? nq : 1); q++) {
+					struct cell *c;
+
+					/* the CLI's list limits keep a grid far below this */
+					if (n == MAX_CELLS)
+						die(1, "more than %d settings to measure per workload",
+						    MAX_CELLS);
+					c = &cells[n++];
 
 					c->st = s;
 					c->block = wl->uses_block ? B[b] : 0;

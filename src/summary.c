@@ -380,6 +380,18 @@ bool summary_decided(struct results *r, const struct run_meta *m, unsigned w, ch
 	}
 	a = &s.rows[v.fastest];
 	b = &s.rows[v.runner_up];
+	/*
+	 * Stopping at the first look that separates them would lock in a
+	 * streak: on this VM one strategy's md5 trials ran 25% slow for five
+	 * rounds in a row and fine in the next run.  Every look needs at least
+	 * SUMMARY_MIN_DECIDE trials of the two.
+	 */
+	if (a->valid < SUMMARY_MIN_DECIDE || b->valid < SUMMARY_MIN_DECIDE) {
+		snprintf(why, len, "undecided: fewer than %d trials of %s and %s", SUMMARY_MIN_DECIDE,
+			 a->strategy, b->strategy);
+		free(s.rows);
+		return false;
+	}
 	if (!v.tie) {
 		snprintf(why, len, "decided: %s separated from every other (p=%.2g)",
 			 a->strategy, v.p);

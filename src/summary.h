@@ -82,10 +82,14 @@ void summary_free(struct run_summary *s);
 void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 		     const struct results *r, bool with_outliers, struct verdict *v);
 
+/* --until-decided looks at a workload only from this many trials on. */
+#define SUMMARY_MIN_DECIDE 10
+
 /*
  * For --until-decided: is workload @w (index into m->cfg->wl) decided by
- * the trials so far?  Yes when the fastest is separated from every other
- * strategy, or when the fastest and runner-up tie with both medians known
+ * the trials so far?  Yes when, with at least SUMMARY_MIN_DECIDE trials of
+ * the fastest and the runner-up, the fastest is separated from every other
+ * strategy, or it ties with the runner-up and both medians are known
  * within 5% (95% CIs).  @why says which, or why not.
  */
 bool summary_decided(struct results *r, const struct run_meta *m, unsigned w, char *why,

@@ -11,7 +11,9 @@
  * much, and users must see that.
  *
  * Lock order: pool->lock (the todo queue) and pool->done_lock (the done
- * queue) are never held at the same time.
+ * queue) are never held at the same time.  As libuv's uv__threadpool
+ * init does, the loop starts only once every pool thread is running, so
+ * the first ops never wait for a thread still being created.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -36,8 +38,10 @@ struct opq {
 };
 
 struct pool {
-	pthread_mutex_t lock;	/* protects todo, stop */
+	pthread_mutex_t lock;	/* protects todo, stop, running */
 	pthread_cond_t cond;
+	pthread_cond_t up;	/* a pool thread is running */
+	unsigned running;
 	struct opq todo;
 	bool stop;
 	pthread_mutex_t done_lock;	/* protects done */
@@ -71,6 +75,10 @@ static void *pool_worker(void *arg)
 	conc_thread_start();
 	if (p->pin)
 		pin_self("pool", 1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
+	pthread_mutex_lock(&p->lock);
+	p->running++;
+	pthread_cond_signal(&p->up);
+	pthread_mutex_unlock(&p->lock);
 	for (;;) {
 		struct op *op;
 		bool was_empty;
@@ -126,6 +134,7 @@ static void pool_destroy(struct pool *p)
 {
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
+	pthread_cond_destroy(&p->up);
 	pthread_mutex_destroy(&p->done_lock);
 	if (p->efd >= 0)
 		close(p->efd);
@@ -142,6 +151,7 @@ static int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t le
 	p->pin = pin;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
+	pthread_cond_init(&p->up, NULL);
 	pthread_mutex_init(&p->done_lock, NULL);
 	p->efd = eventfd(0, EFD_CLOEXEC);
 	p->todo = (struct opq){ .v = calloc(n, sizeof(struct op *)), .cap = n };
@@ -163,6 +173,10 @@ static int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t le
 			return -err;
 		}
 	}
+	pthread_mutex_lock(&p->lock);
+	while (p->running < p->nthreads)
+		pthread_cond_wait(&p->up, &p->lock);
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 

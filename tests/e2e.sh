@@ -137,6 +137,12 @@ check "report names a large hypervisor steal" grep -q "The hypervisor took 50% o
 check "no steal note when the host took nothing noticeable" bash -c "! grep -q 'hypervisor took' '${csv%.csv}.md' || awk -F, 'NR>1 && \$49+0 > 0' '$csv' | grep -q ."
 rm -rf "$pd"
 check "iobench plot redraws a stored run" bash -c "$IOBENCH plot '$json' --plots '$T/plots' >/dev/null && test -s '$pd/wall.png'"
+# a result file named bare, relative, absolute or through a symlink
+ln -s "$T/res" "$T/reslink"
+check "report with a bare file name (cd results)" bash -c "cd '$T/res' && $IOBENCH report '$(basename "$csv")' --plots '$T/plots' >/dev/null"
+check "report with a relative path" bash -c "cd '$T' && $IOBENCH report 'res/$(basename "$json")' --plots '$T/plots' >/dev/null"
+check "report through a symlinked directory" bash -c "$IOBENCH report '$T/reslink/$(basename "$csv")' --plots '$T/plots' >/dev/null"
+check "plot with a bare file name" bash -c "cd '$T/res' && $IOBENCH plot '$(basename "$csv")' --plots '$T/plots-bare' >/dev/null && test -s '$T/plots-bare/$id/wall.png'"
 $IOBENCH run --size tiny --dir "$T/data" --results "$T/res" --plots "$T/plots" --repeat 2 --warmup 0 \
 	--workload csv --strategy serial,threaded -q --no-plot >/dev/null 2>&1
 csv2=$(ls -t "$T"/res/*.csv | grep -v -- -summary.csv | head -1)
@@ -144,6 +150,7 @@ cmp_out=$($IOBENCH compare "$csv" "$csv2" --plots "$T/plots" 2>&1)
 check "compare prints B/A per strategy of the common workload" bash -c "grep -cE '^  csv +(serial|threaded) ' <<<'$cmp_out' | grep -q 2"
 check "compare says whether the recommendation changes" grep -q "csv: recommended" <<<"$cmp_out"
 check "compare draws its plot" test -s "$T/plots/compare-$id-vs-$(basename "$csv2" .csv)/compare.png"
+check "compare with bare and symlinked names" bash -c "cd '$T/res' && $IOBENCH compare '$(basename "$csv")' '$T/reslink/$(basename "$csv2")' --plots '$T/plots-c' >/dev/null"
 check "--no-plot made no plots" test ! -e "$T/plots/$(basename "$csv2" .csv)"
 echo "a,b" >"$T/bogus.csv"
 expect 1 "not an iobench result file" $IOBENCH plot "$T/bogus.csv"
