@@ -43,6 +43,23 @@ static char *lock_name(const char *name)
 	return tmp ? xasprintf("%.*s", (int)(tmp - name), name) : xasprintf("%s", name);
 }
 
+/*
+ * A lock file whose dataset is gone and that nobody holds (left by a
+ * killed run) goes too.
+ */
+static void clean_lock(const struct data_dir *dd, const char *lockfile)
+{
+	int lock;
+
+	if (faccessat(dd->fd, lockfile + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return;
+	lock = sfs_lock(dd->fd, lockfile + 6, LOCK_EX | LOCK_NB);
+	if (lock < 0)
+		return;
+	unlinkat(dd->fd, lockfile, 0);
+	close(lock);
+}
+
 /* One entry of the data directory.  Returns 1 removed, 0 kept, -errno failed. */
 static int clean_one(const struct data_dir *dd, const char *dir, const char *name)
 {
@@ -144,8 +161,12 @@ int cmd_clean(int argc, char **argv)
 		int r;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    !strcmp(e->d_name, DATA_MARKER) || !strncmp(e->d_name, ".lock-", 6))
+		    !strcmp(e->d_name, DATA_MARKER))
 			continue;
+		if (!strncmp(e->d_name, ".lock-", 6)) {
+			clean_lock(&dd, e->d_name);
+			continue;
+		}
 		r = clean_one(&dd, dir, e->d_name);
 		if (r < 0)
 			rc = 1;

@@ -5,7 +5,8 @@
  * series, write it, fsync with --sync fsync, close.  Files go to the run's
  * own new subdirectory of the data directory (ownership record, locked
  * while in use), created relative to its fd with O_EXCL|O_NOFOLLOW, and
- * emptied before each trial outside the timed region.  The reference is checked twice: the trial's digest
+ * emptied before each trial outside the timed region.  The reference is
+ * checked twice: the trial's digest
  * against the digest of the same content formatted in memory, and the
  * files read back from disk against it too, so a strategy that skipped or
  * garbled a write can't pass.
@@ -382,8 +383,14 @@ static void csv_release(struct wl_ctx *ctx)
 		close(d->outfd);
 		sfs_remove_tree(d->dd.fd, d->outname);
 	}
-	if (d->lock_fd >= 0)
+	if (d->lock_fd >= 0) {
+		char *lf = xasprintf(".lock-%s", d->outname);
+
+		/* per process, so nobody else waits on it: it goes with the directory */
+		unlinkat(d->dd.fd, lf, 0);
+		free(lf);
 		close(d->lock_fd);
+	}
 	data_dir_close(&d->dd);
 	for (uint64_t i = 0; d->paths && i < d->files; i++) {
 		free(d->paths[i]);
