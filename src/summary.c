@@ -489,12 +489,12 @@ void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *
 		if (vd->outlier_note[0])
 			fprintf(f, "    note: %s\n", vd->outlier_note);
 	}
-	if (s->n && s->rows[0].m[MET_WALL].n)
-		fprintf(f, "\n[CI]: confidence interval of the median, %.1f%% level for n=%zu"
-			" (order statistics); mem net: peak memory the strategy adds over all its\n"
-			"processes, the harness's own left out (median); p99 resp: response time of\n"
-			"the main op, from the job asking to the job being handed the result\n",
-			100 * s->rows[0].m[MET_WALL].ci_level, s->rows[0].m[MET_WALL].n);
+	if (s->n)
+		fputs("\n[CI]: confidence interval of the median from order statistics (its level,\n"
+		      "93.75% for 5 trials, at least 95% from 6, is in the summary CSV); mem net: peak\n"
+		      "memory the strategy adds over all its processes, the harness's own left out;\n"
+		      "p99 resp: response time of the main op, from the job asking for it to the job\n"
+		      "being handed the result.  All figures are medians over the counted trials.\n", f);
 }
 
 int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
