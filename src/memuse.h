@@ -24,13 +24,11 @@
 #ifndef IOBENCH_MEMUSE_H
 #define IOBENCH_MEMUSE_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 struct mem_mark {
 	uint64_t base_kib;	/* resident when marked */
 	uint64_t file_kib, shmem_kib;	/* of which file pages, shared memory */
-	bool peak_reset;	/* the high-water mark was reset to base */
 };
 
 /*

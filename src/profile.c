@@ -15,7 +15,7 @@ void profile_sentence(const char *st, double user, double sys, double runq,
 	size_t off;
 
 	out[0] = '\0';
-	if (!(total > 0) || !(runq + blkio + other > 0))
+	if (!(total > 0) || !(runq + blkio + ring + other > 0))
 		return;
 	off = (size_t)snprintf(out, len, "%s:", st);
 	for (int i = 0, first = 1; i < 5 && off < len; i++) {

@@ -427,57 +427,6 @@ static int render(int (*emit)(FILE *, const struct save_args *), const struct sa
 	return rc;
 }
 
-/*
- * All the files of a run into @dirfd, or none: each goes to a new
- * temporary file first (written, fsynced), and only when all are on disk
- * are they linked into place; a failed link unlinks the ones before it.
- */
-static int save_all(int dirfd, const char *const *names, char **bufs, const size_t *lens,
-		    size_t n, char *msg, size_t len, const char *dir)
-{
-	char tmp[8][128], tok[SFS_TOKEN_LEN + 1];
-	size_t made = 0, linked = 0, bad = 0;
-	int rc = 0;
-
-	sfs_token(tok);
-	for (; made < n && rc == 0; made++) {
-		int fd;
-
-		snprintf(tmp[made], sizeof(tmp[made]), ".%.80s.tmp-%.12s", names[made], tok);
-		fd = sfs_create(dirfd, tmp[made], 0644);
-		if (fd < 0) {
-			rc = fd;
-			bad = made;
-			break;
-		}
-		rc = write_all(fd, bufs[made], lens[made]);
-		if (rc == 0 && fsync(fd) < 0)
-			rc = -errno;
-		if (close(fd) < 0 && rc == 0)
-			rc = -errno;
-		bad = made;
-	}
-	while (rc == 0 && linked < n) {
-		if (linkat(dirfd, tmp[linked], dirfd, names[linked], 0) < 0) {
-			rc = -errno;
-			bad = linked;
-		} else {
-			linked++;
-		}
-	}
-	if (rc < 0) {
-		snprintf(msg, len, "cannot write %s/%s: %s", dir, names[bad], strerror(-rc));
-		/* only the links made here go: never a file that was there before */
-		for (size_t i = 0; i < linked; i++)
-			unlinkat(dirfd, names[i], 0);
-	}
-	for (size_t i = 0; i < made; i++)
-		unlinkat(dirfd, tmp[i], 0);
-	if (rc == 0 && fsync(dirfd) < 0 && errno != EINVAL)
-		rc = -errno;
-	return rc;
-}
-
 int results_save(const struct results *r, const struct run_meta *m,
 		 const struct run_summary *s, int dirfd, const char *dir, char *msg,
 		 size_t len)
@@ -503,8 +452,14 @@ int results_save(const struct results *r, const struct run_meta *m,
 		if (rc < 0)
 			snprintf(msg, len, "cannot render %s: %s", names[n - 1], strerror(-rc));
 	}
-	if (rc == 0)
-		rc = save_all(dirfd, names, bufs, lens, n, msg, len, dir);
+	if (rc == 0) {
+		size_t bad;
+
+		/* all or none: never a .csv without its .json */
+		rc = sfs_save_all(dirfd, names, (const void *const *)bufs, lens, n, false, &bad);
+		if (rc < 0)
+			snprintf(msg, len, "cannot write %s/%s: %s", dir, names[bad], strerror(-rc));
+	}
 	for (size_t i = 0; i < n; i++) {
 		free((char *)names[i]);
 		free(bufs[i]);

@@ -91,34 +91,60 @@ void sfs_token(char out[SFS_TOKEN_LEN + 1])
 	hex_encode(raw, sizeof(raw), out);
 }
 
-int sfs_save(int dirfd, const char *name, const void *buf, size_t len, bool replace)
+int sfs_save_all(int dirfd, const char *const *names, const void *const *bufs,
+		 const size_t *lens, size_t n, bool replace, size_t *failed)
 {
-	char tok[SFS_TOKEN_LEN + 1], *tmp;
-	int fd, rc;
+	char tok[SFS_TOKEN_LEN + 1];
+	char **tmp = xcalloc(n, sizeof(*tmp));
+	size_t made = 0, placed = 0, bad = 0;
+	int rc = 0;
 
 	sfs_token(tok);
-	tmp = xasprintf(".%.64s.tmp-%.12s", name, tok);
-	fd = sfs_create(dirfd, tmp, 0644);
-	if (fd < 0) {
-		rc = fd;
-		goto out_free;
+	for (; made < n && rc == 0; made++) {
+		int fd;
+
+		bad = made;
+		tmp[made] = xasprintf(".%.64s.tmp-%.12s", names[made], tok);
+		fd = sfs_create(dirfd, tmp[made], 0644);
+		if (fd < 0) {
+			rc = fd;
+			break;
+		}
+		rc = write_all(fd, bufs[made], lens[made]);
+		if (rc == 0 && fsync(fd) < 0)
+			rc = -errno;
+		if (close(fd) < 0 && rc == 0)
+			rc = -errno;
 	}
-	rc = write_all(fd, buf, len);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0) {
-		if (replace)
-			rc = renameat(dirfd, tmp, dirfd, name) < 0 ? -errno : 0;
-		else	/* link fails with EEXIST instead of replacing */
-			rc = linkat(dirfd, tmp, dirfd, name, 0) < 0 ? -errno : 0;
+	/* only now that every file is on disk does any of them take its name */
+	for (; rc == 0 && placed < n; placed++) {
+		bad = placed;
+		if (replace ? renameat(dirfd, tmp[placed], dirfd, names[placed]) < 0
+			    : linkat(dirfd, tmp[placed], dirfd, names[placed], 0) < 0) {
+			rc = -errno;
+			break;
+		}
 	}
-	if (rc < 0 || !replace)
-		unlinkat(dirfd, tmp, 0);
-out_free:
+	/* a failure takes back the links made here, never a file that was there */
+	for (size_t i = 0; rc < 0 && !replace && i < placed; i++)
+		unlinkat(dirfd, names[i], 0);
+	for (size_t i = 0; i < n; i++) {
+		if (tmp[i] && (rc < 0 || !replace))
+			unlinkat(dirfd, tmp[i], 0);
+		free(tmp[i]);
+	}
 	free(tmp);
+	/* best effort: the files are in place whether or not this succeeds */
+	if (rc == 0)
+		fsync(dirfd);
+	if (failed)
+		*failed = bad;
 	return rc;
+}
+
+int sfs_save(int dirfd, const char *name, const void *buf, size_t len, bool replace)
+{
+	return sfs_save_all(dirfd, &name, &buf, &len, 1, replace, NULL);
 }
 
 static int remove_in(int dirfd, int depth);

@@ -50,6 +50,15 @@ int sfs_open(int dirfd, const char *name, int flags);
 int sfs_save(int dirfd, const char *name, const void *buf, size_t len, bool replace);
 
 /*
+ * The same for @n files at once: every one goes to a new temporary file
+ * (written, fsynced) before any takes its name.  Without @replace it is
+ * all or none: a link that fails takes back the ones made before it.
+ * *@failed (may be NULL) gets the index of the file that failed.
+ */
+int sfs_save_all(int dirfd, const char *const *names, const void *const *bufs,
+		 const size_t *lens, size_t n, bool replace, size_t *failed);
+
+/*
  * Removes @name under @dirfd and everything below it, through fds, never
  * following a symlink.  Entries not owned by us are kept: -EPERM when any
  * was (then the directories holding them stay too).  Missing: 0.

@@ -95,6 +95,20 @@ static void summarize_row(struct results *r, struct strat_summary *row)
 	free(v);
 }
 
+/* One row per strategy of workload @w (index into m->cfg->wl) into @rows. */
+static void summarize_workload(struct results *r, const struct run_meta *m, unsigned w,
+			       struct strat_summary *rows)
+{
+	const struct config *cfg = m->cfg;
+
+	for (unsigned s = 0; s < cfg->n_st; s++) {
+		rows[s].workload = cfg->wl[w]->name;
+		rows[s].strategy = cfg->st[s]->name;
+		rows[s].unavailable = m->unavailable[s];
+		summarize_row(r, &rows[s]);
+	}
+}
+
 /* Serial's median over ours, with the relative spreads added in quadrature. */
 static void speedup(struct strat_summary *row, const struct strat_summary *serial)
 {
@@ -336,16 +350,11 @@ void summary_compute(struct results *r, const struct run_meta *m,
 		size_t first = out->n;
 		const struct strat_summary *serial = NULL;
 
-		for (unsigned s = 0; s < cfg->n_st; s++) {
-			struct strat_summary *row = &out->rows[out->n++];
-
-			row->workload = cfg->wl[w]->name;
-			row->strategy = cfg->st[s]->name;
-			row->unavailable = m->unavailable[s];
-			summarize_row(r, row);
-			if (!strcmp(row->strategy, "serial"))
-				serial = row;
-		}
+		summarize_workload(r, m, w, &out->rows[first]);
+		out->n += cfg->n_st;
+		for (size_t i = first; i < out->n; i++)
+			if (!strcmp(out->rows[i].strategy, "serial"))
+				serial = &out->rows[i];
 		for (size_t i = first; serial && i < out->n; i++)
 			speedup(&out->rows[i], serial);
 		out->v[out->nv].workload = cfg->wl[w]->name;
@@ -365,13 +374,8 @@ bool summary_decided(struct results *r, const struct run_meta *m, unsigned w, ch
 	bool narrow;
 
 	s.rows = xcalloc(cfg->n_st, sizeof(*s.rows));
-	for (unsigned i = 0; i < cfg->n_st; i++) {
-		struct strat_summary *row = &s.rows[s.n++];
-
-		row->workload = cfg->wl[w]->name;
-		row->strategy = cfg->st[i]->name;
-		summarize_row(r, row);
-	}
+	summarize_workload(r, m, w, s.rows);
+	s.n = cfg->n_st;
 	summary_verdict(&s, 0, s.n, r, true, &v);
 	if (v.fastest < 0 || v.runner_up < 0) {
 		snprintf(why, len, "nothing to separate (%s)", v.reason);
