@@ -8,6 +8,11 @@
 #   make V=1        show the commands
 
 CC ?= cc
+# src/cmd: main, the CLI, one file per subcommand; src/core: ops, jobs, the
+# strategy and workload interfaces, plan, trial, datasets; src/measure: what
+# a trial records; src/analysis: statistics, result files, plots, reports;
+# src/lib: helpers with no iobench knowledge.  README.md, "Layout".
+SRC_DIRS := src/cmd src/core src/measure src/analysis src/lib strategies workloads
 PKGS := liburing hwloc libcrypto
 SANITIZE ?=
 comma := ,
@@ -29,7 +34,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 OPT ?= -O2
 CFLAGS_ALL = -std=gnu11 $(OPT) -g -Wall -Wextra -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-	-Isrc -Iworkloads -Istrategies -MMD -MP $(PKG_CFLAGS) \
+	$(addprefix -I,$(SRC_DIRS)) -MMD -MP $(PKG_CFLAGS) \
 	-DIOBENCH_SCRIPTS='"$(CURDIR)/plots"' $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 ifneq ($(SANITIZE),)
@@ -49,10 +54,9 @@ else
 Q := @
 endif
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard workloads/*.c) \
-	$(wildcard strategies/*.c)
+LIB_SRC := $(filter-out src/cmd/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/src/main.o
+MAIN_OBJ := $(BUILD)/src/cmd/main.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
