@@ -13,7 +13,7 @@ CC ?= cc
 # a trial records; src/analysis: statistics, result files, plots, reports;
 # src/lib: helpers with no iobench knowledge.  README.md, "Layout".
 SRC_DIRS := src/cmd src/core src/measure src/analysis src/lib strategies workloads
-PKGS := liburing hwloc libcrypto
+PKGS := liburing hwloc libcrypto jansson
 SANITIZE ?=
 comma := ,
 

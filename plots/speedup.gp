@@ -1,9 +1,9 @@
-# speedup.gp - speed relative to serial (serial's median wall / the strategy's),
+# speedup.gp - speed relative to the baseline strategy (its median wall / the strategy's),
 # bars grouped by strategy, +-1 sigma as error bars, a line at 1.
 # Data: workload, then per strategy: speedup lo hi.
 load dir.'/common.gp'
 set title title
-set ylabel 'speed relative to serial (x), higher is faster'
+set ylabel 'speed relative to the baseline (x), higher is faster'
 set xlabel 'workload'
 set style data histogram
 set style histogram errorbars gap 2 lw 1

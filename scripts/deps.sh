@@ -6,7 +6,7 @@
 # confusing compiler error.  Usage: scripts/deps.sh [build|test|bench]
 set -eu
 
-build="pkg-config gcc make liburing-dev libhwloc-dev libssl-dev"
+build="pkg-config gcc make liburing-dev libhwloc-dev libssl-dev libjansson-dev"
 run="gnuplot-nox"
 test="libcmocka-dev python3-numpy clang libclang-rt-14-dev valgrind"
 bench="fio python3"

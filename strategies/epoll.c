@@ -275,6 +275,7 @@ out_pool:
 const struct strategy strategy_epoll = {
 	.name = "epoll",
 	.desc = "event loop (epoll + eventfd) running all compute, blocking ops on a pool of --workers threads",
+	.one_loop_thread = true,
 	.uses_workers = true,
 	.run = epoll_run,
 };

@@ -237,7 +237,7 @@ static unsigned queue_ops(struct uring_loop *l)
 /* Ops submitted whose CQE has not arrived: the ones the device may hold. */
 static unsigned in_kernel(struct uring_loop *l)
 {
-	return l->s.inflight - io_uring_sq_ready(&l->ring) - io_uring_cq_ready(&l->ring);
+	return sched_inflight(&l->s) - io_uring_sq_ready(&l->ring) - io_uring_cq_ready(&l->ring);
 }
 
 /*
@@ -268,7 +268,7 @@ static int reap(struct uring_loop *l)
 			return rc;
 		if (rc == 1)
 			sched_complete(&l->s, op);
-		if (queue_ops(l) && in_kernel(l) <= l->s.max_inflight / 2) {
+		if (queue_ops(l) && in_kernel(l) <= sched_limit(&l->s) / 2) {
 			rc = submit(l);
 			if (rc < 0)
 				return rc;
@@ -379,6 +379,7 @@ static int uring_run(struct strat_ctx *ctx)
 const struct strategy strategy_io_uring = {
 	.name = "io_uring",
 	.desc = "one thread, one ring of --qd entries (liburing): open, read, write, fsync, close",
+	.one_loop_thread = true,
 	.uses_qd = true,
 	.probe = uring_probe,
 	.run = uring_run,

@@ -42,6 +42,18 @@ static inline bool sched_done(const struct job_sched *s)
 	return s->ndone == s->njobs;
 }
 
+/* Ops handed out by sched_next and not yet completed. */
+static inline unsigned sched_inflight(const struct job_sched *s)
+{
+	return s->inflight;
+}
+
+/* The limit given to sched_init. */
+static inline unsigned sched_limit(const struct job_sched *s)
+{
+	return s->max_inflight;
+}
+
 /* Nothing in flight, nothing to issue, yet not done: a workload bug. */
 static inline bool sched_stalled(const struct job_sched *s)
 {

@@ -15,5 +15,6 @@ static int serial_run(struct strat_ctx *ctx)
 const struct strategy strategy_serial = {
 	.name = "serial",
 	.desc = "one job after another, blocking syscalls",
+	.baseline = true,
 	.run = serial_run,
 };

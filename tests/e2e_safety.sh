@@ -199,9 +199,12 @@ check "ulimit -f below the file size: a clear error, not a silent death" bash -c
 	[ \$(cat '$T/fsize.st') -eq 1 ] && grep -q 'above the file size limit (ulimit -f)' '$T/fsize.err'"
 $PY -c 'import numpy as np, sys; np.lib.format.open_memmap(sys.argv[1], mode="w+", dtype="<f8", shape=(2, 16 << 20))' "$T/wide.npy"
 expect 1 "more than the 67108864 bytes one read" tiny --results "$T/w" --workload array --input "$T/wide.npy" --no-plot
-head -c 600000000 /dev/zero >"$T/huge.csv" 2>/dev/null
+truncate -s 600000000 "$T/huge.json"
 expect 1 "too large to be an iobench result file" $IOBENCH report "$T/huge.csv"
-rm -f "$T/huge.csv"
+rm -f "$T/huge.json"
+mkfifo "$T/fifo.json"
+expect 1 "fifo.json: not a regular file" timeout 10 $IOBENCH report "$T/fifo.json"
+rm -f "$T/fifo.json"
 
 echo "e2e_safety: whatever a user names as a file"
 mkfifo "$T/fifo"

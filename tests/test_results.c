@@ -6,13 +6,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-#include "results.h"
+#include "runfiles.h"
 #include "testutil.h"
 
 static void fill(struct results *r, struct run_meta *m, struct config *cfg)
@@ -47,10 +49,11 @@ static void test_csv(void **state)
 	char *buf = NULL, *nl;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	bool outlier[2] = { false, true };
 
 	(void)state;
 	fill(&r, &m, &cfg);
-	assert_int_equal(results_write_csv(f, &r, "RUN"), 0);
+	assert_int_equal(results_write_csv(f, &r, outlier, "RUN"), 0);
 	fclose(f);
 	nl = strchr(buf, '\n');
 	assert_non_null(nl);
@@ -59,12 +62,14 @@ static void test_csv(void **state)
 	assert_non_null(strstr(buf, "RUN,csv,serial,1,1,1,cold,0.500000,0.250000,0.125000,4096,4096,"));
 	/* RFC 4180 quoting of a message with a comma and quotes */
 	assert_non_null(strstr(buf, ",0,\"write \"\"x\"\", y: No space left on device\",0,0,"));
-	/* n/a residency is an empty field; the main op's name is spelled out */
-	assert_non_null(strstr(buf, "00112233445566778899aabbccddeeff,1,,0,0,,0,nop,"));
+	/* n/a residency is an empty field; the main op's name is spelled out;
+	 * the outlier flag comes from the summary's mask */
+	assert_non_null(strstr(buf, "00112233445566778899aabbccddeeff,1,,0,1,,0,nop,"));
 	free(buf);
 	results_free(&r);
 }
 
+/* The JSON parses back, escapes included, and a non-UTF-8 name stays valid. */
 static void test_json_escapes(void **state)
 {
 	struct results r = { 0 };
@@ -73,15 +78,29 @@ static void test_json_escapes(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	json_t *root, *t0, *t1;
 
 	(void)state;
 	fill(&r, &m, &cfg);
+	cfg.dir = "/data/caf\xe9";	/* Latin-1, not UTF-8 */
+	r.recs[0].sum = INFINITY;
+	r.recs[1].sum = 1234567.0625;
 	assert_int_equal(results_write_json(f, &r, &m, NULL), 0);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"error\": \"write \\\"x\\\", y: No space left on device\",\n"));
-	assert_non_null(strstr(buf, "\"resident_pct\": null"));
-	assert_non_null(strstr(buf, "\"valid\": true"));
-	assert_non_null(strstr(buf, "\"iobench_version\": \"" IOBENCH_VERSION "\""));
+	root = json_loads(buf, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(root);
+	t0 = json_array_get(json_object_get(root, "trials"), 0);
+	t1 = json_array_get(json_object_get(root, "trials"), 1);
+	assert_string_equal(jget_str(t0, "error"), "write \"x\", y: No space left on device");
+	assert_true(json_is_null(json_object_get(t0, "resident_pct")));
+	assert_true(json_is_true(json_object_get(t1, "valid")));
+	assert_string_equal(jget_str(root, "iobench_version"), IOBENCH_VERSION);
+	/* the byte 0xe9 as the code point U+00E9 */
+	assert_string_equal(jget_str(root, "storage.dir"), "/data/caf\xc3\xa9");
+	/* JSON has no NaN: a non-finite sum is null */
+	assert_true(json_is_null(json_object_get(t0, "sum")));
+	assert_true(json_real_value(json_object_get(t1, "sum")) == 1234567.0625);
+	json_decref(root);
 	free(buf);
 	results_free(&r);
 }

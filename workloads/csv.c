@@ -406,6 +406,7 @@ static void csv_release(struct wl_ctx *ctx)
 const struct workload workload_csv = {
 	.name = "csv",
 	.desc = "thousands of small CSV files written (metadata-heavy writes)",
+	.creates_files = true,
 	.main_op = OP_OPEN,
 	.prepare = csv_prepare,
 	.before_trial = csv_before_trial,

@@ -140,60 +140,12 @@ int plot_gnuplot(const char *name, const char *vars)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
-size_t plot_names(const struct csv_table *sum, const char *col,
-		  const char **out, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < sum->nrows; i++) {
-		const char *v = csv_get(sum, i, col);
-		bool seen = false;
-
-		for (size_t k = 0; k < n; k++)
-			seen |= !strcmp(out[k], v);
-		if (!seen && n < max)
-			out[n++] = v;
-	}
-	return n;
-}
-
 int plot_lt(const char *strategy)
 {
 	for (size_t i = 0; i < n_strategies; i++)
 		if (!strcmp(strategies[i]->name, strategy))
 			return (int)i + 1;
 	return (int)n_strategies + 1;
-}
-
-static bool counted_row(const struct csv_table *t, size_t i, const char *wl,
-			const char *st)
-{
-	return !strcmp(csv_get(t, i, "workload"), wl) && !strcmp(csv_get(t, i, "strategy"), st) &&
-	       !strcmp(csv_get(t, i, "valid"), "1") && strcmp(csv_get(t, i, "warmup"), "1") &&
-	       strcmp(csv_get(t, i, "trial"), "0") && strcmp(csv_get(t, i, "cache_flag"), "1");
-}
-
-double plot_trial_median(const struct csv_table *t, const char *wl,
-			 const char *st, const char *col)
-{
-	double *v = xcalloc(t->nrows + 1, sizeof(double)), m;
-	size_t n = 0;
-
-	for (size_t i = 0; i < t->nrows; i++)
-		if (counted_row(t, i, wl, st) && isfinite(csv_num(t, i, col)))
-			v[n++] = csv_num(t, i, col);
-	m = n ? stats_median(v, n) : NAN;
-	free(v);
-	return m;
-}
-
-/* Row of the summary for (wl, st), or -1. */
-static long sum_row(const struct csv_table *s, const char *wl, const char *st)
-{
-	for (size_t i = 0; i < s->nrows; i++)
-		if (!strcmp(csv_get(s, i, "workload"), wl) && !strcmp(csv_get(s, i, "strategy"), st))
-			return (long)i;
-	return -1;
 }
 
 static void put_num(FILE *f, double v)
@@ -223,23 +175,17 @@ static int write_grouped(const struct plot_dir *pd, const char *name,
 	for (size_t w = 0; w < nw; w++) {
 		fputs(wls[w], f);
 		for (size_t s = 0; s < ns; s++) {
-			long r = sum_row(&rd->summary, wls[w], sts[s]);
+			const struct strat_summary *r = summary_row(&rd->sum, wls[w], sts[s]);
 			double y = NAN, lo = NAN, hi = NAN;
 
-			if (r >= 0 && csv_num(&rd->summary, (size_t)r, "n") > 0) {
-				if (speedup) {
-					double sd = csv_num(&rd->summary, (size_t)r, "speedup_sd");
-
-					y = csv_num(&rd->summary, (size_t)r, "speedup_vs_serial");
-					if (y <= 0)
-						y = NAN;
-					lo = y - sd;
-					hi = y + sd;
-				} else {
-					y = csv_num(&rd->summary, (size_t)r, "wall_s_median");
-					lo = csv_num(&rd->summary, (size_t)r, "wall_s_ci_lo");
-					hi = csv_num(&rd->summary, (size_t)r, "wall_s_ci_hi");
-				}
+			if (r && r->valid && speedup) {
+				y = r->speedup > 0 ? r->speedup : NAN;
+				lo = y - r->speedup_sd;
+				hi = y + r->speedup_sd;
+			} else if (r && r->valid) {
+				y = r->m[MET_WALL].median;
+				lo = r->m[MET_WALL].ci_lo;
+				hi = r->m[MET_WALL].ci_hi;
 			}
 			put_num(f, y);
 			put_num(f, lo);
@@ -266,16 +212,17 @@ static int write_per_strategy(const struct plot_dir *pd, const char *name,
 		fprintf(f, " %s", cols[c]);
 	fputs(" linetype\n", f);
 	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = summary_row(&rd->sum, wl, sts[s]);
 		bool any = false;
 
 		/* no valid trial, or nothing measured (--no-latency): no bar */
 		for (size_t c = 0; c < nc; c++)
-			any |= plot_trial_median(&rd->trials, wl, sts[s], cols[c]) > 0;
+			any |= summary_median(r, cols[c]) > 0;
 		if (!any)
 			continue;
 		fputs(sts[s], f);
 		for (size_t c = 0; c < nc; c++)
-			put_num(f, plot_trial_median(&rd->trials, wl, sts[s], cols[c]) * scale[c]);
+			put_num(f, summary_median(r, cols[c]) * scale[c]);
 		fprintf(f, " %d\n", plot_lt(sts[s]));
 		(*rows)++;
 	}
@@ -300,10 +247,11 @@ static int write_breakdown(const struct plot_dir *pd, const char *name,
 	*rows = 0;
 	fputs("strategy user sys runq blkio ring other\n", f);
 	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = summary_row(&rd->sum, wl, sts[s]);
 		double v[6], total = 0;
 
 		for (int c = 0; c < 6; c++) {
-			v[c] = plot_trial_median(&rd->trials, wl, sts[s], cols[c]);
+			v[c] = summary_median(r, cols[c]);
 			total += isfinite(v[c]) ? v[c] : 0;
 		}
 		/* n/a reads as 0: no delay accounting means no bar */
@@ -322,7 +270,7 @@ int plot_breakdown(const struct run_data *rd, const struct plot_dir *pd, const c
 		   const char *where, bool *drawn)
 {
 	const char *sts[16];
-	size_t ns = plot_names(&rd->summary, "strategy", sts, 16), rows = 0;
+	size_t ns = rundata_strategies(rd, sts, 16), rows = 0;
 	char *name = xasprintf("breakdown-%s", wl), *dat = xasprintf("%s.dat", name);
 	char *p = plot_dir_gnuplot(pd, dat), *o = plot_dir_gnuplot(pd, name);
 	char title[768], vars[2048] = "";
@@ -367,12 +315,12 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 	static const char *const lat_cols[] = { "lat_p50_us", "lat_p99_us", "lat_p999_us" };
 	static const double one[] = { 1, 1, 1 }, mib[] = { 1.0 / 1024, 1.0 / 1024 };
 	const char *wls[16], *sts[16];
-	size_t nw = plot_names(&rd->summary, "workload", wls, 16);
-	size_t ns = plot_names(&rd->summary, "strategy", sts, 16);
+	size_t nw = rundata_workloads(rd, wls, 16);
+	size_t ns = rundata_strategies(rd, sts, 16);
 	char *p = NULL, *o = NULL, *dat = NULL;
 	char lts[128] = "", where[512], title[768];
 	struct plot_dir pd;
-	bool has_serial = false;
+	bool has_base = rd->sum.baseline != NULL;
 	int rc;
 
 	*outdir = NULL;
@@ -380,8 +328,6 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 	if (rc < 0)
 		return rc;
 	*outdir = xasprintf("%s", pd.path);
-	for (size_t s = 0; s < ns; s++)
-		has_serial |= !strcmp(sts[s], "serial");
 	for (size_t s = 0; s < ns; s++)
 		snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d", s ? " " : "",
 			 plot_lt(sts[s]));
@@ -391,7 +337,7 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 	for (int sp = 0; sp < 2 && rc == 0; sp++) {
 		const char *name = sp ? "speedup" : "wall";
 
-		if (sp && !has_serial)
+		if (sp && !has_base)
 			break;	/* nothing to be relative to */
 		free(p);
 		free(o);
@@ -400,8 +346,11 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 		p = plot_dir_gnuplot(&pd, dat);
 		o = plot_dir_gnuplot(&pd, name);
 		rc = write_grouped(&pd, dat, rd, wls, nw, sts, ns, sp);
-		snprintf(title, sizeof(title), "%s: all workloads (%s)",
-			 sp ? "Speed relative to serial" : "Wall time", where);
+		if (sp)
+			snprintf(title, sizeof(title), "Speed relative to %s: all workloads (%s)",
+				 rd->sum.baseline, where);
+		else
+			snprintf(title, sizeof(title), "Wall time: all workloads (%s)", where);
 		if (rc == 0)
 			rc = draw(name, p, o, title, lts);
 	}

@@ -53,14 +53,6 @@ const char *plot_scripts_dir(void);
 /* Appends ";key='value'" to @buf (of @cap bytes), quoting for gnuplot. */
 void plot_var(char *buf, size_t cap, const char *key, const char *value);
 
-/* Unique workloads / strategies of a summary, in file order. */
-size_t plot_names(const struct csv_table *sum, const char *col,
-		  const char **out, size_t max);
-
-/* Median of @col over the counted, valid trials of (wl, st). NaN: none. */
-double plot_trial_median(const struct csv_table *t, const char *wl,
-			 const char *st, const char *col);
-
 /*
  * Draws @dir/breakdown-@wl.{png,svg}: each strategy's time split into
  * user, sys, run-queue wait, block-I/O wait and other.  *drawn is false

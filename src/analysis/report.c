@@ -1,55 +1,61 @@
-/* report.c - results/<run-id>.md, and the plot and report commands. */
+/* report.c - results/<run-id>.md, from the run's summary as stored in its JSON. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "plot.h"
 #include "profile.h"
+#include "registry.h"
 #include "report.h"
 #include "safefs.h"
 #include "util.h"
 
-static double med(const struct run_data *rd, const char *wl, const char *st,
-		  const char *col)
+/* The row of (wl, st) when it has counted trials, else NULL. */
+static const struct strat_summary *row(const struct run_data *rd, const char *wl,
+				       const char *st)
 {
-	return plot_trial_median(&rd->trials, wl, st, col);
+	const struct strat_summary *r = st ? summary_row(&rd->sum, wl, st) : NULL;
+
+	return r && r->valid ? r : NULL;
+}
+
+static double cpu(const struct strat_summary *r)
+{
+	return r->med[DESC_USER] + r->med[DESC_SYS];
 }
 
 void report_why_slower(const struct run_data *rd, const char *wl,
 		       const char *st, char *out, size_t len)
 {
-	double wall = med(rd, wl, st, "wall_s"), swall = med(rd, wl, "serial", "wall_s");
-	double cpu = med(rd, wl, st, "user_s") + med(rd, wl, st, "sys_s");
-	double scpu = med(rd, wl, "serial", "user_s") + med(rd, wl, "serial", "sys_s");
-	double sys = med(rd, wl, st, "sys_s"), ssys = med(rd, wl, "serial", "sys_s");
-	double ctx = med(rd, wl, st, "vol_ctx"), sctx = med(rd, wl, "serial", "vol_ctx");
-	double busy = wall > 0 ? cpu / wall : 0;
+	const struct strat_summary *me = row(rd, wl, st), *base = row(rd, wl, rd->sum.baseline);
+	const struct strategy *model = strategy_find(st);
+	double busy, more;
 
-	if (!isfinite(wall) || !isfinite(swall)) {
+	if (!me || !base) {
 		snprintf(out, len, "no valid trials to compare");
 		return;
 	}
-	if (!strcmp(st, "epoll") && busy > 0.8)
+	busy = me->m[MET_WALL].median > 0 ? cpu(me) / me->m[MET_WALL].median : 0;
+	more = cpu(base) > 0 ? 100 * (cpu(me) - cpu(base)) / cpu(base) : 0;
+	if (model && model->one_loop_thread && busy > 0.8)
 		snprintf(out, len,
-			 "its one loop thread runs all the compute (%.2f cores busy) while handing "
-			 "every op to the pool costs %.0f%% more CPU than serial (%.0f vs %.0f "
-			 "voluntary context switches)", busy,
-			 scpu > 0 ? 100 * (cpu - scpu) / scpu : 0, ctx, sctx);
-	else if (cpu > scpu * 1.1)
+			 "its one loop thread runs all the compute (%.2f cores busy) while "
+			 "dispatching every op costs %.0f%% more CPU than %s (%.0f vs %.0f "
+			 "voluntary context switches)", busy, more, base->strategy,
+			 me->med[DESC_VOLCTX], base->med[DESC_VOLCTX]);
+	else if (cpu(me) > cpu(base) * 1.1)
 		snprintf(out, len,
-			 "it burns %.0f%% more CPU than serial (sys %.3f s vs %.3f s, %.0f vs %.0f "
+			 "it burns %.0f%% more CPU than %s (sys %.3f s vs %.3f s, %.0f vs %.0f "
 			 "voluntary context switches) for no gain in overlap (%.2f cores busy)",
-			 scpu > 0 ? 100 * (cpu - scpu) / scpu : 0, sys, ssys, ctx, sctx, busy);
+			 more, base->strategy, me->med[DESC_SYS], base->med[DESC_SYS],
+			 me->med[DESC_VOLCTX], base->med[DESC_VOLCTX], busy);
 	else
 		snprintf(out, len,
 			 "its extra concurrency does not overlap anything here (%.2f cores busy, "
-			 "%.0f vs %.0f voluntary context switches as serial)", busy, ctx, sctx);
+			 "%.0f vs %.0f voluntary context switches as %s)", busy,
+			 me->med[DESC_VOLCTX], base->med[DESC_VOLCTX], base->strategy);
 }
 
 /*
@@ -66,8 +72,8 @@ static void steal_note(FILE *f, const struct run_data *rd, const char *wl,
 	const char *who = NULL;
 
 	for (size_t s = 0; rd->pus && s < ns; s++) {
-		double steal = med(rd, wl, sts[s], "steal_s"), wall = med(rd, wl, sts[s], "wall_s");
-		double share = wall > 0 ? steal / (wall * rd->pus) : 0;
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+		double share = r ? r->med[DESC_STEAL] / (r->m[MET_WALL].median * rd->pus) : 0;
 
 		if (isfinite(share) && share > worst) {
 			worst = share;
@@ -108,111 +114,168 @@ static void put_or_na(FILE *f, int decimals, double v)
 	fprintf(f, "%.*f", decimals, v);
 }
 
+static void table_row(FILE *f, const struct strat_summary *r)
+{
+	double sp = r->speedup;
+
+	if (!r->valid) {
+		fprintf(f, "| %s | 0/%u | no valid trial | | | | | |\n", r->strategy, r->total);
+		return;
+	}
+	fprintf(f, "| %s%s | %u/%u | %.3f [%.3f, %.3f] | ", r->strategy,
+		r->recommended ? " **(recommended)**" : r->equivalent ? " (equivalent)" : "",
+		r->valid, r->total, r->m[MET_WALL].median, r->m[MET_WALL].ci_lo,
+		r->m[MET_WALL].ci_hi);
+	if (sp > 0 && !r->baseline)
+		fprintf(f, "%.2f ± %.2f x %s", sp >= 1 ? sp : 1 / sp,
+			sp >= 1 ? r->speedup_sd : r->speedup_sd / (sp * sp),
+			sp >= 1 ? "faster" : "slower");
+	fprintf(f, " | %.3f | ", r->m[MET_CPU].median);
+	put_or_na(f, 2, r->m[MET_MEM].n ? r->m[MET_MEM].median / 1024 : NAN);
+	fprintf(f, " | %.1f | ", r->m[MET_MIBS].median);
+	put_or_na(f, 0, r->m[MET_P99].n ? r->m[MET_P99].median : NAN);
+	fputs(" |\n", f);
+}
+
 static void table(FILE *f, const struct run_data *rd, const char *wl,
 		  const char **sts, size_t ns)
 {
-	const struct csv_table *s = &rd->summary;
-
-	fputs("| strategy | valid | median wall (s) [CI] | vs serial | CPU (s) | memory net "
-	      "(MiB) | MiB/s | p99 response (us) |\n|---|---|---|---|---|---|---|---|\n", f);
+	fprintf(f, "| strategy | valid | median wall (s) [CI] | vs %s | CPU (s) | memory net "
+		"(MiB) | MiB/s | p99 response (us) |\n|---|---|---|---|---|---|---|---|\n",
+		rd->sum.baseline ? rd->sum.baseline : "baseline");
 	for (size_t k = 0; k < ns; k++) {
-		for (size_t i = 0; i < s->nrows; i++) {
-			double sp;
+		const struct strat_summary *r = summary_row(&rd->sum, wl, sts[k]);
 
-			if (strcmp(csv_get(s, i, "workload"), wl) ||
-			    strcmp(csv_get(s, i, "strategy"), sts[k]))
-				continue;
-			if (csv_num(s, i, "n") == 0) {
-				fprintf(f, "| %s | 0/%s | no valid trial | | | | | |\n", sts[k],
-					csv_get(s, i, "total"));
-				continue;
-			}
-			sp = csv_num(s, i, "speedup_vs_serial");
-			fprintf(f, "| %s%s | %s/%s | %.3f [%.3f, %.3f] | ", sts[k],
-				!strcmp(csv_get(s, i, "recommended"), "1") ? " **(recommended)**" :
-				!strcmp(csv_get(s, i, "equivalent"), "1") ? " (equivalent)" : "",
-				csv_get(s, i, "n"), csv_get(s, i, "total"),
-				csv_num(s, i, "wall_s_median"), csv_num(s, i, "wall_s_ci_lo"),
-				csv_num(s, i, "wall_s_ci_hi"));
-			if (sp > 0 && strcmp(sts[k], "serial"))
-				fprintf(f, "%.2f ± %.2f x %s", sp >= 1 ? sp : 1 / sp,
-					sp >= 1 ? csv_num(s, i, "speedup_sd")
-						: csv_num(s, i, "speedup_sd") / (sp * sp),
-					sp >= 1 ? "faster" : "slower");
-			fprintf(f, " | %.3f | ", csv_num(s, i, "cpu_s_median"));
-			put_or_na(f, 2, csv_num(s, i, "mem_net_kib_median") / 1024);
-			fprintf(f, " | %.1f | ", csv_num(s, i, "mib_per_s_median"));
-			put_or_na(f, 0, csv_num(s, i, "lat_p99_us_median"));
-			fputs(" |\n", f);
-		}
+		if (r)
+			table_row(f, r);
 	}
 }
 
 /* With --until-decided: how many rounds the workload took and why it stopped. */
 static void adaptive_line(FILE *f, const struct run_data *rd, const char *wl)
 {
-	char pat[64];
-	const char *p;
-	char *why;
+	const json_t *d = rundata_dataset(rd, wl);
 
-	snprintf(pat, sizeof(pat), "{\"workload\": \"%s\", \"spec\": ", wl);
-	p = strstr(rd->json, pat);
-	why = p ? json_string(p, "until_decided", NULL) : NULL;
-	if (why && why[0])
-		fprintf(f, "Rounds: %ld, with --until-decided: %s.\n\n",
-			strtol(strstr(p, "\"rounds\": ") + 10, NULL, 10), why);
-	free(why);
+	if (jget_str(d, "until_decided")[0])
+		fprintf(f, "Rounds: %.0f, with --until-decided: %s.\n\n", jget_num(d, "rounds"),
+			jget_str(d, "until_decided"));
 }
 
-/* The verdict the run stored in its JSON for workload @wl, as Markdown. */
+/* The verdict the run stored for workload @wl, as Markdown. */
 static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 {
-	static const char *const keys[] = { "strategy", "reason", "detail", "outlier_note" };
-	char pat[64], *v[4] = { NULL };
-	const char *p;
+	const struct verdict *v = NULL;
 
-	snprintf(pat, sizeof(pat), "{\"workload\": \"%s\", \"strategy\": ", wl);
-	p = strstr(rd->json, "\"recommendations\"");
-	p = p ? strstr(p, pat) : NULL;
-	if (!p) {
+	for (size_t i = 0; i < rd->sum.nv; i++)
+		if (!strcmp(rd->sum.v[i].workload, wl))
+			v = &rd->sum.v[i];
+	if (!v) {
 		fputs("\n**Recommendation: none.** No recommendation recorded.\n\n", f);
 		return;
 	}
-	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-		v[k] = json_string(p, keys[k], NULL);
-		if (!v[k])
-			v[k] = xasprintf("%s", "");
-	}
-	if (v[0][0])
-		fprintf(f, "\n**Recommendation: %s.** %s.", v[0], v[1]);
+	if (v->pick >= 0)
+		fprintf(f, "\n**Recommendation: %s.** %s.", rd->sum.rows[v->pick].strategy,
+			v->reason);
 	else
-		fprintf(f, "\n**No single recommendation.** %s.", v[1]);
-	if (v[2][0])
-		fprintf(f, " (%s.)", v[2]);
-	if (v[3][0])
-		fprintf(f, "\n\nNote: %s.", v[3]);
+		fprintf(f, "\n**No single recommendation.** %s.", v->reason);
+	if (v->detail[0])
+		fprintf(f, " (%s.)", v->detail);
+	if (v->outlier_note[0])
+		fprintf(f, "\n\nNote: %s.", v->outlier_note);
 	fputs("\n\n", f);
-	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-		free(v[k]);
+}
+
+/* Why each strategy that loses to the baseline by 3% or more loses. */
+static void losers(FILE *f, const struct run_data *rd, const char *wl, const char **sts,
+		   size_t ns)
+{
+	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+		char why[512];
+
+		if (!r || r->baseline || !(r->speedup > 0) || r->speedup >= 0.97)
+			continue;
+		report_why_slower(rd, wl, sts[s], why, sizeof(why));
+		fprintf(f, "- %s loses to %s (%.2fx slower): %s.\n", sts[s], rd->sum.baseline,
+			1 / r->speedup, why);
+	}
+}
+
+/* Where each strategy's task time went, one sentence each. */
+static void where_time_goes(FILE *f, const struct run_data *rd, const char *wl,
+			    const char **sts, size_t ns)
+{
+	bool any = false;
+
+	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+		char sent[256];
+
+		if (!r)
+			continue;
+		profile_sentence(sts[s], r->med[DESC_USER], r->med[DESC_SYS], r->med[DESC_RUNQ],
+				 r->med[DESC_BLKIO], r->med[DESC_RING], r->med[DESC_OTHER], sent,
+				 sizeof(sent));
+		if (!sent[0])
+			continue;
+		fprintf(f, "%s%s", any ? "; " : "\nWhere the time goes (share of task time over "
+			"all threads and processes): ", sent);
+		any = true;
+	}
+	if (any)
+		fputs(".\n", f);
+}
+
+static void workload_plots(FILE *f, const char *plotdir, const char *lnk, const char *wl)
+{
+	char *bd = xasprintf("%s/breakdown-%s.png", plotdir, wl);
+
+	fprintf(f, "\n![cpu](<%1$s/cpu-%2$s.png>)\n![memory](<%1$s/memory-%2$s.png>)\n"
+		"![response time](<%1$s/latency-%2$s.png>)\n", lnk, wl);
+	if (access(bd, F_OK) == 0)
+		fprintf(f, "![where the time goes](<%s/breakdown-%s.png>)\n", lnk, wl);
+	free(bd);
+}
+
+/* The whole report, with plot links relative to @lnk (NULL: no plots). */
+static void render(FILE *f, const struct run_data *rd, const char *plotdir, const char *lnk)
+{
+	const char *wls[16], *sts[16];
+	size_t nw = rundata_workloads(rd, wls, 16), ns = rundata_strategies(rd, sts, 16);
+
+	fprintf(f, "# iobench report %s\n\n", rd->run_id);
+	fprintf(f, "- date: %s\n- command: `%s`\n- machine: %s, %s, %s\n"
+		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",
+		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
+		rd->fs_type, rd->device, rd->size, rd->cache);
+	if (lnk)
+		fprintf(f, "![wall time](<%s/wall.png>)\n![speed relative to the baseline]"
+			"(<%s/speedup.png>)\n\n", lnk, lnk);
+	for (size_t w = 0; w < nw; w++) {
+		fprintf(f, "## %s\n\nDataset: `%s`\n\n", wls[w], rundata_spec(rd, wls[w]));
+		adaptive_line(f, rd, wls[w]);
+		table(f, rd, wls[w], sts, ns);
+		recommendation(f, rd, wls[w]);
+		losers(f, rd, wls[w], sts, ns);
+		steal_note(f, rd, wls[w], sts, ns);
+		where_time_goes(f, rd, wls[w], sts, ns);
+		if (lnk)
+			workload_plots(f, plotdir, lnk, wls[w]);
+		fputc('\n', f);
+	}
+	fputs("Medians over counted, valid trials; [CI] is the order-statistic confidence "
+	      "interval of the median (its level is in the summary CSV: 93.75% for 5 trials); "
+	      "± is one standard deviation of the ratio.\n", f);
 }
 
 int report_write(const struct run_data *rd, const char *plotdir, char *msg, size_t len)
 {
-	const char *wls[16], *sts[16];
-	size_t nw = plot_names(&rd->summary, "workload", wls, 16);
-	size_t ns = plot_names(&rd->summary, "strategy", sts, 16);
-	char *path = xasprintf("%s.md", rd->base), *resdir = xasprintf("%s", rd->base);
-	char *slash = strrchr(resdir, '/'), *rel = NULL, *lnk = NULL, *buf = NULL;
+	char *resdir = xasprintf("%s", rd->base), *slash = strrchr(resdir, '/');
+	char *name = xasprintf("%s.md", rd->run_id), *rel = NULL, *lnk = NULL, *buf = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&buf, &blen);
-	int rc, dfd;
+	int rc = f ? 0 : -ENOMEM, dfd = -1;
 
-	if (!f) {
-		snprintf(msg, len, "cannot write %s: %s", path, strerror(ENOMEM));
-		free(path);
-		free(resdir);
-		return -ENOMEM;
-	}
 	/* a bare file name lives in the current directory */
 	if (slash)
 		*slash = '\0';
@@ -222,154 +285,23 @@ int report_write(const struct run_data *rd, const char *plotdir, char *msg, size
 		rel = path_relative(resdir, plotdir);
 		lnk = md_link(rel);
 	}
-	fprintf(f, "# iobench report %s\n\n", rd->run_id);
-	fprintf(f, "- date: %s\n- command: `%s`\n- machine: %s, %s, %s\n"
-		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",
-		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
-		rd->fs_type, rd->device, rd->size, rd->cache);
-	if (lnk)
-		fprintf(f, "![wall time](<%s/wall.png>)\n![speed relative to serial](<%s/speedup.png>)\n\n",
-			lnk, lnk);
-	for (size_t w = 0; w < nw; w++) {
-		char *spec = rundata_spec(rd, wls[w]);
-
-		fprintf(f, "## %s\n\nDataset: `%s`\n\n", wls[w], spec);
-		adaptive_line(f, rd, wls[w]);
-		table(f, rd, wls[w], sts, ns);
-		recommendation(f, rd, wls[w]);
-		for (size_t s = 0; s < ns; s++) {
-			double sp = med(rd, wls[w], "serial", "wall_s") /
-				    med(rd, wls[w], sts[s], "wall_s");
-			char why[512];
-
-			if (!isfinite(sp) || sp >= 0.97 || !strcmp(sts[s], "serial"))
-				continue;
-			report_why_slower(rd, wls[w], sts[s], why, sizeof(why));
-			fprintf(f, "- %s loses to serial (%.2fx slower): %s.\n", sts[s], 1 / sp, why);
-		}
-		steal_note(f, rd, wls[w], sts, ns);
-		{
-			bool any = false;
-
-			for (size_t s = 0; s < ns; s++) {
-				char sent[256];
-
-				profile_sentence(sts[s], med(rd, wls[w], sts[s], "user_s"),
-						 med(rd, wls[w], sts[s], "sys_s"),
-						 med(rd, wls[w], sts[s], "runq_wait_s"),
-						 med(rd, wls[w], sts[s], "blkio_wait_s"),
-						 med(rd, wls[w], sts[s], "ring_wait_s"),
-						 med(rd, wls[w], sts[s], "other_s"), sent, sizeof(sent));
-				if (!sent[0])
-					continue;
-				fprintf(f, "%s%s", any ? "; " : "\nWhere the time goes (share of task time over all threads and processes): ", sent);
-				any = true;
-			}
-			if (any)
-				fputs(".\n", f);
-		}
-		if (lnk) {
-			char *bd = xasprintf("%s/breakdown-%s.png", plotdir, wls[w]);
-
-			fprintf(f, "\n![cpu](<%1$s/cpu-%2$s.png>)\n![memory](<%1$s/memory-%2$s.png>)\n"
-				"![response time](<%1$s/latency-%2$s.png>)\n", lnk, wls[w]);
-			if (access(bd, F_OK) == 0)
-				fprintf(f, "![where the time goes](<%s/breakdown-%s.png>)\n", lnk, wls[w]);
-			free(bd);
-		}
-		fputc('\n', f);
-		free(spec);
+	if (f) {
+		render(f, rd, plotdir, lnk);
+		rc = fclose(f) ? -ENOMEM : 0;
 	}
-	fputs("Medians over counted, valid trials; [CI] is the order-statistic confidence "
-	      "interval of the median (its level is in the summary CSV: 93.75% for 5 trials); "
-	      "± is one standard deviation of the ratio.\n", f);
-	rc = fclose(f) ? -ENOMEM : 0;
-	dfd = rc == 0 ? sfs_open_user_dir(resdir, false, msg, len) : -ENOMEM;
-	if (rc == 0 && dfd < 0)
-		rc = dfd;
-	/* the report of a run may be written again: replaced, atomically */
 	if (rc == 0)
-		rc = sfs_save(dfd, strrchr(path, '/') ? strrchr(path, '/') + 1 : path, buf, blen,
-			      true);
+		rc = dfd = sfs_open_user_dir(resdir, false, msg, len);
+	/* the report of a run may be written again: replaced, atomically */
+	if (rc >= 0)
+		rc = sfs_save(dfd, name, buf, blen, true);
 	if (dfd >= 0)
 		close(dfd);
 	if (rc < 0)
-		snprintf(msg, len, "cannot write %s: %s", path, strerror(-rc));
+		snprintf(msg, len, "cannot write %s.md: %s", rd->base, strerror(-rc));
 	free(buf);
 	free(rel);
 	free(lnk);
 	free(resdir);
-	free(path);
-	return rc;
-}
-
-/* `iobench plot|report RESULTS [--plots DIR]`: shared option parsing. */
-static int results_cmd(int argc, char **argv, const char *usage, bool report)
-{
-	static const struct option opts[] = {
-		{ "plots", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *plots = "plots";
-	char *outdir = NULL;
-	struct run_data rd;
-	char msg[1024] = "";
-	int c, rc;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': plots = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default:
-			return cli_bad_option(c, argv, argv[0]);
-		}
-	}
-	if (argc - optind != 1) {
-		errmsg("%s takes one result file (see iobench %s --help)", argv[0], argv[0]);
-		return EXIT_USAGE;
-	}
-	if (rundata_load(argv[optind], &rd, msg, sizeof(msg)) < 0) {
-		errmsg("%s", msg);
-		return 1;
-	}
-	if (report) {
-		/* the run's plots, if they were drawn where they are by default */
-		char *pd = xasprintf("%s/%s", plots, rd.run_id);
-
-		rc = report_write(&rd, pd, msg, sizeof(msg));
-		free(pd);
-	} else {
-		rc = plot_run(&rd, plots, &outdir, msg, sizeof(msg));
-	}
-	if (rc < 0)
-		errmsg("%s", msg);
-	else
-		printf("%s: %s%s\n", report ? "report" : "plots", report ? rd.base : outdir,
-		       report ? ".md" : "/");
-	free(outdir);
-	rundata_free(&rd);
-	return rc < 0 ? 1 : 0;
-}
-
-int cmd_plot(int argc, char **argv)
-{
-	return results_cmd(argc, argv,
-			   "Usage: iobench plot RESULTS [--plots DIR]\n"
-			   "Draws a run (its .csv, -summary.csv or .json) with gnuplot as PNG and SVG\n"
-			   "into DIR/<run-id>/ (default plots/): wall time with CI, speed relative\n"
-			   "to serial, and per workload CPU (user+sys), peak memory and latency.\n",
-			   false);
-}
-
-int cmd_report(int argc, char **argv)
-{
-	return results_cmd(argc, argv,
-			   "Usage: iobench report RESULTS [--plots DIR]\n"
-			   "Writes <run-id>.md next to the result files: machine, storage, dataset,\n"
-			   "a table per workload, the plots in DIR/<run-id>/ (default plots/), why\n"
-			   "slower strategies lose, and the recommended strategy per workload.\n",
-			   true);
+	free(name);
+	return rc < 0 ? rc : 0;
 }

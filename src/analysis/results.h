@@ -7,7 +7,6 @@
 
 #include "config.h"
 #include "sysinfo.h"
-#include "summary.h"
 #include "trial.h"
 
 #define IOBENCH_VERSION "0.1.0"
@@ -41,20 +40,12 @@ void results_new_run_id(struct run_meta *m);
 /* The CSV header line (no newline), exposed for tests and readers. */
 extern const char results_csv_header[];
 
-/* Writes the CSV (header first) / the JSON to @f.  0 or -errno. */
-int results_write_csv(FILE *f, const struct results *r, const char *run_id);
-int results_write_json(FILE *f, const struct results *r,
-		       const struct run_meta *m, const struct run_summary *s);
-
 /*
- * Writes <run-id>.csv, .json and -summary.csv into the directory @dirfd
- * (@dir for messages): all of them or none, each under a new temporary
- * name then linked into place, never replacing an existing file.
- * Returns 0 or -errno with @msg naming the file.
+ * Writes the CSV, header first.  @outlier (per trial, from the summary)
+ * fills the outlier column; NULL writes n/a there.  0 or -errno.
  */
-int results_save(const struct results *r, const struct run_meta *m,
-		 const struct run_summary *s, int dirfd, const char *dir, char *msg,
-		 size_t len);
+int results_write_csv(FILE *f, const struct results *r, const bool *outlier,
+		      const char *run_id);
 
 /*
  * The run's journal, <run-id>.journal in @dirfd: the CSV header, then one

@@ -1,57 +1,14 @@
 /* rundata.c - see rundata.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "rundata.h"
 #include "util.h"
-
-char *json_string(const char *json, const char *key, const char **from)
-{
-	char pat[96], *out;
-	const char *p, *start = from && *from ? *from : json;
-	size_t n = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	p = strstr(start, pat);
-	if (!p)
-		return NULL;
-	p += strlen(pat);
-	out = xcalloc(1, strlen(p) + 1);
-	for (; *p && *p != '"'; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-			out[n++] = *p == 'n' ? '\n' : *p;
-		} else {
-			out[n++] = *p;
-		}
-	}
-	out[n] = '\0';
-	if (from)
-		*from = p;
-	return out;
-}
-
-static char *field(const char *json, const char *key)
-{
-	char *v = json_string(json, key, NULL);
-
-	return v ? v : xasprintf("%s", "");
-}
-
-char *rundata_spec(const struct run_data *rd, const char *workload)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "{\"workload\": \"%s\", \"spec\": ", workload);
-	p = strstr(rd->json, pat);
-	if (!p)
-		return xasprintf("%s", "");
-	return field(p, "spec");
-}
 
 /* "results/X.csv", "results/X-summary.csv", "results/X.json" -> "results/X" */
 static char *base_of(const char *path)
@@ -68,10 +25,63 @@ static char *base_of(const char *path)
 	return NULL;
 }
 
+/* Parses @path; a regular file of at most RUNDATA_MAX bytes. */
+static int parse(const char *path, json_t **root, char *msg, size_t len)
+{
+	json_error_t err;
+	struct stat st;
+	/* O_NONBLOCK: a FIFO named as a result file must not hang us */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = 0;
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+
+	if (!f)
+		rc = -errno;
+	else if (fstat(fileno(f), &st) < 0)
+		rc = -errno;
+	else if (!S_ISREG(st.st_mode))
+		rc = -EINVAL;
+	else if ((uint64_t)st.st_size > RUNDATA_MAX)
+		rc = -EFBIG;
+	if (rc == 0) {
+		*root = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+		if (!*root) {
+			snprintf(msg, len, "%s: not an iobench result file (line %d: %s)", path,
+				 err.line, err.text);
+			rc = -EBADMSG;
+		}
+	} else {
+		snprintf(msg, len, "%s: %s", path, rc == -EFBIG ?
+			 "too large to be an iobench result file" : rc == -EINVAL ?
+			 "not a regular file" : strerror(-rc));
+	}
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static void meta(struct run_data *rd)
+{
+	double pus = jget_num(rd->root, "host.pus");
+
+	rd->date = jget_str(rd->root, "date");
+	rd->command_line = jget_str(rd->root, "command_line");
+	rd->hostname = jget_str(rd->root, "host.hostname");
+	rd->kernel = jget_str(rd->root, "host.kernel");
+	rd->cpu_model = jget_str(rd->root, "host.cpu_model");
+	rd->pus = pus >= 1 && pus < 1e6 ? (unsigned)pus : 0;
+	rd->fs_type = jget_str(rd->root, "storage.fs_type");
+	rd->device = jget_str(rd->root, "storage.device");
+	rd->dir = jget_str(rd->root, "storage.dir");
+	rd->size = jget_str(rd->root, "config.size");
+	rd->cache = jget_str(rd->root, "config.cache");
+}
+
 int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len)
 {
-	char *p;
 	const char *slash;
+	char *json, sub[256];
 	int rc;
 
 	memset(rd, 0, sizeof(*rd));
@@ -83,68 +93,73 @@ int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len)
 	}
 	slash = strrchr(rd->base, '/');
 	rd->run_id = xasprintf("%s", slash ? slash + 1 : rd->base);
-	p = xasprintf("%s.csv", rd->base);
-	rc = csv_read(p, &rd->trials);
-	if (rc == 0 && csv_col(&rd->trials, "wall_s") < 0)
+	json = xasprintf("%s.json", rd->base);
+	rc = parse(json, &rd->root, msg, len);
+	if (rc == 0 && !json_is_string(json_object_get(rd->root, "iobench_version"))) {
+		snprintf(msg, len, "%s: not an iobench result file", json);
 		rc = -EBADMSG;
-	if (rc < 0)
-		goto fail;
-	free(p);
-	p = xasprintf("%s-summary.csv", rd->base);
-	rc = csv_read(p, &rd->summary);
-	if (rc == 0 && csv_col(&rd->summary, "wall_s_median") < 0)
-		rc = -EBADMSG;
-	if (rc < 0)
-		goto fail;
-	free(p);
-	p = xasprintf("%s.json", rd->base);
-	{
-		struct stat st;
-
-		rc = stat(p, &st) == 0 && (uint64_t)st.st_size > 2 * CSV_READ_MAX ? -EFBIG : 0;
 	}
-	if (rc == 0)
-		rc = read_small_file(p, &rd->json, NULL);
-	if (rc == 0 && !strstr(rd->json, "\"iobench_version\""))
-		rc = -EBADMSG;
-	if (rc < 0)
-		goto fail;
-	free(p);
-	rd->date = field(rd->json, "date");
-	rd->hostname = field(rd->json, "hostname");
-	rd->kernel = field(rd->json, "kernel");
-	rd->cpu_model = field(rd->json, "cpu_model");
-	{
-		const char *pus = strstr(rd->json, "\"pus\": ");
-
-		rd->pus = pus ? (unsigned)strtoul(pus + 7, NULL, 10) : 0;
+	if (rc == 0) {
+		rc = summary_from_json(rd->root, &rd->sum, sub, sizeof(sub));
+		if (rc < 0)
+			snprintf(msg, len, "%s: %s", json, sub);
 	}
-	rd->fs_type = field(rd->json, "fs_type");
-	rd->device = field(rd->json, "device");
-	rd->dir = field(rd->json, "dir");
-	rd->size = field(rd->json, "size");
-	rd->cache = field(rd->json, "cache");
-	rd->command_line = field(rd->json, "command_line");
+	free(json);
+	if (rc < 0) {
+		rundata_free(rd);
+		return rc;
+	}
+	meta(rd);
 	return 0;
-fail:
-	snprintf(msg, len, "%s: %s", p, rc == -EBADMSG ? "not an iobench result file" :
-		 rc == -EFBIG ? "too large to be an iobench result file" :
-		 rc == -E2BIG ? "too many columns to be an iobench result file" : strerror(-rc));
-	free(p);
-	rundata_free(rd);
-	return rc;
 }
 
 void rundata_free(struct run_data *rd)
 {
-	char **s[] = { &rd->base, &rd->run_id, &rd->json, &rd->date, &rd->hostname,
-		       &rd->kernel, &rd->cpu_model, &rd->fs_type, &rd->device, &rd->dir,
-		       &rd->size, &rd->cache, &rd->command_line };
+	summary_free(&rd->sum);
+	json_decref(rd->root);
+	free(rd->base);
+	free(rd->run_id);
+	memset(rd, 0, sizeof(*rd));
+}
 
-	csv_free(&rd->trials);
-	csv_free(&rd->summary);
-	for (size_t i = 0; i < ARRAY_SIZE(s); i++) {
-		free(*s[i]);
-		*s[i] = NULL;
+const json_t *rundata_dataset(const struct run_data *rd, const char *workload)
+{
+	const json_t *ds = json_object_get(rd->root, "datasets"), *d;
+	size_t i;
+
+	json_array_foreach(ds, i, d)
+		if (!strcmp(jget_str(d, "workload"), workload))
+			return d;
+	return NULL;
+}
+
+const char *rundata_spec(const struct run_data *rd, const char *workload)
+{
+	return jget_str(rundata_dataset(rd, workload), "spec");
+}
+
+static size_t names(const struct run_data *rd, bool strategy, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rd->sum.n; i++) {
+		const char *v = strategy ? rd->sum.rows[i].strategy : rd->sum.rows[i].workload;
+		bool seen = false;
+
+		for (size_t k = 0; k < n; k++)
+			seen |= !strcmp(out[k], v);
+		if (!seen && n < max)
+			out[n++] = v;
 	}
+	return n;
+}
+
+size_t rundata_workloads(const struct run_data *rd, const char **out, size_t max)
+{
+	return names(rd, false, out, max);
+}
+
+size_t rundata_strategies(const struct run_data *rd, const char **out, size_t max)
+{
+	return names(rd, true, out, max);
 }

@@ -1,20 +1,28 @@
-/* rundata.h - a finished run read back from its result files. */
+/*
+ * rundata.h - a finished run read back from its JSON: the summary and
+ * verdicts exactly as the run computed them (summary_io.c), and the
+ * machine, storage and configuration it ran on.  report, plot and compare
+ * start from here, never from the trials.
+ */
 #ifndef IOBENCH_RUNDATA_H
 #define IOBENCH_RUNDATA_H
 
 #include <stddef.h>
 
-#include "csvread.h"
+#include "jsonh.h"
+#include "summary.h"
+
+/* Bound on a result file worth reading: memory stays bounded. */
+#define RUNDATA_MAX (512ULL << 20)
 
 struct run_data {
 	char *base;		/* "results/<run-id>": the files without suffix */
 	char *run_id;
-	struct csv_table trials;	/* <base>.csv */
-	struct csv_table summary;	/* <base>-summary.csv */
-	char *json;			/* <base>.json, whole */
+	json_t *root;		/* <base>.json */
+	struct run_summary sum;	/* its rows and verdicts (strings point into root) */
 	/* from the JSON, for titles and the report ("" when absent) */
-	char *date, *hostname, *kernel, *cpu_model, *fs_type, *device, *dir;
-	char *size, *cache, *command_line;
+	const char *date, *hostname, *kernel, *cpu_model, *fs_type, *device, *dir;
+	const char *size, *cache, *command_line;
 	unsigned pus;		/* logical CPUs of the machine; 0: unknown */
 };
 
@@ -25,13 +33,13 @@ struct run_data {
 int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len);
 void rundata_free(struct run_data *rd);
 
-/* The dataset spec recorded for @workload, malloc'd ("" when absent). */
-char *rundata_spec(const struct run_data *rd, const char *workload);
+/* The datasets[] entry of @workload ({"spec", "rounds", "until_decided"}), or NULL. */
+const json_t *rundata_dataset(const struct run_data *rd, const char *workload);
+/* Its spec ("" when absent). */
+const char *rundata_spec(const struct run_data *rd, const char *workload);
 
-/*
- * The string value of the first "key": "..." in @json at or after @from,
- * unescaped and malloc'd; NULL when absent.  Enough for our own files.
- */
-char *json_string(const char *json, const char *key, const char **from);
+/* The workloads, then the strategies, in the run's order (at most @max). */
+size_t rundata_workloads(const struct run_data *rd, const char **out, size_t max);
+size_t rundata_strategies(const struct run_data *rd, const char **out, size_t max);
 
 #endif

@@ -13,6 +13,9 @@
 
 const char *const metric_names[MET_N] = { "wall_s", "cpu_s", "mem_net_kib",
 					  "mib_per_s", "lat_p99_us" };
+const char *const desc_names[DESC_N] = { "user_s", "sys_s", "vol_ctx", "steal_s",
+					 "runq_wait_s", "blkio_wait_s", "ring_wait_s", "other_s",
+					 "mem_base_kib", "lat_p50_us", "lat_p999_us" };
 
 /* A trial's value of @m; NaN when it was not measured. */
 static double metric(const struct trial_rec *t, enum metric m)
@@ -28,20 +31,44 @@ static double metric(const struct trial_rec *t, enum metric m)
 	return NAN;
 }
 
-static bool row_trial(const struct trial_rec *t, const char *wl, const char *st)
+/* A trial's value of @d; NaN when it was not measured. */
+static double desc(const struct trial_rec *t, enum desc d)
 {
-	return !t->warmup && t->trial > 0 && !strcmp(t->workload, wl) &&
-	       !strcmp(t->strategy, st);
+	switch (d) {
+	case DESC_USER: return t->user_s;
+	case DESC_SYS: return t->sys_s;
+	case DESC_VOLCTX: return (double)t->vol_ctx;
+	case DESC_STEAL: return t->steal_s >= 0 ? t->steal_s : NAN;
+	case DESC_RUNQ: return t->delay_ok ? t->runq_wait_s : NAN;
+	case DESC_BLKIO: return t->delay_ok ? t->blkio_wait_s : NAN;
+	case DESC_RING: return t->ring_wait_s;
+	case DESC_OTHER: return t->delay_ok ? t->other_s : NAN;
+	case DESC_MEMBASE: return t->mem_ok ? (double)t->mem_base_kib : NAN;
+	case DESC_P50: return t->latency_on ? t->lat[t->main_op].p50_us : NAN;
+	case DESC_P999: return t->latency_on ? t->lat[t->main_op].p999_us : NAN;
+	case DESC_N: break;
+	}
+	return NAN;
 }
 
-static bool counted(const struct trial_rec *t, const char *wl, const char *st)
+bool summary_counted(const struct trial_rec *t)
 {
-	return row_trial(t, wl, st) && t->valid && !t->cache_flag;
+	return !t->warmup && t->trial > 0 && t->valid && !t->cache_flag;
 }
 
-/* The counted values of @m for one row (outliers too unless excluded). */
+static bool row_trial(const struct trial_rec *t, const struct strat_summary *row)
+{
+	return !t->warmup && t->trial > 0 && !strcmp(t->workload, row->workload) &&
+	       !strcmp(t->strategy, row->strategy);
+}
+
+/*
+ * The counted values of a trial figure (@get(t, @which)) for one row,
+ * without the trials marked in @skip (may be NULL).
+ */
 static size_t samples(const struct results *r, const struct strat_summary *row,
-		      enum metric m, bool with_outliers, double *out)
+		      double (*get)(const struct trial_rec *, int), int which, const bool *skip,
+		      double *out)
 {
 	size_t n = 0;
 
@@ -49,73 +76,82 @@ static size_t samples(const struct results *r, const struct strat_summary *row,
 		const struct trial_rec *t = &r->recs[i];
 		double v;
 
-		if (!counted(t, row->workload, row->strategy) || (!with_outliers && t->outlier))
+		if (!row_trial(t, row) || !summary_counted(t) || (skip && skip[i]))
 			continue;
-		v = metric(t, m);
+		v = get(t, which);
 		if (isfinite(v))
 			out[n++] = v;
 	}
 	return n;
 }
 
-static void summarize_row(struct results *r, struct strat_summary *row)
+static double get_metric(const struct trial_rec *t, int m) { return metric(t, (enum metric)m); }
+static double get_desc(const struct trial_rec *t, int d) { return desc(t, (enum desc)d); }
+
+/* Flags @row's outliers by wall time in @outlier; the verdict says if they mattered. */
+static void flag_outliers(const struct results *r, struct strat_summary *row, bool *outlier)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct trial_rec *t = &r->recs[i];
+
+		if (!row_trial(t, row) || !summary_counted(t))
+			continue;
+		outlier[i] = fabs(stats_modified_z(t->wall_s, &row->m[MET_WALL], row->wall,
+						   row->nwall)) > STATS_OUTLIER_Z;
+		row->outliers += outlier[i];
+	}
+}
+
+static void summarize_row(const struct results *r, struct strat_summary *row, bool *outlier)
 {
 	double *v = xcalloc(r->n + 1, sizeof(double));
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct trial_rec *t = &r->recs[i];
 
-		if (!row_trial(t, row->workload, row->strategy))
+		if (!row_trial(t, row))
 			continue;
 		row->total++;
 		if (!t->valid && !row->error)
 			row->error = t->error;
 		row->cache_flagged += t->valid && t->cache_flag;
 	}
-	for (int m = 0; m < MET_N; m++) {
-		size_t n = samples(r, row, (enum metric)m, true, v);
+	for (int m = 0; m < MET_N; m++)
+		stats_summarize(v, samples(r, row, get_metric, m, NULL, v), &row->m[m]);
+	for (int d = 0; d < DESC_N; d++) {
+		size_t n = samples(r, row, get_desc, d, NULL, v);
 
-		stats_summarize(v, n, &row->m[m]);
+		row->med[d] = n ? stats_median(v, n) : NAN;
 	}
 	row->valid = (unsigned)row->m[MET_WALL].n;
-	/* outliers by wall time: flagged; the verdict says if they changed it */
-	{
-		size_t n = samples(r, row, MET_WALL, true, v);
-
-		for (size_t i = 0; i < r->n; i++) {
-			struct trial_rec *t = &r->recs[i];
-
-			if (!counted(t, row->workload, row->strategy))
-				continue;
-			t->outlier = fabs(stats_modified_z(t->wall_s, &row->m[MET_WALL], v, n)) >
-				     STATS_OUTLIER_Z;
-			row->outliers += t->outlier;
-		}
-	}
+	row->wall = xcalloc(r->n + 1, sizeof(double));
+	row->nwall = samples(r, row, get_metric, MET_WALL, NULL, row->wall);
+	flag_outliers(r, row, outlier);
 	free(v);
 }
 
 /* One row per strategy of workload @w (index into m->cfg->wl) into @rows. */
-static void summarize_workload(struct results *r, const struct run_meta *m, unsigned w,
-			       struct strat_summary *rows)
+static void summarize_workload(const struct results *r, const struct run_meta *m, unsigned w,
+			       struct strat_summary *rows, bool *outlier)
 {
 	const struct config *cfg = m->cfg;
 
 	for (unsigned s = 0; s < cfg->n_st; s++) {
 		rows[s].workload = cfg->wl[w]->name;
 		rows[s].strategy = cfg->st[s]->name;
+		rows[s].baseline = cfg->st[s]->baseline;
 		rows[s].unavailable = m->unavailable[s];
-		summarize_row(r, &rows[s]);
+		summarize_row(r, &rows[s], outlier);
 	}
 }
 
-/* Serial's median over ours, with the relative spreads added in quadrature. */
-static void speedup(struct strat_summary *row, const struct strat_summary *serial)
+/* The baseline's median over ours, with the relative spreads added in quadrature. */
+static void speedup(struct strat_summary *row, const struct strat_summary *base)
 {
-	const struct summary *a = &serial->m[MET_WALL], *b = &row->m[MET_WALL];
+	const struct summary *a = &base->m[MET_WALL], *b = &row->m[MET_WALL];
 	double ra, rb;
 
-	if (!serial->valid || !row->valid || b->median <= 0)
+	if (!base->valid || !row->valid || b->median <= 0)
 		return;
 	row->speedup = a->median / b->median;
 	ra = a->mean > 0 ? a->stddev / a->mean : 0;
@@ -215,7 +251,8 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 			double *tmp;
 
 			vr[i].v[m] = xcalloc(r->n + 1, sizeof(double));
-			vr[i].n[m] = samples(r, &rows[i], vmet[m], with_outliers, vr[i].v[m]);
+			vr[i].n[m] = samples(r, &rows[i], get_metric, vmet[m],
+					     with_outliers ? NULL : s->outlier, vr[i].v[m]);
 			tmp = xcalloc(vr[i].n[m] + 1, sizeof(double));
 			memcpy(tmp, vr[i].v[m], vr[i].n[m] * sizeof(double));
 			vr[i].med[m] = stats_median(tmp, vr[i].n[m]);
@@ -339,256 +376,136 @@ static void outlier_check(const struct run_summary *s, size_t first, size_t n,
 		 outliers == 1 ? "" : "s", alt.reason);
 }
 
-void summary_compute(struct results *r, const struct run_meta *m,
+/* Marks the rows the verdicts recommend or find equivalent to the fastest. */
+static void mark_rows(struct run_summary *s)
+{
+	for (size_t v = 0; v < s->nv; v++) {
+		if (s->v[v].pick >= 0)
+			s->rows[s->v[v].pick].recommended = true;
+		for (unsigned e = 0; e < s->v[v].nequiv; e++)
+			s->rows[s->v[v].equiv[e]].equivalent = true;
+	}
+}
+
+void summary_compute(const struct results *r, const struct run_meta *m,
 		     struct run_summary *out)
 {
 	const struct config *cfg = m->cfg;
 
 	memset(out, 0, sizeof(*out));
 	out->rows = xcalloc((size_t)cfg->n_wl * cfg->n_st, sizeof(*out->rows));
+	out->outlier = xcalloc(r->n + 1, sizeof(bool));
+	out->nrecs = r->n;
+	for (unsigned s = 0; s < cfg->n_st; s++)
+		if (cfg->st[s]->baseline)
+			out->baseline = cfg->st[s]->name;
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
 		size_t first = out->n;
-		const struct strat_summary *serial = NULL;
+		const struct strat_summary *base = NULL;
 
-		summarize_workload(r, m, w, &out->rows[first]);
+		summarize_workload(r, m, w, &out->rows[first], out->outlier);
 		out->n += cfg->n_st;
 		for (size_t i = first; i < out->n; i++)
-			if (!strcmp(out->rows[i].strategy, "serial"))
-				serial = &out->rows[i];
-		for (size_t i = first; serial && i < out->n; i++)
-			speedup(&out->rows[i], serial);
+			if (out->rows[i].baseline)
+				base = &out->rows[i];
+		for (size_t i = first; base && i < out->n; i++)
+			speedup(&out->rows[i], base);
 		out->v[out->nv].workload = cfg->wl[w]->name;
 		summary_verdict(out, first, out->n - first, r, true, &out->v[out->nv]);
 		outlier_check(out, first, out->n - first, r, &out->v[out->nv]);
 		out->nv++;
 	}
+	mark_rows(out);
 }
 
-bool summary_decided(struct results *r, const struct run_meta *m, unsigned w, char *why,
-		     size_t len)
+double summary_median(const struct strat_summary *row, const char *name)
 {
-	const struct config *cfg = m->cfg;
-	struct run_summary s = { 0 };
-	const struct strat_summary *a, *b;
-	struct verdict v;
+	if (!row || !row->valid)
+		return NAN;
+	for (int m = 0; m < MET_N; m++)
+		if (!strcmp(name, metric_names[m]))
+			return row->m[m].n ? row->m[m].median : NAN;
+	for (int d = 0; d < DESC_N; d++)
+		if (!strcmp(name, desc_names[d]))
+			return row->med[d];
+	return NAN;
+}
+
+const struct strat_summary *summary_row(const struct run_summary *s, const char *wl,
+					const char *st)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->rows[i].workload, wl) && !strcmp(s->rows[i].strategy, st))
+			return &s->rows[i];
+	return NULL;
+}
+
+/* summary_decided on one workload's summary @s and its verdict @v. */
+static bool decided(const struct run_summary *s, const struct verdict *v, char *why,
+		    size_t len)
+{
+	const struct summary *a, *b;
 	bool narrow;
 
-	s.rows = xcalloc(cfg->n_st, sizeof(*s.rows));
-	summarize_workload(r, m, w, s.rows);
-	s.n = cfg->n_st;
-	summary_verdict(&s, 0, s.n, r, true, &v);
-	if (v.fastest < 0 || v.runner_up < 0) {
-		snprintf(why, len, "nothing to separate (%s)", v.reason);
-		free(s.rows);
+	if (v->fastest < 0 || v->runner_up < 0) {
+		snprintf(why, len, "nothing to separate (%s)", v->reason);
 		return true;
 	}
-	a = &s.rows[v.fastest];
-	b = &s.rows[v.runner_up];
 	/*
 	 * Stopping at the first look that separates them would lock in a
 	 * streak: on this VM one strategy's md5 trials ran 25% slow for five
 	 * rounds in a row and fine in the next run.  Every look needs at least
 	 * SUMMARY_MIN_DECIDE trials of the two.
 	 */
-	if (a->valid < SUMMARY_MIN_DECIDE || b->valid < SUMMARY_MIN_DECIDE) {
+	if (s->rows[v->fastest].valid < SUMMARY_MIN_DECIDE ||
+	    s->rows[v->runner_up].valid < SUMMARY_MIN_DECIDE) {
 		snprintf(why, len, "undecided: fewer than %d trials of %s and %s", SUMMARY_MIN_DECIDE,
-			 a->strategy, b->strategy);
-		free(s.rows);
+			 s->rows[v->fastest].strategy, s->rows[v->runner_up].strategy);
 		return false;
 	}
-	if (!v.tie) {
+	if (!v->tie) {
 		snprintf(why, len, "decided: %s separated from every other (p=%.2g)",
-			 a->strategy, v.p);
-		free(s.rows);
+			 s->rows[v->fastest].strategy, v->p);
 		return true;
 	}
 	/* a real tie: both medians known to within 5% at 95% confidence */
-	narrow = a->m[MET_WALL].ci_level >= 0.95 && b->m[MET_WALL].ci_level >= 0.95 &&
-		 a->m[MET_WALL].ci_hi - a->m[MET_WALL].ci_lo <= 0.05 * a->m[MET_WALL].median &&
-		 b->m[MET_WALL].ci_hi - b->m[MET_WALL].ci_lo <= 0.05 * b->m[MET_WALL].median;
+	a = &s->rows[v->fastest].m[MET_WALL];
+	b = &s->rows[v->runner_up].m[MET_WALL];
+	narrow = a->ci_level >= 0.95 && b->ci_level >= 0.95 &&
+		 a->ci_hi - a->ci_lo <= 0.05 * a->median && b->ci_hi - b->ci_lo <= 0.05 * b->median;
 	if (narrow)
 		snprintf(why, len, "decided: %s and %s tie, both medians known within 5%% "
-			 "(95%% CIs)", a->strategy, b->strategy);
+			 "(95%% CIs)", s->rows[v->fastest].strategy, s->rows[v->runner_up].strategy);
 	else
 		snprintf(why, len, "undecided: %s v %s p=%.2g, CI of the medians %.1f%% and %.1f%% wide",
-			 a->strategy, b->strategy, v.p,
-			 100 * (a->m[MET_WALL].ci_hi - a->m[MET_WALL].ci_lo) / a->m[MET_WALL].median,
-			 100 * (b->m[MET_WALL].ci_hi - b->m[MET_WALL].ci_lo) / b->m[MET_WALL].median);
-	free(s.rows);
+			 s->rows[v->fastest].strategy, s->rows[v->runner_up].strategy, v->p,
+			 100 * (a->ci_hi - a->ci_lo) / a->median, 100 * (b->ci_hi - b->ci_lo) / b->median);
 	return narrow;
+}
+
+bool summary_decided(const struct results *r, const struct run_meta *m, unsigned w,
+		     char *why, size_t len)
+{
+	struct run_summary s = { 0 };
+	struct verdict v;
+	bool yes;
+
+	s.rows = xcalloc(m->cfg->n_st, sizeof(*s.rows));
+	s.outlier = xcalloc(r->n + 1, sizeof(bool));
+	summarize_workload(r, m, w, s.rows, s.outlier);
+	s.n = m->cfg->n_st;
+	summary_verdict(&s, 0, s.n, r, true, &v);
+	yes = decided(&s, &v, why, len);
+	summary_free(&s);
+	return yes;
 }
 
 void summary_free(struct run_summary *s)
 {
+	for (size_t i = 0; s->rows && i < s->n; i++)
+		free(s->rows[i].wall);
 	free(s->rows);
+	free(s->outlier);
 	memset(s, 0, sizeof(*s));
 }
 
-static void print_speedup(FILE *f, const struct strat_summary *row)
-{
-	if (row->speedup <= 0 || !strcmp(row->strategy, "serial"))
-		fprintf(f, " %18s", "-");
-	else if (row->speedup >= 1)
-		fprintf(f, " %5.2f±%.2fx faster", row->speedup, row->speedup_sd);
-	else
-		fprintf(f, " %5.2f±%.2fx slower", 1 / row->speedup,
-			row->speedup_sd / (row->speedup * row->speedup));
-}
-
-static bool is_equiv(const struct run_summary *s, size_t row)
-{
-	for (size_t v = 0; v < s->nv; v++)
-		for (unsigned e = 0; e < s->v[v].nequiv; e++)
-			if (s->v[v].equiv[e] == (int)row)
-				return true;
-	return false;
-}
-
-void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *m)
-{
-	for (size_t v = 0; v < s->nv; v++) {
-		const struct verdict *vd = &s->v[v];
-
-		fprintf(f, "\n%s: %s\n", vd->workload, m->specs[v] ? m->specs[v] : "");
-		fprintf(f, "  %-9s %5s %16s %18s %8s %9s %9s %10s\n", "strategy", "valid",
-			"wall_s med [CI]", "vs serial", "cpu_s", "mem net", "MiB/s", "p99 resp");
-		for (size_t i = 0; i < s->n; i++) {
-			const struct strat_summary *row = &s->rows[i];
-			char mem[32] = "n/a", valid[16], p99[32] = "n/a";
-
-			if (strcmp(row->workload, vd->workload))
-				continue;
-			if (row->unavailable) {
-				fprintf(f, "  %-9s unavailable: %s\n", row->strategy, row->unavailable);
-				continue;
-			}
-			snprintf(valid, sizeof(valid), "%u/%u", row->valid, row->total);
-			if (!row->valid) {
-				fprintf(f, "  %-9s %5s %s\n", row->strategy, valid,
-					row->cache_flagged ? "every valid trial started in the wrong cache state"
-					: row->error ? row->error : "no trials");
-				continue;
-			}
-			/* the same figure as the report's: the median */
-			if (row->m[MET_MEM].n)
-				fmt_bytes((uint64_t)row->m[MET_MEM].median * KIB, mem, sizeof(mem));
-			if (row->m[MET_P99].n)
-				snprintf(p99, sizeof(p99), "%.0f us", row->m[MET_P99].median);
-			fprintf(f, "  %-9s %5s %6.3f [%.3f,%.3f]", row->strategy, valid,
-				row->m[MET_WALL].median, row->m[MET_WALL].ci_lo,
-				row->m[MET_WALL].ci_hi);
-			print_speedup(f, row);
-			fprintf(f, " %8.3f %9s %9.1f %10s%s%s\n", row->m[MET_CPU].median, mem,
-				row->m[MET_MIBS].median, p99,
-				row->outliers ? "  (outliers flagged)" : "",
-				row->cache_flagged ? "  (cache-flagged trials left out)" : "");
-		}
-		if (vd->pick >= 0)
-			fprintf(f, "  recommendation: %s\n", s->rows[vd->pick].strategy);
-		else
-			fprintf(f, "  recommendation: none singled out\n");
-		fprintf(f, "    %s\n", vd->reason);
-		if (vd->detail[0])
-			fprintf(f, "    (%s)\n", vd->detail);
-		if (vd->outlier_note[0])
-			fprintf(f, "    note: %s\n", vd->outlier_note);
-	}
-	if (s->n)
-		fputs("\n[CI]: confidence interval of the median from order statistics (its level,\n"
-		      "93.75% for 5 trials, at least 95% from 6, is in the summary CSV); mem net: peak\n"
-		      "memory the strategy adds over all its processes, the harness's own left out;\n"
-		      "p99 resp: response time of the main op, from the job asking for it to the job\n"
-		      "being handed the result.  All figures are medians over the counted trials.\n", f);
-}
-
-int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
-{
-	fputs("run_id,workload,strategy,n,total,outliers,speedup_vs_serial,speedup_sd", f);
-	for (int m = 0; m < MET_N; m++)
-		fprintf(f, ",%1$s_median,%1$s_mean,%1$s_stddev,%1$s_min,%1$s_max,"
-			"%1$s_ci_lo,%1$s_ci_hi", metric_names[m]);
-	fputs(",ci_level,recommended,equivalent,cache_flagged\n", f);
-	for (size_t i = 0; i < s->n; i++) {
-		const struct strat_summary *row = &s->rows[i];
-		bool rec = false;
-
-		for (size_t v = 0; v < s->nv; v++)
-			rec |= s->v[v].pick == (int)i;
-		fprintf(f, "%s,%s,%s,%u,%u,%u,%.4f,%.4f", run_id, row->workload,
-			row->strategy, row->valid, row->total, row->outliers, row->speedup,
-			row->speedup_sd);
-		for (int m = 0; m < MET_N; m++) {
-			const struct summary *x = &row->m[m];
-
-			if (!x->n) {
-				fputs(",n/a,n/a,n/a,n/a,n/a,n/a,n/a", f);
-				continue;
-			}
-			fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", x->median, x->mean,
-				x->stddev, x->min, x->max, x->ci_lo, x->ci_hi);
-		}
-		fprintf(f, ",%.4f,%d,%d,%u\n", row->m[MET_WALL].ci_level, rec, is_equiv(s, i),
-			row->cache_flagged);
-	}
-	return ferror(f) ? -1 : 0;
-}
-
-static void json_text(FILE *f, const char *key, const char *val)
-{
-	fprintf(f, ", \"%s\": \"", key);
-	for (; *val; val++) {
-		if (*val == '"' || *val == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*val >= 0x20)
-			fputc(*val, f);
-	}
-	fputc('"', f);
-}
-
-void summary_write_json(FILE *f, const struct run_summary *s)
-{
-	fputs("\"summary\": [\n", f);
-	for (size_t i = 0; i < s->n; i++) {
-		const struct strat_summary *row = &s->rows[i];
-
-		fprintf(f, "  {\"workload\": \"%s\", \"strategy\": \"%s\", \"n\": %u, "
-			"\"total\": %u, \"outliers\": %u, \"cache_flagged\": %u, \"available\": %s, "
-			"\"speedup_vs_serial\": %.4f, \"speedup_sd\": %.4f",
-			row->workload, row->strategy, row->valid, row->total, row->outliers,
-			row->cache_flagged, row->unavailable ? "false" : "true", row->speedup,
-			row->speedup_sd);
-		for (int m = 0; m < MET_N; m++) {
-			const struct summary *x = &row->m[m];
-
-			if (!x->n) {
-				fprintf(f, ",\n   \"%s\": null", metric_names[m]);
-				continue;
-			}
-			fprintf(f, ",\n   \"%s\": {\"median\": %.6g, \"mean\": %.6g, \"stddev\": %.6g, "
-				"\"min\": %.6g, \"max\": %.6g, \"ci_lo\": %.6g, \"ci_hi\": %.6g, "
-				"\"ci_level\": %.4f}", metric_names[m], x->median, x->mean,
-				x->stddev, x->min, x->max, x->ci_lo, x->ci_hi, x->ci_level);
-		}
-		fprintf(f, "}%s\n", i + 1 < s->n ? "," : "");
-	}
-	fputs("],\n\"recommendations\": [\n", f);
-	for (size_t v = 0; v < s->nv; v++) {
-		const struct verdict *vd = &s->v[v];
-
-		fprintf(f, "  {\"workload\": \"%s\", \"strategy\": \"%s\", \"fastest\": \"%s\", "
-			"\"runner_up\": \"%s\", \"equivalent\": [", vd->workload,
-			vd->pick >= 0 ? s->rows[vd->pick].strategy : "",
-			vd->fastest >= 0 ? s->rows[vd->fastest].strategy : "",
-			vd->runner_up >= 0 ? s->rows[vd->runner_up].strategy : "");
-		for (unsigned e = 0; e < vd->nequiv; e++)
-			fprintf(f, "%s\"%s\"", e ? ", " : "", s->rows[vd->equiv[e]].strategy);
-		fprintf(f, "], \"p\": %.4g, \"min_p\": %.4g, \"tie\": %s, \"underpowered\": %s",
-			vd->p, vd->min_p, vd->tie ? "true" : "false",
-			vd->underpowered ? "true" : "false");
-		json_text(f, "reason", vd->reason);
-		json_text(f, "detail", vd->detail);
-		json_text(f, "outlier_note", vd->outlier_note);
-		fprintf(f, "}%s\n", v + 1 < s->nv ? "," : "");
-	}
-	fputs("],\n", f);
-}

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "jsonh.h"
 #include "stats.h"
 #include "trial.h"
 
@@ -19,6 +20,21 @@ enum metric { MET_WALL, MET_CPU, MET_MEM, MET_MIBS, MET_P99, MET_N };
 extern const char *const metric_names[MET_N];
 
 /*
+ * The figures the report and the plots describe a strategy by, beside the
+ * metrics: only their medians are kept.  Named as the trial CSV's columns.
+ */
+enum desc { DESC_USER, DESC_SYS, DESC_VOLCTX, DESC_STEAL, DESC_RUNQ, DESC_BLKIO, DESC_RING,
+	    DESC_OTHER, DESC_MEMBASE, DESC_P50, DESC_P999, DESC_N };
+extern const char *const desc_names[DESC_N];
+
+/*
+ * Does trial @t count?  Valid, not warmup (nor a round's trial 0) and
+ * started in the cache state asked for: the one definition every
+ * statistic (summary, verdict, sweep, compare) is computed over.
+ */
+bool summary_counted(const struct trial_rec *t);
+
+/*
  * One (workload, strategy): counted, valid trials only.  A trial that did
  * not start in the cache state asked for (cache_flag) is valid but not
  * counted: it measured something else.
@@ -27,7 +43,12 @@ struct strat_summary {
 	const char *workload, *strategy;
 	unsigned valid, total, outliers, cache_flagged;
 	struct summary m[MET_N];
-	double speedup, speedup_sd;	/* serial's median wall / this one's; 0: no serial */
+	double med[DESC_N];		/* medians; NaN when not measured */
+	double *wall;			/* the counted wall times, in trial order */
+	size_t nwall;
+	double speedup, speedup_sd;	/* the baseline's median wall / this one's; 0: none */
+	bool baseline;			/* this row is the baseline strategy's */
+	bool recommended, equivalent;	/* set from the verdicts */
 	const char *unavailable;	/* why, when the strategy can't run here */
 	const char *error;		/* the first failure, when none is valid */
 };
@@ -62,17 +83,37 @@ struct verdict {
 	char outlier_note[384];		/* set when the outliers changed the verdict */
 };
 
+/*
+ * A run's summary: rows in (workload, strategy) order as run, and one
+ * verdict per workload.  Built from the trials by summary_compute, or read
+ * back from a result file's JSON by summary_from_json (summary_io.c): the
+ * report, plots and compare use the very figures the run printed.
+ */
 struct run_summary {
 	struct strat_summary *rows;
 	size_t n;
 	struct verdict v[16];
 	size_t nv;
+	const char *baseline;	/* the strategy speedups are relative to, or NULL */
+	bool *outlier;		/* per trial of the results; NULL when read back */
+	size_t nrecs;
 };
 
-/* Builds the summary; also sets each trial's outlier flag. */
-void summary_compute(struct results *r, const struct run_meta *m,
+/*
+ * Builds the summary of @r.  Outliers (modified z-score of wall_s above
+ * 3.5 in their row) are flagged in out->outlier, never in the trials.
+ */
+void summary_compute(const struct results *r, const struct run_meta *m,
 		     struct run_summary *out);
 void summary_free(struct run_summary *s);
+/*
+ * The median of the figure @name (a metric or a desc name) of @row; NaN
+ * when @row is NULL, has no counted trial or did not measure it.
+ */
+double summary_median(const struct strat_summary *row, const char *name);
+/* The row of (@wl, @st), or NULL. */
+const struct strat_summary *summary_row(const struct run_summary *s, const char *wl,
+					const char *st);
 
 /*
  * Recommendation for the rows [first, first + n) of one workload, from
@@ -92,17 +133,22 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
  * strategy, or it ties with the runner-up and both medians are known
  * within 5% (95% CIs).  @why says which, or why not.
  */
-bool summary_decided(struct results *r, const struct run_meta *m, unsigned w, char *why,
+bool summary_decided(const struct results *r, const struct run_meta *m, unsigned w, char *why,
 		     size_t len);
 
 /* Smallest two-sided p the exact Mann-Whitney test can give for na v nb. */
 double summary_min_p(size_t na, size_t nb);
 
-/* The terminal tables and recommendations. */
+/* The terminal tables and recommendations (summary_io.c). */
 void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *m);
 /* results/<run-id>-summary.csv: one row per (workload, strategy). */
 int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id);
-/* The "summary" and "recommendations" members of the JSON. */
-void summary_write_json(FILE *f, const struct run_summary *s);
+/* Adds "baseline", "summary" and "recommendations" to the run's JSON @root. */
+void summary_to_json(const struct run_summary *s, json_t *root);
+/*
+ * Reads them back from @root into @out, whose strings point into @root.
+ * 0, or -EBADMSG with @msg saying what is missing.
+ */
+int summary_from_json(const json_t *root, struct run_summary *out, char *msg, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include "plot.h"
 #include "registry.h"
 #include "stats.h"
+#include "summary.h"
 #include "sweep.h"
 #include "safefs.h"
 #include "util.h"
@@ -51,7 +52,7 @@ size_t sweep_points(const struct results *r, struct sweep_point **out)
 		const struct trial_rec *t = &r->recs[i];
 		bool seen = false;
 
-		if (t->warmup || !t->valid || t->trial == 0)
+		if (!summary_counted(t))
 			continue;
 		for (size_t k = 0; k < n && !seen; k++)
 			seen = !strcmp(p[k].workload, t->workload) && !strcmp(p[k].strategy, t->strategy) &&
@@ -69,8 +70,7 @@ size_t sweep_points(const struct results *r, struct sweep_point **out)
 			for (size_t i = 0; i < r->n; i++) {
 				const struct trial_rec *t = &r->recs[i];
 
-				if (t->warmup || !t->valid || t->trial == 0 ||
-				    strcmp(p[k].workload, t->workload) || strcmp(p[k].strategy, t->strategy) ||
+				if (!summary_counted(t) || strcmp(p[k].workload, t->workload) || strcmp(p[k].strategy, t->strategy) ||
 				    p[k].workers != t->workers || p[k].qd != t->qd || p[k].block != t->block)
 					continue;
 				v[m++] = c == 0 ? t->mib_per_s : c == 1 ? t->wall_s : t->ops_per_s;

@@ -523,3 +523,38 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 	}
 	return CLI_OK;
 }
+
+int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const char **plots,
+		     bool *force)
+{
+	static const struct option opts[] = {
+		{ "plots", required_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': *plots = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		case 'f':
+			/* only compare takes --force */
+			if (!force)
+				return cli_bad_option('?', argv, argv[0]);
+			*force = true;
+			break;
+		default:
+			return cli_bad_option(c, argv, argv[0]);
+		}
+	}
+	if (argc - optind != nfiles) {
+		errmsg("%s takes %s result file%s (see iobench %s --help)", argv[0],
+		       nfiles == 1 ? "one" : "two", nfiles == 1 ? "" : "s", argv[0]);
+		return EXIT_USAGE;
+	}
+	return -1;
+}

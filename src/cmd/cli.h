@@ -2,6 +2,7 @@
 #ifndef IOBENCH_CLI_H
 #define IOBENCH_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -31,6 +32,15 @@ int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
  * a missing value (@c == ':') or an unknown option.  Returns EXIT_USAGE.
  */
 int cli_bad_option(int c, char **argv, const char *cmd);
+
+/*
+ * The options of the commands that read stored runs (plot, report,
+ * compare): --plots DIR into *@plots, --force into *@force (NULL: not
+ * taken), --help; then exactly @nfiles result files, from argv[optind].
+ * Returns -1 to go on, else the exit status (0 after --help).
+ */
+int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const char **plots,
+		     bool *force);
 
 /* The --help text of `iobench run`. */
 extern const char cli_run_usage[];

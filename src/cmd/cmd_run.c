@@ -26,6 +26,7 @@
 #include "taskstats.h"
 #include "sweep.h"
 #include "rundata.h"
+#include "runfiles.h"
 #include "commands.h"
 #include "dataset.h"
 #include "registry.h"
@@ -440,7 +441,8 @@ static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
 }
 
 /*
- * csv deletes a trial's files before the next one; on ext4 without a
+ * A workload that creates files (csv) deletes a trial's files before the
+ * next one; on ext4 without a
  * journal the next trial's creates then skip past every inode freed in the
  * last minutes (measured here: 2000 creates in 1.3 s instead of 0.2 s), so
  * trials would pay for the ones before them.  Dropping the caches after
@@ -449,15 +451,16 @@ static unsigned run_trials(struct config *cfg, struct wl_ctx *ctxs,
  */
 static void warn_no_journal(const struct config *cfg, const struct sysinfo *si)
 {
-	bool csv = false;
+	const char *creator = NULL;
 
 	for (unsigned w = 0; w < cfg->n_wl; w++)
-		csv |= strcmp(cfg->wl[w]->name, "csv") == 0;
-	if (csv && si->journal == 0 && !(cfg->drop_caches && cfg->cache != CACHE_WARM))
-		errmsg("warning: %s is ext4 without a journal: each csv trial's creates pay "
+		if (cfg->wl[w]->creates_files)
+			creator = cfg->wl[w]->name;
+	if (creator && si->journal == 0 && !(cfg->drop_caches && cfg->cache != CACHE_WARM))
+		errmsg("warning: %s is ext4 without a journal: each %s trial's creates pay "
 		       "for the inodes earlier trials deleted (up to 6x slower here). "
 		       "As root, add --drop-caches (cold cache) so every trial starts alike",
-		       si->device);
+		       si->device, creator);
 }
 
 /*

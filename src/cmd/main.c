@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "registry.h"
 #include "results.h"
 #include "util.h"
 
@@ -43,7 +44,10 @@ static const struct {
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	char msg[256];
 
+	if (registry_check(msg, sizeof(msg)) < 0)
+		die(1, "internal error: %s", msg);
 	if (!cmd) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

@@ -1,13 +1,13 @@
-/* op.c - blocking execution of one op, and the job helpers built on it. */
+/* op.c - blocking execution of one op. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "job.h"
+#include "latency.h"
 #include "op.h"
+#include "util.h"
 
 static const char *const op_names[OP_NTYPES] = {
 	[OP_NOP] = "nop", [OP_OPEN] = "open", [OP_READ] = "read",
@@ -85,34 +85,4 @@ static void op_exec_one(struct op *op)
 		break;
 	}
 	op->res = -EINVAL;
-}
-
-void job_fail(struct job *job, int err, const char *fmt, ...)
-{
-	struct job_result *r = job->res;
-	va_list ap;
-
-	if (r->err)
-		return;
-	r->err = err < 0 ? err : -EIO;
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-}
-
-void job_fail_op(struct job *job, const struct op *op)
-{
-	job_fail(job, (int)op->res, "%s %s: %s", op_name(op->type),
-		 op->path ? op->path : "?", strerror((int)-op->res));
-}
-
-void job_run_blocking(struct job *job)
-{
-	struct op *op;
-
-	while (job_next(job, &op) == JOB_OP) {
-		op_exec(op);
-		job_complete(job, op);
-	}
-	/* JOB_WAIT with nothing in flight would be a workload bug */
 }

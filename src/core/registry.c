@@ -1,4 +1,5 @@
 /* registry.c - the one list of strategies and workloads. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,4 +91,83 @@ const char *workload_names(void)
 		names[n] = workloads[n]->name;
 	names[n++] = "all";
 	return join_names(buf, sizeof(buf), names, n);
+}
+
+/* A name goes into file names, CSV fields and gnuplot titles unquoted. */
+static bool plain_name(const char *s)
+{
+	if (!s || !*s || strlen(s) > 15)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+int registry_check_strategy(const struct strategy *s, char *msg, size_t len)
+{
+	if (!plain_name(s->name) || !s->desc || !s->run) {
+		snprintf(msg, len, "strategy %s: needs a plain name, desc and run",
+			 s->name ? s->name : "?");
+		return -EINVAL;
+	}
+	if (s->baseline && (s->no_io || s->uses_workers || s->uses_qd)) {
+		snprintf(msg, len, "strategy %s: a baseline does I/O with no knobs", s->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int strategy_check(const struct strategy *s, size_t i, char *msg, size_t len)
+{
+	int rc = registry_check_strategy(s, msg, len);
+
+	for (size_t k = 0; k < i && rc == 0; k++)
+		if (!strcmp(strategies[k]->name, s->name)) {
+			snprintf(msg, len, "strategy %s: registered twice", s->name);
+			rc = -EINVAL;
+		}
+	return rc;
+}
+
+int registry_check_workload(const struct workload *w, char *msg, size_t len)
+{
+	if (!plain_name(w->name) || !w->desc || !w->prepare || !w->make_jobs || !w->finish ||
+	    !w->check || (unsigned)w->main_op >= OP_NTYPES) {
+		snprintf(msg, len, "workload %s: needs a plain name, desc, prepare, "
+			 "make_jobs, finish, check and a main op", w->name ? w->name : "?");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int workload_check(const struct workload *w, size_t i, char *msg, size_t len)
+{
+	int rc = registry_check_workload(w, msg, len);
+
+	for (size_t k = 0; k < i && rc == 0; k++)
+		if (!strcmp(workloads[k]->name, w->name)) {
+			snprintf(msg, len, "workload %s: registered twice", w->name);
+			rc = -EINVAL;
+		}
+	return rc;
+}
+
+int registry_check(char *msg, size_t len)
+{
+	size_t baselines = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n_strategies && rc == 0; i++) {
+		rc = strategy_check(strategies[i], i, msg, len);
+		baselines += strategies[i]->baseline;
+	}
+	for (size_t i = 0; i < n_workloads && rc == 0; i++)
+		rc = workload_check(workloads[i], i, msg, len);
+	if (rc == 0 && baselines != 1) {
+		snprintf(msg, len, "%zu strategies are the baseline; exactly one must be",
+			 baselines);
+		rc = -EINVAL;
+	}
+	return rc;
 }

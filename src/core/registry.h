@@ -23,6 +23,17 @@ const struct workload *workload_find(const char *name);
 bool strategy_in_all(const struct strategy *s);
 bool workload_in_all(const struct workload *w);
 
+/*
+ * Validates every ops table, as fio validates an ioengine on load: plain
+ * unique names, the functions the harness calls, exactly one baseline
+ * strategy.  0, or -EINVAL with @msg naming the faulty entry.  main()
+ * runs it before any command, and test_registry on its own.
+ */
+int registry_check(char *msg, size_t len);
+/* The same checks for one table on its own (no duplicate names). */
+int registry_check_strategy(const struct strategy *s, char *msg, size_t len);
+int registry_check_workload(const struct workload *w, char *msg, size_t len);
+
 /* "serial, threaded, ..." for error messages. */
 const char *strategy_names(void);
 const char *workload_names(void);

@@ -31,6 +31,18 @@ struct strategy {
 	const char *desc;
 	/* Does no I/O at all: its results can't match a reference (null). */
 	bool no_io;
+	/*
+	 * The others are measured against it ("2x faster than serial"): the
+	 * simplest model.  Exactly one registered strategy has it (checked
+	 * by test_registry).
+	 */
+	bool baseline;
+	/*
+	 * One event-loop thread runs every job's compute, whatever the
+	 * workers: on CPU-heavy work it runs at the baseline's speed by
+	 * design, and the report says so when it loses.
+	 */
+	bool one_loop_thread;
 	/* Which knobs shape it: recorded as the workers / queue_depth columns. */
 	bool uses_workers;	/* --workers threads or processes */
 	bool uses_qd;		/* --qd ring entries */

@@ -68,6 +68,12 @@ struct workload {
 	/* Reads in --block pieces, so `sweep --block` applies to it. */
 	bool uses_block;
 	/*
+	 * Creates (and before the next trial deletes) many files: its trials
+	 * pay for earlier deletions where the filesystem makes them (ext4
+	 * without a journal), which the run warns about.
+	 */
+	bool creates_files;
+	/*
 	 * Parent, untimed: validates the knobs, generates the dataset or
 	 * reuses a matching one, computes the reference result, fills spec,
 	 * files and njobs.  Returns 0 or -errno with ctx->msg set.

@@ -1,0 +1,334 @@
+/* runfiles.c - see runfiles.h.  The JSON is built with jansson. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonh.h"
+#include "runfiles.h"
+#include "safefs.h"
+#include "util.h"
+
+/* Percentiles per op type that ran; null when latency was not recorded. */
+static json_t *lat_json(bool on, const struct lat_pct *lat)
+{
+	json_t *o;
+
+	if (!on)
+		return json_null();
+	o = json_object();
+	for (int k = 0; k < OP_NTYPES; k++) {
+		const struct lat_pct *l = &lat[k];
+		json_t *x;
+
+		if (!l->n)
+			continue;
+		x = json_object();
+		jset(x, "n", json_integer((json_int_t)l->n));
+		jset(x, "mean", jnum(l->mean_us, 2));
+		jset(x, "p50", jnum(l->p50_us, 2));
+		jset(x, "p90", jnum(l->p90_us, 2));
+		jset(x, "p99", jnum(l->p99_us, 2));
+		jset(x, "p999", jnum(l->p999_us, 2));
+		jset(x, "max", jnum(l->max_us, 2));
+		jset(o, op_name((enum op_type)k), x);
+	}
+	return o;
+}
+
+/* Where the trial's time went; the delay-accounting figures null when n/a. */
+static json_t *breakdown_json(const struct trial_rec *t)
+{
+	json_t *o = json_object();
+
+	jset(o, "cpu_s", jnum(t->user_s + t->sys_s, 6));
+	jset(o, "threads_max", json_integer(t->threads_max));
+	jset(o, "procs", json_integer(t->procs));
+	jset(o, "steal_s", t->steal_s >= 0 ? jnum(t->steal_s, 2) : json_null());
+	jset(o, "ring_wait_s", jnum(t->ring_wait_s, 6));
+	jset(o, "io_workers", jcount(t->io_workers >= 0, (uint64_t)t->io_workers));
+	jset(o, "runq_wait_s", t->delay_ok ? jnum(t->runq_wait_s, 6) : json_null());
+	jset(o, "blkio_wait_s", t->delay_ok ? jnum(t->blkio_wait_s, 6) : json_null());
+	jset(o, "other_s", t->delay_ok ? jnum(t->other_s, 6) : json_null());
+	if (t->delay_ok) {
+		jset(o, "task_s", jnum(t->task_s, 6));
+		jset(o, "delay_glitches", json_integer(t->delay_glitches));
+	}
+	return o;
+}
+
+static json_t *io_shape_json(const struct trial_rec *t)
+{
+	json_t *o = json_object(), *ops = json_object();
+
+	for (int k = 0; k < OP_NTYPES; k++)
+		if (t->ops_by_type[k])
+			jset(ops, op_name((enum op_type)k), json_integer((json_int_t)t->ops_by_type[k]));
+	jset(o, "ops", ops);
+	jset(o, "bytes_read", json_integer((json_int_t)t->bytes_read));
+	jset(o, "bytes_written", json_integer((json_int_t)t->bytes_written));
+	jset(o, "inflight_avg", t->latency_on ? jnum(t->inflight_avg, 2) : json_null());
+	jset(o, "inflight_max", jcount(t->latency_on, (uint64_t)t->inflight_max));
+	jset(o, "io_uring_enters", json_integer((json_int_t)t->enter_calls));
+	return o;
+}
+
+static json_t *hw_json(const struct trial_rec *t)
+{
+	json_t *o = json_object();
+
+	for (int k = 0; k < HW_N; k++)
+		jset(o, hw_names[k], jcount(t->hw[k] >= 0 && !t->hw_why[0], (uint64_t)t->hw[k]));
+	jset(o, "why", jstr(t->hw_why[0] ? t->hw_why : "on"));
+	return o;
+}
+
+static json_t *trial_json(const struct trial_rec *t, bool outlier)
+{
+	json_t *o = json_object();
+
+	jset(o, "workload", jstr(t->workload));
+	jset(o, "strategy", jstr(t->strategy));
+	jset(o, "trial", json_integer(t->trial));
+	jset(o, "workers", json_integer(t->workers));
+	jset(o, "queue_depth", json_integer(t->qd));
+	jset(o, "cache", jstr(cache_names[t->cache]));
+	jset(o, "wall_s", jnum(t->wall_s, 6));
+	jset(o, "user_s", jnum(t->user_s, 6));
+	jset(o, "sys_s", jnum(t->sys_s, 6));
+	jset(o, "peak_rss_kib", json_integer((json_int_t)t->peak_rss_kib));
+	jset(o, "peak_rss_sum_kib", json_integer((json_int_t)t->peak_rss_sum_kib));
+	jset(o, "minor_faults", json_integer((json_int_t)t->minor_faults));
+	jset(o, "major_faults", json_integer((json_int_t)t->major_faults));
+	jset(o, "vol_ctx", json_integer((json_int_t)t->vol_ctx));
+	jset(o, "invol_ctx", json_integer((json_int_t)t->invol_ctx));
+	jset(o, "bytes", json_integer((json_int_t)t->bytes));
+	jset(o, "ops", json_integer((json_int_t)t->ops));
+	jset(o, "mib_per_s", jnum(t->mib_per_s, 3));
+	jset(o, "ops_per_s", jnum(t->ops_per_s, 1));
+	jset(o, "digest", jstr(t->digest));
+	jset(o, "valid", json_boolean(t->valid));
+	/* JSON has no NaN or infinity; a user's array may sum to either */
+	jset(o, "sum", jnum(t->sum, -1));
+	jset(o, "error", jstr(t->error));
+	jset(o, "warmup", json_boolean(t->warmup));
+	jset(o, "outlier", json_boolean(outlier));
+	jset(o, "resident_pct", t->resident_pct >= 0 ? jnum(t->resident_pct, 1) : json_null());
+	jset(o, "cache_flag", json_boolean(t->cache_flag));
+	jset(o, "main_op", jstr(op_name(t->main_op)));
+	jset(o, "block", json_integer((json_int_t)t->block));
+	jset(o, "read_bytes", jcount(t->io_ok, t->read_bytes));
+	jset(o, "write_bytes", jcount(t->io_ok, t->write_bytes));
+	jset(o, "mem_base_kib", jcount(t->mem_ok, t->mem_base_kib));
+	jset(o, "mem_net_kib", jcount(t->mem_ok, t->mem_net_kib));
+	jset(o, "latency_us", lat_json(t->latency_on, t->lat));
+	jset(o, "service_us", lat_json(t->latency_on, t->svc));
+	jset(o, "breakdown", breakdown_json(t));
+	jset(o, "io_shape", io_shape_json(t));
+	jset(o, "hw", hw_json(t));
+	jset(o, "pins", jstr(t->pins));
+	return o;
+}
+
+static json_t *host_json(const struct sysinfo *s)
+{
+	json_t *o = json_object(), *c = json_object();
+	static const char *const levels[] = { "l1d", "l2", "l3", "l4" };
+
+	jset(o, "hostname", jstr(s->hostname));
+	jset(o, "kernel", jstr(s->kernel));
+	jset(o, "cpu_model", jstr(s->cpu_model));
+	jset(o, "packages", json_integer(s->packages));
+	jset(o, "cores", json_integer(s->cores));
+	jset(o, "pus", json_integer(s->pus));
+	jset(o, "numa_nodes", json_integer(s->numa_nodes));
+	for (size_t k = 0; k < ARRAY_SIZE(levels); k++)
+		jset(c, levels[k], json_integer((json_int_t)s->cache_kib[k]));
+	jset(o, "cache_kib", c);
+	return o;
+}
+
+static json_t *storage_json(const struct sysinfo *s, const char *dir)
+{
+	json_t *o = json_object();
+
+	jset(o, "dir", jstr(dir));
+	jset(o, "fs_type", jstr(s->fs_type));
+	jset(o, "device", jstr(s->device));
+	jset(o, "mount_point", jstr(s->mount_point));
+	jset(o, "scheduler", jstr(s->scheduler));
+	jset(o, "journal", s->journal < 0 ? json_null() : json_boolean(s->journal));
+	jset(o, "rotational", json_integer(s->rotational));
+	jset(o, "logical_block_size", json_integer(s->logical_block));
+	jset(o, "free_bytes", json_integer((json_int_t)s->free_bytes));
+	jset(o, "total_bytes", json_integer((json_int_t)s->total_bytes));
+	return o;
+}
+
+static json_t *config_json(const struct config *cfg)
+{
+	json_t *o = json_object();
+
+	jset(o, "size", jstr(size_names[cfg->size]));
+	jset(o, "cache", jstr(cache_names[cfg->cache]));
+	jset(o, "repeat", json_integer((json_int_t)cfg->repeat));
+	jset(o, "warmup", json_integer((json_int_t)cfg->warmup));
+	jset(o, "shuffle", json_boolean(cfg->shuffle));
+	jset(o, "pin", json_boolean(cfg->pin));
+	jset(o, "drop_caches", json_boolean(cfg->drop_caches));
+	jset(o, "latency", json_boolean(!cfg->no_latency));
+	jset(o, "seed", json_integer((json_int_t)cfg->seed));
+	jset(o, "workers", json_integer((json_int_t)cfg->workers));
+	jset(o, "queue_depth", json_integer((json_int_t)cfg->qd));
+	jset(o, "until_decided", json_boolean(cfg->until_decided));
+	jset(o, "budget_s", json_integer((json_int_t)cfg->budget_s));
+	return o;
+}
+
+/* "iobench ARGS...": how the run was asked for. */
+static json_t *command_line(const struct config *cfg)
+{
+	size_t n = strlen("iobench") + 1;
+	char *s;
+	json_t *v;
+
+	for (int i = 0; i < cfg->argc; i++)
+		n += strlen(cfg->argv[i]) + 1;
+	s = xcalloc(n, 1);
+	strcpy(s, "iobench");
+	for (int i = 0; i < cfg->argc; i++)
+		strcat(strcat(s, " "), cfg->argv[i]);
+	v = jstr(s);
+	free(s);
+	return v;
+}
+
+static json_t *run_json(const struct results *r, const struct run_meta *m,
+			const struct run_summary *sum)
+{
+	const struct config *cfg = m->cfg;
+	json_t *root = json_object(), *ds = json_array(), *st = json_array(), *tr = json_array();
+
+	jset(root, "iobench_version", jstr(IOBENCH_VERSION));
+	jset(root, "run_id", jstr(m->run_id));
+	jset(root, "date", jstr(m->date));
+	jset(root, "partial", json_boolean(m->partial));
+	jset(root, "delay_accounting", jstr(m->delay_acct[0] ? m->delay_acct : "n/a"));
+	jset(root, "command_line", command_line(cfg));
+	jset(root, "host", host_json(&m->sys));
+	jset(root, "storage", storage_json(&m->sys, cfg->dir));
+	jset(root, "config", config_json(cfg));
+	for (unsigned i = 0; i < cfg->n_wl; i++) {
+		json_t *d = json_object();
+
+		jset(d, "workload", jstr(cfg->wl[i]->name));
+		jset(d, "spec", jstr(m->specs[i]));
+		jset(d, "rounds", json_integer(m->rounds[i]));
+		jset(d, "until_decided", jstr(m->stopped[i]));
+		json_array_append_new(ds, d);
+	}
+	jset(root, "datasets", ds);
+	for (unsigned i = 0; i < cfg->n_st; i++) {
+		json_t *s = json_object();
+
+		jset(s, "name", jstr(cfg->st[i]->name));
+		jset(s, "available", json_boolean(!m->unavailable[i]));
+		jset(s, "reason", jstr(m->unavailable[i]));
+		json_array_append_new(st, s);
+	}
+	jset(root, "strategies", st);
+	if (sum)
+		summary_to_json(sum, root);
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(tr, trial_json(&r->recs[i], sum && sum->outlier &&
+						     i < sum->nrecs && sum->outlier[i]));
+	jset(root, "trials", tr);
+	return root;
+}
+
+int results_write_json(FILE *f, const struct results *r, const struct run_meta *m,
+		       const struct run_summary *sum)
+{
+	json_t *root = run_json(r, m, sum);
+	int rc = jdump(root, f);
+
+	json_decref(root);
+	return rc;
+}
+
+struct save_args {
+	const struct results *r;
+	const struct run_meta *m;
+	const struct run_summary *s;
+};
+
+static int emit_csv(FILE *f, const struct save_args *a)
+{
+	return results_write_csv(f, a->r, a->s ? a->s->outlier : NULL, a->m->run_id);
+}
+
+static int emit_json(FILE *f, const struct save_args *a)
+{
+	return results_write_json(f, a->r, a->m, a->s);
+}
+
+static int emit_summary(FILE *f, const struct save_args *a)
+{
+	return summary_write_csv(f, a->s, a->m->run_id);
+}
+
+/* Renders one file into memory. */
+static int render(int (*emit)(FILE *, const struct save_args *), const struct save_args *a,
+		  char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	rc = emit(f, a);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -ENOMEM;
+	return rc;
+}
+
+int results_save(const struct results *r, const struct run_meta *m,
+		 const struct run_summary *s, int dirfd, const char *dir, char *msg,
+		 size_t len)
+{
+	static const struct {
+		const char *suffix;
+		int (*emit)(FILE *, const struct save_args *);
+	} outs[] = {
+		{ ".csv", emit_csv }, { ".json", emit_json }, { "-summary.csv", emit_summary },
+	};
+	struct save_args a = { r, m, s };
+	const char *names[ARRAY_SIZE(outs)];
+	char *bufs[ARRAY_SIZE(outs)] = { NULL };
+	size_t lens[ARRAY_SIZE(outs)], n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(outs) && rc == 0; i++) {
+		if (outs[i].emit == emit_summary && !s)
+			continue;	/* a sweep has its own table instead */
+		names[n] = xasprintf("%s%s", m->run_id, outs[i].suffix);
+		rc = render(outs[i].emit, &a, &bufs[n], &lens[n]);
+		n++;
+		if (rc < 0)
+			snprintf(msg, len, "cannot render %s: %s", names[n - 1], strerror(-rc));
+	}
+	if (rc == 0) {
+		size_t bad;
+
+		/* all or none: never a .csv without its .json */
+		rc = sfs_save_all(dirfd, names, (const void *const *)bufs, lens, n, false, &bad);
+		if (rc < 0)
+			snprintf(msg, len, "cannot write %s/%s: %s", dir, names[bad], strerror(-rc));
+	}
+	for (size_t i = 0; i < n; i++) {
+		free((char *)names[i]);
+		free(bufs[i]);
+	}
+	return rc;
+}
+

@@ -1,0 +1,323 @@
+/*
+ * summary_io.c - a run's summary out (terminal, -summary.csv, JSON) and
+ * back in from the JSON.  The figures are computed once, in summary.c;
+ * everything that shows them later reads them from here.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results.h"
+#include "summary.h"
+#include "util.h"
+
+static void print_speedup(FILE *f, const struct strat_summary *row)
+{
+	if (row->speedup <= 0 || row->baseline)
+		fprintf(f, " %18s", "-");
+	else if (row->speedup >= 1)
+		fprintf(f, " %5.2f±%.2fx faster", row->speedup, row->speedup_sd);
+	else
+		fprintf(f, " %5.2f±%.2fx slower", 1 / row->speedup,
+			row->speedup_sd / (row->speedup * row->speedup));
+}
+
+static void print_row(FILE *f, const struct strat_summary *row)
+{
+	char mem[32] = "n/a", valid[16], p99[32] = "n/a";
+
+	if (row->unavailable) {
+		fprintf(f, "  %-9s unavailable: %s\n", row->strategy, row->unavailable);
+		return;
+	}
+	snprintf(valid, sizeof(valid), "%u/%u", row->valid, row->total);
+	if (!row->valid) {
+		fprintf(f, "  %-9s %5s %s\n", row->strategy, valid,
+			row->cache_flagged ? "every valid trial started in the wrong cache state"
+			: row->error ? row->error : "no trials");
+		return;
+	}
+	/* the same figure as the report's: the median */
+	if (row->m[MET_MEM].n)
+		fmt_bytes((uint64_t)row->m[MET_MEM].median * KIB, mem, sizeof(mem));
+	if (row->m[MET_P99].n)
+		snprintf(p99, sizeof(p99), "%.0f us", row->m[MET_P99].median);
+	fprintf(f, "  %-9s %5s %6.3f [%.3f,%.3f]", row->strategy, valid, row->m[MET_WALL].median,
+		row->m[MET_WALL].ci_lo, row->m[MET_WALL].ci_hi);
+	print_speedup(f, row);
+	fprintf(f, " %8.3f %9s %9.1f %10s%s%s\n", row->m[MET_CPU].median, mem,
+		row->m[MET_MIBS].median, p99, row->outliers ? "  (outliers flagged)" : "",
+		row->cache_flagged ? "  (cache-flagged trials left out)" : "");
+}
+
+void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *m)
+{
+	char vs[32];
+
+	snprintf(vs, sizeof(vs), "vs %.15s", s->baseline ? s->baseline : "baseline");
+	for (size_t v = 0; v < s->nv; v++) {
+		const struct verdict *vd = &s->v[v];
+
+		fprintf(f, "\n%s: %s\n", vd->workload, m->specs[v] ? m->specs[v] : "");
+		fprintf(f, "  %-9s %5s %16s %18s %8s %9s %9s %10s\n", "strategy", "valid",
+			"wall_s med [CI]", vs, "cpu_s", "mem net", "MiB/s", "p99 resp");
+		for (size_t i = 0; i < s->n; i++)
+			if (!strcmp(s->rows[i].workload, vd->workload))
+				print_row(f, &s->rows[i]);
+		if (vd->pick >= 0)
+			fprintf(f, "  recommendation: %s\n", s->rows[vd->pick].strategy);
+		else
+			fprintf(f, "  recommendation: none singled out\n");
+		fprintf(f, "    %s\n", vd->reason);
+		if (vd->detail[0])
+			fprintf(f, "    (%s)\n", vd->detail);
+		if (vd->outlier_note[0])
+			fprintf(f, "    note: %s\n", vd->outlier_note);
+	}
+	if (s->n)
+		fputs("\n[CI]: confidence interval of the median from order statistics (its level,\n"
+		      "93.75% for 5 trials, at least 95% from 6, is in the summary CSV); mem net: peak\n"
+		      "memory the strategy adds over all its processes, the harness's own left out;\n"
+		      "p99 resp: response time of the main op, from the job asking for it to the job\n"
+		      "being handed the result.  All figures are medians over the counted trials.\n", f);
+}
+
+static void csv_num6(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.6g", v);
+	else
+		fputs(",n/a", f);
+}
+
+int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
+{
+	fputs("run_id,workload,strategy,n,total,outliers,baseline,speedup,speedup_sd", f);
+	for (int m = 0; m < MET_N; m++)
+		fprintf(f, ",%1$s_median,%1$s_mean,%1$s_stddev,%1$s_min,%1$s_max,"
+			"%1$s_ci_lo,%1$s_ci_hi", metric_names[m]);
+	for (int d = 0; d < DESC_N; d++)
+		fprintf(f, ",%s_median", desc_names[d]);
+	fputs(",ci_level,recommended,equivalent,cache_flagged\n", f);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct strat_summary *row = &s->rows[i];
+
+		fprintf(f, "%s,%s,%s,%u,%u,%u,%s,%.4f,%.4f", run_id, row->workload,
+			row->strategy, row->valid, row->total, row->outliers,
+			s->baseline ? s->baseline : "", row->speedup, row->speedup_sd);
+		for (int m = 0; m < MET_N; m++) {
+			const struct summary *x = &row->m[m];
+
+			if (!x->n) {
+				fputs(",n/a,n/a,n/a,n/a,n/a,n/a,n/a", f);
+				continue;
+			}
+			fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", x->median, x->mean,
+				x->stddev, x->min, x->max, x->ci_lo, x->ci_hi);
+		}
+		for (int d = 0; d < DESC_N; d++)
+			csv_num6(f, row->med[d]);
+		fprintf(f, ",%.4f,%d,%d,%u\n", row->m[MET_WALL].ci_level, row->recommended,
+			row->equivalent, row->cache_flagged);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+static json_t *metric_json(const struct summary *x)
+{
+	json_t *o;
+
+	if (!x->n)
+		return json_null();
+	o = json_object();
+	jset(o, "n", json_integer((json_int_t)x->n));
+	jset(o, "median", jnum(x->median, 6));
+	jset(o, "mean", jnum(x->mean, 6));
+	jset(o, "stddev", jnum(x->stddev, 6));
+	jset(o, "min", jnum(x->min, 6));
+	jset(o, "max", jnum(x->max, 6));
+	jset(o, "ci_lo", jnum(x->ci_lo, 6));
+	jset(o, "ci_hi", jnum(x->ci_hi, 6));
+	jset(o, "ci_level", jnum(x->ci_level, 4));
+	return o;
+}
+
+static json_t *row_json(const struct run_summary *s, size_t i)
+{
+	const struct strat_summary *row = &s->rows[i];
+	json_t *o = json_object(), *med = json_object(), *wall = json_array();
+
+	jset(o, "workload", jstr(row->workload));
+	jset(o, "strategy", jstr(row->strategy));
+	jset(o, "n", json_integer(row->valid));
+	jset(o, "total", json_integer(row->total));
+	jset(o, "outliers", json_integer(row->outliers));
+	jset(o, "cache_flagged", json_integer(row->cache_flagged));
+	jset(o, "available", json_boolean(!row->unavailable));
+	jset(o, "unavailable", jstr(row->unavailable));
+	jset(o, "error", jstr(row->valid ? NULL : row->error));
+	jset(o, "speedup", jnum(row->speedup, 4));
+	jset(o, "speedup_sd", jnum(row->speedup_sd, 4));
+	jset(o, "recommended", json_boolean(row->recommended));
+	jset(o, "equivalent", json_boolean(row->equivalent));
+	for (int m = 0; m < MET_N; m++)
+		jset(o, metric_names[m], metric_json(&row->m[m]));
+	for (int d = 0; d < DESC_N; d++)
+		jset(med, desc_names[d], jnum(row->med[d], 6));
+	jset(o, "medians", med);
+	for (size_t k = 0; k < row->nwall; k++)
+		json_array_append_new(wall, jnum(row->wall[k], 6));
+	jset(o, "wall_s_counted", wall);
+	return o;
+}
+
+static json_t *name_of(const struct run_summary *s, int row)
+{
+	return jstr(row >= 0 ? s->rows[row].strategy : "");
+}
+
+static json_t *verdict_json(const struct run_summary *s, const struct verdict *vd)
+{
+	json_t *o = json_object(), *eq = json_array();
+
+	jset(o, "workload", jstr(vd->workload));
+	jset(o, "strategy", name_of(s, vd->pick));
+	jset(o, "fastest", name_of(s, vd->fastest));
+	jset(o, "runner_up", name_of(s, vd->runner_up));
+	for (unsigned e = 0; e < vd->nequiv; e++)
+		json_array_append_new(eq, name_of(s, vd->equiv[e]));
+	jset(o, "equivalent", eq);
+	jset(o, "p", jnum(vd->p, -1));
+	jset(o, "min_p", jnum(vd->min_p, -1));
+	jset(o, "tie", json_boolean(vd->tie));
+	jset(o, "underpowered", json_boolean(vd->underpowered));
+	jset(o, "reason", jstr(vd->reason));
+	jset(o, "detail", jstr(vd->detail));
+	jset(o, "outlier_note", jstr(vd->outlier_note));
+	return o;
+}
+
+void summary_to_json(const struct run_summary *s, json_t *root)
+{
+	json_t *rows = json_array(), *recs = json_array();
+
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(rows, row_json(s, i));
+	for (size_t v = 0; v < s->nv; v++)
+		json_array_append_new(recs, verdict_json(s, &s->v[v]));
+	jset(root, "baseline", s->baseline ? jstr(s->baseline) : json_null());
+	jset(root, "summary", rows);
+	jset(root, "recommendations", recs);
+}
+
+static void metric_from_json(const json_t *o, struct summary *x)
+{
+	memset(x, 0, sizeof(*x));
+	if (!json_is_object(o))
+		return;
+	x->n = (size_t)jget_num(o, "n");
+	x->median = jget_num(o, "median");
+	x->mean = jget_num(o, "mean");
+	x->stddev = jget_num(o, "stddev");
+	x->min = jget_num(o, "min");
+	x->max = jget_num(o, "max");
+	x->ci_lo = jget_num(o, "ci_lo");
+	x->ci_hi = jget_num(o, "ci_hi");
+	x->ci_level = jget_num(o, "ci_level");
+}
+
+static unsigned count(const json_t *o, const char *key)
+{
+	double v = jget_num(o, key);
+
+	return isfinite(v) && v >= 0 && v < 1e9 ? (unsigned)v : 0;
+}
+
+static void row_from_json(const json_t *o, struct strat_summary *row)
+{
+	const json_t *wall = json_object_get(o, "wall_s_counted");
+	size_t k;
+	const json_t *v;
+
+	row->workload = jget_str(o, "workload");
+	row->strategy = jget_str(o, "strategy");
+	row->valid = count(o, "n");
+	row->total = count(o, "total");
+	row->outliers = count(o, "outliers");
+	row->cache_flagged = count(o, "cache_flagged");
+	row->unavailable = json_is_false(json_object_get(o, "available")) ?
+			   jget_str(o, "unavailable") : NULL;
+	row->error = jget_str(o, "error")[0] ? jget_str(o, "error") : NULL;
+	row->speedup = jget_num(o, "speedup");
+	row->speedup_sd = jget_num(o, "speedup_sd");
+	row->recommended = json_is_true(json_object_get(o, "recommended"));
+	row->equivalent = json_is_true(json_object_get(o, "equivalent"));
+	for (int m = 0; m < MET_N; m++)
+		metric_from_json(json_object_get(o, metric_names[m]), &row->m[m]);
+	for (int d = 0; d < DESC_N; d++)
+		row->med[d] = jget_num(json_object_get(o, "medians"), desc_names[d]);
+	row->wall = xcalloc(json_array_size(wall) + 1, sizeof(double));
+	json_array_foreach(wall, k, v)
+		if (json_is_number(v))
+			row->wall[row->nwall++] = json_number_value(v);
+}
+
+/* The row of strategy @name among the verdict's workload's rows, or -1. */
+static int row_of(const struct run_summary *s, const char *wl, const char *name)
+{
+	const struct strat_summary *r = name[0] ? summary_row(s, wl, name) : NULL;
+
+	return r ? (int)(r - s->rows) : -1;
+}
+
+static void verdict_from_json(const struct run_summary *s, const json_t *o, struct verdict *vd)
+{
+	const json_t *eq = json_object_get(o, "equivalent"), *e;
+	size_t k;
+
+	memset(vd, 0, sizeof(*vd));
+	vd->workload = jget_str(o, "workload");
+	vd->pick = row_of(s, vd->workload, jget_str(o, "strategy"));
+	vd->fastest = row_of(s, vd->workload, jget_str(o, "fastest"));
+	vd->runner_up = row_of(s, vd->workload, jget_str(o, "runner_up"));
+	json_array_foreach(eq, k, e) {
+		int r = row_of(s, vd->workload, json_string_value(e) ? json_string_value(e) : "");
+
+		if (r >= 0 && vd->nequiv < ARRAY_SIZE(vd->equiv))
+			vd->equiv[vd->nequiv++] = r;
+	}
+	vd->p = jget_num(o, "p");
+	vd->min_p = jget_num(o, "min_p");
+	vd->tie = json_is_true(json_object_get(o, "tie"));
+	vd->underpowered = json_is_true(json_object_get(o, "underpowered"));
+	snprintf(vd->reason, sizeof(vd->reason), "%s", jget_str(o, "reason"));
+	snprintf(vd->detail, sizeof(vd->detail), "%s", jget_str(o, "detail"));
+	snprintf(vd->outlier_note, sizeof(vd->outlier_note), "%s", jget_str(o, "outlier_note"));
+}
+
+int summary_from_json(const json_t *root, struct run_summary *out, char *msg, size_t len)
+{
+	const json_t *rows = json_object_get(root, "summary");
+	const json_t *recs = json_object_get(root, "recommendations"), *o;
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_array(rows) || !json_is_array(recs)) {
+		snprintf(msg, len, "no \"summary\" and \"recommendations\" (a sweep, or not an "
+			 "iobench run)");
+		return -EBADMSG;
+	}
+	out->baseline = json_string_value(json_object_get(root, "baseline"));
+	out->rows = xcalloc(json_array_size(rows) + 1, sizeof(*out->rows));
+	json_array_foreach(rows, k, o) {
+		row_from_json(o, &out->rows[out->n]);
+		out->rows[out->n].baseline = out->baseline &&
+					     !strcmp(out->rows[out->n].strategy, out->baseline);
+		out->n++;
+	}
+	json_array_foreach(recs, k, o)
+		if (out->nv < ARRAY_SIZE(out->v))
+			verdict_from_json(out, o, &out->v[out->nv++]);
+	return 0;
+}
