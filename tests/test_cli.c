@@ -15,6 +15,11 @@
 static struct config cfg;
 static char err[512];
 
+static uint64_t knob(const char *wl, const char *opt)
+{
+	return wl_knob(&cfg, workload_find(wl), opt);
+}
+
 #define PARSE(...) parse((char *[]){ "run", __VA_ARGS__, NULL })
 
 static int parse(char **argv)
@@ -62,11 +67,11 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.n_st, 5);
 	assert_string_equal(cfg.results_dir, "results");
 	assert_false(cfg.dir_given);
-	assert_int_equal(cfg.p.md5_files, 4);
-	assert_int_equal(cfg.p.md5_file_size, 256 * MIB);
-	assert_int_equal(cfg.p.array_rows, 131072);
-	assert_int_equal(cfg.p.array_reads, 20000);
-	assert_int_equal(cfg.p.csv_files, 2000);
+	assert_int_equal(knob("md5", "files"), 4);
+	assert_int_equal(knob("md5", "file-size"), 256 * MIB);
+	assert_int_equal(knob("array", "rows"), 131072);
+	assert_int_equal(knob("array", "reads"), 20000);
+	assert_int_equal(knob("csv", "files"), 2000);
 }
 
 static void test_overrides_after_preset(void **state)
@@ -77,14 +82,14 @@ static void test_overrides_after_preset(void **state)
 			       "--workload", "md5,csv", "--strategy", "serial,io_uring,serial"),
 			 CLI_OK);
 	assert_int_equal(cfg.size, SIZE_TINY);
-	assert_int_equal(cfg.p.md5_files, 7);
-	assert_int_equal(cfg.p.csv_files, 7);
-	assert_int_equal(cfg.p.block, 64 * KIB);
+	assert_int_equal(knob("md5", "files"), 7);
+	assert_int_equal(knob("csv", "files"), 7);
+	assert_int_equal(knob("md5", "block"), 64 * KIB);
 	assert_int_equal(cfg.n_wl, 2);
 	assert_int_equal(cfg.n_st, 2);	/* the duplicate is dropped */
 	assert_int_equal(PARSE("--pattern", "slab", "--sync", "fsync", "--cache", "warm"), CLI_OK);
-	assert_int_equal(cfg.p.pattern, PATTERN_SLAB);
-	assert_int_equal(cfg.p.sync, SYNC_FSYNC);
+	assert_int_equal(knob("array", "pattern"), 1);
+	assert_int_equal(knob("csv", "sync"), 1);
 	assert_int_equal(cfg.cache, CACHE_WARM);
 	assert_int_equal(PARSE("--help"), CLI_HELP);
 }
@@ -119,7 +124,7 @@ static void test_errors(void **state)
 	expect_usage_error((char *[]){ "run", "--pattern", "zigzag", NULL },
 			   "unknown pattern 'zigzag' (valid: random, slab)");
 	expect_usage_error((char *[]){ "run", "--sync", "always", NULL },
-			   "unknown sync mode 'always'");
+			   "unknown sync 'always' (valid: none, fsync)");
 	expect_usage_error((char *[]){ "run", "--cache", "hot", NULL }, "unknown cache mode 'hot'");
 	expect_usage_error((char *[]){ "run", "--workload", NULL }, "needs a value");
 	expect_usage_error((char *[]){ "run", "extra", NULL }, "unexpected argument 'extra'");

@@ -213,9 +213,9 @@ static void test_cold_read_is_blkio(void **state)
 		skip();
 	}
 	test_config(&cfg, dir);
-	cfg.p.md5_files = 1;
-	cfg.p.md5_file_size = 64 * MIB;
-	cfg.p.block = 1 * MIB;
+	*test_knob(&cfg, "md5", "files") = 1;
+	*test_knob(&cfg, "md5", "file-size") = 64 * MIB;
+	*test_knob(&cfg, "md5", "block") = 1 * MIB;
 	cfg.cache = CACHE_DIRECT;
 	assert_int_equal(wl->prepare(&ctx), 0);
 	/* the kernel now and then reports an impossible wait (dropped and

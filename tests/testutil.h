@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "registry.h"
 #include "dataset.h"
 #include "util.h"
 
@@ -30,7 +31,19 @@ static inline void test_config(struct config *cfg, const char *dir)
 	cfg->seed = 1;
 	cfg->repeat = 1;
 	cfg->cache = CACHE_WARM;
-	preset_apply(SIZE_TINY, &cfg->p);
+	preset_apply(cfg, SIZE_TINY);
+}
+
+/* Knob @opt of workload @wl in @cfg: read, or set to @v. */
+static inline uint64_t *test_knob(struct config *cfg, const char *wl, const char *opt)
+{
+	const struct workload *w = workload_find(wl);
+
+	for (size_t i = 0; w && i < w->noptions; i++)
+		if (!strcmp(w->options[i].name, opt))
+			return &wl_knobs(cfg, w)->v[i];
+	fprintf(stderr, "test_knob: %s has no option %s\n", wl, opt);
+	abort();
 }
 
 #endif

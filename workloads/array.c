@@ -42,6 +42,61 @@
 #define ARRAY_WINDOW 16
 #define ARRAY_WINDOW_BYTES (4 * MIB)
 
+/* array's knobs, in the order of array_options[]. */
+enum { ARRAY_ROWS, ARRAY_COLS, ARRAY_READS, ARRAY_PATTERN, ARRAY_INPUT };
+enum array_pattern { PATTERN_RANDOM, PATTERN_SLAB };
+static const char *const pattern_names[] = { "random", "slab", NULL };
+static const struct wl_option array_options[] = {
+	[ARRAY_ROWS] = { "rows", "N", "rows of the array", WLO_NUM, 1, 1ULL << 40, NULL,
+			 { 2048, 131072, 524288, 2097152 } },
+	[ARRAY_COLS] = { "cols", "N", "float64 columns per row", WLO_NUM, 1, 1ULL << 24, NULL,
+			 { 128, 1024, 1024, 1024 } },
+	/* the row selection and its reference live in memory */
+	[ARRAY_READS] = { "reads", "N", "rows read per trial", WLO_NUM, 1, 1ULL << 24, NULL,
+			  { 512, 20000, 80000, 200000 } },
+	[ARRAY_PATTERN] = { "pattern", "P", "random (default) or slab (contiguous rows)",
+			    WLO_CHOICE, 0, 0, pattern_names, { 0, 0, 0, 0 } },
+	[ARRAY_INPUT] = { "input", "FILE.npy", "benchmark your own NumPy file instead", WLO_PATH,
+			  0, 0, NULL, { 0 } },
+};
+
+extern const struct workload workload_array;
+
+/* The knobs as one struct, for the functions below. */
+struct array_knobs {
+	uint64_t rows, cols, reads;
+	enum array_pattern pattern;
+	const char *input;
+};
+
+static struct array_knobs array_knobs(const struct config *cfg)
+{
+	return (struct array_knobs){
+		.rows = wl_val(cfg, &workload_array, ARRAY_ROWS),
+		.cols = wl_val(cfg, &workload_array, ARRAY_COLS),
+		.reads = wl_val(cfg, &workload_array, ARRAY_READS),
+		.pattern = (enum array_pattern)wl_val(cfg, &workload_array, ARRAY_PATTERN),
+		.input = wl_str(cfg, &workload_array, ARRAY_INPUT),
+	};
+}
+
+/* Before any file is touched: slab reads distinct rows; the shape must fit. */
+static int array_validate(const struct wl_knobs *k, char *err, size_t len)
+{
+	if (k->v[ARRAY_PATTERN] == PATTERN_SLAB && !k->s[ARRAY_INPUT] &&
+	    k->v[ARRAY_READS] > k->v[ARRAY_ROWS]) {
+		snprintf(err, len, "--reads %llu is more than the array's %llu rows (pattern slab "
+			 "reads distinct rows)", (unsigned long long)k->v[ARRAY_READS],
+			 (unsigned long long)k->v[ARRAY_ROWS]);
+		return -EINVAL;
+	}
+	if (k->v[ARRAY_COLS] > (1ULL << 60) / 8 / k->v[ARRAY_ROWS]) {
+		snprintf(err, len, "--rows x --cols is too large an array");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 struct array_data {
 	struct dataset ds;	/* empty with --input */
 	const char *path;
@@ -116,23 +171,23 @@ static int array_fill(void *arg, size_t i, uint64_t off, void *buf, size_t len)
 
 static int array_generate(struct wl_ctx *ctx, struct array_data *d)
 {
-	const struct wl_params *p = &ctx->cfg->p;
+	const struct array_knobs k = array_knobs(ctx->cfg), *p = &k;
 	char name[96], spec[160];
 	char *names[1] = { "array.npy" };
 	uint64_t size;
 	int n;
 
-	n = npy_write_header(d->header, sizeof(d->header), p->array_rows,
-			     p->array_cols);
+	n = npy_write_header(d->header, sizeof(d->header), p->rows,
+			     p->cols);
 	if (n < 0)
 		return wl_error(ctx, n, "array: shape too large for an NPY 1.0 header");
 	d->header_len = (size_t)n;
-	size = d->header_len + p->array_rows * p->array_cols * 8;
+	size = d->header_len + p->rows * p->cols * 8;
 	snprintf(name, sizeof(name), "array-%llux%llu-s%llu",
-		 (unsigned long long)p->array_rows, (unsigned long long)p->array_cols,
+		 (unsigned long long)p->rows, (unsigned long long)p->cols,
 		 (unsigned long long)d->seed);
 	snprintf(spec, sizeof(spec), "array rows=%llu cols=%llu seed=%llu",
-		 (unsigned long long)p->array_rows, (unsigned long long)p->array_cols,
+		 (unsigned long long)p->rows, (unsigned long long)p->cols,
 		 (unsigned long long)d->seed);
 	n = dataset_get(ctx->cfg->dir, name, spec, 1, names, &size, array_fill,
 			d, ctx->cfg->verify_data, &d->ds, ctx->msg, sizeof(ctx->msg));
@@ -306,7 +361,7 @@ out:
 static int array_prepare(struct wl_ctx *ctx)
 {
 	const struct config *cfg = ctx->cfg;
-	const struct wl_params *p = &cfg->p;
+	const struct array_knobs k = array_knobs(cfg), *p = &k;
 	struct array_data *d = xcalloc(1, sizeof(*d));
 	uint64_t start = 0;
 	int rc;
@@ -334,17 +389,17 @@ static int array_prepare(struct wl_ctx *ctx)
 		rc = wl_error(ctx, -EINVAL, "%s: the array is empty", d->path);
 		goto fail;
 	}
-	if (p->pattern == PATTERN_RANDOM && p->array_reads > d->info.rows) {
+	if (p->pattern == PATTERN_RANDOM && p->reads > d->info.rows) {
 		rc = wl_error(ctx, -EINVAL, "%s has %llu rows; --reads %llu distinct random rows "
 			      "do not exist (rows are drawn without repetition)",
 			      d->path, (unsigned long long)d->info.rows,
-			      (unsigned long long)p->array_reads);
+			      (unsigned long long)p->reads);
 		goto fail;
 	}
-	if (p->pattern == PATTERN_SLAB && p->array_reads > d->info.rows) {
+	if (p->pattern == PATTERN_SLAB && p->reads > d->info.rows) {
 		rc = wl_error(ctx, -EINVAL, "%s has %llu rows; a slab of --reads %llu does not fit",
 			      d->path, (unsigned long long)d->info.rows,
-			      (unsigned long long)p->array_reads);
+			      (unsigned long long)p->reads);
 		goto fail;
 	}
 	d->open_flags = O_RDONLY;
@@ -363,7 +418,7 @@ static int array_prepare(struct wl_ctx *ctx)
 	}
 	/* a row may straddle one more aligned block than its length needs */
 	d->buf_size = (size_t)((d->info.row_bytes + 2 * d->align - 2) / d->align * d->align);
-	array_select(d, p->array_reads, p->pattern);
+	array_select(d, p->reads, p->pattern);
 	if (p->pattern == PATTERN_SLAB)
 		start = d->rows[0];
 	d->window = (unsigned)(ARRAY_WINDOW_BYTES / d->buf_size);
@@ -622,4 +677,7 @@ const struct workload workload_array = {
 	.finish = array_finish,
 	.check = array_check,
 	.release = array_release,
+	.options = array_options,
+	.noptions = ARRAY_SIZE(array_options),
+	.validate = array_validate,
 };

@@ -133,6 +133,20 @@ static int csv_outdir(struct wl_ctx *ctx, struct csv_data *d)
 
 static void csv_release(struct wl_ctx *ctx);
 
+/* csv's knobs, in the order of csv_options[]. */
+enum { CSV_FILES, CSV_ROWS, CSV_SYNC };
+static const char *const sync_names[] = { "none", "fsync", NULL };
+static const struct wl_option csv_options[] = {
+	[CSV_FILES] = { "files", "N", "number of files", WLO_NUM, 1, 1000000, NULL,
+			{ 50, 2000, 10000, 50000 } },
+	[CSV_ROWS] = { "rows", "N", "rows per file", WLO_NUM, 1, CSV_MAX_ROWS, NULL,
+		       { 100, 500, 500, 1000 } },
+	[CSV_SYNC] = { "sync", "S", "none (default) or fsync (each file)", WLO_CHOICE, 0, 0,
+		       sync_names, { 0, 0, 0, 0 } },
+};
+
+extern const struct workload workload_csv;
+
 static int csv_prepare(struct wl_ctx *ctx)
 {
 	const struct config *cfg = ctx->cfg;
@@ -141,14 +155,11 @@ static int csv_prepare(struct wl_ctx *ctx)
 	char *text;
 	int rc;
 
-	if (cfg->p.csv_rows > CSV_MAX_ROWS)
-		return wl_error(ctx, -EINVAL, "csv: --rows %llu is more than %llu rows per file",
-				(unsigned long long)cfg->p.csv_rows, CSV_MAX_ROWS);
 	d = xcalloc(1, sizeof(*d));
-	d->files = cfg->p.csv_files;
-	d->rows = cfg->p.csv_rows;
+	d->files = wl_val(cfg, &workload_csv, CSV_FILES);
+	d->rows = wl_val(cfg, &workload_csv, CSV_ROWS);
 	d->seed = cfg->seed;
-	d->fsync = cfg->p.sync == SYNC_FSYNC;
+	d->fsync = wl_val(cfg, &workload_csv, CSV_SYNC) == 1;
 	d->outfd = d->lock_fd = d->dd.fd = -1;
 	ctx->priv = d;
 	rc = csv_outdir(ctx, d);
@@ -180,7 +191,7 @@ static int csv_prepare(struct wl_ctx *ctx)
 	ctx->njobs = d->files;
 	snprintf(ctx->spec, sizeof(ctx->spec), "csv files=%llu rows=%llu sync=%s seed=%llu",
 		 (unsigned long long)d->files, (unsigned long long)d->rows,
-		 sync_names[cfg->p.sync], (unsigned long long)d->seed);
+		 sync_names[d->fsync], (unsigned long long)d->seed);
 	return 0;
 }
 
@@ -407,6 +418,8 @@ const struct workload workload_csv = {
 	.name = "csv",
 	.desc = "thousands of small CSV files written (metadata-heavy writes)",
 	.creates_files = true,
+	.options = csv_options,
+	.noptions = ARRAY_SIZE(csv_options),
 	.main_op = OP_OPEN,
 	.prepare = csv_prepare,
 	.before_trial = csv_before_trial,

@@ -66,32 +66,53 @@ static int md5_fill(void *arg, size_t i, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
+/* md5's knobs, in the order of md5_options[]. */
+enum { MD5_FILES, MD5_FILE_SIZE, MD5_BLOCK };
+static const struct wl_option md5_options[] = {
+	[MD5_FILES] = { "files", "N", "number of files", WLO_NUM, 1, 1000000, NULL,
+			{ 4, 4, 8, 16 } },
+	[MD5_FILE_SIZE] = { "file-size", "SIZE", "bytes per file (K, M, G, T: binary)", WLO_SIZE,
+			    1, 1ULL << 50, NULL, { 1 * MIB, 256 * MIB, 1 * GIB, 4 * GIB } },
+	[MD5_BLOCK] = { "block", "SIZE", "read size", WLO_SIZE, 512, 1 * GIB, NULL,
+			{ 256 * KIB, 1 * MIB, 1 * MIB, 1 * MIB } },
+};
+
+extern const struct workload workload_md5;
+
+struct md5_knobs {
+	uint64_t files, file_size, block;
+};
+
 static int md5_prepare(struct wl_ctx *ctx)
 {
-	const struct wl_params *p = &ctx->cfg->p;
+	const struct md5_knobs k = {
+		.files = wl_val(ctx->cfg, &workload_md5, MD5_FILES),
+		.file_size = wl_val(ctx->cfg, &workload_md5, MD5_FILE_SIZE),
+		.block = wl_val(ctx->cfg, &workload_md5, MD5_BLOCK),
+	}, *p = &k;
 	struct md5_data *d = xcalloc(1, sizeof(*d));
 	char name[96], spec[192], sz[32];
-	char **names = xcalloc(p->md5_files, sizeof(*names));
-	uint64_t *sizes = xcalloc(p->md5_files, sizeof(*sizes));
+	char **names = xcalloc(p->files, sizeof(*names));
+	uint64_t *sizes = xcalloc(p->files, sizeof(*sizes));
 	int rc;
 
-	fmt_bytes(p->md5_file_size, sz, sizeof(sz));
-	for (size_t i = 0; i < p->md5_files; i++) {
+	fmt_bytes(p->file_size, sz, sizeof(sz));
+	for (size_t i = 0; i < p->files; i++) {
 		names[i] = xasprintf("file-%05zu.bin", i);
-		sizes[i] = p->md5_file_size;
+		sizes[i] = p->file_size;
 	}
 	snprintf(name, sizeof(name), "md5-%llux%llu-s%llu",
-		 (unsigned long long)p->md5_files,
-		 (unsigned long long)p->md5_file_size,
+		 (unsigned long long)p->files,
+		 (unsigned long long)p->file_size,
 		 (unsigned long long)ctx->cfg->seed);
 	snprintf(spec, sizeof(spec), "md5 files=%llu file_size=%llu seed=%llu",
-		 (unsigned long long)p->md5_files,
-		 (unsigned long long)p->md5_file_size,
+		 (unsigned long long)p->files,
+		 (unsigned long long)p->file_size,
 		 (unsigned long long)ctx->cfg->seed);
 	d->seed = ctx->cfg->seed;
-	rc = dataset_get(ctx->cfg->dir, name, spec, p->md5_files, names, sizes,
+	rc = dataset_get(ctx->cfg->dir, name, spec, p->files, names, sizes,
 			 md5_fill, d, ctx->cfg->verify_data, &d->ds, ctx->msg, sizeof(ctx->msg));
-	for (size_t i = 0; i < p->md5_files; i++)
+	for (size_t i = 0; i < p->files; i++)
 		free(names[i]);
 	free(names);
 	free(sizes);
@@ -340,6 +361,8 @@ const struct workload workload_md5 = {
 	.desc = "MD5 of several large files (CPU-heavy streaming reads)",
 	.main_op = OP_READ,
 	.uses_block = true,
+	.options = md5_options,
+	.noptions = ARRAY_SIZE(md5_options),
 	.prepare = md5_prepare,
 	.make_jobs = md5_make_jobs,
 	.finish = md5_finish,

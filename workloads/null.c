@@ -38,9 +38,23 @@ static void null_digest(uint64_t id, uint64_t completed, unsigned char out[16])
 	EVP_Digest(v, sizeof(v), out, NULL, EVP_md5(), NULL);
 }
 
+/* null's knobs, in the order of null_options[]. */
+enum { NULL_JOBS, NULL_OPS };
+static const struct wl_option null_options[] = {
+	[NULL_JOBS] = { "null-jobs", "N", "jobs per trial", WLO_NUM, 1, 1000000, NULL,
+			{ 16, 64, 64, 64 } },
+	[NULL_OPS] = { "null-ops", "N", "ops per job", WLO_NUM, 1, 1ULL << 32, NULL,
+		       { 64, 1024, 4096, 16384 } },
+};
+
+extern const struct workload workload_null;
+
 static int null_prepare(struct wl_ctx *ctx)
 {
-	const struct wl_params *p = &ctx->cfg->p;
+	const struct { uint64_t null_jobs, null_ops; } k = {
+		wl_val(ctx->cfg, &workload_null, NULL_JOBS),
+		wl_val(ctx->cfg, &workload_null, NULL_OPS),
+	}, *p = &k;
 	struct null_data *d = xcalloc(1, sizeof(*d));
 	struct job_result *ref = xcalloc(p->null_jobs, sizeof(*ref));
 
@@ -141,6 +155,8 @@ static void null_release(struct wl_ctx *ctx)
 const struct workload workload_null = {
 	.name = "null",
 	.desc = "no-op operations only: measures the harness and the executor",
+	.options = null_options,
+	.noptions = ARRAY_SIZE(null_options),
 	.main_op = OP_NOP,
 	.prepare = null_prepare,
 	.make_jobs = null_make_jobs,

@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_int.h"
 #include "registry.h"
 #include "util.h"
 
-const char cli_run_usage[] =
+static const char run_usage_head[] =
 	"Usage: iobench run [OPTIONS]\n"
 	"Runs workloads under strategies, checks every result, writes results/.\n"
 	"\n"
@@ -52,28 +53,29 @@ const char cli_run_usage[] =
 	"  --plots DIR        where plots go, in DIR/<run-id>/ (default: plots)\n"
 	"  --no-plot          no plots and no report at the end\n"
 	"\n"
-	"Workload knobs (override the preset):\n"
-	"  --files N          md5 and csv: number of files\n"
-	"  --file-size SIZE   md5: bytes per file (K, M, G, T suffixes: binary)\n"
-	"  --block SIZE       md5: read size (default 1M)\n"
-	"  --rows N           csv: rows per file; array: rows of the array\n"
-	"  --cols N           array: float64 columns per row\n"
-	"  --reads N          array: rows read per trial\n"
-	"  --pattern P        array: random (default) or slab (contiguous rows)\n"
-	"  --sync S           csv: none (default) or fsync (each file)\n"
-	"  --input FILE.npy   array: benchmark your own NumPy file instead\n"
+	"\n";
+
+static const char run_usage_tail[] =
 	"\n"
 	"  -q, --quiet        no summary table on stdout\n"
 	"  -h, --help         this text\n";
 
+void cli_run_usage(FILE *f)
+{
+	fputs(run_usage_head, f);
+	knobs_usage(f);
+	fputs(run_usage_tail, f);
+}
+
 enum {
 	OPT_WORKLOAD = 256, OPT_STRATEGY, OPT_DIR, OPT_SIZE, OPT_REPEAT,
-	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD, OPT_FILES,
-	OPT_FILE_SIZE, OPT_BLOCK, OPT_ROWS, OPT_COLS, OPT_READS, OPT_PATTERN,
-	OPT_SYNC, OPT_INPUT, OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
+	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
+	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
 	OPT_BUDGET,
+	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
+#define MAX_KNOB_NAMES 64
 
 static const struct option run_options[] = {
 	{ "workload", required_argument, NULL, OPT_WORKLOAD },
@@ -86,15 +88,6 @@ static const struct option run_options[] = {
 	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "qd", required_argument, NULL, OPT_QD },
-	{ "files", required_argument, NULL, OPT_FILES },
-	{ "file-size", required_argument, NULL, OPT_FILE_SIZE },
-	{ "block", required_argument, NULL, OPT_BLOCK },
-	{ "rows", required_argument, NULL, OPT_ROWS },
-	{ "cols", required_argument, NULL, OPT_COLS },
-	{ "reads", required_argument, NULL, OPT_READS },
-	{ "pattern", required_argument, NULL, OPT_PATTERN },
-	{ "sync", required_argument, NULL, OPT_SYNC },
-	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "shuffle", no_argument, NULL, OPT_SHUFFLE },
 	{ "drop-caches", no_argument, NULL, OPT_DROP_CACHES },
@@ -107,17 +100,9 @@ static const struct option run_options[] = {
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
 };
 
-/* Bounds of a numeric option; sizes take K/M/G suffixes. */
-struct num_spec {
-	const char *name;
-	uint64_t min, max;
-	bool size;
-};
-
-static int parse_num(const struct num_spec *ns, const char *arg, uint64_t *out,
+int parse_num(const struct num_spec *ns, const char *arg, uint64_t *out,
 		     char *err, size_t errlen)
 {
 	uint64_t v;
@@ -166,8 +151,7 @@ static int parse_duration(const char *name, const char *arg, uint64_t *out, char
 	return 0;
 }
 
-/* Index of @arg in @names, or -EINVAL with an error naming the choices. */
-static int parse_choice(const char *opt, const char *arg,
+int parse_choice(const char *opt, const char *arg,
 			const char *const *names, size_t n, char *err,
 			size_t errlen)
 {
@@ -261,14 +245,6 @@ static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
 static const struct num_spec n_workers = { "workers", 1, 1024, false };
 static const struct num_spec n_qd = { "qd", 1, 4096, false };
-/* one job, one path and one result per file: bounded so memory is */
-static const struct num_spec n_files = { "files", 1, 1000000, false };
-static const struct num_spec n_file_size = { "file-size", 1, 1ULL << 50, true };
-static const struct num_spec n_block = { "block", 512, 1 * GIB, true };
-static const struct num_spec n_rows = { "rows", 1, 1ULL << 40, false };
-static const struct num_spec n_cols = { "cols", 1, 1ULL << 24, false };
-/* the row selection and its reference live in memory */
-static const struct num_spec n_reads = { "reads", 1, 1ULL << 24, false };
 
 /* "1,2,4,8" into @out; one line in @err on a bad value. */
 static int parse_num_list(const struct num_spec *ns, const char *arg, uint64_t *out,
@@ -296,34 +272,6 @@ static int parse_num_list(const struct num_spec *ns, const char *arg, uint64_t *
 	return rc;
 }
 
-/* Overrides collected while parsing; 0 (or -1) means "not given". */
-struct overrides {
-	uint64_t files, file_size, block, rows, cols, reads;
-	int pattern, sync;
-	const char *input;
-};
-
-static void apply_overrides(const struct overrides *o, struct wl_params *p)
-{
-	if (o->files)
-		p->md5_files = p->csv_files = o->files;
-	if (o->file_size)
-		p->md5_file_size = o->file_size;
-	if (o->block)
-		p->block = o->block;
-	if (o->rows)
-		p->csv_rows = p->array_rows = o->rows;
-	if (o->cols)
-		p->array_cols = o->cols;
-	if (o->reads)
-		p->array_reads = o->reads;
-	if (o->pattern >= 0)
-		p->pattern = (enum array_pattern)o->pattern;
-	if (o->sync >= 0)
-		p->sync = (enum csv_sync)o->sync;
-	p->input = o->input;
-}
-
 static void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -336,8 +284,6 @@ static void config_defaults(struct config *cfg)
 	cfg->warmup = 1;
 	cfg->seed = 1;
 	cfg->budget_s = 600;
-	cfg->p.pattern = PATTERN_RANDOM;
-	cfg->p.sync = SYNC_NONE;
 }
 
 /* The option's own spelling, for messages about a bad option. */
@@ -419,79 +365,85 @@ int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
 	return rc;
 }
 
+/* One harness option of `iobench run` into @cfg (or the lists).  0 or -EINVAL. */
+static int run_option(int c, const char *a, struct config *cfg, const char **wl_list,
+		      const char **st_list, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	switch (c) {
+	case OPT_WORKLOAD: *wl_list = a; break;
+	case OPT_STRATEGY: *st_list = a; break;
+	case OPT_DIR: cfg->dir = a; cfg->dir_given = true; break;
+	case OPT_RESULTS: cfg->results_dir = a; break;
+	case OPT_PLOTS: cfg->plots_dir = a; break;
+	case OPT_SIZE:
+		rc = parse_choice("size", a, size_names, SIZE_NPRESETS, err, errlen);
+		cfg->size = rc >= 0 ? (enum size_preset)rc : cfg->size;
+		break;
+	case OPT_CACHE:
+		rc = parse_choice("cache mode", a, cache_names, CACHE_NMODES, err, errlen);
+		cfg->cache = rc >= 0 ? (enum cache_mode)rc : cfg->cache;
+		break;
+	case OPT_REPEAT: rc = parse_num(&n_repeat, a, &cfg->repeat, err, errlen); break;
+	case OPT_SEED: rc = parse_num(&n_seed, a, &cfg->seed, err, errlen); break;
+	case OPT_WORKERS: rc = parse_num(&n_workers, a, &cfg->workers, err, errlen); break;
+	case OPT_QD: rc = parse_num(&n_qd, a, &cfg->qd, err, errlen); break;
+	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
+	case OPT_SHUFFLE: cfg->shuffle = true; break;
+	case OPT_DROP_CACHES: cfg->drop_caches = true; break;
+	case OPT_PIN: cfg->pin = true; break;
+	case OPT_NO_LATENCY: cfg->no_latency = true; break;
+	case OPT_NO_PLOT: cfg->no_plot = true; break;
+	case OPT_VERIFY_DATA: cfg->verify_data = true; break;
+	case OPT_UNTIL_DECIDED: cfg->until_decided = true; break;
+	case OPT_BUDGET:
+		rc = parse_duration("budget", a, &cfg->budget_s, err, errlen);
+		cfg->until_decided = true;
+		break;
+	case 'q': cfg->quiet = true; break;
+	}
+	return rc < 0 ? -EINVAL : 0;
+}
+
+/* getopt's table into @opts: the harness's options, then the workloads' knobs. */
+static void option_table(struct option *opts, const char *const *names, size_t nk)
+{
+	size_t n = ARRAY_SIZE(run_options);
+
+	memcpy(opts, run_options, sizeof(run_options));
+	for (size_t k = 0; k < nk; k++)
+		opts[n++] = (struct option){ names[k], required_argument, NULL, OPT_KNOB + (int)k };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 		  size_t errlen)
 {
-	struct overrides o = { .pattern = -1, .sync = -1 };
+	const char *names[MAX_KNOB_NAMES], *given[MAX_KNOB_NAMES] = { NULL };
 	const char *st_list = "all", *wl_list = "all";
-	int c, rc = 0;
-	uint64_t v;
+	size_t nk = knob_names(names, MAX_KNOB_NAMES);
+	struct option opts[ARRAY_SIZE(run_options) + MAX_KNOB_NAMES + 1];
+	int c, rc;
 
 	config_defaults(cfg);
 	cfg->argc = argc;
 	cfg->argv = argv;
+	option_table(opts, names, nk);
 	optind = 0;	/* glibc: full re-initialisation, so tests can call again */
 	opterr = 0;	/* our messages, not getopt's */
-	while ((c = getopt_long(argc, argv, ":qh", run_options, NULL)) != -1) {
-		const char *a = optarg;
-
-		switch (c) {
-		case OPT_WORKLOAD: wl_list = a; break;
-		case OPT_STRATEGY: st_list = a; break;
-		case OPT_DIR: cfg->dir = a; cfg->dir_given = true; break;
-		case OPT_RESULTS: cfg->results_dir = a; break;
-		case OPT_INPUT: o.input = a; break;
-		case OPT_SIZE:
-			rc = parse_choice("size", a, size_names, SIZE_NPRESETS, err, errlen);
-			if (rc >= 0)
-				cfg->size = (enum size_preset)rc;
-			break;
-		case OPT_CACHE:
-			rc = parse_choice("cache mode", a, cache_names, CACHE_NMODES, err, errlen);
-			if (rc >= 0)
-				cfg->cache = (enum cache_mode)rc;
-			break;
-		case OPT_PATTERN:
-			rc = o.pattern = parse_choice("pattern", a, pattern_names, 2, err, errlen);
-			break;
-		case OPT_SYNC:
-			rc = o.sync = parse_choice("sync mode", a, sync_names, 2, err, errlen);
-			break;
-		case OPT_REPEAT: rc = parse_num(&n_repeat, a, &cfg->repeat, err, errlen); break;
-		case OPT_SEED: rc = parse_num(&n_seed, a, &cfg->seed, err, errlen); break;
-		case OPT_WORKERS: rc = parse_num(&n_workers, a, &cfg->workers, err, errlen); break;
-		case OPT_QD: rc = parse_num(&n_qd, a, &cfg->qd, err, errlen); break;
-		case OPT_FILES: rc = parse_num(&n_files, a, &o.files, err, errlen); break;
-		case OPT_FILE_SIZE: rc = parse_num(&n_file_size, a, &o.file_size, err, errlen); break;
-		case OPT_BLOCK: rc = parse_num(&n_block, a, &o.block, err, errlen); break;
-		case OPT_ROWS: rc = parse_num(&n_rows, a, &o.rows, err, errlen); break;
-		case OPT_COLS: rc = parse_num(&n_cols, a, &o.cols, err, errlen); break;
-		case OPT_READS: rc = parse_num(&n_reads, a, &o.reads, err, errlen); break;
-		case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
-		case OPT_SHUFFLE: cfg->shuffle = true; break;
-		case OPT_DROP_CACHES: cfg->drop_caches = true; break;
-		case OPT_PIN: cfg->pin = true; break;
-		case OPT_NO_LATENCY: cfg->no_latency = true; break;
-		case OPT_NO_PLOT: cfg->no_plot = true; break;
-		case OPT_VERIFY_DATA: cfg->verify_data = true; break;
-		case OPT_PLOTS: cfg->plots_dir = a; break;
-		case OPT_UNTIL_DECIDED: cfg->until_decided = true; break;
-		case OPT_BUDGET:
-			rc = parse_duration("budget", a, &cfg->budget_s, err, errlen);
-			cfg->until_decided = true;
-			break;
-		case 'q': cfg->quiet = true; break;
-		case 'h': return CLI_HELP;
-		case ':':
-			snprintf(err, errlen, "option '%s' needs a value (see iobench run --help)",
-				 bad_option(argc, argv));
-			return -EINVAL;
-		default:
-			snprintf(err, errlen, "unknown option '%s' (see iobench run --help)",
+	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
+		if (c == 'h')
+			return CLI_HELP;
+		if (c == ':' || c == '?') {
+			snprintf(err, errlen, c == ':' ? "option '%s' needs a value (see iobench "
+				 "run --help)" : "unknown option '%s' (see iobench run --help)",
 				 bad_option(argc, argv));
 			return -EINVAL;
 		}
-		if (rc < 0)
+		if (c >= OPT_KNOB)
+			given[c - OPT_KNOB] = optarg;	/* applied over the preset below */
+		else if (run_option(c, optarg, cfg, &wl_list, &st_list, err, errlen) < 0)
 			return -EINVAL;
 	}
 	if (optind < argc) {
@@ -507,21 +459,8 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 	if (rc < 0)
 		return rc;
 	cfg->n_st = (unsigned)rc;
-
-	preset_apply(cfg->size, &cfg->p);
-	apply_overrides(&o, &cfg->p);
-	v = cfg->p.array_reads;
-	if (cfg->p.pattern == PATTERN_SLAB && !o.input && v > cfg->p.array_rows) {
-		snprintf(err, errlen,
-			 "--reads %llu is more than the array's %llu rows (pattern slab reads distinct rows)",
-			 (unsigned long long)v, (unsigned long long)cfg->p.array_rows);
-		return -EINVAL;
-	}
-	if (cfg->p.array_cols > (1ULL << 60) / 8 / cfg->p.array_rows) {
-		snprintf(err, errlen, "--rows x --cols is too large an array");
-		return -EINVAL;
-	}
-	return CLI_OK;
+	preset_apply(cfg, cfg->size);
+	return knobs_apply(cfg, names, given, nk, err, errlen) < 0 ? -EINVAL : CLI_OK;
 }
 
 int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const char **plots,

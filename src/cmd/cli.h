@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -42,8 +43,8 @@ int cli_bad_option(int c, char **argv, const char *cmd);
 int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const char **plots,
 		     bool *force);
 
-/* The --help text of `iobench run`. */
-extern const char cli_run_usage[];
+/* The --help text of `iobench run`, its workload knobs from their tables. */
+void cli_run_usage(FILE *f);
 
 /*
  * Parses a comma-separated list of names (or "all") into @out.  Exposed

@@ -118,7 +118,8 @@ static size_t make_cells(const struct config *cfg, const struct run_meta *meta,
 {
 	const uint64_t *W = cfg->n_sw_workers ? cfg->sw_workers : &cfg->workers;
 	const uint64_t *Q = cfg->n_sw_qd ? cfg->sw_qd : &cfg->qd;
-	const uint64_t *B = cfg->n_sw_block ? cfg->sw_block : &cfg->p.block;
+		static const uint64_t own = 0;	/* the workload's own --block */
+	const uint64_t *B = cfg->n_sw_block ? cfg->sw_block : &own;
 	unsigned nw = cfg->n_sw_workers ? cfg->n_sw_workers : 1;
 	unsigned nq = cfg->n_sw_qd ? cfg->n_sw_qd : 1;
 	unsigned nb = wl->uses_block && cfg->n_sw_block ? cfg->n_sw_block : 1;
@@ -610,7 +611,7 @@ int cmd_run(int argc, char **argv)
 	int rc = cli_parse_run(argc, argv, &cfg, err, sizeof(err));
 
 	if (rc == CLI_HELP) {
-		fputs(cli_run_usage, stdout);
+		cli_run_usage(stdout);
 		return 0;
 	}
 	if (rc < 0) {

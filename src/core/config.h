@@ -12,24 +12,20 @@ struct strategy;
 
 enum size_preset { SIZE_TINY, SIZE_SMALL, SIZE_MEDIUM, SIZE_LARGE, SIZE_NPRESETS };
 enum cache_mode { CACHE_COLD, CACHE_WARM, CACHE_DIRECT, CACHE_NMODES };
-enum csv_sync { SYNC_NONE, SYNC_FSYNC };
-enum array_pattern { PATTERN_RANDOM, PATTERN_SLAB };
 
-/* The dataset and per-workload knobs: a preset, then the user's overrides. */
-struct wl_params {
-	uint64_t md5_files;
-	uint64_t md5_file_size;
-	uint64_t block;		/* md5 read size */
-	uint64_t csv_files;
-	uint64_t csv_rows;
-	enum csv_sync sync;
-	uint64_t array_rows;
-	uint64_t array_cols;
-	uint64_t array_reads;
-	enum array_pattern pattern;
-	const char *input;	/* user's own .npy, or NULL */
-	uint64_t null_jobs;
-	uint64_t null_ops;	/* per job */
+/* The registered workloads iobench can hold knobs for (registry.c). */
+#define MAX_WORKLOADS 16
+/* Options one workload may declare (struct wl_option, workload.h). */
+#define WL_MAX_KNOBS 8
+
+/*
+ * One workload's knob values, indexed as its option table: the preset's,
+ * then the user's overrides.  A path knob (--input) is in s[], NULL when
+ * not given; every other knob is a number (a choice: its index) in v[].
+ */
+struct wl_knobs {
+	uint64_t v[WL_MAX_KNOBS];
+	const char *s[WL_MAX_KNOBS];
 };
 
 struct config {
@@ -57,7 +53,7 @@ struct config {
 	uint64_t workers;
 	uint64_t qd;
 	bool quiet;
-	struct wl_params p;
+	struct wl_knobs knobs[MAX_WORKLOADS];	/* by the workload's place in the registry */
 	/* iobench sweep: the values of each swept knob (one value: not swept) */
 	bool sweep;
 	bool profile;		/* iobench profile: the breakdown table */
@@ -69,10 +65,8 @@ struct config {
 
 extern const char *const size_names[SIZE_NPRESETS];
 extern const char *const cache_names[];
-extern const char *const sync_names[];
-extern const char *const pattern_names[];
 
-/* Fills @p with the preset's dataset sizes. */
-void preset_apply(enum size_preset size, struct wl_params *p);
+/* Fills every registered workload's knobs with the values of preset @size. */
+void preset_apply(struct config *cfg, enum size_preset size);
 
 #endif

@@ -130,6 +130,21 @@ static int strategy_check(const struct strategy *s, size_t i, char *msg, size_t 
 	return rc;
 }
 
+/* A knob: named, documented, bounded, its presets within the bounds. */
+static bool option_ok(const struct wl_option *o)
+{
+	bool ok = o->name && o->arg && o->help && strlen(o->name) < 24;
+
+	for (const char *c = o->name; ok && *c; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
+	if (ok && o->kind == WLO_CHOICE)
+		ok = o->choices && o->choices[0];
+	if (ok && (o->kind == WLO_NUM || o->kind == WLO_SIZE))
+		for (int p = 0; p < SIZE_NPRESETS && ok; p++)
+			ok = o->min <= o->preset[p] && o->preset[p] <= o->max;
+	return ok;
+}
+
 int registry_check_workload(const struct workload *w, char *msg, size_t len)
 {
 	if (!plain_name(w->name) || !w->desc || !w->prepare || !w->make_jobs || !w->finish ||
@@ -138,6 +153,17 @@ int registry_check_workload(const struct workload *w, char *msg, size_t len)
 			 "make_jobs, finish, check and a main op", w->name ? w->name : "?");
 		return -EINVAL;
 	}
+	if (w->noptions > WL_MAX_KNOBS || (w->noptions && !w->options)) {
+		snprintf(msg, len, "workload %s: at most %d options", w->name, WL_MAX_KNOBS);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < w->noptions; i++)
+		if (!option_ok(&w->options[i])) {
+			snprintf(msg, len, "workload %s: option %zu (%s) needs a name, arg, help, "
+				 "choices or bounds holding its presets", w->name, i,
+				 w->options[i].name ? w->options[i].name : "?");
+			return -EINVAL;
+		}
 	return 0;
 }
 
@@ -164,6 +190,10 @@ int registry_check(char *msg, size_t len)
 	}
 	for (size_t i = 0; i < n_workloads && rc == 0; i++)
 		rc = workload_check(workloads[i], i, msg, len);
+	if (rc == 0 && n_workloads > MAX_WORKLOADS) {
+		snprintf(msg, len, "more than %d workloads", MAX_WORKLOADS);
+		rc = -EINVAL;
+	}
 	if (rc == 0 && baselines != 1) {
 		snprintf(msg, len, "%zu strategies are the baseline; exactly one must be",
 			 baselines);

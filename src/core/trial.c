@@ -331,7 +331,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->qd = o->qd;
 	rec->cache = o->cache;
 	rec->main_op = wl->main_op;
-	rec->block = wl->uses_block ? (o->block ? o->block : wctx->cfg->p.block) : 0;
+	rec->block = wl->uses_block ? (o->block ? o->block : wl_knob(wctx->cfg, wl, "block")) : 0;
 	fflush(NULL);
 	ts_discard();
 	/* machine-wide, so a neighbour on the host shows in every trial alike */

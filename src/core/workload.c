@@ -1,9 +1,11 @@
 /* workload.c - helpers every workload shares. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <openssl/evp.h>
 
+#include "registry.h"
 #include "workload.h"
 
 int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
@@ -38,4 +40,34 @@ void wl_combine_digests(const struct job_result *res, size_t n,
 		EVP_DigestUpdate(md, res[i].digest, 16);
 	EVP_DigestFinal_ex(md, out, NULL);
 	EVP_MD_CTX_free(md);
+}
+
+struct wl_knobs *wl_knobs(struct config *cfg, const struct workload *wl)
+{
+	for (size_t i = 0; i < n_workloads && i < MAX_WORKLOADS; i++)
+		if (workloads[i] == wl)
+			return &cfg->knobs[i];
+	return NULL;
+}
+
+uint64_t wl_val(const struct config *cfg, const struct workload *wl, unsigned opt)
+{
+	const struct wl_knobs *k = wl_knobs((struct config *)cfg, wl);
+
+	return k && opt < WL_MAX_KNOBS ? k->v[opt] : 0;
+}
+
+const char *wl_str(const struct config *cfg, const struct workload *wl, unsigned opt)
+{
+	const struct wl_knobs *k = wl_knobs((struct config *)cfg, wl);
+
+	return k && opt < WL_MAX_KNOBS ? k->s[opt] : NULL;
+}
+
+uint64_t wl_knob(const struct config *cfg, const struct workload *wl, const char *name)
+{
+	for (unsigned i = 0; i < wl->noptions; i++)
+		if (!strcmp(wl->options[i].name, name))
+			return wl_val(cfg, wl, i);
+	return 0;
 }

@@ -60,9 +60,35 @@ struct wl_ctx {
 	char msg[MSG_MAX];	/* why prepare/before_trial/check failed */
 };
 
+/*
+ * One knob a workload declares, as an fio engine declares its options:
+ * the CLI (`--NAME ARG`), `iobench run --help` and the presets are made
+ * from these tables, so a new knob is one entry in its workload's file.
+ * Two workloads may declare the same name (--files: md5 and csv); the
+ * option then sets both, each within its own bounds.
+ */
+enum wl_opt_kind { WLO_NUM, WLO_SIZE, WLO_CHOICE, WLO_PATH };
+struct wl_option {
+	const char *name;	/* the option without "--" */
+	const char *arg;	/* its value in --help: N, SIZE, P, FILE.npy */
+	const char *help;
+	enum wl_opt_kind kind;
+	uint64_t min, max;		/* WLO_NUM, WLO_SIZE */
+	const char *const *choices;	/* WLO_CHOICE: NULL-terminated */
+	uint64_t preset[SIZE_NPRESETS];	/* the default per --size (a choice: its index) */
+};
+
 struct workload {
 	const char *name;
 	const char *desc;
+	/* Its knobs (at most WL_MAX_KNOBS). */
+	const struct wl_option *options;
+	size_t noptions;
+	/*
+	 * Parent, after parsing, for a selected workload: do its knobs make
+	 * sense together?  0, or -EINVAL with one line in @err.  May be NULL.
+	 */
+	int (*validate)(const struct wl_knobs *k, char *err, size_t len);
 	/* The op whose latency the results show: what the workload waits on. */
 	enum op_type main_op;
 	/* Reads in --block pieces, so `sweep --block` applies to it. */
@@ -97,6 +123,14 @@ struct workload {
 	/* Parent: frees priv and anything the trial left on disk.  May be NULL. */
 	void (*release)(struct wl_ctx *ctx);
 };
+
+/* Knob @opt (an index into @wl's option table) of @wl in @cfg. */
+uint64_t wl_val(const struct config *cfg, const struct workload *wl, unsigned opt);
+const char *wl_str(const struct config *cfg, const struct workload *wl, unsigned opt);
+/* Knob @name of @wl, or 0 when @wl has none by that name. */
+uint64_t wl_knob(const struct config *cfg, const struct workload *wl, const char *name);
+/* The knobs of @wl in @cfg (NULL if @wl is not registered). */
+struct wl_knobs *wl_knobs(struct config *cfg, const struct workload *wl);
 
 /* Sets ctx->msg and returns err (for "return wl_error(ctx, -ENOENT, ...)"). */
 int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
