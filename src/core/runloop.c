@@ -1,0 +1,245 @@
+/*
+ * runloop.c - the trials of a run: rounds of every cell of every workload,
+ * warmup first, then, with --until-decided, extra rounds while a verdict
+ * is open.  Each trial gets its untimed preparation (the workload's
+ * before_trial, the cache state) and is recorded, journalled and shown.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cache.h"
+#include "plan.h"
+#include "runloop.h"
+#include "signals.h"
+#include "summary.h"
+#include "trial.h"
+#include "util.h"
+
+void runloop_unavailable(struct results *res, const struct config *cfg,
+			       const struct strategy *s, const char *why)
+{
+	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		struct trial_rec rec = {
+			.workload = cfg->wl[w]->name, .strategy = s->name,
+			.cache = cfg->cache,
+		};
+
+		rec.resident_pct = -1;
+		rec.steal_s = -1;
+		rec.io_workers = -1;
+		plan_shape(s, cfg->workers, cfg->qd, &rec.workers, &rec.qd);
+		snprintf(rec.error, sizeof(rec.error), "%s unavailable: %s", s->name, why);
+		results_add(res, &rec);
+	}
+}
+
+/* One line per trial on a terminal: what ran, how long, elapsed and ETA. */
+static void progress(const struct trial_rec *rec, unsigned k, unsigned n,
+		     uint64_t t_start)
+{
+	double elapsed = (double)(now_ns() - t_start) / 1e9;
+	double eta = elapsed / k * (n - k);
+
+	if (!stderr_is_tty())
+		return;
+	fprintf(stderr, "[%*u/%u] %-5s %-9s %s %-3u %8.3f s %-6s  elapsed %5.0f s  ETA %5.0f s\n",
+		n >= 100 ? 3 : 2, k, n, rec->workload, rec->strategy,
+		rec->warmup ? "warmup" : "trial ", rec->trial, rec->wall_s,
+		rec->valid ? "ok" : "FAILED", elapsed, eta);
+}
+
+/*
+ * One trial: the workload's untimed preparation and the cache state first,
+ * then the trial itself.  Returns true when the trial is valid.
+ */
+static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
+		    const struct strategy *st, const struct config *cfg,
+		    const struct plan_cell *cell, unsigned trial, bool warmup,
+		    struct trial_rec *rec)
+{
+	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin,
+				.latency = !cfg->no_latency, .workers = cell->workers,
+				.qd = cell->qd, .block = cell->block };
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->workload = wl->name;
+	rec->strategy = st->name;
+	rec->trial = trial;
+	rec->warmup = warmup;
+	rec->cache = cfg->cache;
+	rec->resident_pct = -1;
+	rec->steal_s = -1;
+	rec->io_workers = -1;
+	rec->workers = o.workers;
+	rec->qd = o.qd;
+	rc = wl->before_trial ? wl->before_trial(ctx) : 0;
+	if (rc == 0)
+		rc = cache_prepare(cfg->cache, cfg->drop_caches, ctx->files,
+				   ctx->nfiles, ctx->msg, sizeof(ctx->msg));
+	if (rc < 0) {
+		snprintf(rec->error, sizeof(rec->error), "before trial: %.480s", ctx->msg);
+		return false;
+	}
+	/* proof of the cache state, taken just before the clock starts */
+	rec->resident_pct = cache_resident_pct(ctx->files, ctx->nfiles);
+	rec->cache_flag = cache_state_off(cfg->cache, rec->resident_pct);
+	rc = trial_run(wl, ctx, st, &o, rec);
+	rec->trial = trial;
+	rec->warmup = warmup;
+	if (rc < 0)
+		snprintf(rec->error, sizeof(rec->error), "cannot fork the trial process: %s%s",
+			 strerror(-rc), rc == -EAGAIN ? " (process limit, ulimit -u, reached?)" : "");
+	if (rec->cache_flag)
+		errmsg("warning: %s/%s trial %u started with %.1f%% of the dataset "
+		       "in the page cache (asked for %s)", wl->name, st->name, trial,
+		       rec->resident_pct, cache_names[cfg->cache]);
+	return rec->valid;
+}
+
+/* The state of the trial loop shared by every round. */
+struct trial_loop {
+	struct config *cfg;
+	struct wl_ctx *ctxs;
+	struct results *res;
+	unsigned k, total, failed;	/* trials run, planned, failed */
+	uint64_t t_start;
+	bool pins_said[MAX_SELECTED];	/* --pin: where the threads went, said once */
+	FILE *journal;			/* every finished trial, as it finishes */
+	const char *run_id;
+	bool journal_failed;
+};
+
+/*
+ * Round @r of workload @w: one trial per cell, round-robin (A B C A B C)
+ * or, with --shuffle, in a seeded random order, so that drift on a shared
+ * machine hits every strategy alike.  Returns false when a signal asked
+ * us to stop (that trial is lost, the others are kept).
+ */
+static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
+		      const struct plan_cell *cells, unsigned n, unsigned *order)
+{
+	struct config *cfg = tl->cfg;
+	bool warmup = r < cfg->warmup;
+	unsigned t = warmup ? r + 1 : r + 1 - (unsigned)cfg->warmup;
+
+	plan_round(n, w * 100003u + r, cfg->shuffle, cfg->seed, order);
+	for (unsigned i = 0; i < n; i++) {
+		const struct plan_cell *c = &cells[order[i]];
+		const struct strategy *st = cfg->st[c->st];
+		struct trial_rec rec;
+		bool ok = run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, c, t, warmup, &rec);
+
+		if (sig_stop())
+			return false;
+		if (!ok && !st->no_io) {
+			tl->failed++;
+			errmsg("%s/%s %s %u failed: %s", rec.workload, rec.strategy,
+			       warmup ? "warmup" : "trial", t, rec.error);
+		}
+		if (cfg->pin && rec.pins[0] && !tl->pins_said[c->st]) {
+			printf("--pin: %s: %s\n", st->name, rec.pins);
+			tl->pins_said[c->st] = true;
+		}
+		results_add(tl->res, &rec);
+		if (tl->journal && results_journal_add(tl->journal, &rec, tl->run_id) < 0 &&
+		    !tl->journal_failed) {
+			errmsg("warning: cannot add to the journal %s.journal: %s", tl->run_id,
+			       strerror(errno));
+			tl->journal_failed = true;
+		}
+		progress(&rec, ++tl->k, tl->total, tl->t_start);
+	}
+	return true;
+}
+
+#define MAX_EXTRA_ROUNDS 200
+
+/*
+ * --until-decided: once every workload has had its rounds, one more round
+ * at a time for each workload still undecided, in turn, while the budget
+ * has room for that workload's next round (its last one's length).
+ * Returns false when a signal asked us to stop.
+ */
+static bool extra_rounds(struct trial_loop *tl, struct run_meta *meta, unsigned rounds)
+{
+	static struct plan_cell cells[PLAN_MAX_CELLS];
+	static unsigned order[PLAN_MAX_CELLS];
+	struct config *cfg = tl->cfg;
+	uint64_t t0 = now_ns(), budget_ns = cfg->budget_s * 1000000000ULL;
+	uint64_t last_ns[MAX_SELECTED] = { 0 };
+	bool open[MAX_SELECTED];
+	unsigned left = 0;
+
+	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		open[w] = !summary_decided(tl->res, meta, w, meta->stopped[w],
+					   sizeof(meta->stopped[w]));
+		left += open[w];
+	}
+	while (left) {
+		for (unsigned w = 0; w < cfg->n_wl; w++) {
+			unsigned n = (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells);
+			uint64_t t1 = now_ns();
+			const char *why = NULL;
+
+			if (!open[w])
+				continue;
+			if (meta->rounds[w] >= rounds + MAX_EXTRA_ROUNDS)
+				why = "round limit";
+			else if (t1 - t0 + last_ns[w] > budget_ns)
+				why = "budget spent";
+			if (why) {
+				size_t l = strlen(meta->stopped[w]);
+
+				snprintf(meta->stopped[w] + l, sizeof(meta->stopped[w]) - l,
+					 "; stopped: %s", why);
+				open[w] = false;
+				left--;
+				continue;
+			}
+			tl->total += n;
+			if (!run_round(tl, w, meta->rounds[w]++, cells, n, order))
+				return false;
+			last_ns[w] = now_ns() - t1;
+			if (summary_decided(tl->res, meta, w, meta->stopped[w],
+					    sizeof(meta->stopped[w]))) {
+				open[w] = false;
+				left--;
+			}
+		}
+	}
+	for (unsigned w = 0; w < cfg->n_wl && !cfg->quiet; w++)
+		printf("%s: %u rounds (%u asked for, --until-decided): %s\n", cfg->wl[w]->name,
+		       meta->rounds[w], rounds, meta->stopped[w]);
+	return true;
+}
+
+/*
+ * Per workload: the warmup rounds, then the counted ones; then, with
+ * --until-decided, the extra rounds.  Returns the number of failed trials.
+ */
+unsigned runloop_trials(struct config *cfg, struct wl_ctx *ctxs, struct run_meta *meta,
+			struct results *res, FILE *journal)
+{
+	static struct plan_cell cells[PLAN_MAX_CELLS];
+	static unsigned order[PLAN_MAX_CELLS];
+	unsigned rounds = (unsigned)(cfg->warmup + cfg->repeat);
+	struct trial_loop tl = { .cfg = cfg, .ctxs = ctxs, .res = res, .t_start = now_ns(),
+				 .journal = journal, .run_id = meta->run_id };
+
+	for (unsigned w = 0; w < cfg->n_wl; w++)
+		tl.total += (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells) * rounds;
+	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		unsigned n = (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells);
+
+		for (unsigned r = 0; r < rounds; r++)
+			if (!run_round(&tl, w, r, cells, n, order))
+				return tl.failed;
+		meta->rounds[w] = rounds;
+	}
+	if (cfg->until_decided && !cfg->sweep)
+		extra_rounds(&tl, meta, rounds);
+	return tl.failed;
+}
+
