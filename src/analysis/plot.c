@@ -307,97 +307,121 @@ static int draw(const char *script, const char *data, const char *out,
 	return plot_gnuplot(script, vars);
 }
 
-int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, char *msg,
-	     size_t len)
+/* The charts of one set: the names they are drawn under, as plot_run keeps them. */
+struct plot_set {
+	const struct run_data *rd;
+	struct plot_dir pd;
+	const char *wls[16], *sts[16];
+	size_t nw, ns;
+	char lts[128], where[512];
+	char *dat;	/* the data file being written, for messages */
+};
+
+/* Writes @name.dat (by @write) and draws it with @script under @title. */
+static int chart(struct plot_set *ps, const char *script, const char *name, const char *title,
+		 int (*write)(struct plot_set *, const char *, const void *, size_t *),
+		 const void *arg)
+{
+	char *p, *o;
+	size_t rows = 0;
+	int rc;
+
+	free(ps->dat);
+	ps->dat = xasprintf("%s.dat", name);
+	p = plot_dir_gnuplot(&ps->pd, ps->dat);
+	o = plot_dir_gnuplot(&ps->pd, name);
+	rc = write(ps, ps->dat, arg, &rows);
+	if (rc == 0 && rows)
+		rc = draw(script, p, o, title, ps->lts);
+	free(p);
+	free(o);
+	return rc;
+}
+
+static int write_wall(struct plot_set *ps, const char *dat, const void *speedup, size_t *rows)
+{
+	*rows = ps->nw;
+	return write_grouped(&ps->pd, dat, ps->rd, ps->wls, ps->nw, ps->sts, ps->ns,
+			     speedup != NULL);
+}
+
+/* What write_per_strategy draws for one chart. */
+struct per_chart {
+	const char *script, *what, *wl;
+	const char *const *cols;
+	const double *scale;
+	size_t nc;
+};
+
+static int write_per(struct plot_set *ps, const char *dat, const void *arg, size_t *rows)
+{
+	const struct per_chart *c = arg;
+
+	return write_per_strategy(&ps->pd, dat, ps->rd, c->wl, ps->sts, ps->ns, c->cols, c->scale,
+				  c->nc, rows);
+}
+
+/* cpu-W, memory-W, latency-W and breakdown-W for workload @wl. */
+static int workload_charts(struct plot_set *ps, const char *wl)
 {
 	static const char *const cpu_cols[] = { "user_s", "sys_s" };
 	static const char *const mem_cols[] = { "mem_net_kib", "mem_base_kib" };
 	static const char *const lat_cols[] = { "lat_p50_us", "lat_p99_us", "lat_p999_us" };
 	static const double one[] = { 1, 1, 1 }, mib[] = { 1.0 / 1024, 1.0 / 1024 };
-	const char *wls[16], *sts[16];
-	size_t nw = rundata_workloads(rd, wls, 16);
-	size_t ns = rundata_strategies(rd, sts, 16);
-	char *p = NULL, *o = NULL, *dat = NULL;
-	char lts[128] = "", where[512], title[768];
-	struct plot_dir pd;
-	bool has_base = rd->sum.baseline != NULL;
+	const struct per_chart per[] = {
+		{ "cpu", "CPU time", wl, cpu_cols, one, 2 },
+		{ "memory", "Memory added by the strategy", wl, mem_cols, mib, 2 },
+		{ "latency", "Response time of the main op", wl, lat_cols, one, 3 },
+	};
+	bool drawn;
+	int rc = 0;
+
+	for (size_t k = 0; k < ARRAY_SIZE(per) && rc == 0; k++) {
+		char *name = xasprintf("%s-%s", per[k].script, wl), title[768];
+
+		snprintf(title, sizeof(title), "%s: %s (%s)", per[k].what, wl, ps->where);
+		rc = chart(ps, per[k].script, name, title, write_per, &per[k]);
+		free(name);
+	}
+	return rc ? rc : plot_breakdown(ps->rd, &ps->pd, wl, ps->where, &drawn);
+}
+
+int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, char *msg,
+	     size_t len)
+{
+	struct plot_set ps = { .rd = rd };
+	char title[768];
 	int rc;
 
 	*outdir = NULL;
-	rc = plot_dir_create(plots_dir, rd->run_id, &pd, msg, len);
+	rc = plot_dir_create(plots_dir, rd->run_id, &ps.pd, msg, len);
 	if (rc < 0)
 		return rc;
-	*outdir = xasprintf("%s", pd.path);
-	for (size_t s = 0; s < ns; s++)
-		snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d", s ? " " : "",
-			 plot_lt(sts[s]));
-	snprintf(where, sizeof(where), "%s preset, %s cache, %s on %s, %.10s", rd->size,
+	*outdir = xasprintf("%s", ps.pd.path);
+	ps.nw = rundata_workloads(rd, ps.wls, 16);
+	ps.ns = rundata_strategies(rd, ps.sts, 16);
+	for (size_t s = 0; s < ps.ns; s++)
+		snprintf(ps.lts + strlen(ps.lts), sizeof(ps.lts) - strlen(ps.lts), "%s%d",
+			 s ? " " : "", plot_lt(ps.sts[s]));
+	snprintf(ps.where, sizeof(ps.where), "%s preset, %s cache, %s on %s, %.10s", rd->size,
 		 rd->cache, rd->fs_type, rd->device, rd->date);
-
-	for (int sp = 0; sp < 2 && rc == 0; sp++) {
-		const char *name = sp ? "speedup" : "wall";
-
-		if (sp && !has_base)
-			break;	/* nothing to be relative to */
-		free(p);
-		free(o);
-		free(dat);
-		dat = xasprintf("%s.dat", name);
-		p = plot_dir_gnuplot(&pd, dat);
-		o = plot_dir_gnuplot(&pd, name);
-		rc = write_grouped(&pd, dat, rd, wls, nw, sts, ns, sp);
-		if (sp)
-			snprintf(title, sizeof(title), "Speed relative to %s: all workloads (%s)",
-				 rd->sum.baseline, where);
-		else
-			snprintf(title, sizeof(title), "Wall time: all workloads (%s)", where);
-		if (rc == 0)
-			rc = draw(name, p, o, title, lts);
+	snprintf(title, sizeof(title), "Wall time: all workloads (%s)", ps.where);
+	rc = chart(&ps, "wall", "wall", title, write_wall, NULL);
+	/* relative to the baseline, when there is one to be relative to */
+	if (rc == 0 && rd->sum.baseline) {
+		snprintf(title, sizeof(title), "Speed relative to %s: all workloads (%s)",
+			 rd->sum.baseline, ps.where);
+		rc = chart(&ps, "speedup", "speedup", title, write_wall, "speedup");
 	}
-	for (size_t w = 0; w < nw && rc == 0; w++) {
-		static const struct {
-			const char *script, *what;
-			const char *const *cols;
-			const double *scale;
-			size_t nc;
-		} per[] = {
-			{ "cpu", "CPU time", cpu_cols, one, 2 },
-			{ "memory", "Memory added by the strategy", mem_cols, mib, 2 },
-			{ "latency", "Response time of the main op", lat_cols, one, 3 },
-		};
-
-		for (size_t k = 0; k < ARRAY_SIZE(per) && rc == 0; k++) {
-			char *name = xasprintf("%s-%s", per[k].script, wls[w]);
-			size_t rows = 0;
-
-			free(p);
-			free(o);
-			free(dat);
-			dat = xasprintf("%s.dat", name);
-			p = plot_dir_gnuplot(&pd, dat);
-			o = plot_dir_gnuplot(&pd, name);
-			free(name);
-			rc = write_per_strategy(&pd, dat, rd, wls[w], sts, ns, per[k].cols,
-						per[k].scale, per[k].nc, &rows);
-			snprintf(title, sizeof(title), "%s: %s (%s)", per[k].what, wls[w], where);
-			if (rc == 0 && rows)
-				rc = draw(per[k].script, p, o, title, lts);
-		}
-		if (rc == 0) {
-			bool drawn;
-
-			rc = plot_breakdown(rd, &pd, wls[w], where, &drawn);
-		}
-	}
+	for (size_t w = 0; w < ps.nw && rc == 0; w++)
+		rc = workload_charts(&ps, ps.wls[w]);
 	if (rc == -ENOENT)
 		snprintf(msg, len, "gnuplot is not installed: no plots (apt-get install "
 			 "gnuplot-nox, then iobench plot %s.csv)", rd->base);
 	else if (rc < 0 && !msg[0])
-		snprintf(msg, len, "could not draw %s/%s: %s", pd.path, dat ? dat : "",
+		snprintf(msg, len, "could not draw %s/%s: %s", ps.pd.path, ps.dat ? ps.dat : "",
 			 rc == -EIO ? "gnuplot failed or was killed" : strerror(-rc));
-	free(p);
-	free(o);
-	free(dat);
-	plot_dir_close(&pd);
+	free(ps.dat);
+	plot_dir_close(&ps.pd);
 	return rc;
 }

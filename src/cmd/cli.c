@@ -497,3 +497,34 @@ int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const
 	}
 	return -1;
 }
+
+int cli_parse_dir(int argc, char **argv, const char *usage, const char **dir)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option no_dir[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", dir ? opts : no_dir, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (c != 'd')
+			return cli_bad_option(c, argv, argv[0]);
+		*dir = optarg;
+	}
+	if (optind < argc) {
+		errmsg("unexpected argument '%s' (see iobench %s --help)", argv[optind], argv[0]);
+		return EXIT_USAGE;
+	}
+	return -1;
+}

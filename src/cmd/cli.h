@@ -43,6 +43,13 @@ int cli_bad_option(int c, char **argv, const char *cmd);
 int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const char **plots,
 		     bool *force);
 
+/*
+ * The options of list, info and clean: --dir DIR into *@dir (NULL: not
+ * taken), --help, and no other argument.  Returns -1 to go on, else the
+ * exit status (0 after --help).
+ */
+int cli_parse_dir(int argc, char **argv, const char *usage, const char **dir);
+
 /* The --help text of `iobench run`, its workload knobs from their tables. */
 void cli_run_usage(FILE *f);
 

@@ -96,43 +96,18 @@ static int clean_one(const struct data_dir *dd, const char *dir, const char *nam
 	return rc;
 }
 
-int cmd_clean(int argc, char **argv)
+/*
+ * Opens @dir for cleaning: only a directory with iobench's marker (a
+ * regular file, not a link) is ours to clean.  0 with @dd open, or 1 (said).
+ */
+static int clean_open(const char *dir, struct data_dir *dd)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = "iobench-data";
-	char *marker, msg[512];
-	size_t removed = 0, kept = 0;
-	struct data_dir dd;
-	struct dirent *e;
+	char msg[512];
 	struct stat st;
-	DIR *d;
-	int c, dfd, rc = 0;
+	int dfd = sfs_open_user_dir(dir, false, msg, sizeof(msg));
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'h': fputs(clean_usage, stdout); return 0;
-		default:
-			return cli_bad_option(c, argv, "clean");
-		}
-	}
-	if (optind < argc) {
-		errmsg("unexpected argument '%s' (see iobench clean --help)", argv[optind]);
-		return EXIT_USAGE;
-	}
-	marker = xasprintf("%s/%s", dir, DATA_MARKER);
-	if (geteuid() == 0 && ts_recover(msg, sizeof(msg)) == 0 && msg[0])
-		printf("%s\n", msg);
-	dfd = sfs_open_user_dir(dir, false, msg, sizeof(msg));
 	if (dfd < 0) {
 		errmsg("%s", msg);
-		free(marker);
 		return 1;
 	}
 	errno = 0;
@@ -140,21 +115,27 @@ int cmd_clean(int argc, char **argv)
 		errmsg("refusing to clean %s: no %s marker there (%s), so iobench did not make it",
 		       dir, DATA_MARKER, errno ? strerror(errno) : "not a regular file");
 		close(dfd);
-		free(marker);
 		return 1;
 	}
 	close(dfd);
-	if (data_dir_open(dir, false, &dd, msg, sizeof(msg)) < 0) {
+	if (data_dir_open(dir, false, dd, msg, sizeof(msg)) < 0) {
 		errmsg("%s", msg);
-		free(marker);
 		return 1;
 	}
-	dfd = fcntl(dd.fd, F_DUPFD_CLOEXEC, 0);
-	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	return 0;
+}
+
+/* Removes what is ours in @dd; counts what stays in *@kept.  0, or 1 on an error (said). */
+static int clean_entries(struct data_dir *dd, const char *dir, size_t *kept)
+{
+	int dfd = fcntl(dd->fd, F_DUPFD_CLOEXEC, 0), rc = 0;
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+
 	if (!d) {
 		errmsg("cannot read %s: %s", dir, strerror(errno));
-		data_dir_close(&dd);
-		free(marker);
+		if (dfd >= 0)
+			close(dfd);
 		return 1;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -164,18 +145,34 @@ int cmd_clean(int argc, char **argv)
 		    !strcmp(e->d_name, DATA_MARKER))
 			continue;
 		if (!strncmp(e->d_name, ".lock-", 6)) {
-			clean_lock(&dd, e->d_name);
+			clean_lock(dd, e->d_name);
 			continue;
 		}
-		r = clean_one(&dd, dir, e->d_name);
+		r = clean_one(dd, dir, e->d_name);
 		if (r < 0)
 			rc = 1;
 		else if (r == 0)
-			kept++;
-		else
-			removed++;
+			(*kept)++;
 	}
 	closedir(d);
+	return rc;
+}
+
+int cmd_clean(int argc, char **argv)
+{
+	const char *dir = "iobench-data";
+	char msg[512];
+	size_t kept = 0;
+	struct data_dir dd;
+	int rc = cli_parse_dir(argc, argv, clean_usage, &dir);
+
+	if (rc >= 0)
+		return rc;
+	if (geteuid() == 0 && ts_recover(msg, sizeof(msg)) == 0 && msg[0])
+		printf("%s\n", msg);
+	if (clean_open(dir, &dd))
+		return 1;
+	rc = clean_entries(&dd, dir, &kept);
 	if (rc == 0 && kept == 0) {
 		unlinkat(dd.fd, DATA_MARKER, 0);
 		/* only if nothing else is left: a user's files keep the directory */
@@ -188,6 +185,5 @@ int cmd_clean(int argc, char **argv)
 		       kept == 1 ? "y" : "ies");
 	}
 	data_dir_close(&dd);
-	free(marker);
 	return rc;
 }

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <unistd.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,30 +67,13 @@ static void print_datasets(const char *dir)
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *dir = NULL;
 	char fb[32], tb[32];
 	struct sysinfo si;
-	int c;
+	int rc = cli_parse_dir(argc, argv, info_usage, &dir);
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'h': fputs(info_usage, stdout); return 0;
-		default:
-			return cli_bad_option(c, argv, "info");
-		}
-	}
-	if (optind < argc) {
-		errmsg("unexpected argument '%s' (see iobench info --help)", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (rc >= 0)
+		return rc;
 	if (!dir)
 		dir = access("iobench-data", F_OK) == 0 ? "iobench-data" : ".";
 	if (access(dir, F_OK) < 0) {
@@ -116,10 +98,10 @@ int cmd_info(int argc, char **argv)
 	puts("strategies:");
 	for (size_t i = 0; i < n_strategies; i++) {
 		char why[256] = "";
-		int rc = strategies[i]->probe ? strategies[i]->probe(why, sizeof(why)) : 0;
+		int prc = strategies[i]->probe ? strategies[i]->probe(why, sizeof(why)) : 0;
 
-		printf("  %-9s %s%s%s\n", strategies[i]->name, rc ? "unavailable" : "available",
-		       rc ? ": " : "", why);
+		printf("  %-9s %s%s%s\n", strategies[i]->name, prc ? "unavailable" : "available",
+		       prc ? ": " : "", why);
 	}
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* list.c - `iobench list`: what is built in, and what works here. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "registry.h"
 #include "util.h"
@@ -14,34 +14,19 @@ static const char list_usage[] =
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-	};
-	int c;
+	int rc = cli_parse_dir(argc, argv, list_usage, NULL);
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(list_usage, stdout);
-			return 0;
-		}
-		errmsg("unknown option '%s' (see iobench list --help)", argv[optind - 1]);
-		return EXIT_USAGE;
-	}
-	if (optind < argc) {
-		errmsg("unexpected argument '%s' (see iobench list --help)", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (rc >= 0)
+		return rc;
 	puts("strategies:");
 	for (size_t i = 0; i < n_strategies; i++) {
 		const struct strategy *s = strategies[i];
 		char why[256] = "";
-		int rc = s->probe ? s->probe(why, sizeof(why)) : 0;
+		int prc = s->probe ? s->probe(why, sizeof(why)) : 0;
 
 		printf("  %-10s %-12s %s\n", s->name,
-		       rc == 0 ? "available" : "unavailable",
-		       rc == 0 ? s->desc : why);
+		       prc == 0 ? "available" : "unavailable",
+		       prc == 0 ? s->desc : why);
 	}
 	puts("workloads:");
 	for (size_t i = 0; i < n_workloads; i++)
