@@ -66,6 +66,23 @@ static int md5_fill(void *arg, size_t i, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
+/* --cache direct: O_DIRECT where the filesystem has it, --block a multiple of its alignment. */
+static int md5_direct(struct wl_ctx *ctx, struct md5_data *d)
+{
+	int a = dio_alignment(d->ds.files[0].path);
+
+	if (a < 0)
+		return wl_error(ctx, a, "--cache direct: %s: %s", d->ds.files[0].path,
+				a == -EOPNOTSUPP ? "the filesystem does not support O_DIRECT"
+						 : strerror(-a));
+	if (d->block % (unsigned)a)
+		return wl_error(ctx, -EINVAL, "--cache direct: --block %llu is not a multiple of "
+				"the %d-byte direct I/O alignment", (unsigned long long)d->block, a);
+	d->open_flags |= O_DIRECT;
+	d->align = (unsigned)a;
+	return 0;
+}
+
 /* md5's knobs, in the order of md5_options[]. */
 enum { MD5_FILES, MD5_FILE_SIZE, MD5_BLOCK };
 static const struct wl_option md5_options[] = {
@@ -124,26 +141,12 @@ static int md5_prepare(struct wl_ctx *ctx)
 	d->open_flags = O_RDONLY;
 	d->align = 1;
 	if (ctx->cfg->cache == CACHE_DIRECT) {
-		int a = dio_alignment(d->ds.files[0].path);
-
-		if (a < 0) {
-			rc = wl_error(ctx, a, "--cache direct: %s: %s", d->ds.files[0].path,
-				      a == -EOPNOTSUPP ? "the filesystem does not support O_DIRECT"
-						       : strerror(-a));
+		rc = md5_direct(ctx, d);
+		if (rc < 0) {
 			dataset_free(&d->ds);
 			free(d);
 			return rc;
 		}
-		if (d->block % (unsigned)a) {
-			rc = wl_error(ctx, -EINVAL,
-				      "--cache direct: --block %llu is not a multiple of the %d-byte direct I/O alignment",
-				      (unsigned long long)d->block, a);
-			dataset_free(&d->ds);
-			free(d);
-			return rc;
-		}
-		d->open_flags |= O_DIRECT;
-		d->align = (unsigned)a;
 	}
 	/* the reference: the manifest's digests, combined as finish() does */
 	{

@@ -102,22 +102,9 @@ static int read_self_io(uint64_t *rd, uint64_t *wr)
 }
 
 /* The trial process: build the jobs, run the strategy, report. */
-static _Noreturn void trial_child(const struct workload *wl,
-				  struct wl_ctx *wctx,
-				  const struct strategy *st,
-				  const struct trial_opts *o, struct trial_out *out)
+/* The trial process's counters and pinning, before any job exists. */
+static void child_setup(struct wl_ctx *wctx, const struct trial_opts *o, struct trial_out *out)
 {
-	uint64_t t0;
-	size_t n = wctx->njobs;
-	struct job_result *res = shared_alloc(n * sizeof(*res));
-	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
-	struct strat_ctx sc = { .jobs = jobs, .njobs = n, .workers = o->workers,
-				.qd = o->qd, .pin = o->pin };
-	uint64_t rd0, wr0, rd1, wr1, net;
-	struct mem_mark mark;
-	bool io_ok, mem_ok;
-	int rc;
-
 	sig_child_setup(&out->stopped);
 	conc_current = &out->conc;
 	out->conc = (struct conc_counts){ .threads = 1, .threads_ran = 1, .procs = 1 };
@@ -132,6 +119,57 @@ static _Noreturn void trial_child(const struct workload *wl,
 	pin_current = &out->pins;
 	if (o->pin)
 		pin_self("trial", 0);
+}
+
+/*
+ * The strategy's run, measured: its storage I/O (/proc/self/io) and the
+ * memory it adds are taken right around it.  Returns run()'s result.
+ */
+static int measured_run(const struct strategy *st, struct strat_ctx *sc, struct trial_out *out)
+{
+	uint64_t rd0, wr0, rd1, wr1, net, t0;
+	struct mem_mark mark;
+	bool io_ok, mem_ok;
+	int rc;
+
+	/* what the strategy adds, not the harness's pages inherited by fork */
+	io_ok = read_self_io(&rd0, &wr0) == 0;
+	/* last before the run: reading the counters touched stdio's pages */
+	mem_ok = mem_mark(&mark) == 0;
+	t0 = now_ns();
+	rc = st->run(sc);
+	out->run_ns = now_ns() - t0;
+	/* first, before anything else touches new pages */
+	if (mem_ok && !sc->workers_mem_fail && mem_net_since(&mark, &net) == 0) {
+		out->mem_ok = true;
+		out->mem_base_kib = mark.base_kib;
+		out->mem_net_kib = net + sc->workers_net_kib;
+	}
+	out->enter_calls = sc->enter_calls;
+	out->ring_wait_ns = sc->ring_wait_ns;
+	/* the workers are reaped by now: their I/O is counted in ours */
+	if (io_ok && read_self_io(&rd1, &wr1) == 0) {
+		out->io_ok = true;
+		out->read_bytes = rd1 - rd0;
+		out->write_bytes = wr1 - wr0;
+	}
+	out->peak_rss_sum_kib = sc->peak_rss_sum_kib;
+	return rc;
+}
+
+static _Noreturn void trial_child(const struct workload *wl,
+				  struct wl_ctx *wctx,
+				  const struct strategy *st,
+				  const struct trial_opts *o, struct trial_out *out)
+{
+	size_t n = wctx->njobs;
+	struct job_result *res = shared_alloc(n * sizeof(*res));
+	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
+	struct strat_ctx sc = { .jobs = jobs, .njobs = n, .workers = o->workers,
+				.qd = o->qd, .pin = o->pin };
+	int rc;
+
+	child_setup(wctx, o, out);
 	if (!res || !jobs) {
 		out->err = -ENOMEM;
 		snprintf(out->msg, sizeof(out->msg), "trial: out of memory for %zu jobs", n);
@@ -143,27 +181,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 		snprintf(out->msg, sizeof(out->msg), "%s", wctx->msg);
 		_exit(1);
 	}
-	/* what the strategy adds, not the harness's pages inherited by fork */
-	io_ok = read_self_io(&rd0, &wr0) == 0;
-	/* last before the run: reading the counters touched stdio's pages */
-	mem_ok = mem_mark(&mark) == 0;
-	t0 = now_ns();
-	rc = st->run(&sc);
-	out->run_ns = now_ns() - t0;
-	/* first, before anything else touches new pages */
-	if (mem_ok && !sc.workers_mem_fail && mem_net_since(&mark, &net) == 0) {
-		out->mem_ok = true;
-		out->mem_base_kib = mark.base_kib;
-		out->mem_net_kib = net + sc.workers_net_kib;
-	}
-	out->enter_calls = sc.enter_calls;
-	out->ring_wait_ns = sc.ring_wait_ns;
-	/* the workers are reaped by now: their I/O is counted in ours */
-	if (io_ok && read_self_io(&rd1, &wr1) == 0) {
-		out->io_ok = true;
-		out->read_bytes = rd1 - rd0;
-		out->write_bytes = wr1 - wr0;
-	}
+	rc = measured_run(st, &sc, out);
 	hw_read(hw_fds, out->hw);
 	collect(res, n, out);
 	if (rc < 0) {
@@ -171,7 +189,6 @@ static _Noreturn void trial_child(const struct workload *wl,
 		out->err = rc;
 		snprintf(out->msg, sizeof(out->msg), "%s", sc.msg);
 	}
-	out->peak_rss_sum_kib = sc.peak_rss_sum_kib;
 	if (!out->err)
 		wl->finish(wctx, res, out);
 	/* no free(): the process ends here, and _exit skips the stdio flush
@@ -310,6 +327,45 @@ static void judge(const struct workload *wl, struct wl_ctx *wctx,
 	rec->valid = true;
 }
 
+/* What the trial process handed back, into the record. */
+static void copy_out(const struct trial_out *out, const struct trial_opts *o,
+		     struct trial_rec *rec)
+{
+	rec->peak_rss_sum_kib = out->peak_rss_sum_kib ? out->peak_rss_sum_kib
+						     : rec->peak_rss_kib;
+	rec->mem_ok = out->mem_ok;
+	rec->mem_base_kib = out->mem_base_kib;
+	rec->mem_net_kib = out->mem_net_kib;
+	rec->io_ok = out->io_ok;
+	rec->read_bytes = out->read_bytes;
+	rec->write_bytes = out->write_bytes;
+	rec->threads_max = (unsigned)out->conc.threads_ran;
+	rec->procs = (unsigned)out->conc.procs;
+	rec->latency_on = o->latency;
+	rec->ops = out->ops;
+	rec->bytes = out->bytes_read + out->bytes_written;
+	rec->mib_per_s = rec->wall_s > 0 ? (double)rec->bytes / MIB / rec->wall_s : 0;
+	rec->ops_per_s = rec->wall_s > 0 ? (double)rec->ops / rec->wall_s : 0;
+	rec->sum = out->sum;
+	hex_encode(out->digest, 16, rec->digest);
+	for (int t = 0; t < OP_NTYPES; t++) {
+		lat_percentiles(&out->lat.h[t], &rec->lat[t]);
+		lat_percentiles(&out->lat.svc[t], &rec->svc[t]);
+		rec->ops_by_type[t] = out->ops_by_type[t];
+		/* Little's law: the mean number in flight is total latency / time */
+		if (out->run_ns)
+			rec->inflight_avg += (double)out->lat.h[t].sum_ns / (double)out->run_ns;
+	}
+	rec->inflight_max = out->lat.inflight_max;
+	rec->bytes_read = out->bytes_read;
+	rec->bytes_written = out->bytes_written;
+	rec->enter_calls = out->enter_calls;
+	memcpy(rec->hw, out->hw, sizeof(rec->hw));
+	snprintf(rec->hw_why, sizeof(rec->hw_why), "%s", out->hw_why);
+	if (o->pin)
+		pin_describe(&out->pins, rec->pins, sizeof(rec->pins));
+}
+
 int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	      const struct strategy *st, const struct trial_opts *o,
 	      struct trial_rec *rec)
@@ -362,39 +418,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	fill_usage(rec, &ru);
 	rec->io_workers = -1;
 	breakdown(pid, out->ring_wait_ns, rec);
-	rec->peak_rss_sum_kib = out->peak_rss_sum_kib ? out->peak_rss_sum_kib
-						     : rec->peak_rss_kib;
-	rec->mem_ok = out->mem_ok;
-	rec->mem_base_kib = out->mem_base_kib;
-	rec->mem_net_kib = out->mem_net_kib;
-	rec->io_ok = out->io_ok;
-	rec->read_bytes = out->read_bytes;
-	rec->write_bytes = out->write_bytes;
-	rec->threads_max = (unsigned)out->conc.threads_ran;
-	rec->procs = (unsigned)out->conc.procs;
-	rec->latency_on = o->latency;
-	rec->ops = out->ops;
-	rec->bytes = out->bytes_read + out->bytes_written;
-	rec->mib_per_s = rec->wall_s > 0 ? (double)rec->bytes / MIB / rec->wall_s : 0;
-	rec->ops_per_s = rec->wall_s > 0 ? (double)rec->ops / rec->wall_s : 0;
-	rec->sum = out->sum;
-	hex_encode(out->digest, 16, rec->digest);
-	for (int t = 0; t < OP_NTYPES; t++) {
-		lat_percentiles(&out->lat.h[t], &rec->lat[t]);
-		lat_percentiles(&out->lat.svc[t], &rec->svc[t]);
-		rec->ops_by_type[t] = out->ops_by_type[t];
-		/* Little's law: the mean number in flight is total latency / time */
-		if (out->run_ns)
-			rec->inflight_avg += (double)out->lat.h[t].sum_ns / (double)out->run_ns;
-	}
-	rec->inflight_max = out->lat.inflight_max;
-	rec->bytes_read = out->bytes_read;
-	rec->bytes_written = out->bytes_written;
-	rec->enter_calls = out->enter_calls;
-	memcpy(rec->hw, out->hw, sizeof(rec->hw));
-	snprintf(rec->hw_why, sizeof(rec->hw_why), "%s", out->hw_why);
-	if (o->pin)
-		pin_describe(&out->pins, rec->pins, sizeof(rec->pins));
+	copy_out(out, o, rec);
 	judge(wl, wctx, st, out, &si, rec);
 out_unmap:
 	munmap(out, sizeof(*out));
