@@ -19,126 +19,6 @@
 
 #define GEN_CHUNK (1 * MIB)
 
-/* The marker's token: read it, or write a fresh one into an empty marker. */
-static int marker_token(int mfd, char token[SFS_TOKEN_LEN + 1])
-{
-	struct stat st;
-	ssize_t n;
-
-	/* two runs creating the marker at once agree on one token */
-	while (flock(mfd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (fstat(mfd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EPERM;
-	n = pread(mfd, token, SFS_TOKEN_LEN, 0);
-	token[n > 0 ? n : 0] = '\0';
-	if (n == SFS_TOKEN_LEN && strspn(token, "0123456789abcdef") == SFS_TOKEN_LEN)
-		return 0;
-	/* new, or from an iobench before ownership records: ours to fill */
-	if (st.st_uid != geteuid())
-		return -EPERM;
-	sfs_token(token);
-	if (ftruncate(mfd, 0) < 0 || pwrite(mfd, token, SFS_TOKEN_LEN, 0) != SFS_TOKEN_LEN ||
-	    fsync(mfd) < 0)
-		return -errno ? -errno : -EIO;
-	return 0;
-}
-
-int data_dir_open(const char *dir, bool create, struct data_dir *dd, char *msg, size_t len)
-{
-	struct stat st;
-	int mfd, rc;
-
-	dd->fd = sfs_open_user_dir(dir, create, msg, len);
-	if (dd->fd < 0) {
-		rc = dd->fd;
-		if (rc != -EPERM)
-			snprintf(msg, len, "data directory %s: %s", dir, strerror(-rc));
-		return rc;
-	}
-	if (fstat(dd->fd, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		rc = -ENOTDIR;
-		snprintf(msg, len, "data directory %s: %s", dir, strerror(-rc));
-		goto out_close;
-	}
-	if (faccessat(dd->fd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
-		rc = -errno;
-		snprintf(msg, len, "data directory %s is not writable: %s", dir, strerror(-rc));
-		goto out_close;
-	}
-	mfd = openat(dd->fd, DATA_MARKER, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (mfd < 0) {
-		rc = -errno;
-		snprintf(msg, len, "%s/%s: %s", dir, DATA_MARKER,
-			 rc == -ELOOP ? "the marker is a symbolic link: refusing to follow it"
-				      : strerror(-rc));
-		goto out_close;
-	}
-	rc = marker_token(mfd, dd->token);
-	close(mfd);
-	if (rc < 0) {
-		snprintf(msg, len, "%s/%s: %s", dir, DATA_MARKER, rc == -EPERM ?
-			 "the marker is not a regular file of ours: refusing this directory" :
-			 strerror(-rc));
-		goto out_close;
-	}
-	return 0;
-out_close:
-	close(dd->fd);
-	dd->fd = -1;
-	return rc;
-}
-
-void data_dir_close(struct data_dir *dd)
-{
-	if (dd->fd >= 0)
-		close(dd->fd);
-	dd->fd = -1;
-}
-
-int dataset_dir_init(const char *dir, bool create, char *msg, size_t len)
-{
-	struct data_dir dd;
-	int rc = data_dir_open(dir, create, &dd, msg, len);
-
-	if (rc == 0)
-		data_dir_close(&dd);
-	return rc;
-}
-
-int data_lock(const struct data_dir *dd, const char *dir, const char *name, int op)
-{
-	int fd = sfs_lock(dd->fd, name, op | LOCK_NB);
-
-	if (fd != -EWOULDBLOCK)
-		return fd;
-	errmsg("waiting for another iobench using %s/%s", dir, name);
-	do
-		fd = sig_stop() ? -EINTR : sfs_lock(dd->fd, name, op);
-	while (fd == -EINTR && !sig_stop());
-	return fd;
-}
-
-int remove_tree(const char *path)
-{
-	char *copy = xasprintf("%s", path), *slash = strrchr(copy, '/');
-	const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
-	const char *name = slash ? slash + 1 : copy;
-	int dfd, rc;
-
-	if (slash)
-		*slash = '\0';
-	dfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	rc = dfd < 0 ? -errno : sfs_remove_tree(dfd, name);
-	if (dfd >= 0)
-		close(dfd);
-	free(copy);
-	return rc == -ENOENT ? 0 : rc;
-}
-
 void dataset_free(struct dataset *ds)
 {
 	if (ds->lock_fd > 0)
@@ -392,15 +272,69 @@ static int space_check(const struct data_dir *dd, const char *dir, const struct 
  * place.  A stale copy under @name goes only if its ownership record
  * proves iobench made it.  The caller holds @name's exclusive lock.
  */
+/* Writes every file and the manifest into the fresh directory @tfd (@tmp_path). */
+static int fill_tmp(int tfd, const char *tmp_path, struct dataset *ds, ds_fill_fn fill, void *arg,
+		    struct progress *pg, char *msg, size_t len)
+{
+	void *buf = malloc(GEN_CHUNK);
+	int rc = 0;
+
+	if (!buf) {
+		snprintf(msg, len, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ds->nfiles && rc == 0; i++) {
+		char *path = xasprintf("%s/%s", tmp_path, ds->files[i].name);
+
+		rc = gen_file(tfd, path, i, &ds->files[i], fill, arg, buf, pg, msg, len);
+		free(path);
+	}
+	free(buf);
+	if (rc == 0)
+		rc = manifest_write(tfd, tmp_path, ds, msg, len);
+	if (rc == 0 && fsync(tfd) < 0) {
+		rc = -errno;
+		snprintf(msg, len, "cannot sync %s: %s", tmp_path, strerror(-rc));
+	}
+	return rc;
+}
+
+/*
+ * Renames the finished @tmp to @name.  An older, stale copy goes only
+ * now, and only if it is provably ours.  0 or -errno with @msg.
+ */
+static int put_in_place(const struct data_dir *dd, const struct dataset *ds, const char *tmp,
+			const char *name, char *msg, size_t len)
+{
+	struct stat st;
+	int rc = 0;
+
+	if (fstatat(dd->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!sfs_is_ours(dd->fd, name, dd->token)) {
+			snprintf(msg, len, "%s exists but carries no ownership record of this "
+				 "directory's iobench (%s), so it is not removed: move it away or "
+				 "use another --dir", ds->path, SFS_OWNER);
+			return -EEXIST;
+		}
+		rc = sfs_remove_tree(dd->fd, name);
+	}
+	if (rc == 0 && renameat(dd->fd, tmp, dd->fd, name) < 0)
+		rc = -errno;
+	if (rc == 0 && fsync(dd->fd) < 0)
+		rc = -errno;
+	if (rc < 0)
+		snprintf(msg, len, "cannot put dataset in place at %s: %s", ds->path,
+			 strerror(-rc));
+	return rc;
+}
+
 static int generate(struct dataset *ds, const struct data_dir *dd, const char *dir,
 		    const char *name, ds_fill_fn fill, void *arg, char *msg, size_t len)
 {
 	char tok[SFS_TOKEN_LEN + 1];
 	char *tmp, *tmp_path;
 	struct progress pg = { name, 0, ds->bytes, -1, stderr_is_tty() };
-	struct stat st;
-	void *buf = NULL;
-	int tfd, rc;
+	int tfd = -1, rc;
 
 	sfs_token(tok);
 	tmp = xasprintf("%s.tmp-%ld-%.8s", name, (long)getpid(), tok);
@@ -415,57 +349,20 @@ static int generate(struct dataset *ds, const struct data_dir *dd, const char *d
 		goto out;
 	}
 	rc = sfs_claim(tfd, dd->token);
-	if (rc < 0) {
-		snprintf(msg, len, "cannot write %s/%s: %s", tmp_path, SFS_OWNER, strerror(-rc));
-		goto out_remove;
-	}
-	buf = malloc(GEN_CHUNK);
-	if (!buf) {
-		rc = -ENOMEM;
-		snprintf(msg, len, "out of memory");
-		goto out_remove;
-	}
-	for (size_t i = 0; i < ds->nfiles; i++) {
-		char *path = xasprintf("%s/%s", tmp_path, ds->files[i].name);
-
-		rc = gen_file(tfd, path, i, &ds->files[i], fill, arg, buf, &pg, msg, len);
-		free(path);
-		if (rc < 0)
-			goto out_remove;
-	}
-	rc = manifest_write(tfd, tmp_path, ds, msg, len);
 	if (rc < 0)
-		goto out_remove;
-	rc = fsync(tfd) < 0 ? -errno : 0;
-	/* an older, stale copy goes only now, and only if it is provably ours */
-	if (rc == 0 && fstatat(dd->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!sfs_is_ours(dd->fd, name, dd->token)) {
-			rc = -EEXIST;
-			snprintf(msg, len, "%s exists but carries no ownership record of this "
-				 "directory's iobench (%s), so it is not removed: move it away or "
-				 "use another --dir", ds->path, SFS_OWNER);
-			goto out_remove;
-		}
-		rc = sfs_remove_tree(dd->fd, name);
-	}
-	if (rc == 0 && renameat(dd->fd, tmp, dd->fd, name) < 0)
-		rc = -errno;
-	if (rc == 0 && fsync(dd->fd) < 0)
-		rc = -errno;
+		snprintf(msg, len, "cannot write %s/%s: %s", tmp_path, SFS_OWNER, strerror(-rc));
+	if (rc == 0)
+		rc = fill_tmp(tfd, tmp_path, ds, fill, arg, &pg, msg, len);
+	if (rc == 0)
+		rc = put_in_place(dd, ds, tmp, name, msg, len);
 	if (rc < 0) {
-		snprintf(msg, len, "cannot put dataset in place at %s: %s",
-			 ds->path, strerror(-rc));
-		goto out_remove;
+		if (pg.tty && pg.done)
+			fputc('\n', stderr);
+		/* ours: made new above, under a name nobody else picks */
+		sfs_remove_tree(dd->fd, tmp);
 	}
-	goto out_close;
-out_remove:
-	if (pg.tty && pg.done)
-		fputc('\n', stderr);
-	sfs_remove_tree(dd->fd, tmp);
-out_close:
 	close(tfd);
 out:
-	free(buf);
 	free(tmp);
 	free(tmp_path);
 	return rc;
