@@ -100,6 +100,33 @@ struct md5_knobs {
 	uint64_t files, file_size, block;
 };
 
+/* Generates or reuses the files (into d->ds); @spec gets the dataset's spec. */
+static int md5_dataset(struct wl_ctx *ctx, const struct md5_knobs *p, struct md5_data *d,
+		       char *spec, size_t len)
+{
+	char **names = xcalloc(p->files, sizeof(*names)), name[96];
+	uint64_t *sizes = xcalloc(p->files, sizeof(*sizes));
+	int rc;
+
+	for (size_t i = 0; i < p->files; i++) {
+		names[i] = xasprintf("file-%05zu.bin", i);
+		sizes[i] = p->file_size;
+	}
+	snprintf(name, sizeof(name), "md5-%llux%llu-s%llu", (unsigned long long)p->files,
+		 (unsigned long long)p->file_size, (unsigned long long)ctx->cfg->seed);
+	snprintf(spec, len, "md5 files=%llu file_size=%llu seed=%llu",
+		 (unsigned long long)p->files, (unsigned long long)p->file_size,
+		 (unsigned long long)ctx->cfg->seed);
+	d->seed = ctx->cfg->seed;
+	rc = dataset_get(ctx->cfg->dir, name, spec, p->files, names, sizes, md5_fill, d,
+			 ctx->cfg->verify_data, &d->ds, ctx->msg, sizeof(ctx->msg));
+	for (size_t i = 0; i < p->files; i++)
+		free(names[i]);
+	free(names);
+	free(sizes);
+	return rc;
+}
+
 static int md5_prepare(struct wl_ctx *ctx)
 {
 	const struct md5_knobs k = {
@@ -108,31 +135,9 @@ static int md5_prepare(struct wl_ctx *ctx)
 		.block = wl_val(ctx->cfg, &workload_md5, MD5_BLOCK),
 	}, *p = &k;
 	struct md5_data *d = xcalloc(1, sizeof(*d));
-	char name[96], spec[192], sz[32];
-	char **names = xcalloc(p->files, sizeof(*names));
-	uint64_t *sizes = xcalloc(p->files, sizeof(*sizes));
-	int rc;
+	char spec[192];
+	int rc = md5_dataset(ctx, p, d, spec, sizeof(spec));
 
-	fmt_bytes(p->file_size, sz, sizeof(sz));
-	for (size_t i = 0; i < p->files; i++) {
-		names[i] = xasprintf("file-%05zu.bin", i);
-		sizes[i] = p->file_size;
-	}
-	snprintf(name, sizeof(name), "md5-%llux%llu-s%llu",
-		 (unsigned long long)p->files,
-		 (unsigned long long)p->file_size,
-		 (unsigned long long)ctx->cfg->seed);
-	snprintf(spec, sizeof(spec), "md5 files=%llu file_size=%llu seed=%llu",
-		 (unsigned long long)p->files,
-		 (unsigned long long)p->file_size,
-		 (unsigned long long)ctx->cfg->seed);
-	d->seed = ctx->cfg->seed;
-	rc = dataset_get(ctx->cfg->dir, name, spec, p->files, names, sizes,
-			 md5_fill, d, ctx->cfg->verify_data, &d->ds, ctx->msg, sizeof(ctx->msg));
-	for (size_t i = 0; i < p->files; i++)
-		free(names[i]);
-	free(names);
-	free(sizes);
 	if (rc < 0) {
 		free(d);
 		return rc;

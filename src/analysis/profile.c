@@ -29,6 +29,35 @@ void profile_sentence(const char *st, double user, double sys, double runq,
 	}
 }
 
+/* One trial's line of the table; false when its hardware counters were n/a. */
+static bool profile_line(FILE *f, const struct trial_rec *t)
+{
+	double total = t->user_s + t->sys_s + t->runq_wait_s + t->blkio_wait_s + t->ring_wait_s +
+		       t->other_s;
+	char enters[32] = "-", ipc[32] = "n/a";
+	bool hw = t->hw[0] > 0 && t->hw[1] >= 0 && !t->hw_why[0];
+
+	if (t->enter_calls)
+		snprintf(enters, sizeof(enters), "%.1f op/e", (double)t->ops / (double)t->enter_calls);
+	if (hw)
+		snprintf(ipc, sizeof(ipc), "%.2f", (double)t->hw[1] / (double)t->hw[0]);
+	fprintf(f, "%-6s %-9s %8.4f", t->workload, t->strategy, t->wall_s);
+	if (t->delay_ok && total > 0)
+		fprintf(f, " %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f", 100 * t->user_s / total,
+			100 * t->sys_s / total, 100 * t->runq_wait_s / total,
+			100 * t->blkio_wait_s / total, 100 * t->ring_wait_s / total,
+			100 * t->other_s / total);
+	else
+		fprintf(f, " %6s %6s %6s %6s %6s %6s", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a");
+	fprintf(f, " %7u %5u", t->threads_max, t->procs);
+	if (t->latency_on)
+		fprintf(f, " %4.1f/%-4lld", t->inflight_avg, (long long)t->inflight_max);
+	else
+		fprintf(f, " %9s", "n/a");
+	fprintf(f, " %9s %9s%s\n", enters, ipc, t->valid ? "" : "  (trial failed)");
+	return hw;
+}
+
 void profile_print(FILE *f, const struct results *r, const struct run_meta *m)
 {
 	bool hw_na = false;
@@ -36,36 +65,9 @@ void profile_print(FILE *f, const struct results *r, const struct run_meta *m)
 	fprintf(f, "\n%-6s %-9s %8s %6s %6s %6s %6s %6s %6s %7s %5s %9s %9s %9s\n", "work",
 		"strategy", "wall_s", "user%", "sys%", "runq%", "blkio%", "ring%", "other%",
 		"threads", "procs", "inflight", "enters", "IPC");
-	for (size_t i = 0; i < r->n; i++) {
-		const struct trial_rec *t = &r->recs[i];
-		double total = t->user_s + t->sys_s + t->runq_wait_s + t->blkio_wait_s +
-			       t->ring_wait_s + t->other_s;
-		char enters[32] = "-", ipc[32] = "n/a";
-
-		if (t->warmup || t->trial == 0)
-			continue;
-		if (t->enter_calls)
-			snprintf(enters, sizeof(enters), "%.1f op/e", (double)t->ops / (double)t->enter_calls);
-		if (t->hw[0] > 0 && t->hw[1] >= 0 && !t->hw_why[0])
-			snprintf(ipc, sizeof(ipc), "%.2f", (double)t->hw[1] / (double)t->hw[0]);
-		else
-			hw_na = true;
-		fprintf(f, "%-6s %-9s %8.4f", t->workload, t->strategy, t->wall_s);
-		if (t->delay_ok && total > 0)
-			fprintf(f, " %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f", 100 * t->user_s / total,
-				100 * t->sys_s / total, 100 * t->runq_wait_s / total,
-				100 * t->blkio_wait_s / total, 100 * t->ring_wait_s / total,
-				100 * t->other_s / total);
-		else
-			fprintf(f, " %6s %6s %6s %6s %6s %6s", "n/a", "n/a", "n/a", "n/a", "n/a",
-				"n/a");
-		fprintf(f, " %7u %5u", t->threads_max, t->procs);
-		if (t->latency_on)
-			fprintf(f, " %4.1f/%-4lld", t->inflight_avg, (long long)t->inflight_max);
-		else
-			fprintf(f, " %9s", "n/a");
-		fprintf(f, " %9s %9s%s\n", enters, ipc, t->valid ? "" : "  (trial failed)");
-	}
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->recs[i].warmup && r->recs[i].trial != 0)
+			hw_na |= !profile_line(f, &r->recs[i]);
 	fputs("\nshares of the task time summed over every thread and process of the trial;\n"
 	      "blkio: the kernel's I/O wait of blocking syscalls and io_uring's kernel workers;\n"
 	      "ring: io_uring's loop asleep in io_uring_enter, whatever the ring waits for;\n"

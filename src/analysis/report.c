@@ -268,13 +268,25 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 	      "± is one standard deviation of the ratio.\n", f);
 }
 
+struct report_args {
+	const struct run_data *rd;
+	const char *plotdir, *lnk;
+};
+
+static int emit_report(FILE *f, const void *arg)
+{
+	const struct report_args *a = arg;
+
+	render(f, a->rd, a->plotdir, a->lnk);
+	return ferror(f) ? -EIO : 0;
+}
+
 int report_write(const struct run_data *rd, const char *plotdir, char *msg, size_t len)
 {
 	char *resdir = xasprintf("%s", rd->base), *slash = strrchr(resdir, '/');
-	char *name = xasprintf("%s.md", rd->run_id), *rel = NULL, *lnk = NULL, *buf = NULL;
-	size_t blen = 0;
-	FILE *f = open_memstream(&buf, &blen);
-	int rc = f ? 0 : -ENOMEM, dfd = -1;
+	char *name = xasprintf("%s.md", rd->run_id), *rel = NULL;
+	struct report_args a = { rd, plotdir, NULL };
+	int rc, dfd;
 
 	/* a bare file name lives in the current directory */
 	if (slash)
@@ -283,24 +295,18 @@ int report_write(const struct run_data *rd, const char *plotdir, char *msg, size
 		snprintf(resdir, strlen(resdir) + 1, ".");
 	if (plotdir && access(plotdir, F_OK) == 0) {
 		rel = path_relative(resdir, plotdir);
-		lnk = md_link(rel);
+		a.lnk = md_link(rel);
 	}
-	if (f) {
-		render(f, rd, plotdir, lnk);
-		rc = fclose(f) ? -ENOMEM : 0;
-	}
-	if (rc == 0)
-		rc = dfd = sfs_open_user_dir(resdir, false, msg, len);
+	rc = dfd = sfs_open_user_dir(resdir, false, msg, len);
 	/* the report of a run may be written again: replaced, atomically */
 	if (rc >= 0)
-		rc = sfs_save(dfd, name, buf, blen, true);
+		rc = sfs_save_emit(dfd, name, true, emit_report, &a);
 	if (dfd >= 0)
 		close(dfd);
 	if (rc < 0)
 		snprintf(msg, len, "cannot write %s.md: %s", rd->base, strerror(-rc));
-	free(buf);
 	free(rel);
-	free(lnk);
+	free((char *)a.lnk);
 	free(resdir);
 	free(name);
 	return rc < 0 ? rc : 0;

@@ -159,18 +159,27 @@ int results_journal_open(int dirfd, const struct run_meta *m, FILE **out)
 	return fflush(*out) ? -errno : 0;
 }
 
+/* One trial's CSV line, without the header. */
+struct one_line {
+	const struct trial_rec *rec;
+	const char *run_id;
+};
+
+static int emit_line(FILE *f, const void *arg)
+{
+	const struct one_line *l = arg;
+	struct results one = { .recs = (struct trial_rec *)l->rec, .n = 1, .cap = 1 };
+
+	return results_write_csv(f, &one, NULL, l->run_id);
+}
+
 int results_journal_add(FILE *f, const struct trial_rec *rec, const char *run_id)
 {
-	struct results one = { .recs = (struct trial_rec *)rec, .n = 1, .cap = 1 };
+	struct one_line l = { rec, run_id };
 	char *buf;
 	size_t len;
-	FILE *m = open_memstream(&buf, &len);
-	int rc;
+	int rc = render_mem(emit_line, &l, &buf, &len);
 
-	if (!m)
-		return -ENOMEM;
-	rc = results_write_csv(m, &one, NULL, run_id);
-	fclose(m);
 	/* the header line is already in the journal */
 	if (rc == 0 && fputs(strchr(buf, '\n') + 1, f) == EOF)
 		rc = -EIO;

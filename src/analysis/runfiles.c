@@ -262,34 +262,25 @@ struct save_args {
 	const struct run_summary *s;
 };
 
-static int emit_csv(FILE *f, const struct save_args *a)
+static int emit_csv(FILE *f, const void *arg)
 {
+	const struct save_args *a = arg;
+
 	return results_write_csv(f, a->r, a->s ? a->s->outlier : NULL, a->m->run_id);
 }
 
-static int emit_json(FILE *f, const struct save_args *a)
+static int emit_json(FILE *f, const void *arg)
 {
+	const struct save_args *a = arg;
+
 	return results_write_json(f, a->r, a->m, a->s);
 }
 
-static int emit_summary(FILE *f, const struct save_args *a)
+static int emit_summary(FILE *f, const void *arg)
 {
+	const struct save_args *a = arg;
+
 	return summary_write_csv(f, a->s, a->m->run_id);
-}
-
-/* Renders one file into memory. */
-static int render(int (*emit)(FILE *, const struct save_args *), const struct save_args *a,
-		  char **buf, size_t *len)
-{
-	FILE *f = open_memstream(buf, len);
-	int rc;
-
-	if (!f)
-		return -ENOMEM;
-	rc = emit(f, a);
-	if (fclose(f) != 0 && rc == 0)
-		rc = -ENOMEM;
-	return rc;
 }
 
 int results_save(const struct results *r, const struct run_meta *m,
@@ -298,7 +289,7 @@ int results_save(const struct results *r, const struct run_meta *m,
 {
 	static const struct {
 		const char *suffix;
-		int (*emit)(FILE *, const struct save_args *);
+		int (*emit)(FILE *, const void *);
 	} outs[] = {
 		{ ".csv", emit_csv }, { ".json", emit_json }, { "-summary.csv", emit_summary },
 	};
@@ -312,7 +303,7 @@ int results_save(const struct results *r, const struct run_meta *m,
 		if (outs[i].emit == emit_summary && !s)
 			continue;	/* a sweep has its own table instead */
 		names[n] = xasprintf("%s%s", m->run_id, outs[i].suffix);
-		rc = render(outs[i].emit, &a, &bufs[n], &lens[n]);
+		rc = render_mem(outs[i].emit, &a, &bufs[n], &lens[n]);
 		n++;
 		if (rc < 0)
 			snprintf(msg, len, "cannot render %s: %s", names[n - 1], strerror(-rc));

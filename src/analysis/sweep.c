@@ -101,27 +101,28 @@ size_t sweep_points(const struct results *r, struct sweep_point **out)
 	return n;
 }
 
-static int write_csv(int dirfd, const char *name, const struct sweep_point *p, size_t n,
-		     const char *run_id)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int rc;
+/* What the sweep's CSV and report are made from. */
+struct sweep_out {
+	const struct sweep_point *p;
+	size_t n;
+	const struct run_meta *m;
+	const struct config *cfg;
+	const char *plotdir;
+};
 
-	if (!f)
-		return -ENOMEM;
+static int emit_csv(FILE *f, const void *arg)
+{
+	const struct sweep_out *o = arg;
+	const struct sweep_point *p = o->p;
+
 	fputs("run_id,workload,strategy,workers,queue_depth,block,n,mib_per_s_median,"
 	      "wall_s_median,ops_per_s_median,knee\n", f);
-	for (size_t k = 0; k < n; k++)
-		fprintf(f, "%s,%s,%s,%u,%u,%llu,%u,%.3f,%.6f,%.1f,%d\n", run_id, p[k].workload,
-			p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block,
-			p[k].n, p[k].mibs, p[k].wall, p[k].ops, p[k].knee);
-	rc = fclose(f) ? -ENOMEM : 0;
-	if (rc == 0)
-		rc = sfs_save(dirfd, name, buf, len, false);
-	free(buf);
-	return rc;
+	for (size_t k = 0; k < o->n; k++)
+		fprintf(f, "%s,%s,%s,%u,%u,%llu,%u,%.3f,%.6f,%.1f,%d\n", o->m->run_id,
+			p[k].workload, p[k].strategy, p[k].workers, p[k].qd,
+			(unsigned long long)p[k].block, p[k].n, p[k].mibs, p[k].wall, p[k].ops,
+			p[k].knee);
+	return ferror(f) ? -EIO : 0;
 }
 
 /*
@@ -129,21 +130,17 @@ static int write_csv(int dirfd, const char *name, const struct sweep_point *p, s
  * y = median throughput.  @by_block: x is the md5 block (KiB) at each
  * strategy's first concurrency; else x is the concurrency at the first block.
  */
-static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
-			 bool by_block, const struct plot_dir *pd, const char *title)
+/*
+ * The data of one sweep plot into @f: per strategy of @wl a block of
+ * (setting, throughput), the setting being its concurrency or, @by_block,
+ * the block size.  @names and @lts get the strategies drawn.  Returns how
+ * many blocks were written.
+ */
+static size_t sweep_data(FILE *f, const struct sweep_point *p, size_t n, const char *wl,
+			 bool by_block, char *names, size_t nlen, char *lts, size_t llen)
 {
-	char *base = xasprintf("sweep-%s%s", by_block ? "block-" : "", wl);
-	char *dat = xasprintf("%s.dat", base);
-	char *data = plot_dir_gnuplot(pd, dat), *out = plot_dir_gnuplot(pd, base);
-	char vars[2048] = "", names[256] = "", lts[64] = "";
-	FILE *f = plot_dir_fopen(pd, dat);
 	size_t blocks = 0;
-	int rc;
 
-	if (!f) {
-		rc = -errno;
-		goto out;
-	}
 	for (size_t a = 0; a < n;) {
 		size_t b = a, rows = 0;
 		uint64_t first_block = p[a].block;
@@ -166,14 +163,33 @@ static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
 			rows++;
 		}
 		if (rows) {
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			snprintf(names + strlen(names), nlen - strlen(names), "%s%s",
 				 blocks ? " " : "", p[a].strategy);
-			snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d",
-				 blocks ? " " : "", plot_lt(p[a].strategy));
+			snprintf(lts + strlen(lts), llen - strlen(lts), "%s%d", blocks ? " " : "",
+				 plot_lt(p[a].strategy));
 			blocks++;
 		}
 		a = b;
 	}
+	return blocks;
+}
+
+static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
+			 bool by_block, const struct plot_dir *pd, const char *title)
+{
+	char *base = xasprintf("sweep-%s%s", by_block ? "block-" : "", wl);
+	char *dat = xasprintf("%s.dat", base);
+	char *data = plot_dir_gnuplot(pd, dat), *out = plot_dir_gnuplot(pd, base);
+	char vars[2048] = "", names[256] = "", lts[64] = "";
+	FILE *f = plot_dir_fopen(pd, dat);
+	size_t blocks;
+	int rc = 0;
+
+	if (!f) {
+		rc = -errno;
+		goto out;
+	}
+	blocks = sweep_data(f, p, n, wl, by_block, names, sizeof(names), lts, sizeof(lts));
 	if (fclose(f)) {
 		rc = -errno;
 		goto out;
@@ -184,7 +200,7 @@ static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
 	plot_var(vars, sizeof(vars), "title", title);
 	plot_var(vars, sizeof(vars), "lts", lts);
 	plot_var(vars, sizeof(vars), "names", names);
-	plot_var(vars, sizeof(vars), "xlabel", by_block ? "md5 block size (KiB)"
+	plot_var(vars, sizeof(vars), "xlabel", by_block ? "block size (KiB)"
 							 : "workers (threaded, forked, epoll) or queue depth (io_uring)");
 	plot_var(vars, sizeof(vars), "ylabel", p[0].mibs > 0 ? "throughput (MiB/s), median"
 							    : "ops per second, median");
@@ -198,103 +214,111 @@ out:
 }
 
 /* <results>/<run-id>.md: each strategy's knee, the table, the plots. */
-static int write_report(int dirfd, const char *name, const struct sweep_point *p, size_t n,
-			const struct run_meta *m, const struct config *cfg, const char *plotdir)
+static int emit_report(FILE *f, const void *arg)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int rc;
+	const struct sweep_out *o = arg;
+	const struct sweep_point *p = o->p;
+	const struct run_meta *m = o->m;
+	const struct config *cfg = o->cfg;
 
-	if (!f)
-		return -ENOMEM;
 	fprintf(f, "# iobench sweep %s\n\n- date: %s\n- machine: %s, %s, %s\n"
 		"- storage: `%s` on %s (%s)\n- preset: %s, cache: %s\n\n## Knees\n\n"
 		"The knee is the smallest setting within 5%% of the best median throughput.\n\n",
 		m->run_id, m->date, m->sys.hostname, m->sys.kernel, m->sys.cpu_model, cfg->dir,
 		m->sys.fs_type, m->sys.device, size_names[cfg->size], cache_names[cfg->cache]);
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < o->n; k++)
 		if (p[k].knee)
 			fprintf(f, "- %s / %s: knee at workers %u, queue depth %u%s%.0llu: %.1f MiB/s\n",
 				p[k].workload, p[k].strategy, p[k].workers, p[k].qd,
 				p[k].block ? ", block " : "", (unsigned long long)p[k].block, p[k].mibs);
 	fputs("\n## All settings (medians)\n\n| workload | strategy | workers | qd | block | n "
 	      "| MiB/s | wall (s) |\n|---|---|---|---|---|---|---|---|\n", f);
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < o->n; k++)
 		fprintf(f, "| %s | %s | %u | %u | %llu | %u | %.1f%s | %.4f |\n", p[k].workload,
 			p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block, p[k].n,
 			p[k].mibs, p[k].knee ? " (knee)" : "", p[k].wall);
-	if (plotdir) {
-		char *rel = path_relative(cfg->results_dir, plotdir);
+	if (o->plotdir) {
+		char *rel = path_relative(cfg->results_dir, o->plotdir);
 
 		for (unsigned w = 0; w < cfg->n_wl; w++)
 			fprintf(f, "\n![%1$s](<%2$s/sweep-%1$s.png>)\n", cfg->wl[w]->name, rel);
 		free(rel);
 	}
-	rc = fclose(f) ? -ENOMEM : 0;
-	if (rc == 0)
-		rc = sfs_save(dirfd, name, buf, len, false);
-	free(buf);
-	return rc;
+	return ferror(f) ? -EIO : 0;
 }
 
-void sweep_finish(const struct results *r, const struct run_meta *m,
-		  const struct config *cfg)
+static void print_table(const struct sweep_point *p, size_t n)
 {
-	struct sweep_point *p;
-	size_t n = sweep_points(r, &p);
-	char *csv = xasprintf("%s-sweep.csv", m->run_id), *md = xasprintf("%s.md", m->run_id);
-	char msg[512] = "";
-	struct plot_dir pd = { .fd = -1, .gfd = -1 };
-	bool plots = !cfg->no_plot && n;
-	int rc, dfd;
-
 	printf("\n  %-6s %-9s %8s %6s %8s %5s %12s %10s\n", "work", "strategy", "workers", "qd",
 	       "block", "n", "MiB/s(med)", "wall_s");
 	for (size_t k = 0; k < n; k++)
 		printf("  %-6s %-9s %8u %6u %8llu %5u %12.1f %10.4f%s\n", p[k].workload,
 		       p[k].strategy, p[k].workers, p[k].qd, (unsigned long long)p[k].block, p[k].n,
 		       p[k].mibs, p[k].wall, p[k].knee ? "  <- knee (within 5% of the best)" : "");
+}
+
+/* Throughput against the swept knob, per workload (and per block size when swept). */
+static void draw_all(const struct sweep_out *o, const struct plot_dir *pd)
+{
+	const struct config *cfg = o->cfg;
+	int rc = 0;
+
+	for (unsigned w = 0; w < cfg->n_wl && rc == 0; w++) {
+		char title[256];
+
+		snprintf(title, sizeof(title), "Sweep: %s (%s preset, %s cache, %s)",
+			 cfg->wl[w]->name, size_names[cfg->size], cache_names[cfg->cache],
+			 o->m->sys.fs_type);
+		rc = plot_workload(o->p, o->n, cfg->wl[w]->name, false, pd, title);
+		if (rc == 0 && cfg->wl[w]->uses_block && cfg->n_sw_block > 1)
+			rc = plot_workload(o->p, o->n, cfg->wl[w]->name, true, pd, title);
+	}
+	if (rc == -ENOENT)
+		errmsg("gnuplot is not installed: no plots (apt-get install gnuplot-nox)");
+	else if (rc < 0)
+		errmsg("cannot draw the sweep in %s: %s", pd->path, strerror(-rc));
+	else
+		printf("plots:   %s/\n", pd->path);
+}
+
+void sweep_finish(const struct results *r, const struct run_meta *m,
+		  const struct config *cfg)
+{
+	struct sweep_out o = { .m = m, .cfg = cfg };
+	struct sweep_point *p;
+	char *csv = xasprintf("%s-sweep.csv", m->run_id), *md = xasprintf("%s.md", m->run_id);
+	char msg[512] = "";
+	struct plot_dir pd = { .fd = -1, .gfd = -1 };
+	int rc, dfd;
+
+	o.n = sweep_points(r, &p);
+	o.p = p;
+	print_table(p, o.n);
 	dfd = sfs_open_user_dir(cfg->results_dir, false, msg, sizeof(msg));
 	if (dfd < 0) {
 		errmsg("%s", msg);
 		goto out;
 	}
-	rc = write_csv(dfd, csv, p, n, m->run_id);
+	rc = sfs_save_emit(dfd, csv, false, emit_csv, &o);
 	if (rc < 0)
 		errmsg("cannot write %s/%s: %s", cfg->results_dir, csv, strerror(-rc));
 	else
 		printf("\nresults: %s/%s.csv, .json and -sweep.csv\n", cfg->results_dir, m->run_id);
-	if (plots && plot_dir_create(cfg->plots_dir, m->run_id, &pd, msg, sizeof(msg)) < 0) {
-		errmsg("%s", msg);
-		plots = false;
+	if (!cfg->no_plot && o.n) {
+		if (plot_dir_create(cfg->plots_dir, m->run_id, &pd, msg, sizeof(msg)) < 0)
+			errmsg("%s", msg);
+		else
+			o.plotdir = pd.path;
 	}
-	rc = write_report(dfd, md, p, n, m, cfg, plots ? pd.path : NULL);
+	rc = sfs_save_emit(dfd, md, false, emit_report, &o);
 	if (rc < 0)
 		errmsg("cannot write %s/%s: %s", cfg->results_dir, md, strerror(-rc));
 	else
 		printf("report:  %s/%s\n", cfg->results_dir, md);
 	close(dfd);
-	if (plots) {
-		rc = 0;
-		for (unsigned w = 0; w < cfg->n_wl && rc == 0; w++) {
-			char title[256];
-
-			snprintf(title, sizeof(title), "Sweep: %s (%s preset, %s cache, %s)",
-				 cfg->wl[w]->name, size_names[cfg->size], cache_names[cfg->cache],
-				 m->sys.fs_type);
-			rc = plot_workload(p, n, cfg->wl[w]->name, false, &pd, title);
-			if (rc == 0 && cfg->wl[w]->uses_block && cfg->n_sw_block > 1)
-				rc = plot_workload(p, n, cfg->wl[w]->name, true, &pd, title);
-		}
-		if (rc == -ENOENT)
-			errmsg("gnuplot is not installed: no plots (apt-get install gnuplot-nox)");
-		else if (rc < 0)
-			errmsg("cannot draw the sweep in %s: %s", pd.path, strerror(-rc));
-		else
-			printf("plots:   %s/\n", pd.path);
-		plot_dir_close(&pd);
-	}
+	if (o.plotdir)
+		draw_all(&o, &pd);
+	plot_dir_close(&pd);
 out:
 	free(p);
 	free(csv);

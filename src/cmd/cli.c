@@ -238,39 +238,11 @@ int cli_parse_workloads(const char *list, const struct workload **out,
 }
 
 static const struct num_spec n_repeat = { "repeat", 1, 100000, false };
-static const struct num_spec n_workers_l = { "workers", 1, 1024, false };
-static const struct num_spec n_qd_l = { "qd", 1, 4096, false };
-static const struct num_spec n_block_l = { "block", 512, 1 * GIB, true };
 static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
 static const struct num_spec n_workers = { "workers", 1, 1024, false };
 static const struct num_spec n_qd = { "qd", 1, 4096, false };
 
-/* "1,2,4,8" into @out; one line in @err on a bad value. */
-static int parse_num_list(const struct num_spec *ns, const char *arg, uint64_t *out,
-			  unsigned *n, char *err, size_t errlen)
-{
-	char *copy = strdup(arg), *tok, *save = NULL;
-	int rc = 0;
-
-	if (!copy)
-		die(1, "out of memory");
-	*n = 0;
-	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
-		if (*n == MAX_SELECTED) {
-			snprintf(err, errlen, "--%s: at most %d values", ns->name, MAX_SELECTED);
-			rc = -EINVAL;
-		} else {
-			rc = parse_num(ns, tok, &out[(*n)++], err, errlen);
-		}
-	}
-	if (rc == 0 && *n == 0) {
-		snprintf(err, errlen, "--%s '%s' lists no values", ns->name, arg);
-		rc = -EINVAL;
-	}
-	free(copy);
-	return rc;
-}
 
 static void config_defaults(struct config *cfg)
 {
@@ -301,69 +273,6 @@ int cli_bad_option(int c, char **argv, const char *cmd)
 	return EXIT_USAGE;
 }
 
-int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
-		    size_t errlen)
-{
-	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
-	uint64_t w[MAX_SELECTED], q[MAX_SELECTED], b[MAX_SELECTED];
-	unsigned nw = 0, nq = 0, nb = 0;
-	int n = 0, rc = 0;
-
-	if (!rest)
-		die(1, "out of memory");
-	/* take the lists out; everything else is a run option */
-	for (int i = 0; i < argc && rc == 0; i++) {
-		const char *a = argv[i], *v = NULL;
-		const struct num_spec *ns = NULL;
-		uint64_t *out = NULL;
-		unsigned *cnt = NULL;
-
-		if (!strncmp(a, "--workers", 9)) { ns = &n_workers_l; out = w; cnt = &nw; }
-		else if (!strncmp(a, "--qd", 4)) { ns = &n_qd_l; out = q; cnt = &nq; }
-		else if (!strncmp(a, "--block", 7)) { ns = &n_block_l; out = b; cnt = &nb; }
-		if (ns) {
-			size_t k = strlen(ns->name) + 2;
-
-			if (a[k] == '=')
-				v = a + k + 1;
-			else if (a[k] == '\0' && i + 1 < argc)
-				v = argv[++i];
-			else if (a[k] != '\0')
-				ns = NULL;	/* --workersX: let run's parser name it */
-		}
-		if (!ns) {
-			rest[n++] = argv[i];
-			continue;
-		}
-		if (!v) {
-			snprintf(err, errlen, "option '--%s' needs a value (see iobench sweep --help)",
-				 ns->name);
-			rc = -EINVAL;
-			break;
-		}
-		rc = parse_num_list(ns, v, out, cnt, err, errlen);
-	}
-	if (rc == 0)
-		rc = cli_parse_run(n, rest, cfg, err, errlen);
-	if (rc == CLI_OK) {
-		cfg->argc = argc;
-		cfg->argv = argv;
-		cfg->sweep = true;
-		cfg->n_sw_workers = nw;
-		cfg->n_sw_qd = nq;
-		cfg->n_sw_block = nb;
-		memcpy(cfg->sw_workers, w, nw * sizeof(*w));
-		memcpy(cfg->sw_qd, q, nq * sizeof(*q));
-		memcpy(cfg->sw_block, b, nb * sizeof(*b));
-		if (!nw && !nq && !nb) {
-			snprintf(err, errlen, "sweep needs at least one of --workers, --qd, --block "
-				 "with a list of values (see iobench sweep --help)");
-			rc = -EINVAL;
-		}
-	}
-	free(rest);
-	return rc;
-}
 
 /* One harness option of `iobench run` into @cfg (or the lists).  0 or -EINVAL. */
 static int run_option(int c, const char *a, struct config *cfg, const char **wl_list,

@@ -267,3 +267,16 @@ int sfs_lock(int dirfd, const char *name, int op)
 	}
 	return fd;
 }
+
+int sfs_save_emit(int dirfd, const char *name, bool replace,
+		  int (*emit)(FILE *, const void *), const void *arg)
+{
+	char *buf;
+	size_t len;
+	int rc = render_mem(emit, arg, &buf, &len);
+
+	if (rc == 0)
+		rc = sfs_save(dirfd, name, buf, len, replace);
+	free(buf);
+	return rc;
+}

@@ -18,6 +18,7 @@
 #define IOBENCH_SAFEFS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -48,6 +49,9 @@ int sfs_open(int dirfd, const char *name, int flags);
  * replace anything) or, with @replace, renamed over the old entry.
  */
 int sfs_save(int dirfd, const char *name, const void *buf, size_t len, bool replace);
+/* sfs_save of what @emit(f, @arg) writes (rendered in memory first, render_mem). */
+int sfs_save_emit(int dirfd, const char *name, bool replace,
+		  int (*emit)(FILE *, const void *), const void *arg);
 
 /*
  * The same for @n files at once: every one goes to a new temporary file

@@ -246,3 +246,23 @@ char *path_relative(const char *from, const char *target)
 	sprintf(out + off, "%s", b[common] == '/' ? b + common + 1 : b + common);
 	return out;
 }
+
+int render_mem(int (*emit)(FILE *, const void *), const void *arg, char **buf, size_t *len)
+{
+	FILE *f;
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	f = open_memstream(buf, len);
+	if (!f)
+		return -ENOMEM;
+	rc = emit(f, arg);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -ENOMEM;
+	if (rc < 0) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return rc;
+}

@@ -61,6 +61,14 @@ void hex_encode(const unsigned char *in, size_t n, char *out);
  * copy of @target when they can't be resolved.  malloc'd. */
 char *path_relative(const char *from, const char *target);
 
+/*
+ * Renders a file in memory: @emit(f, @arg) writes to a memory stream,
+ * whose text lands in *@buf (malloc'd, NUL-terminated; the caller frees
+ * it) and *@len.  0, or emit's -errno, or -ENOMEM.  Result files are
+ * rendered whole first, then written in one go (safefs.h).
+ */
+int render_mem(int (*emit)(FILE *, const void *), const void *arg, char **buf, size_t *len);
+
 /* True when stderr is a terminal: progress lines go there only then. */
 bool stderr_is_tty(void);
 

@@ -304,17 +304,12 @@ void ts_discard(void)
 	nrecs = 0;
 }
 
-void ts_collect(pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
+/* The trial's thread groups into @groups: @root, and any whose parent is one of them. */
+static size_t tree_groups(pid_t root, uint32_t *groups, size_t max)
 {
-	uint32_t groups[1024];
 	size_t ng = 1;
 	bool grew = true;
 
-	memset(sum, 0, sizeof(*sum));
-	if (sock < 0)
-		return;
-	drain();
-	/* the trial's thread groups: root, and any whose parent is one of them */
 	groups[0] = (uint32_t)root;
 	while (grew) {
 		grew = false;
@@ -325,51 +320,67 @@ void ts_collect(pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
 				parent_in |= recs[i].ppid == groups[g];
 				in |= recs[i].tgid == groups[g];
 			}
-			if (parent_in && !in && ng < 1024) {
+			if (parent_in && !in && ng < max) {
 				groups[ng++] = recs[i].tgid;
 				grew = true;
 			}
 		}
 	}
-	for (size_t i = 0; i < nrecs; i++) {
-		for (size_t g = 0; g < ng; g++) {
-			if (recs[i].tgid != groups[g])
-				continue;
-			uint64_t life = recs[i].etime_us * 1000;
+	return ng;
+}
 
-			/*
-			 * A wait longer than the task's life is impossible; the kernel
-			 * sometimes closes a block-I/O wait it never opened (start 0,
-			 * so the "delay" is the uptime).  Such a value is dropped and
-			 * counted, never summed.
-			 */
-			if (recs[i].blkio_ns > life) {
-				recs[i].blkio_ns = 0;
-				sum->glitches++;
-			}
-			if (recs[i].runq_ns > life) {
-				recs[i].runq_ns = 0;
-				sum->glitches++;
-			}
-			/*
-			 * The kernel marks a task asleep in io_uring_enter as in I/O
-			 * wait whenever it has requests in flight, whatever they wait
-			 * for (a pipe, a timer): that sleep is the ring wait the loop
-			 * measured, not block I/O.  The kernel workers' own waits stay.
-			 */
-			if (recs[i].pid == (uint32_t)root) {
-				sum->ring_wait_ns = recs[i].blkio_ns < root_ring_wait_ns ?
-						    recs[i].blkio_ns : root_ring_wait_ns;
-				recs[i].blkio_ns -= sum->ring_wait_ns;
-			}
-			sum->io_workers += recs[i].io_worker;
-			sum->runq_ns += recs[i].runq_ns;
-			sum->blkio_ns += recs[i].blkio_ns;
-			sum->task_ns += life;
-			sum->tasks++;
-			sum->procs += recs[i].pid == recs[i].tgid;
-			break;
-		}
+/* Adds one exited task of the trial to @sum. */
+static void add_task(struct rec *r, pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
+{
+	uint64_t life = r->etime_us * 1000;
+
+	/*
+	 * A wait longer than the task's life is impossible; the kernel
+	 * sometimes closes a block-I/O wait it never opened (start 0, so the
+	 * "delay" is the uptime).  Such a value is dropped and counted, never
+	 * summed.
+	 */
+	if (r->blkio_ns > life) {
+		r->blkio_ns = 0;
+		sum->glitches++;
 	}
+	if (r->runq_ns > life) {
+		r->runq_ns = 0;
+		sum->glitches++;
+	}
+	/*
+	 * The kernel marks a task asleep in io_uring_enter as in I/O wait
+	 * whenever it has requests in flight, whatever they wait for (a pipe,
+	 * a timer): that sleep is the ring wait the loop measured, not block
+	 * I/O.  The kernel workers' own waits stay.
+	 */
+	if (r->pid == (uint32_t)root) {
+		sum->ring_wait_ns = r->blkio_ns < root_ring_wait_ns ? r->blkio_ns : root_ring_wait_ns;
+		r->blkio_ns -= sum->ring_wait_ns;
+	}
+	sum->io_workers += r->io_worker;
+	sum->runq_ns += r->runq_ns;
+	sum->blkio_ns += r->blkio_ns;
+	sum->task_ns += life;
+	sum->tasks++;
+	sum->procs += r->pid == r->tgid;
+}
+
+void ts_collect(pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
+{
+	uint32_t groups[1024];
+	size_t ng;
+
+	memset(sum, 0, sizeof(*sum));
+	if (sock < 0)
+		return;
+	drain();
+	ng = tree_groups(root, groups, ARRAY_SIZE(groups));
+	for (size_t i = 0; i < nrecs; i++)
+		for (size_t g = 0; g < ng; g++)
+			if (recs[i].tgid == groups[g]) {
+				add_task(&recs[i], root, root_ring_wait_ns, sum);
+				break;
+			}
 	nrecs = 0;
 }

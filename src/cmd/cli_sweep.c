@@ -1,0 +1,114 @@
+/* cli_sweep.c - `iobench sweep`'s lists of settings, then run's options. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_int.h"
+#include "util.h"
+
+/* The bounds of the swept knobs: the same as run's single values. */
+static const struct num_spec n_workers_l = { "workers", 1, 1024, false };
+static const struct num_spec n_qd_l = { "qd", 1, 4096, false };
+static const struct num_spec n_block_l = { "block", 512, 1 * GIB, true };
+
+/* "1,2,4,8" into @out; one line in @err on a bad value. */
+static int parse_num_list(const struct num_spec *ns, const char *arg, uint64_t *out,
+			  unsigned *n, char *err, size_t errlen)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		die(1, "out of memory");
+	*n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == MAX_SELECTED) {
+			snprintf(err, errlen, "--%s: at most %d values", ns->name, MAX_SELECTED);
+			rc = -EINVAL;
+		} else {
+			rc = parse_num(ns, tok, &out[(*n)++], err, errlen);
+		}
+	}
+	if (rc == 0 && *n == 0) {
+		snprintf(err, errlen, "--%s '%s' lists no values", ns->name, arg);
+		rc = -EINVAL;
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * Takes sweep's lists (--workers, --qd, --block with comma-separated
+ * values) out of @argv into @cfg; the other arguments go to @rest (*@nrest)
+ * for run's parser.  0 or -EINVAL with @err.
+ */
+static int sweep_lists(int argc, char **argv, struct config *cfg, char **rest, int *nrest,
+		       char *err, size_t errlen)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		const struct num_spec *ns = NULL;
+		uint64_t *out = NULL;
+		unsigned *cnt = NULL;
+
+		if (!strncmp(a, "--workers", 9)) { ns = &n_workers_l; out = cfg->sw_workers; cnt = &cfg->n_sw_workers; }
+		else if (!strncmp(a, "--qd", 4)) { ns = &n_qd_l; out = cfg->sw_qd; cnt = &cfg->n_sw_qd; }
+		else if (!strncmp(a, "--block", 7)) { ns = &n_block_l; out = cfg->sw_block; cnt = &cfg->n_sw_block; }
+		if (ns) {
+			size_t k = strlen(ns->name) + 2;
+
+			if (a[k] == '=')
+				v = a + k + 1;
+			else if (a[k] == '\0' && i + 1 < argc)
+				v = argv[++i];
+			else if (a[k] != '\0')
+				ns = NULL;	/* --workersX: let run's parser name it */
+		}
+		if (!ns) {
+			rest[(*nrest)++] = argv[i];
+			continue;
+		}
+		if (!v) {
+			snprintf(err, errlen, "option '--%s' needs a value (see iobench sweep --help)",
+				 ns->name);
+			return -EINVAL;
+		}
+		if (parse_num_list(ns, v, out, cnt, err, errlen) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
+		    size_t errlen)
+{
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	struct config lists = { 0 };
+	int n = 0, rc;
+
+	if (!rest)
+		die(1, "out of memory");
+	rc = sweep_lists(argc, argv, &lists, rest, &n, err, errlen);
+	if (rc == 0)
+		rc = cli_parse_run(n, rest, cfg, err, errlen);
+	if (rc == CLI_OK) {
+		cfg->argc = argc;
+		cfg->argv = argv;
+		cfg->sweep = true;
+		cfg->n_sw_workers = lists.n_sw_workers;
+		cfg->n_sw_qd = lists.n_sw_qd;
+		cfg->n_sw_block = lists.n_sw_block;
+		memcpy(cfg->sw_workers, lists.sw_workers, sizeof(cfg->sw_workers));
+		memcpy(cfg->sw_qd, lists.sw_qd, sizeof(cfg->sw_qd));
+		memcpy(cfg->sw_block, lists.sw_block, sizeof(cfg->sw_block));
+		if (!cfg->n_sw_workers && !cfg->n_sw_qd && !cfg->n_sw_block) {
+			snprintf(err, errlen, "sweep needs at least one of --workers, --qd, --block "
+				 "with a list of values (see iobench sweep --help)");
+			rc = -EINVAL;
+		}
+	}
+	free(rest);
+	return rc;
+}
