@@ -22,8 +22,14 @@ struct strat_ctx {
 	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */
 	uint64_t workers_net_kib;	/* their peak memory above their start, summed */
 	bool workers_mem_fail;		/* a worker could not measure it */
-	uint64_t enter_calls;		/* io_uring: io_uring_enter system calls */
-	uint64_t ring_wait_ns;		/* io_uring: time in io_uring_enter waiting for CQEs */
+	/*
+	 * Filled by strategies that submit ops in batches (io_uring today;
+	 * the others leave 0): the system calls that submitted or reaped a
+	 * batch, and the time the loop slept in them waiting for completions
+	 * (taken out of the kernel's block-I/O wait, taskstats.c).
+	 */
+	uint64_t enter_calls;
+	uint64_t ring_wait_ns;
 };
 
 struct strategy {

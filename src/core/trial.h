@@ -13,7 +13,7 @@
 struct trial_opts {
 	unsigned workers;
 	unsigned qd;
-	uint64_t block;		/* md5 read size; 0: the workload's own */
+	uint64_t block;		/* read size for a workload with uses_block; 0: its own */
 	enum cache_mode cache;
 	bool pin;		/* bind threads and processes to distinct cores */
 	bool latency;		/* record op latencies */
@@ -26,7 +26,7 @@ struct trial_rec {
 	unsigned trial;		/* 1-based, per (workload, strategy) */
 	unsigned workers;
 	unsigned qd;
-	uint64_t block;			/* md5 read size; 0 for the others */
+	uint64_t block;			/* the read size of a uses_block workload; 0 for the others */
 	enum cache_mode cache;
 	double wall_s, user_s, sys_s;
 	uint64_t peak_rss_kib, peak_rss_sum_kib;
@@ -67,7 +67,7 @@ struct trial_rec {
 	uint64_t bytes_read, bytes_written;
 	double inflight_avg;
 	int64_t inflight_max;
-	uint64_t enter_calls;
+	uint64_t enter_calls;		/* batched submit/reap calls (strat_ctx) */
 	int64_t hw[HW_N];		/* -1: n/a */
 	char hw_why[128];
 	char pins[256];			/* --pin: "loop0=cpu0 pool1=cpu1 pool2=any" */

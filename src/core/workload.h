@@ -36,12 +36,12 @@ struct trial_out {
 	uint64_t mem_net_kib;		/* peak above that, over all its processes */
 	bool io_ok;			/* the two below were measured */
 	uint64_t read_bytes, write_bytes;	/* storage I/O: /proc/self/io deltas */
-	uint64_t ring_wait_ns;		/* io_uring: time asleep waiting for CQEs */
+	uint64_t ring_wait_ns;		/* batching strategies: asleep waiting for completions */
 	struct conc_counts conc;	/* threads and processes, counted exactly */
 	struct pin_map pins;		/* --pin: where each thread went */
 	int stopped;			/* a SIGCONT reached the trial or a worker */
 	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
-	uint64_t enter_calls;		/* io_uring_enter calls (io_uring) */
+	uint64_t enter_calls;		/* batching strategies: submit/reap calls */
 	int64_t hw[HW_N];		/* hardware counters; -1: n/a */
 	char hw_why[128];		/* why they are n/a */
 	struct lat_set lat;		/* every op's latency, by type */
