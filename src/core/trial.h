@@ -48,7 +48,6 @@ struct trial_rec {
 	bool warmup;			/* not counted in any statistic */
 	double resident_pct;		/* dataset in page cache at start; < 0: n/a */
 	bool cache_flag;		/* the cache was not in the state asked for */
-	bool outlier;			/* modified z-score of wall_s above 3.5 */
 	enum op_type main_op;
 	struct lat_pct lat[OP_NTYPES];	/* response time, per op type */
 	struct lat_pct svc[OP_NTYPES];	/* service time, per op type */
