@@ -13,12 +13,31 @@ CC ?= cc
 # a trial records; src/analysis: statistics, result files, plots, reports;
 # src/lib: helpers with no iobench knowledge.  README.md, "Layout".
 SRC_DIRS := src/cmd src/core src/measure src/analysis src/lib strategies workloads
+
+# MPI (`mpirun -np N iobench run`, README "Many machines"): MPI=1 builds with
+# Open MPI, MPI=0 without; by default with it when mpicc is installed, except
+# in the sanitizer builds (Open MPI's own allocations are not ours to check).
+# src/dist/ holds the two implementations of dist.h; one is linked.
+MPI ?= auto
+ifeq ($(MPI),auto)
+MPI_ON := $(if $(SANITIZE),,$(if $(shell command -v mpicc 2>/dev/null),1))
+else
+MPI_ON := $(filter 1,$(MPI))
+endif
+DIST_SRC := src/dist/$(if $(MPI_ON),dist_mpi.c,dist_none.c)
+ifeq ($(MPI),1)
+ifeq ($(shell pkg-config --exists ompi-c && echo y),)
+$(error MPI=1 needs Open MPI: scripts/deps.sh mpi (as root), or apt-get install openmpi-bin libopenmpi-dev)
+endif
+endif
+MPI_CFLAGS = $(if $(MPI_ON),$(shell pkg-config --cflags ompi-c))
+MPI_LIBS = $(if $(MPI_ON),$(shell pkg-config --libs ompi-c))
 PKGS := liburing hwloc libcrypto jansson
 SANITIZE ?=
 comma := ,
 
 ifeq ($(SANITIZE),)
-BUILD := build/default
+BUILD := build/$(if $(MPI_ON),mpi,default)
 BIN := iobench
 else
 BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
@@ -34,9 +53,9 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 OPT ?= -O2
 CFLAGS_ALL = -std=gnu11 $(OPT) -g -Wall -Wextra -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
-	$(addprefix -I,$(SRC_DIRS)) -MMD -MP $(PKG_CFLAGS) \
+	$(addprefix -I,$(SRC_DIRS) src/dist) -MMD -MP $(PKG_CFLAGS) $(MPI_CFLAGS) \
 	-DIOBENCH_SCRIPTS='"$(CURDIR)/plots"' $(CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
+LDLIBS_ALL = $(PKG_LIBS) $(MPI_LIBS) -lpthread -lm $(LDLIBS)
 ifneq ($(SANITIZE),)
 CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -54,7 +73,7 @@ else
 Q := @
 endif
 
-LIB_SRC := $(filter-out src/cmd/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+LIB_SRC := $(filter-out src/cmd/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) $(DIST_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/cmd/main.o
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -65,9 +84,14 @@ HELPERS := $(BUILD)/tests/no_uring
 .PHONY: all deps deps-test run test unit e2e fuzz valgrind bench clean
 all: $(BIN)
 
-$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+# ./iobench is relinked when the flavour (with or without MPI) changes
+FLAVOUR := build/.flavour-$(notdir $(BUILD))
+$(FLAVOUR):
+	@mkdir -p build && rm -f build/.flavour-* && touch $@
+
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ) $(FLAVOUR)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_ALL)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

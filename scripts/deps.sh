@@ -7,15 +7,18 @@
 set -eu
 
 build="pkg-config gcc make liburing-dev libhwloc-dev libssl-dev libjansson-dev"
+# MPI: `mpirun -np N iobench run` (built with it automatically once installed)
+mpi="openmpi-bin libopenmpi-dev"
 run="gnuplot-nox"
 test="libcmocka-dev python3-numpy clang libclang-rt-14-dev valgrind"
 bench="fio python3"
 
 case "${1:-build}" in
 	build) want="$build $run" ;;
-	test) want="$build $run $test" ;;
+	test) want="$build $run $test $mpi" ;;
 	bench) want="$build $run $bench" ;;
-	*) echo "deps.sh: unknown set '$1' (valid: build, test, bench)" >&2; exit 2 ;;
+	mpi) want="$build $run $mpi" ;;
+	*) echo "deps.sh: unknown set '$1' (valid: build, test, bench, mpi)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -39,7 +39,7 @@ static int get(const char *dir, uint64_t seed, struct dataset *ds)
 	char spec[64], msg[256];
 
 	snprintf(spec, sizeof(spec), "test seed=%llu", (unsigned long long)seed);
-	return dataset_get(dir, "set", spec, 2, names, sizes, fill, &seed, verify, ds,
+	return dataset_get(dir, "set", spec, 2, names, sizes, fill, &seed, verify ? DS_VERIFY : 0, ds,
 			   msg, sizeof(msg));
 }
 

@@ -162,8 +162,8 @@ static void array_finish(struct wl_ctx *ctx, const struct job_result *res,
 {
 	out->sum = 0;
 	for (size_t i = 0; i < ctx->njobs; i++)
-		out->sum += res[i].sum;
-	wl_combine_digests(res, ctx->njobs, out->digest);
+		out->sum += wl_mine(ctx, i) ? res[i].sum : 0;
+	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
 
 static int array_check(struct wl_ctx *ctx, const struct trial_out *out)

@@ -119,7 +119,7 @@ static int md5_dataset(struct wl_ctx *ctx, const struct md5_knobs *p, struct md5
 		 (unsigned long long)ctx->cfg->seed);
 	d->seed = ctx->cfg->seed;
 	rc = dataset_get(ctx->cfg->dir, name, spec, p->files, names, sizes, md5_fill, d,
-			 ctx->cfg->verify_data, &d->ds, ctx->msg, sizeof(ctx->msg));
+			 wl_ds_flags(ctx->cfg), &d->ds, ctx->msg, sizeof(ctx->msg));
 	for (size_t i = 0; i < p->files; i++)
 		free(names[i]);
 	free(names);
@@ -159,7 +159,7 @@ static int md5_prepare(struct wl_ctx *ctx)
 
 		for (size_t i = 0; i < d->ds.nfiles; i++)
 			memcpy(ref[i].digest, d->ds.files[i].md5, 16);
-		wl_combine_digests(ref, d->ds.nfiles, d->expect);
+		wl_combine_digests(ctx, ref, d->ds.nfiles, d->expect);
 		free(ref);
 	}
 	ctx->priv = d;
@@ -336,7 +336,7 @@ static int md5_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 static void md5_finish(struct wl_ctx *ctx, const struct job_result *res,
 		       struct trial_out *out)
 {
-	wl_combine_digests(res, ctx->njobs, out->digest);
+	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
 
 static int md5_check(struct wl_ctx *ctx, const struct trial_out *out)

@@ -61,7 +61,7 @@ static int null_prepare(struct wl_ctx *ctx)
 	d->ops = p->null_ops;
 	for (uint64_t i = 0; i < p->null_jobs; i++)
 		null_digest(i, d->ops, ref[i].digest);
-	wl_combine_digests(ref, p->null_jobs, d->expect);
+	wl_combine_digests(ctx, ref, p->null_jobs, d->expect);
 	free(ref);
 	ctx->priv = d;
 	ctx->njobs = p->null_jobs;
@@ -134,7 +134,7 @@ static int null_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 static void null_finish(struct wl_ctx *ctx, const struct job_result *res,
 			struct trial_out *out)
 {
-	wl_combine_digests(res, ctx->njobs, out->digest);
+	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
 
 static int null_check(struct wl_ctx *ctx, const struct trial_out *out)

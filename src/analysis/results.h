@@ -23,6 +23,10 @@ struct run_meta {
 	/* --until-decided, per workload: rounds run (warmup too), why they stopped */
 	unsigned rounds[MAX_SELECTED];
 	char stopped[MAX_SELECTED][192];
+	/* under mpirun (ranks > 1): how the work was shared, each rank's host */
+	unsigned ranks;
+	const char *share;
+	char (*nodes)[64];
 };
 
 struct results {

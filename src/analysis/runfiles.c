@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "jsonh.h"
 #include "runfiles.h"
 #include "safefs.h"
@@ -127,6 +128,27 @@ static json_t *trial_json(const struct trial_rec *t, bool outlier)
 	jset(o, "io_shape", io_shape_json(t));
 	jset(o, "hw", hw_json(t));
 	jset(o, "pins", jstr(t->pins));
+	jset(o, "rank", t->rank < 0 ? jstr("all") : json_integer(t->rank));
+	jset(o, "ranks", json_integer(t->ranks ? t->ranks : 1));
+	jset(o, "node", jstr(t->node));
+	jset(o, "straggler", t->straggler >= 0 ? jnum(t->straggler, 3) : json_null());
+	return o;
+}
+
+/* Under mpirun: the job's shape and the clocks its aggregate wall rests on. */
+static json_t *mpi_json(const struct run_meta *m)
+{
+	json_t *o = json_object(), *nodes = json_array(), *off = json_array();
+
+	jset(o, "ranks", json_integer(m->ranks));
+	jset(o, "share", jstr(m->share));
+	for (unsigned r = 0; r < m->ranks; r++) {
+		json_array_append_new(nodes, jstr(m->nodes ? m->nodes[r] : ""));
+		json_array_append_new(off, json_integer(dist.clock_offset_ns[r]));
+	}
+	jset(o, "nodes", nodes);
+	jset(o, "clock_offset_ns", off);
+	jset(o, "clock_rtt_ns", json_integer(dist.clock_rtt_ns));
 	return o;
 }
 
@@ -218,6 +240,8 @@ static json_t *run_json(const struct results *r, const struct run_meta *m,
 	jset(root, "host", host_json(&m->sys));
 	jset(root, "storage", storage_json(&m->sys, cfg->dir));
 	jset(root, "config", config_json(cfg));
+	if (m->ranks > 1)
+		jset(root, "mpi", mpi_json(m));
 	for (unsigned i = 0; i < cfg->n_wl; i++) {
 		json_t *d = json_object();
 

@@ -54,13 +54,15 @@ static double desc(const struct trial_rec *t, enum desc d)
 
 bool summary_counted(const struct trial_rec *t)
 {
-	return !t->warmup && t->trial > 0 && t->valid && !t->cache_flag;
+	/* under mpirun the aggregate row speaks for the ranks' */
+	return !t->warmup && t->trial > 0 && t->valid && !t->cache_flag &&
+	       (t->ranks <= 1 || t->rank < 0);
 }
 
 static bool row_trial(const struct trial_rec *t, const struct strat_summary *row)
 {
-	return !t->warmup && t->trial > 0 && !strcmp(t->workload, row->workload) &&
-	       !strcmp(t->strategy, row->strategy);
+	return !t->warmup && t->trial > 0 && (t->ranks <= 1 || t->rank < 0) &&
+	       !strcmp(t->workload, row->workload) && !strcmp(t->strategy, row->strategy);
 }
 
 /*

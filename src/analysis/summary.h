@@ -28,9 +28,10 @@ enum desc { DESC_USER, DESC_SYS, DESC_VOLCTX, DESC_STEAL, DESC_RUNQ, DESC_BLKIO,
 extern const char *const desc_names[DESC_N];
 
 /*
- * Does trial @t count?  Valid, not warmup (nor a round's trial 0) and
- * started in the cache state asked for: the one definition every
- * statistic (summary, verdict, sweep, compare) is computed over.
+ * Does trial @t count?  Valid, not warmup (nor a round's trial 0),
+ * started in the cache state asked for, and under mpirun the aggregate of
+ * the ranks (their own rows are kept, not counted): the one definition
+ * every statistic (summary, verdict, sweep, compare) is computed over.
  */
 bool summary_counted(const struct trial_rec *t);
 

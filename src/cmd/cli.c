@@ -45,6 +45,9 @@ static const char run_usage_head[] =
 	"                     (default: the machine's core count)\n"
 	"  --qd N             io_uring queue depth (default: 64)\n"
 	"  --seed N           seed for data and row choice (default: 1)\n"
+	"  --mpi-share S      under mpirun: split (default) divides each workload's jobs\n"
+	"                     among the ranks; each: every rank runs the whole workload\n"
+	"                     on its own copy of the data (--dir/rank-K)\n"
 	"\n"
 	"Where:\n"
 	"  --dir DIR          dataset directory; must exist unless it is the\n"
@@ -72,7 +75,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET,
+	OPT_BUDGET, OPT_MPI_SHARE,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -97,6 +100,7 @@ static const struct option run_options[] = {
 	{ "verify-data", no_argument, NULL, OPT_VERIFY_DATA },
 	{ "until-decided", no_argument, NULL, OPT_UNTIL_DECIDED },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "mpi-share", required_argument, NULL, OPT_MPI_SHARE },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -293,6 +297,10 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 	case OPT_CACHE:
 		rc = parse_choice("cache mode", a, cache_names, CACHE_NMODES, err, errlen);
 		cfg->cache = rc >= 0 ? (enum cache_mode)rc : cfg->cache;
+		break;
+	case OPT_MPI_SHARE:
+		rc = parse_choice("--mpi-share", a, share_names, 2, err, errlen);
+		cfg->share = rc >= 0 ? (enum mpi_share)rc : cfg->share;
 		break;
 	case OPT_REPEAT: rc = parse_num(&n_repeat, a, &cfg->repeat, err, errlen); break;
 	case OPT_SEED: rc = parse_num(&n_seed, a, &cfg->seed, err, errlen); break;

@@ -31,6 +31,7 @@
 #include "runfiles.h"
 #include "commands.h"
 #include "dataset.h"
+#include "dist.h"
 #include "registry.h"
 #include "results.h"
 #include "summary.h"
@@ -134,13 +135,17 @@ out:
 	return rc;
 }
 
-static int prepare_all(struct config *cfg, struct wl_ctx *ctxs,
-		       struct run_meta *meta)
+static int prepare_some(struct config *cfg, struct wl_ctx *ctxs, struct run_meta *meta)
 {
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
 		int rc;
 
 		ctxs[w].cfg = cfg;
+		/* --mpi-share split: the ranks divide every workload's jobs */
+		if (dist.ranks > 1 && cfg->share == SHARE_SPLIT) {
+			ctxs[w].share_rank = (unsigned)dist.rank;
+			ctxs[w].share_ranks = (unsigned)dist.ranks;
+		}
 		rc = cfg->wl[w]->prepare(&ctxs[w]);
 		if (rc < 0) {
 			errmsg("%s: %s", cfg->wl[w]->name, ctxs[w].msg);
@@ -149,6 +154,30 @@ static int prepare_all(struct config *cfg, struct wl_ctx *ctxs,
 		meta->specs[w] = ctxs[w].spec;
 	}
 	return 0;
+}
+
+/*
+ * Every workload's dataset and reference.  Sharing one --dir (split),
+ * rank 0 makes the datasets first and the others then only find them:
+ * nobody reads half a dataset, and a --dir that is not shared is said.
+ * 0 on every rank, or -1 on every rank when any failed (said there).
+ */
+static int prepare_all(struct config *cfg, struct wl_ctx *ctxs, struct run_meta *meta)
+{
+	bool ordered = dist.ranks > 1 && cfg->share == SHARE_SPLIT;
+	bool failed = (!ordered || dist.rank == 0) && prepare_some(cfg, ctxs, meta) < 0;
+
+	/* alone, or every rank on its own copy: no order to keep */
+	if (!ordered)
+		return dist_any(failed) ? -1 : 0;
+	dist_bcast(&failed, sizeof(failed));
+	if (failed)
+		return -1;
+	if (dist.rank != 0) {
+		cfg->find_only = true;
+		failed = prepare_some(cfg, ctxs, meta) < 0;
+	}
+	return dist_any(failed) ? -1 : 0;
 }
 
 static void release_all(struct config *cfg, struct wl_ctx *ctxs)
@@ -204,13 +233,40 @@ static void warn_limits(void)
  * the run id and its journal, delay accounting, the machine.  0, or 1
  * (said) with nothing left open.
  */
+/*
+ * Under mpirun: one run id for all ranks (rank 0's); only rank 0 speaks
+ * (the others only of their own failures, named) and writes results.
+ * Collective: every rank calls it, first.
+ */
+static void mpi_identity(struct config *cfg, struct run_meta *meta)
+{
+	dist_bcast(meta->run_id, sizeof(meta->run_id));
+	dist_bcast(meta->date, sizeof(meta->date));
+	meta->ranks = (unsigned)dist.ranks;
+	meta->share = share_names[cfg->share];
+	meta->nodes = dist.rank == 0 ? xcalloc((size_t)dist.ranks, sizeof(*meta->nodes)) : NULL;
+	dist_gather(dist.node, sizeof(dist.node), meta->nodes);
+	if (dist.rank != 0) {
+		cfg->quiet = true;
+		prog_name = xasprintf("iobench[rank %d]", dist.rank);
+	}
+}
+
+/*
+ * Before any trial: limits, defaults, the data directory (with
+ * --mpi-share each, this rank's own --dir/rank-K, made if missing), the
+ * results directory and journal (rank 0's), delay accounting, the
+ * machine.  0, or 1 (said) with *@rfd and *@journal left closed.
+ */
 static int run_setup(struct config *cfg, struct run_meta *meta, int *rfd, FILE **journal)
 {
 	char err[512];
 	int rc;
 
-	sig_install();
-	warn_limits();
+	*rfd = -1;
+	*journal = NULL;
+	if (dist.rank == 0)
+		warn_limits();
 	if (!cfg->workers)
 		cfg->workers = sysinfo_cores();
 	if (!cfg->qd)
@@ -219,24 +275,33 @@ static int run_setup(struct config *cfg, struct run_meta *meta, int *rfd, FILE *
 		errmsg("%s", err);
 		return 1;
 	}
-	*rfd = results_dir_open(cfg->results_dir);
-	if (*rfd < 0)
-		return 1;
+	if (dist.ranks > 1 && cfg->share == SHARE_EACH) {
+		cfg->dir = xasprintf("%s/rank-%d", cfg->dir, dist.rank);
+		if (dataset_dir_init(cfg->dir, true, err, sizeof(err)) < 0) {
+			errmsg("%s", err);
+			return 1;
+		}
+	}
 	if (cfg->pin && pin_init() < 0)
 		errmsg("--pin: hwloc cannot see the cores here; running unpinned");
-	meta->cfg = cfg;
-	results_new_run_id(meta);
-	rc = results_journal_open(*rfd, meta, journal);
-	if (rc < 0) {
-		errmsg("cannot start the journal %s/%s.journal: %s", cfg->results_dir, meta->run_id,
-		       strerror(-rc));
-		close(*rfd);
-		return 1;
+	if (dist.rank == 0) {
+		*rfd = results_dir_open(cfg->results_dir);
+		if (*rfd < 0)
+			return 1;
+		rc = results_journal_open(*rfd, meta, journal);
+		if (rc < 0) {
+			errmsg("cannot start the journal %s/%s.journal: %s", cfg->results_dir,
+			       meta->run_id, strerror(-rc));
+			close(*rfd);
+			*rfd = -1;
+			return 1;
+		}
 	}
 	snprintf(meta->delay_acct, sizeof(meta->delay_acct), "on");
 	ts_open(meta->delay_acct, sizeof(meta->delay_acct));
 	sysinfo_collect(cfg->dir, &meta->sys);
-	warn_no_journal(cfg, &meta->sys);
+	if (dist.rank == 0)
+		warn_no_journal(cfg, &meta->sys);
 	return 0;
 }
 
@@ -248,11 +313,18 @@ static unsigned probe_strategies(const struct config *cfg, struct run_meta *meta
 
 	for (unsigned s = 0; s < cfg->n_st; s++) {
 		const struct strategy *st = cfg->st[s];
+		bool bad = st->probe && st->probe(why[s], sizeof(why[s])) < 0;
+		bool anywhere = dist_any(bad);
 
-		if (st->probe && st->probe(why[s], sizeof(why[s])) < 0) {
+		/* a strategy runs on every rank or on none */
+		if (anywhere && !bad)
+			snprintf(why[s], sizeof(why[s]), "unavailable on another rank of the job");
+		if (anywhere) {
 			meta->unavailable[s] = why[s];
-			errmsg("strategy %s is unavailable here: %s", st->name, why[s]);
-			runloop_unavailable(res, cfg, st, why[s]);
+			if (bad || dist.rank == 0)
+				errmsg("strategy %s is unavailable here: %s", st->name, why[s]);
+			if (dist.rank == 0)
+				runloop_unavailable(res, cfg, st, why[s]);
 		} else {
 			navail++;
 		}
@@ -292,6 +364,8 @@ static int finish(struct config *cfg, int rfd, const struct results *res, struct
 	bool saved, plotted;
 
 	meta->partial = sig_stop() != 0;
+	if (dist.rank != 0)
+		return 0;	/* rank 0 holds the records, and says how it went */
 	if (meta->partial)
 		errmsg("interrupted by signal %d (%s): keeping the %zu trials that finished",
 		       sig_stop(), strsignal(sig_stop()), res->n);
@@ -321,8 +395,15 @@ int run_main(struct config *cfgp)
 	FILE *journal = NULL;
 	int rc, rfd;
 
-	if (run_setup(&cfg, &meta, &rfd, &journal))
-		return 1;
+	sig_install();
+	meta.cfg = &cfg;
+	results_new_run_id(&meta);
+	mpi_identity(&cfg, &meta);
+	/* every rank fails together, or none: the others would wait forever */
+	if (dist_any(run_setup(&cfg, &meta, &rfd, &journal) != 0)) {
+		rc = 1;
+		goto out;
+	}
 	if (probe_strategies(&cfg, &meta, &res, why) == 0) {
 		errmsg("none of the chosen strategies works on this machine");
 		rc = 1;
@@ -335,17 +416,22 @@ int run_main(struct config *cfgp)
 			    runloop_trials(&cfg, ctxs, &meta, &res, journal), &keep_journal);
 	release_all(&cfg, ctxs);
 out:
-	fclose(journal);
-	if (!keep_journal) {
+	if (journal)
+		fclose(journal);
+	if (!keep_journal && rfd >= 0) {
 		char *jn = xasprintf("%s.journal", meta.run_id);
 
 		/* the result files hold it all now (or the run never got going) */
 		unlinkat(rfd, jn, 0);
 		free(jn);
 	}
-	close(rfd);
+	if (rfd >= 0)
+		close(rfd);
 	ts_close();
 	results_free(&res);
+	free(meta.nodes);
+	/* the job's exit status is rank 0's */
+	dist_bcast(&rc, sizeof(rc));
 	return rc;
 }
 

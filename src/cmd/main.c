@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "dist.h"
 #include "registry.h"
 #include "results.h"
 #include "util.h"
@@ -26,28 +27,33 @@ static const char usage[] =
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
 
+/* mpi: runs on every rank under mpirun; the others run on rank 0 alone */
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
+	bool mpi;
 } commands[] = {
-	{ "run", cmd_run },
-	{ "list", cmd_list },
-	{ "info", cmd_info },
-	{ "plot", cmd_plot },
-	{ "report", cmd_report },
-	{ "compare", cmd_compare },
-	{ "sweep", cmd_sweep },
-	{ "clean", cmd_clean },
-	{ "profile", cmd_profile },
+	{ "run", cmd_run, true },
+	{ "list", cmd_list, false },
+	{ "info", cmd_info, false },
+	{ "plot", cmd_plot, false },
+	{ "report", cmd_report, false },
+	{ "compare", cmd_compare, false },
+	{ "sweep", cmd_sweep, true },
+	{ "clean", cmd_clean, false },
+	{ "profile", cmd_profile, true },
 };
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
-	char msg[256];
 
-	if (registry_check(msg, sizeof(msg)) < 0)
-		die(1, "internal error: %s", msg);
+	for (size_t i = 0; cmd && i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].mpi || dist.rank == 0 ? commands[i].fn(argc - 1, argv + 1)
+								: 0;
+	if (dist.rank != 0)
+		return 0;	/* help, version and mistakes: said once */
 	if (!cmd) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
@@ -57,12 +63,25 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("iobench %s\n", IOBENCH_VERSION);
+		printf("iobench %s, %s\n", IOBENCH_VERSION, dist_build());
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(cmd, commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
 	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, profile, clean, help, version)", cmd);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	char msg[512];
+	int rc;
+
+	if (registry_check(msg, sizeof(msg)) < 0)
+		die(1, "internal error: %s", msg);
+	if (dist_init(&argc, &argv, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		return 1;
+	}
+	rc = dispatch(argc, argv);
+	dist_finalize();
+	return rc;
 }

@@ -45,6 +45,9 @@ struct config {
 	bool pin;		/* bind threads and processes to distinct cores */
 	bool no_latency;	/* don't time each op */
 	bool verify_data;	/* check dataset MD5s against the manifest, not just sizes */
+	/* under mpirun: how the ranks share the work, and whether this rank only uses datasets */
+	enum mpi_share { SHARE_SPLIT, SHARE_EACH } share;
+	bool find_only;
 	bool no_plot;		/* no plots and report at the end */
 	bool until_decided;	/* add rounds until the verdict is decided */
 	uint64_t budget_s;	/* ...within this many seconds in all */
@@ -65,6 +68,7 @@ struct config {
 
 extern const char *const size_names[SIZE_NPRESETS];
 extern const char *const cache_names[];
+extern const char *const share_names[];
 
 /* Fills every registered workload's knobs with the values of preset @size. */
 void preset_apply(struct config *cfg, enum size_preset size);

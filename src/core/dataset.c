@@ -402,7 +402,7 @@ static int verify_digests(const struct dataset *ds, char *why, size_t len)
 
 int dataset_get(const char *dir, const char *name, const char *spec,
 		size_t n, char *const *names, const uint64_t *sizes,
-		ds_fill_fn fill, void *arg, bool verify, struct dataset *ds,
+		ds_fill_fn fill, void *arg, unsigned flags, struct dataset *ds,
 		char *msg, size_t len)
 {
 	struct data_dir dd;
@@ -438,13 +438,18 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 		rc = owned_dir(&dd, name, why, sizeof(why));
 		if (rc == 0)
 			rc = manifest_load(ds, why, sizeof(why));
-		if (rc == 0 && verify)
+		if (rc == 0 && (flags & DS_VERIFY))
 			rc = verify_digests(ds, why, sizeof(why));
 		if (rc == 0 || op == LOCK_EX)
 			break;
 		close(ds->lock_fd);
 	}
-	if (rc < 0) {
+	if (rc < 0 && (flags & DS_FIND_ONLY)) {
+		snprintf(msg, len, "dataset %s is not usable here (%s), though rank 0 has just made "
+			 "it: --dir is not one directory shared by every rank's node; --mpi-share "
+			 "split needs one (or use --mpi-share each)", ds->path, why);
+		rc = -ENOENT;
+	} else if (rc < 0) {
 		/* one that is not ours is not replaced: generate() says so */
 		if (sfs_is_ours(dd.fd, name, dd.token))
 			errmsg("dataset %s is stale (%s): generating it again", ds->path, why);

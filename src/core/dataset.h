@@ -77,16 +77,23 @@ void data_dir_close(struct data_dir *dd);
  */
 int data_lock(const struct data_dir *dd, const char *dir, const char *name, int op);
 
+/* dataset_get's flags */
+enum {
+	DS_VERIFY = 1,		/* check the files' MD5s too, not only their sizes */
+	DS_FIND_ONLY = 2,	/* never generate: another process made it (MPI ranks) */
+};
+
 /*
  * Finds the dataset @name under @dir whose manifest carries @spec and
- * whose files all have their recorded sizes (and, with @verify, their
- * recorded MD5s), or generates it with @fill, saying why on stderr.
+ * whose files all have their recorded sizes (and, with DS_VERIFY in
+ * @flags, their recorded MD5s), or generates it with @fill, saying why
+ * on stderr; with DS_FIND_ONLY a missing or stale one is an error.
  * @names and @sizes describe the @n files.  Fills @ds.  Returns 0 or
  * -errno with @msg set; on failure nothing half-written is left behind.
  */
 int dataset_get(const char *dir, const char *name, const char *spec,
 		size_t n, char *const *names, const uint64_t *sizes,
-		ds_fill_fn fill, void *arg, bool verify, struct dataset *ds,
+		ds_fill_fn fill, void *arg, unsigned flags, struct dataset *ds,
 		char *msg, size_t len);
 
 void dataset_free(struct dataset *ds);

@@ -8,6 +8,7 @@
 
 const char *const size_names[SIZE_NPRESETS] = { "tiny", "small", "medium", "large" };
 const char *const cache_names[] = { "cold", "warm", "direct" };
+const char *const share_names[] = { "split", "each" };
 
 void preset_apply(struct config *cfg, enum size_preset size)
 {

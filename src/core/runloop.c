@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cache.h"
+#include "dist.h"
 #include "plan.h"
+#include "ranks.h"
 #include "runloop.h"
 #include "signals.h"
 #include "summary.h"
@@ -49,53 +51,56 @@ static void progress(const struct trial_rec *rec, unsigned k, unsigned n,
 		rec->valid ? "ok" : "FAILED", elapsed, eta);
 }
 
-/*
- * One trial: the workload's untimed preparation and the cache state first,
- * then the trial itself.  Returns true when the trial is valid.
- */
-static bool run_one(struct wl_ctx *ctx, const struct workload *wl,
-		    const struct strategy *st, const struct config *cfg,
-		    const struct plan_cell *cell, unsigned trial, bool warmup,
-		    struct trial_rec *rec)
+/* A record that says what ran, before anything is measured. */
+static void rec_init(struct trial_rec *rec, const struct workload *wl, const struct strategy *st,
+		     const struct config *cfg, unsigned workers, unsigned qd)
 {
-	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin,
-				.latency = !cfg->no_latency, .workers = cell->workers,
-				.qd = cell->qd, .block = cell->block };
-	int rc;
-
 	memset(rec, 0, sizeof(*rec));
 	rec->workload = wl->name;
 	rec->strategy = st->name;
-	rec->trial = trial;
-	rec->warmup = warmup;
 	rec->cache = cfg->cache;
 	rec->resident_pct = -1;
 	rec->steal_s = -1;
 	rec->io_workers = -1;
-	rec->workers = o.workers;
-	rec->qd = o.qd;
-	rc = wl->before_trial ? wl->before_trial(ctx) : 0;
+	rec->straggler = -1;
+	rec->workers = workers;
+	rec->qd = qd;
+	rec->rank = dist.rank;
+	rec->ranks = (unsigned)dist.ranks;
+	snprintf(rec->node, sizeof(rec->node), "%s", dist.node);
+}
+
+/*
+ * One trial: the workload's untimed preparation and the cache state first,
+ * then, once every rank is ready (a barrier), the trial itself.  Every
+ * rank reaches the barrier, whatever failed before it.  The drop of the
+ * kernel's caches is the node leader's: one per node.
+ */
+static void run_one(struct wl_ctx *ctx, const struct workload *wl, const struct strategy *st,
+		    const struct config *cfg, struct trial_opts *o, struct trial_rec *rec)
+{
+	int rc = wl->before_trial ? wl->before_trial(ctx) : 0;
+
 	if (rc == 0)
-		rc = cache_prepare(cfg->cache, cfg->drop_caches, ctx->files,
+		rc = cache_prepare(cfg->cache, cfg->drop_caches && dist.leader, ctx->files,
 				   ctx->nfiles, ctx->msg, sizeof(ctx->msg));
-	if (rc < 0) {
+	if (rc < 0)
 		snprintf(rec->error, sizeof(rec->error), "before trial: %.480s", ctx->msg);
-		return false;
-	}
 	/* proof of the cache state, taken just before the clock starts */
 	rec->resident_pct = cache_resident_pct(ctx->files, ctx->nfiles);
 	rec->cache_flag = cache_state_off(cfg->cache, rec->resident_pct);
-	rc = trial_run(wl, ctx, st, &o, rec);
-	rec->trial = trial;
-	rec->warmup = warmup;
+	dist_barrier();
+	if (rc == 0)
+		rc = trial_run(wl, ctx, st, o, rec);
+	else
+		return;
 	if (rc < 0)
 		snprintf(rec->error, sizeof(rec->error), "cannot fork the trial process: %s%s",
 			 strerror(-rc), rc == -EAGAIN ? " (process limit, ulimit -u, reached?)" : "");
 	if (rec->cache_flag)
 		errmsg("warning: %s/%s trial %u started with %.1f%% of the dataset "
-		       "in the page cache (asked for %s)", wl->name, st->name, trial,
+		       "in the page cache (asked for %s)", wl->name, st->name, rec->trial,
 		       rec->resident_pct, cache_names[cfg->cache]);
-	return rec->valid;
 }
 
 /* The state of the trial loop shared by every round. */
@@ -103,6 +108,8 @@ struct trial_loop {
 	struct config *cfg;
 	struct wl_ctx *ctxs;
 	struct results *res;
+	struct lat_set *lat;		/* the last trial's histograms, for the ranks' aggregate */
+	unsigned char (*digests)[16];	/* the last trial's job digests (ctxs' largest njobs) */
 	unsigned k, total, failed;	/* trials run, planned, failed */
 	uint64_t t_start;
 	bool pins_said[MAX_SELECTED];	/* --pin: where the threads went, said once */
@@ -128,12 +135,28 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
 	for (unsigned i = 0; i < n; i++) {
 		const struct plan_cell *c = &cells[order[i]];
 		const struct strategy *st = cfg->st[c->st];
+		struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin,
+					.latency = !cfg->no_latency, .workers = c->workers,
+					.qd = c->qd, .block = c->block, .lat = tl->lat,
+					.digests = tl->digests };
+		const struct trial_rec *row;
 		struct trial_rec rec;
-		bool ok = run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, c, t, warmup, &rec);
+		size_t first = tl->res->n;
 
-		if (sig_stop())
+		rec_init(&rec, cfg->wl[w], st, cfg, c->workers, c->qd);
+		memset(tl->lat, 0, sizeof(*tl->lat));
+		rec.trial = t;
+		rec.warmup = warmup;
+		run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, &o, &rec);
+		/* all stop together, at the same trial, or none does; that trial is lost */
+		if (dist_any(sig_stop() != 0))
 			return false;
-		if (!ok && !st->no_io) {
+		row = ranks_collect(&tl->ctxs[w], &rec, tl->lat, tl->digests,
+				    tl->ctxs[w].share_ranks > 1, tl->res);
+		if (!row)
+			continue;	/* not rank 0: the records are its */
+		rec = *row;
+		if (!rec.valid && !st->no_io) {
 			tl->failed++;
 			errmsg("%s/%s %s %u failed: %s", rec.workload, rec.strategy,
 			       warmup ? "warmup" : "trial", t, rec.error);
@@ -142,13 +165,13 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
 			printf("--pin: %s: %s\n", st->name, rec.pins);
 			tl->pins_said[c->st] = true;
 		}
-		results_add(tl->res, &rec);
-		if (tl->journal && results_journal_add(tl->journal, &rec, tl->run_id) < 0 &&
-		    !tl->journal_failed) {
-			errmsg("warning: cannot add to the journal %s.journal: %s", tl->run_id,
-			       strerror(errno));
-			tl->journal_failed = true;
-		}
+		for (size_t k = first; tl->journal && k < tl->res->n; k++)
+			if (results_journal_add(tl->journal, &tl->res->recs[k], tl->run_id) < 0 &&
+			    !tl->journal_failed) {
+				errmsg("warning: cannot add to the journal %s.journal: %s",
+				       tl->run_id, strerror(errno));
+				tl->journal_failed = true;
+			}
 		progress(&rec, ++tl->k, tl->total, tl->t_start);
 	}
 	return true;
@@ -162,6 +185,28 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
  * has room for that workload's next round (its last one's length).
  * Returns false when a signal asked us to stop.
  */
+/* Is workload @w decided?  Rank 0's answer on every rank: the records are its. */
+static bool decided(struct trial_loop *tl, struct run_meta *meta, unsigned w)
+{
+	bool yes = dist.rank == 0 &&
+		   summary_decided(tl->res, meta, w, meta->stopped[w], sizeof(meta->stopped[w]));
+
+	dist_bcast(&yes, sizeof(yes));
+	return yes;
+}
+
+/* Why workload @w gets no more rounds (NULL: it may have one), on rank 0's clock. */
+static const char *out_of_room(const struct run_meta *meta, unsigned w, unsigned rounds,
+			       uint64_t used_ns, uint64_t next_ns, uint64_t budget_ns)
+{
+	static const char *const whys[] = { NULL, "round limit", "budget spent" };
+	int k = meta->rounds[w] >= rounds + MAX_EXTRA_ROUNDS ? 1 :
+		used_ns + next_ns > budget_ns ? 2 : 0;
+
+	dist_bcast(&k, sizeof(k));
+	return whys[k];
+}
+
 static bool extra_rounds(struct trial_loop *tl, struct run_meta *meta, unsigned rounds)
 {
 	static struct plan_cell cells[PLAN_MAX_CELLS];
@@ -173,22 +218,18 @@ static bool extra_rounds(struct trial_loop *tl, struct run_meta *meta, unsigned 
 	unsigned left = 0;
 
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
-		open[w] = !summary_decided(tl->res, meta, w, meta->stopped[w],
-					   sizeof(meta->stopped[w]));
+		open[w] = !decided(tl, meta, w);
 		left += open[w];
 	}
 	while (left) {
 		for (unsigned w = 0; w < cfg->n_wl; w++) {
 			unsigned n = (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells);
 			uint64_t t1 = now_ns();
-			const char *why = NULL;
+			const char *why;
 
 			if (!open[w])
 				continue;
-			if (meta->rounds[w] >= rounds + MAX_EXTRA_ROUNDS)
-				why = "round limit";
-			else if (t1 - t0 + last_ns[w] > budget_ns)
-				why = "budget spent";
+			why = out_of_room(meta, w, rounds, t1 - t0, last_ns[w], budget_ns);
 			if (why) {
 				size_t l = strlen(meta->stopped[w]);
 
@@ -202,8 +243,7 @@ static bool extra_rounds(struct trial_loop *tl, struct run_meta *meta, unsigned 
 			if (!run_round(tl, w, meta->rounds[w]++, cells, n, order))
 				return false;
 			last_ns[w] = now_ns() - t1;
-			if (summary_decided(tl->res, meta, w, meta->stopped[w],
-					    sizeof(meta->stopped[w]))) {
+			if (decided(tl, meta, w)) {
 				open[w] = false;
 				left--;
 			}
@@ -227,19 +267,26 @@ unsigned runloop_trials(struct config *cfg, struct wl_ctx *ctxs, struct run_meta
 	unsigned rounds = (unsigned)(cfg->warmup + cfg->repeat);
 	struct trial_loop tl = { .cfg = cfg, .ctxs = ctxs, .res = res, .t_start = now_ns(),
 				 .journal = journal, .run_id = meta->run_id };
+	size_t most = 1;
+	bool go = true;
 
-	for (unsigned w = 0; w < cfg->n_wl; w++)
-		tl.total += (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells) * rounds;
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		tl.total += (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells) * rounds;
+		most = ctxs[w].njobs > most ? ctxs[w].njobs : most;
+	}
+	tl.lat = xcalloc(1, sizeof(*tl.lat));
+	tl.digests = xcalloc(most, sizeof(*tl.digests));
+	for (unsigned w = 0; w < cfg->n_wl && go; w++) {
 		unsigned n = (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells);
 
-		for (unsigned r = 0; r < rounds; r++)
-			if (!run_round(&tl, w, r, cells, n, order))
-				return tl.failed;
+		for (unsigned r = 0; r < rounds && go; r++)
+			go = run_round(&tl, w, r, cells, n, order);
 		meta->rounds[w] = rounds;
 	}
-	if (cfg->until_decided && !cfg->sweep)
+	if (go && cfg->until_decided && !cfg->sweep)
 		extra_rounds(&tl, meta, rounds);
+	free(tl.lat);
+	free(tl.digests);
 	return tl.failed;
 }
 

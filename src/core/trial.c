@@ -39,12 +39,14 @@ static void *shared_alloc(size_t size)
 }
 
 /* Folds the jobs' results into @out; the first failing job names the cause. */
-static void collect(const struct job_result *res, size_t n,
+static void collect(const struct wl_ctx *wctx, const struct job_result *res, size_t n,
 		    struct trial_out *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct job_result *r = &res[i];
 
+		if (!wl_mine(wctx, i))
+			continue;	/* another rank's */
 		out->ops += r->ops;
 		out->bytes_read += r->bytes_read;
 		out->bytes_written += r->bytes_written;
@@ -157,20 +159,31 @@ static int measured_run(const struct strategy *st, struct strat_ctx *sc, struct 
 	return rc;
 }
 
+/* Keeps in @jobs, in order, only this process's share of them; returns how many. */
+static size_t keep_mine(const struct wl_ctx *wctx, struct job **jobs, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (wl_mine(wctx, i))
+			jobs[k++] = jobs[i];
+	return k;
+}
+
+/* @res: njobs results in memory the parent reads after the trial (trial_run). */
 static _Noreturn void trial_child(const struct workload *wl,
 				  struct wl_ctx *wctx,
 				  const struct strategy *st,
-				  const struct trial_opts *o, struct trial_out *out)
+				  const struct trial_opts *o, struct trial_out *out,
+				  struct job_result *res)
 {
 	size_t n = wctx->njobs;
-	struct job_result *res = shared_alloc(n * sizeof(*res));
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
-	struct strat_ctx sc = { .jobs = jobs, .njobs = n, .workers = o->workers,
-				.qd = o->qd, .pin = o->pin };
+	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin };
 	int rc;
 
 	child_setup(wctx, o, out);
-	if (!res || !jobs) {
+	if (!jobs) {
 		out->err = -ENOMEM;
 		snprintf(out->msg, sizeof(out->msg), "trial: out of memory for %zu jobs", n);
 		_exit(1);
@@ -181,9 +194,11 @@ static _Noreturn void trial_child(const struct workload *wl,
 		snprintf(out->msg, sizeof(out->msg), "%s", wctx->msg);
 		_exit(1);
 	}
+	/* the others' jobs are made (cheap: buffers come on first use) but never run */
+	sc.njobs = keep_mine(wctx, jobs, n);
 	rc = measured_run(st, &sc, out);
 	hw_read(hw_fds, out->hw);
-	collect(res, n, out);
+	collect(wctx, res, n, out);
 	if (rc < 0) {
 		/* the strategy's own failure explains the jobs' */
 		out->err = rc;
@@ -370,7 +385,9 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	      const struct strategy *st, const struct trial_opts *o,
 	      struct trial_rec *rec)
 {
+	size_t nres = (wctx->njobs ? wctx->njobs : 1) * sizeof(struct job_result);
 	struct trial_out *out = shared_alloc(sizeof(*out));
+	struct job_result *res = shared_alloc(nres);
 	struct rusage ru;
 	siginfo_t si;
 	uint64_t t0, t1, steal0, steal1;
@@ -379,8 +396,10 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	pid_t pid;
 	int rc = 0;
 
-	if (!out)
-		return -ENOMEM;
+	if (!out || !res) {
+		rc = -ENOMEM;
+		goto out_unmap;
+	}
 	rec->workload = wl->name;
 	rec->strategy = st->name;
 	rec->workers = o->workers;
@@ -400,7 +419,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		goto out_unmap;
 	}
 	if (pid == 0)
-		trial_child(wl, wctx, st, o, out);
+		trial_child(wl, wctx, st, o, out, res);
 	rc = wait_trial(pid, &si);
 	if (rc < 0) {
 		waitpid(pid, NULL, 0);
@@ -408,6 +427,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		goto out_unmap;
 	}
 	t1 = now_ns();
+	rec->t_start_ns = t0;
+	rec->t_end_ns = t1;
 	steal_ok = steal_ok && sysinfo_steal_ns(&steal1) == 0 && steal1 >= steal0;
 	rec->steal_s = steal_ok ? (double)(steal1 - steal0) / 1e9 : -1;
 	while (wait4(pid, NULL, 0, &ru) < 0 && errno == EINTR)
@@ -420,7 +441,15 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	breakdown(pid, out->ring_wait_ns, rec);
 	copy_out(out, o, rec);
 	judge(wl, wctx, st, out, &si, rec);
+	/* what a caller gathering ranks needs beyond the record */
+	for (size_t i = 0; o->digests && i < wctx->njobs; i++)
+		memcpy(o->digests[i], res[i].digest, 16);
+	if (o->lat)
+		*o->lat = out->lat;
 out_unmap:
-	munmap(out, sizeof(*out));
+	if (out)
+		munmap(out, sizeof(*out));
+	if (res)
+		munmap(res, nres);
 	return rc;
 }

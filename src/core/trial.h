@@ -17,6 +17,9 @@ struct trial_opts {
 	enum cache_mode cache;
 	bool pin;		/* bind threads and processes to distinct cores */
 	bool latency;		/* record op latencies */
+	/* when not NULL, filled after the trial: each job's digest (njobs of them) */
+	unsigned char (*digests)[16];
+	struct lat_set *lat;	/* ...and the latency histograms */
 };
 
 /* One row of results/<run-id>.csv. */
@@ -70,6 +73,12 @@ struct trial_rec {
 	int64_t hw[HW_N];		/* -1: n/a */
 	char hw_why[128];
 	char pins[256];			/* --pin: "loop0=cpu0 pool1=cpu1 pool2=any" */
+	/* under mpirun: which rank ran it (-1: the aggregate of all ranks) */
+	int rank;
+	unsigned ranks;			/* ranks in the job; 1 alone */
+	char node[64];			/* the host it ran on */
+	double straggler;		/* aggregate: slowest rank's wall / the median rank's; < 0 n/a */
+	uint64_t t_start_ns, t_end_ns;	/* CLOCK_MONOTONIC at fork and at exit */
 };
 
 /*

@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "dataset.h"
 #include "registry.h"
 #include "workload.h"
 
@@ -24,7 +25,12 @@ void wl_digest64(uint64_t h, unsigned char out[16])
 		out[i] = i < 8 ? (unsigned char)(h >> (8 * i)) : 0;
 }
 
-void wl_combine_digests(const struct job_result *res, size_t n,
+bool wl_mine(const struct wl_ctx *ctx, size_t i)
+{
+	return ctx->share_ranks <= 1 || i % ctx->share_ranks == ctx->share_rank;
+}
+
+void wl_combine_digests(const struct wl_ctx *ctx, const struct job_result *res, size_t n,
 			unsigned char out[16])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -37,7 +43,8 @@ void wl_combine_digests(const struct job_result *res, size_t n,
 	}
 	EVP_DigestInit_ex(md, EVP_md5(), NULL);
 	for (size_t i = 0; i < n; i++)
-		EVP_DigestUpdate(md, res[i].digest, 16);
+		if (wl_mine(ctx, i))
+			EVP_DigestUpdate(md, res[i].digest, 16);
 	EVP_DigestFinal_ex(md, out, NULL);
 	EVP_MD_CTX_free(md);
 }
@@ -70,4 +77,9 @@ uint64_t wl_knob(const struct config *cfg, const struct workload *wl, const char
 		if (!strcmp(wl->options[i].name, name))
 			return wl_val(cfg, wl, i);
 	return 0;
+}
+
+unsigned wl_ds_flags(const struct config *cfg)
+{
+	return (cfg->verify_data ? DS_VERIFY : 0) | (cfg->find_only ? DS_FIND_ONLY : 0);
 }

@@ -57,6 +57,13 @@ struct wl_ctx {
 	uint64_t data_bytes;	/* bytes in the dataset files */
 	size_t njobs;
 	uint64_t block;		/* this trial's --block (sweeps change it) */
+	/*
+	 * The jobs this process runs: job i iff i % share_ranks == share_rank.
+	 * One process runs them all (0 of 1); under `mpirun --mpi-share split`
+	 * the ranks divide them.  Set before prepare, which computes the
+	 * reference of exactly these jobs (wl_mine, wl_combine_digests).
+	 */
+	unsigned share_rank, share_ranks;
 	char msg[MSG_MAX];	/* why prepare/before_trial/check failed */
 };
 
@@ -132,6 +139,9 @@ uint64_t wl_knob(const struct config *cfg, const struct workload *wl, const char
 /* The knobs of @wl in @cfg (NULL if @wl is not registered). */
 struct wl_knobs *wl_knobs(struct config *cfg, const struct workload *wl);
 
+/* The dataset_get flags the configuration asks for (DS_VERIFY, DS_FIND_ONLY). */
+unsigned wl_ds_flags(const struct config *cfg);
+
 /* Sets ctx->msg and returns err (for "return wl_error(ctx, -ENOENT, ...)"). */
 int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -139,8 +149,14 @@ int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
 /* Stores a 64-bit verification hash as a job digest (little-endian, zero-padded). */
 void wl_digest64(uint64_t h, unsigned char out[16]);
 
-/* MD5 over the jobs' digests in job order: how every workload combines them. */
-void wl_combine_digests(const struct job_result *res, size_t n,
+/* Is job @i one of this process's (see share_rank)? */
+bool wl_mine(const struct wl_ctx *ctx, size_t i);
+
+/*
+ * MD5 over the digests of this process's jobs among res[0..n), in job
+ * order: how every workload combines them.
+ */
+void wl_combine_digests(const struct wl_ctx *ctx, const struct job_result *res, size_t n,
 			unsigned char out[16]);
 
 #endif
