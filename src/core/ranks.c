@@ -227,13 +227,13 @@ const struct trial_rec *ranks_collect(const struct wl_ctx *ctx, const struct tri
 			ll[i] = all[i].lat;
 		}
 		ranks_aggregate(rr, ll, n, dist.clock_offset_ns, &agg);
+		if (split)
+			split_digest(dg, ctx->njobs, n, agg.digest);
+		else
+			same_digest(rr, n, &agg);
 		free(rr);
 		free(ll);
 	}
-	if (split)
-		split_digest(dg, ctx->njobs, n, agg.digest);
-	else
-		same_digest(&all[0].rec, n, &agg);
 	results_add(res, &agg);
 	free(all);
 	free(dg);
