@@ -77,8 +77,10 @@ int main(int argc, char **argv)
 
 	if (registry_check(msg, sizeof(msg)) < 0)
 		die(1, "internal error: %s", msg);
+	msg[0] = '\0';
 	if (dist_init(&argc, &argv, msg, sizeof(msg)) < 0) {
-		errmsg("%s", msg);
+		if (msg[0])
+			errmsg("%s", msg);
 		return 1;
 	}
 	rc = dispatch(argc, argv);

@@ -45,9 +45,13 @@ int dist_init(int *argc, char ***argv, char *msg, size_t len)
 	dist.clock_offset_ns = &zero_offset;
 	/* srun starts one task without MPI too: one is fine */
 	if (n > 1 || (n == 1 && getenv("OMPI_COMM_WORLD_SIZE"))) {
-		snprintf(msg, len, "this iobench was built without MPI, yet %s started it as one "
-			 "of %ld processes: rebuild with `make MPI=1` (needs libopenmpi-dev), or "
-			 "run it without mpirun", by, n);
+		const char *rank = getenv("OMPI_COMM_WORLD_RANK");
+
+		/* said once, by the first of them */
+		snprintf(msg, len, rank && strcmp(rank, "0") ? "" :
+			 "this iobench was built without MPI, yet %s started it in a job of %ld: "
+			 "rebuild with `make MPI=1` (needs libopenmpi-dev), or run it without "
+			 "mpirun", by, n);
 		return -ENOTSUP;
 	}
 	return 0;
