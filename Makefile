@@ -137,6 +137,7 @@ e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_numbers.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh
+	$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh
 
 # The NPY header parser reads users' files: a short libFuzzer run (clang,
 # ASan, UBSan) from the seed corpus on every `make test`.

@@ -7,6 +7,7 @@ PY=/usr/bin/python3	# Debian's python3, where python3-numpy lives
 T=$(mktemp -d "${TMPDIR:-/tmp}/iobench-e2e-XXXXXX")
 MOUNTS=()
 cleanup() {
+	[ -n "${E2E_KEEP:-}" ] && { echo "kept $T"; return; }
 	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
 	chmod -R u+w "$T" 2>/dev/null
 	rm -rf "$T"

@@ -363,12 +363,15 @@ static int finish(struct config *cfg, int rfd, const struct results *res, struct
 	const char *jdir = cfg->results_dir;
 	bool saved, plotted;
 
-	meta->partial = sig_stop() != 0;
+	meta->partial |= sig_stop() != 0;
 	if (dist.rank != 0)
 		return 0;	/* rank 0 holds the records, and says how it went */
-	if (meta->partial)
+	if (meta->partial && sig_stop())
 		errmsg("interrupted by signal %d (%s): keeping the %zu trials that finished",
 		       sig_stop(), strsignal(sig_stop()), res->n);
+	else if (meta->partial)
+		errmsg("another rank was interrupted: keeping the %zu trials that finished",
+		       res->n);
 	/* a sweep mixes settings per strategy: its own table, not the summary */
 	if (!cfg->sweep)
 		summary_compute(res, meta, &sum);
@@ -380,7 +383,7 @@ static int finish(struct config *cfg, int rfd, const struct results *res, struct
 	summary_free(&sum);
 	if (failed)
 		errmsg("%u trial%s failed: see the error column", failed, failed == 1 ? "" : "s");
-	return meta->partial || sig_stop() ? 128 + sig_stop() : !saved || failed ? 1 :
+	return sig_stop() ? 128 + sig_stop() : meta->partial || !saved || failed ? 1 :
 	       !plotted ? EXIT_NO_PLOTS : 0;
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "dist.h"
@@ -116,6 +117,7 @@ struct trial_loop {
 	FILE *journal;			/* every finished trial, as it finishes */
 	const char *run_id;
 	bool journal_failed;
+	bool stopped;			/* a signal stopped the run (here or on another rank) */
 };
 
 /*
@@ -148,9 +150,18 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
 		rec.trial = t;
 		rec.warmup = warmup;
 		run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, &o, &rec);
+		/*
+		 * mpirun ends a job with SIGCONT to every rank, then SIGTERM a
+		 * second later: a trial that saw the first is lost with the
+		 * second, not recorded as one that was stopped.
+		 */
+		for (int k = 0; dist.ranks > 1 && rec.stopped && !sig_stop() && k < 150; k++)
+			usleep(10000);
 		/* all stop together, at the same trial, or none does; that trial is lost */
-		if (dist_any(sig_stop() != 0))
+		if (dist_any(sig_stop() != 0)) {
+			tl->stopped = true;
 			return false;
+		}
 		row = ranks_collect(&tl->ctxs[w], &rec, tl->lat, tl->digests,
 				    tl->ctxs[w].share_ranks > 1, tl->res);
 		if (!row)
@@ -287,6 +298,7 @@ unsigned runloop_trials(struct config *cfg, struct wl_ctx *ctxs, struct run_meta
 		extra_rounds(&tl, meta, rounds);
 	free(tl.lat);
 	free(tl.digests);
+	meta->partial = tl.stopped;
 	return tl.failed;
 }
 
