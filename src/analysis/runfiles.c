@@ -132,6 +132,7 @@ static json_t *trial_json(const struct trial_rec *t, bool outlier)
 	jset(o, "ranks", json_integer(t->ranks ? t->ranks : 1));
 	jset(o, "node", jstr(t->node));
 	jset(o, "straggler", t->straggler >= 0 ? jnum(t->straggler, 3) : json_null());
+	jset(o, "start_skew_us", t->start_skew_s >= 0 ? jnum(t->start_skew_s * 1e6, 1) : json_null());
 	return o;
 }
 

@@ -120,7 +120,7 @@ static void add_up(const struct trial_rec *x, struct trial_rec *a)
 void ranks_aggregate(const struct trial_rec *r, const struct lat_set *lat, int n,
 		     const int64_t *off_ns, struct trial_rec *agg)
 {
-	int64_t start = INT64_MAX, end = INT64_MIN;
+	int64_t start = INT64_MAX, end = INT64_MIN, last_start = INT64_MIN;
 
 	*agg = r[0];
 	memset(&agg->user_s, 0, sizeof(*agg) - offsetof(struct trial_rec, user_s));
@@ -139,6 +139,7 @@ void ranks_aggregate(const struct trial_rec *r, const struct lat_set *lat, int n
 		int64_t s = (int64_t)r[i].t_start_ns - off_ns[i], e = (int64_t)r[i].t_end_ns - off_ns[i];
 
 		start = s < start ? s : start;
+		last_start = s > last_start ? s : last_start;
 		end = e > end ? e : end;
 		add_up(&r[i], agg);
 		if (!r[i].valid && agg->valid) {
@@ -150,6 +151,7 @@ void ranks_aggregate(const struct trial_rec *r, const struct lat_set *lat, int n
 	agg->t_start_ns = (uint64_t)start;
 	agg->t_end_ns = (uint64_t)end;
 	agg->wall_s = (double)(end - start) / 1e9;
+	agg->start_skew_s = (double)(last_start - start) / 1e9;
 	agg->mib_per_s = agg->wall_s > 0 ? (double)agg->bytes / MIB / agg->wall_s : 0;
 	agg->ops_per_s = agg->wall_s > 0 ? (double)agg->ops / agg->wall_s : 0;
 	agg->steal_s = steal(r, n);

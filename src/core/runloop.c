@@ -19,23 +19,6 @@
 #include "trial.h"
 #include "util.h"
 
-void runloop_unavailable(struct results *res, const struct config *cfg,
-			       const struct strategy *s, const char *why)
-{
-	for (unsigned w = 0; w < cfg->n_wl; w++) {
-		struct trial_rec rec = {
-			.workload = cfg->wl[w]->name, .strategy = s->name,
-			.cache = cfg->cache,
-		};
-
-		rec.resident_pct = -1;
-		rec.steal_s = -1;
-		rec.io_workers = -1;
-		plan_shape(s, cfg->workers, cfg->qd, &rec.workers, &rec.qd);
-		snprintf(rec.error, sizeof(rec.error), "%s unavailable: %s", s->name, why);
-		results_add(res, &rec);
-	}
-}
 
 /* One line per trial on a terminal: what ran, how long, elapsed and ETA. */
 static void progress(const struct trial_rec *rec, unsigned k, unsigned n,
@@ -64,11 +47,26 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->steal_s = -1;
 	rec->io_workers = -1;
 	rec->straggler = -1;
+	rec->start_skew_s = -1;
 	rec->workers = workers;
 	rec->qd = qd;
 	rec->rank = dist.rank;
 	rec->ranks = (unsigned)dist.ranks;
 	snprintf(rec->node, sizeof(rec->node), "%s", dist.node);
+}
+
+void runloop_unavailable(struct results *res, const struct config *cfg,
+			 const struct strategy *s, const char *why)
+{
+	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		struct trial_rec rec;
+		unsigned workers, qd;
+
+		plan_shape(s, cfg->workers, cfg->qd, &workers, &qd);
+		rec_init(&rec, cfg->wl[w], s, cfg, workers, qd);
+		snprintf(rec.error, sizeof(rec.error), "%s unavailable: %s", s->name, why);
+		results_add(res, &rec);
+	}
 }
 
 /*

@@ -78,6 +78,7 @@ struct trial_rec {
 	unsigned ranks;			/* ranks in the job; 1 alone */
 	char node[64];			/* the host it ran on */
 	double straggler;		/* aggregate: slowest rank's wall / the median rank's; < 0 n/a */
+	double start_skew_s;		/* aggregate: latest start - earliest (the barrier's spread); < 0 n/a */
 	uint64_t t_start_ns, t_end_ns;	/* CLOCK_MONOTONIC at fork and at exit */
 };
 
