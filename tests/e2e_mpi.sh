@@ -76,6 +76,16 @@ import csv, sys
 s = list(csv.DictReader(open(sys.argv[1][:-4] + "-summary.csv")))
 sys.exit(0 if s and all(r["n"] == "1" for r in s if r["total"] != "0") else 1)' "$split"
 
+$IOBENCH report "$split" --plots "$T/none" >/dev/null 2>&1
+check "split: the report says the ranks and how they kept pace" bash -c "
+	grep -q 'under mpirun: 2 ranks, --mpi-share split' '${split%.csv}.md' &&
+	grep -q '^Ranks (each rank' '${split%.csv}.md'"
+scal=$($IOBENCH scaling "$plain" "$split" --plots "$T/sp" 2>&1)
+check "scaling: one and two ranks per strategy, the efficiency, a plot" bash -c "
+	[ \$(grep -cE '^  md5 +serial +[12] ' <<<'$scal') -eq 2 ] && grep -qE '^  md5 +serial +1 .* 1.00' <<<'$scal' &&
+	ls '$T'/sp/scaling-*/scaling-md5.png >/dev/null"
+expect 2 "scaling takes two or more result files" $IOBENCH scaling "$split"
+
 echo "e2e_mpi: --mpi-share each, 4 ranks"
 each=$(mrun "$T/each" 4 --mpi-share each --workload md5,array)
 check "each: exit 0, all valid" $PY -c '

@@ -314,6 +314,7 @@ struct plot_set {
 	const char *wls[16], *sts[16];
 	size_t nw, ns;
 	char lts[128], where[512];
+	char names[256], rank_lts[128];	/* the ranks chart's strategies */
 	char *dat;	/* the data file being written, for messages */
 };
 
@@ -361,6 +362,60 @@ static int write_per(struct plot_set *ps, const char *dat, const void *arg, size
 				  c->nc, rows);
 }
 
+/* ranks-W.dat: per strategy a block of (rank, its median wall). */
+static int write_ranks(struct plot_set *ps, const char *dat, const void *arg, size_t *rows)
+{
+	const char *wl = arg;
+	FILE *f = plot_dir_fopen(&ps->pd, dat);
+
+	if (!f)
+		return -errno;
+	*rows = 0;
+	ps->names[0] = ps->rank_lts[0] = '\0';
+	for (size_t s = 0; s < ps->ns; s++) {
+		const struct strat_summary *r = summary_row(&ps->rd->sum, wl, ps->sts[s]);
+
+		if (!r || !r->nranks)
+			continue;
+		fputs(*rows ? "\n\n" : "", f);
+		for (unsigned k = 0; k < r->nranks; k++)
+			fprintf(f, "%u %.6g\n", k, r->rank_wall[k]);
+		snprintf(ps->names + strlen(ps->names), sizeof(ps->names) - strlen(ps->names),
+			 "%s%s", *rows ? " " : "", ps->sts[s]);
+		snprintf(ps->rank_lts + strlen(ps->rank_lts),
+			 sizeof(ps->rank_lts) - strlen(ps->rank_lts), "%s%d", *rows ? " " : "",
+			 plot_lt(ps->sts[s]));
+		(*rows)++;
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+/* Under mpirun: ranks-W, each rank's median wall per strategy. */
+static int rank_chart(struct plot_set *ps, const char *wl)
+{
+	char *name = xasprintf("ranks-%s", wl), *dat = xasprintf("%s.dat", name);
+	char *p = plot_dir_gnuplot(&ps->pd, dat), *o = plot_dir_gnuplot(&ps->pd, name);
+	char vars[2048] = "", title[768];
+	size_t rows = 0;
+	int rc = write_ranks(ps, dat, wl, &rows);
+
+	snprintf(title, sizeof(title), "Each rank's median wall: %s (%s)", wl, ps->where);
+	if (rc == 0 && rows) {
+		plot_var(vars, sizeof(vars), "dir", plot_scripts_dir());
+		plot_var(vars, sizeof(vars), "data", p);
+		plot_var(vars, sizeof(vars), "out", o);
+		plot_var(vars, sizeof(vars), "title", title);
+		plot_var(vars, sizeof(vars), "lts", ps->rank_lts);
+		plot_var(vars, sizeof(vars), "names", ps->names);
+		rc = plot_gnuplot("ranks", vars);
+	}
+	free(name);
+	free(dat);
+	free(p);
+	free(o);
+	return rc;
+}
+
 /* cpu-W, memory-W, latency-W and breakdown-W for workload @wl. */
 static int workload_charts(struct plot_set *ps, const char *wl)
 {
@@ -383,6 +438,8 @@ static int workload_charts(struct plot_set *ps, const char *wl)
 		rc = chart(ps, per[k].script, name, title, write_per, &per[k]);
 		free(name);
 	}
+	if (rc == 0)
+		rc = rank_chart(ps, wl);
 	return rc ? rc : plot_breakdown(ps->rd, &ps->pd, wl, ps->where, &drawn);
 }
 

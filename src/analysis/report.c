@@ -10,6 +10,7 @@
 #include "registry.h"
 #include "report.h"
 #include "safefs.h"
+#include "stats.h"
 #include "util.h"
 
 /* The row of (wl, st) when it has counted trials, else NULL. */
@@ -226,9 +227,58 @@ static void where_time_goes(FILE *f, const struct run_data *rd, const char *wl,
 		fputs(".\n", f);
 }
 
+/*
+ * Under mpirun: per strategy, the slowest rank against the median rank
+ * (each rank's median wall), named with its node when it is 10% or more
+ * behind; and how closely the ranks' trials started.
+ */
+static void ranks_note(FILE *f, const struct run_data *rd, const char *wl, const char **sts,
+		       size_t ns)
+{
+	const json_t *nodes = jget(rd->root, "mpi.nodes");
+	bool any = false;
+
+	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+		double *w, med;
+		unsigned slow = 0;
+
+		if (!r || !r->nranks)
+			continue;
+		w = xcalloc(r->nranks, sizeof(double));
+		for (unsigned k = 0; k < r->nranks; k++) {
+			w[k] = r->rank_wall[k];
+			slow = r->rank_wall[k] > r->rank_wall[slow] ? k : slow;
+		}
+		med = stats_median(w, r->nranks);
+		free(w);
+		if (!any)
+			fputs("\nRanks (each rank's median wall; straggler: the slowest rank over the "
+			      "median one, per trial):", f);
+		any = true;
+		fprintf(f, "\n- %s: ", sts[s]);
+		if (med > 0 && r->rank_wall[slow] >= 1.1 * med)
+			fprintf(f, "rank %u on %s straggles, %.2fx the median rank", slow,
+				json_string_value(json_array_get(nodes, slow)) ?
+				json_string_value(json_array_get(nodes, slow)) : "?",
+				r->rank_wall[slow] / med);
+		else
+			fputs("every rank within 10% of the median rank", f);
+		fprintf(f, " (straggler ratio %.2f, trials started within %.0f us)",
+			r->med[DESC_STRAGGLER], r->med[DESC_SKEW]);
+	}
+	if (any)
+		fputs(".\n", f);
+}
+
 static void workload_plots(FILE *f, const char *plotdir, const char *lnk, const char *wl)
 {
 	char *bd = xasprintf("%s/breakdown-%s.png", plotdir, wl);
+	char *rk = xasprintf("%s/ranks-%s.png", plotdir, wl);
+
+	if (access(rk, F_OK) == 0)
+		fprintf(f, "\n![each rank](<%s/ranks-%s.png>)", lnk, wl);
+	free(rk);
 
 	fprintf(f, "\n![cpu](<%1$s/cpu-%2$s.png>)\n![memory](<%1$s/memory-%2$s.png>)\n"
 		"![response time](<%1$s/latency-%2$s.png>)\n", lnk, wl);
@@ -248,6 +298,10 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",
 		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
 		rd->fs_type, rd->device, rd->size, rd->cache);
+	if (jget(rd->root, "mpi"))
+		fprintf(f, "- under mpirun: %.0f ranks, --mpi-share %s; every figure below is the "
+			"aggregate of the ranks (wall: the earliest start to the latest end)\n\n",
+			jget_num(rd->root, "mpi.ranks"), jget_str(rd->root, "mpi.share"));
 	if (lnk)
 		fprintf(f, "![wall time](<%s/wall.png>)\n![speed relative to the baseline]"
 			"(<%s/speedup.png>)\n\n", lnk, lnk);
@@ -257,6 +311,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		table(f, rd, wls[w], sts, ns);
 		recommendation(f, rd, wls[w]);
 		losers(f, rd, wls[w], sts, ns);
+		ranks_note(f, rd, wls[w], sts, ns);
 		steal_note(f, rd, wls[w], sts, ns);
 		where_time_goes(f, rd, wls[w], sts, ns);
 		if (lnk)

@@ -16,7 +16,8 @@ const char *const metric_names[MET_N] = { "wall_s", "cpu_s", "mem_net_kib",
 					  "mib_per_s", "lat_p99_us" };
 const char *const desc_names[DESC_N] = { "user_s", "sys_s", "vol_ctx", "steal_s",
 					 "runq_wait_s", "blkio_wait_s", "ring_wait_s", "other_s",
-					 "mem_base_kib", "lat_p50_us", "lat_p999_us" };
+					 "mem_base_kib", "lat_p50_us", "lat_p999_us",
+					 "straggler", "start_skew_us" };
 
 /* A trial's value of @m; NaN when it was not measured. */
 static double metric(const struct trial_rec *t, enum metric m)
@@ -47,6 +48,8 @@ static double desc(const struct trial_rec *t, enum desc d)
 	case DESC_MEMBASE: return t->mem_ok ? (double)t->mem_base_kib : NAN;
 	case DESC_P50: return t->latency_on ? t->lat[t->main_op].p50_us : NAN;
 	case DESC_P999: return t->latency_on ? t->lat[t->main_op].p999_us : NAN;
+	case DESC_STRAGGLER: return t->straggler >= 0 ? t->straggler : NAN;
+	case DESC_SKEW: return t->start_skew_s >= 0 ? t->start_skew_s * 1e6 : NAN;
 	case DESC_N: break;
 	}
 	return NAN;
@@ -111,6 +114,36 @@ static void flag_outliers(const struct results *r, struct strat_summary *row, bo
 	}
 }
 
+/*
+ * Under mpirun: each rank's median wall, over the trials whose aggregate
+ * counts (the ranks' own rows are never counted themselves).  @v: scratch.
+ */
+static void rank_walls(const struct results *r, struct strat_summary *row, double *v)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->recs[i].ranks > row->nranks && r->recs[i].rank < 0)
+			row->nranks = r->recs[i].ranks;
+	if (row->nranks <= 1) {
+		row->nranks = 0;
+		return;
+	}
+	row->rank_wall = xcalloc(row->nranks, sizeof(double));
+	for (unsigned k = 0; k < row->nranks; k++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < r->n; i++) {
+			const struct trial_rec *t = &r->recs[i];
+
+			/* the rank's own valid trials of this row */
+			if (t->rank == (int)k && !t->warmup && t->trial > 0 && t->valid &&
+			    !t->cache_flag && !strcmp(t->workload, row->workload) &&
+			    !strcmp(t->strategy, row->strategy))
+				v[n++] = t->wall_s;
+		}
+		row->rank_wall[k] = n ? stats_median(v, n) : NAN;
+	}
+}
+
 static void summarize_row(const struct results *r, struct strat_summary *row, bool *outlier)
 {
 	double *v = xcalloc(r->n + 1, sizeof(double));
@@ -136,6 +169,7 @@ static void summarize_row(const struct results *r, struct strat_summary *row, bo
 	row->wall = xcalloc(r->n + 1, sizeof(double));
 	row->nwall = samples(r, row, get_metric, MET_WALL, NULL, row->wall);
 	flag_outliers(r, row, outlier);
+	rank_walls(r, row, v);
 	free(v);
 }
 
@@ -233,8 +267,10 @@ const struct strat_summary *summary_row(const struct run_summary *s, const char 
 
 void summary_free(struct run_summary *s)
 {
-	for (size_t i = 0; s->rows && i < s->n; i++)
+	for (size_t i = 0; s->rows && i < s->n; i++) {
 		free(s->rows[i].wall);
+		free(s->rows[i].rank_wall);
+	}
 	free(s->rows);
 	free(s->outlier);
 	memset(s, 0, sizeof(*s));

@@ -24,7 +24,7 @@ extern const char *const metric_names[MET_N];
  * metrics: only their medians are kept.  Named as the trial CSV's columns.
  */
 enum desc { DESC_USER, DESC_SYS, DESC_VOLCTX, DESC_STEAL, DESC_RUNQ, DESC_BLKIO, DESC_RING,
-	    DESC_OTHER, DESC_MEMBASE, DESC_P50, DESC_P999, DESC_N };
+	    DESC_OTHER, DESC_MEMBASE, DESC_P50, DESC_P999, DESC_STRAGGLER, DESC_SKEW, DESC_N };
 extern const char *const desc_names[DESC_N];
 
 /*
@@ -47,6 +47,9 @@ struct strat_summary {
 	double med[DESC_N];		/* medians; NaN when not measured */
 	double *wall;			/* the counted wall times, in trial order */
 	size_t nwall;
+	/* under mpirun: each rank's median wall over the counted trials (NaN: none) */
+	double *rank_wall;
+	unsigned nranks;
 	double speedup, speedup_sd;	/* the baseline's median wall / this one's; 0: none */
 	bool baseline;			/* this row is the baseline strategy's */
 	bool recommended, equivalent;	/* set from the verdicts */

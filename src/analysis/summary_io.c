@@ -169,6 +169,13 @@ static json_t *row_json(const struct run_summary *s, size_t i)
 	for (size_t k = 0; k < row->nwall; k++)
 		json_array_append_new(wall, jnum(row->wall[k], 6));
 	jset(o, "wall_s_counted", wall);
+	if (row->nranks) {
+		json_t *rw = json_array();
+
+		for (unsigned k = 0; k < row->nranks; k++)
+			json_array_append_new(rw, jnum(row->rank_wall[k], 6));
+		jset(o, "rank_wall_s_median", rw);
+	}
 	return o;
 }
 
@@ -261,6 +268,11 @@ static void row_from_json(const json_t *o, struct strat_summary *row)
 	json_array_foreach(wall, k, v)
 		if (json_is_number(v))
 			row->wall[row->nwall++] = json_number_value(v);
+	wall = json_object_get(o, "rank_wall_s_median");
+	row->nranks = (unsigned)json_array_size(wall);
+	row->rank_wall = row->nranks ? xcalloc(row->nranks, sizeof(double)) : NULL;
+	json_array_foreach(wall, k, v)
+		row->rank_wall[k] = json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 /* The row of strategy @name among the verdict's workload's rows, or -1. */

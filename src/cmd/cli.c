@@ -407,9 +407,10 @@ int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const
 			return cli_bad_option(c, argv, argv[0]);
 		}
 	}
-	if (argc - optind != nfiles) {
+	if (nfiles > 0 ? argc - optind != nfiles : argc - optind < 2) {
 		errmsg("%s takes %s result file%s (see iobench %s --help)", argv[0],
-		       nfiles == 1 ? "one" : "two", nfiles == 1 ? "" : "s", argv[0]);
+		       nfiles == 1 ? "one" : nfiles == 2 ? "two" : "two or more",
+		       nfiles == 1 ? "" : "s", argv[0]);
 		return EXIT_USAGE;
 	}
 	return -1;

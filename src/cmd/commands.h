@@ -11,5 +11,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_scaling(int argc, char **argv);
 
 #endif

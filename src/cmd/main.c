@@ -23,6 +23,7 @@ static const char usage[] =
 	"  compare   two runs side by side (old storage vs new): ratios, significance\n"
 	"  sweep     run a grid of --workers, --qd, --block values; find the knee\n"
 	"  profile   where each strategy's time goes: CPU, run queue, block I/O, other\n"
+	"  scaling   runs made with different mpirun -np: throughput against the ranks\n"
 	"  clean     remove the datasets iobench made (and nothing else)\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
@@ -42,6 +43,7 @@ static const struct {
 	{ "sweep", cmd_sweep, true },
 	{ "clean", cmd_clean, false },
 	{ "profile", cmd_profile, true },
+	{ "scaling", cmd_scaling, false },
 };
 
 static int dispatch(int argc, char **argv)
@@ -66,7 +68,7 @@ static int dispatch(int argc, char **argv)
 		printf("iobench %s, %s\n", IOBENCH_VERSION, dist_build());
 		return 0;
 	}
-	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, profile, clean, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, profile, scaling, clean, help, version)", cmd);
 	return EXIT_USAGE;
 }
 
