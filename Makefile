@@ -5,6 +5,8 @@
 #   make test       install what the tests need, build, run every test
 #   make bench      compare against fio, md5sum and Python (not part of test)
 #   make SANITIZE=address,undefined test    sanitizer build and tests
+#   make MPI=1      build with Open MPI (`mpirun -np N iobench run`); MPI=0 without;
+#                   by default with it when mpicc is installed
 #   make V=1        show the commands
 
 CC ?= cc
@@ -81,7 +83,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
 HELPERS := $(BUILD)/tests/no_uring
 
-.PHONY: all deps deps-test run test unit e2e fuzz valgrind bench clean
+.PHONY: all deps deps-test run test test-build unit e2e fuzz valgrind bench clean
 all: $(BIN)
 
 # ./iobench is relinked when the flavour (with or without MPI) changes
@@ -126,9 +128,13 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) run $(RUN_ROOT_ARGS) $(RUN_ARGS)
 
+# the sub-makes decide the build (with or without MPI) after deps-test has
+# installed what it installs: this make's view predates that
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(HELPERS)
+	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)$(MAKE) --no-print-directory unit e2e fuzz
+
+test-build: $(BIN) $(TEST_BIN) $(HELPERS)
 
 unit: $(TEST_BIN)
 	$(Q)set -e; for t in $(TEST_BIN); do echo "  TEST    $$t"; $$t; done
