@@ -297,8 +297,6 @@ static int run_setup(struct config *cfg, struct run_meta *meta, int *rfd, FILE *
 			return 1;
 		}
 	}
-	snprintf(meta->delay_acct, sizeof(meta->delay_acct), "on");
-	ts_open(meta->delay_acct, sizeof(meta->delay_acct));
 	sysinfo_collect(cfg->dir, &meta->sys);
 	if (dist.rank == 0)
 		warn_no_journal(cfg, &meta->sys);
@@ -407,6 +405,16 @@ int run_main(struct config *cfgp)
 		rc = 1;
 		goto out;
 	}
+	/*
+	 * Delay accounting is a node-wide switch: the node's leader turns it
+	 * on (and back off, last); its other ranks find it on.
+	 */
+	snprintf(meta.delay_acct, sizeof(meta.delay_acct), "on");
+	if (dist.leader)
+		ts_open(meta.delay_acct, sizeof(meta.delay_acct));
+	dist_node_barrier();
+	if (!dist.leader)
+		ts_open(meta.delay_acct, sizeof(meta.delay_acct));
 	if (probe_strategies(&cfg, &meta, &res, why) == 0) {
 		errmsg("none of the chosen strategies works on this machine");
 		rc = 1;
@@ -430,7 +438,11 @@ out:
 	}
 	if (rfd >= 0)
 		close(rfd);
-	ts_close();
+	if (!dist.leader)
+		ts_close();
+	dist_node_barrier();
+	if (dist.leader)
+		ts_close();
 	results_free(&res);
 	free(meta.nodes);
 	/* the job's exit status is rank 0's */
