@@ -88,11 +88,13 @@ static void run_one(struct wl_ctx *ctx, const struct workload *wl, const struct 
 	/* proof of the cache state, taken just before the clock starts */
 	rec->resident_pct = cache_resident_pct(ctx->files, ctx->nfiles);
 	rec->cache_flag = cache_state_off(cfg->cache, rec->resident_pct);
-	dist_barrier();
-	if (rc == 0)
-		rc = trial_run(wl, ctx, st, o, rec);
-	else
+	if (rc < 0) {
+		dist_barrier();		/* the others' trials start without this one */
 		return;
+	}
+	/* the barrier is the last thing before each rank's clock starts */
+	o->ready = dist.ranks > 1 ? dist_barrier : NULL;
+	rc = trial_run(wl, ctx, st, o, rec);
 	if (rc < 0)
 		snprintf(rec->error, sizeof(rec->error), "cannot fork the trial process: %s%s",
 			 strerror(-rc), rc == -EAGAIN ? " (process limit, ulimit -u, reached?)" : "");

@@ -398,6 +398,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 
 	if (!out || !res) {
 		rc = -ENOMEM;
+		if (o->ready)
+			o->ready();	/* the others wait there for us */
 		goto out_unmap;
 	}
 	rec->workload = wl->name;
@@ -412,6 +414,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	/* machine-wide, so a neighbour on the host shows in every trial alike */
 	steal_ok = sysinfo_steal_ns(&steal0) == 0;
 	conts0 = sig_conts();
+	if (o->ready)
+		o->ready();
 	t0 = now_ns();
 	pid = fork();
 	if (pid < 0) {

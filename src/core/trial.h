@@ -20,6 +20,8 @@ struct trial_opts {
 	/* when not NULL, filled after the trial: each job's digest (njobs of them) */
 	unsigned char (*digests)[16];
 	struct lat_set *lat;	/* ...and the latency histograms */
+	/* when not NULL, called last before the clock starts (the ranks' barrier) */
+	void (*ready)(void);
 };
 
 /* One row of results/<run-id>.csv. */
