@@ -298,6 +298,8 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",
 		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
 		rd->fs_type, rd->device, rd->size, rd->cache);
+	if (jget_str(rd->root, "config.cache_note")[0])
+		fprintf(f, "- cache note: %s\n\n", jget_str(rd->root, "config.cache_note"));
 	if (jget(rd->root, "mpi"))
 		fprintf(f, "- under mpirun: %.0f ranks, --mpi-share %s; every figure below is the "
 			"aggregate of the ranks (wall: the earliest start to the latest end)\n\n",

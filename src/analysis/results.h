@@ -20,6 +20,8 @@ struct run_meta {
 	const char *unavailable[MAX_SELECTED];	/* per strategy: NULL or why */
 	bool partial;		/* stopped by a signal before every trial ran */
 	char delay_acct[192];	/* "on", or why the time breakdown is n/a */
+	const char *cache_asked;	/* the --cache asked for, when it could not be had */
+	char cache_note[320];		/* ...and why */
 	/* --until-decided, per workload: rounds run (warmup too), why they stopped */
 	unsigned rounds[MAX_SELECTED];
 	char stopped[MAX_SELECTED][192];

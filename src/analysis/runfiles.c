@@ -182,7 +182,8 @@ static json_t *storage_json(const struct sysinfo *s, const char *dir)
 	jset(o, "scheduler", jstr(s->scheduler));
 	jset(o, "journal", s->journal < 0 ? json_null() : json_boolean(s->journal));
 	jset(o, "rotational", json_integer(s->rotational));
-	jset(o, "logical_block_size", json_integer(s->logical_block));
+	jset(o, "logical_block_size", s->logical_block ? json_integer(s->logical_block) : json_null());
+	jset(o, "memory_fs", json_boolean(s->memory_fs));
 	jset(o, "free_bytes", json_integer((json_int_t)s->free_bytes));
 	jset(o, "total_bytes", json_integer((json_int_t)s->total_bytes));
 	return o;
@@ -241,6 +242,10 @@ static json_t *run_json(const struct results *r, const struct run_meta *m,
 	jset(root, "host", host_json(&m->sys));
 	jset(root, "storage", storage_json(&m->sys, cfg->dir));
 	jset(root, "config", config_json(cfg));
+	if (m->cache_asked) {
+		jset(json_object_get(root, "config"), "cache_asked", jstr(m->cache_asked));
+		jset(json_object_get(root, "config"), "cache_note", jstr(m->cache_note));
+	}
 	if (m->ranks > 1)
 		jset(root, "mpi", mpi_json(m));
 	for (unsigned i = 0; i < cfg->n_wl; i++) {

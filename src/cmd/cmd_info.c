@@ -89,11 +89,16 @@ int cmd_info(int argc, char **argv)
 	       (unsigned long long)si.cache_kib[1], (unsigned long long)si.cache_kib[2]);
 	printf("storage:   %s: %s on %s (mounted at %s)\n", dir, si.fs_type, si.device,
 	       si.mount_point);
-	printf("device:    %s, scheduler %s, logical block %u B, %s free of %s\n",
-	       si.rotational < 0 ? "rotational: unknown" : si.rotational ? "rotational"
-									  : "non-rotational",
-	       si.scheduler, si.logical_block, fmt_bytes(si.free_bytes, fb, sizeof(fb)),
-	       fmt_bytes(si.total_bytes, tb, sizeof(tb)));
+	if (si.logical_block)
+		printf("device:    %s, scheduler %s, logical block %u B, %s free of %s\n",
+		       si.rotational < 0 ? "rotational: unknown" : si.rotational ? "rotational"
+										  : "non-rotational",
+		       si.scheduler, si.logical_block, fmt_bytes(si.free_bytes, fb, sizeof(fb)),
+		       fmt_bytes(si.total_bytes, tb, sizeof(tb)));
+	else	/* tmpfs, FUSE, NFS: no block device of ours to describe */
+		printf("device:    n/a (%s: no local block device), %s free of %s\n",
+		       si.memory_fs ? "in memory" : si.fs_type, fmt_bytes(si.free_bytes, fb, sizeof(fb)),
+		       fmt_bytes(si.total_bytes, tb, sizeof(tb)));
 	print_datasets(dir);
 	puts("strategies:");
 	for (size_t i = 0; i < n_strategies; i++) {

@@ -211,6 +211,25 @@ static void warn_no_journal(const struct config *cfg, const struct sysinfo *si)
 }
 
 /*
+ * tmpfs and ramfs keep their files in memory: nothing can be dropped, and
+ * O_DIRECT reads are memory copies too.  Every trial would be flagged as
+ * not cold; instead the run says once that it runs warm there, and the
+ * results say warm (and what was asked for).
+ */
+static void memory_fs(struct config *cfg, struct run_meta *meta)
+{
+	if (!meta->sys.memory_fs || cfg->cache == CACHE_WARM)
+		return;
+	snprintf(meta->cache_note, sizeof(meta->cache_note), "--cache %s asked for, but %s is "
+		 "%s: its files live in memory, so every trial runs warm",
+		 cache_names[cfg->cache], cfg->dir, meta->sys.fs_type);
+	if (dist.rank == 0)
+		errmsg("%s", meta->cache_note);
+	meta->cache_asked = cache_names[cfg->cache];
+	cfg->cache = CACHE_WARM;
+}
+
+/*
  * Strategies that keep many ops in flight keep many files open: say so
  * before trials fail one by one with EMFILE.
  */
@@ -298,6 +317,7 @@ static int run_setup(struct config *cfg, struct run_meta *meta, int *rfd, FILE *
 		}
 	}
 	sysinfo_collect(cfg->dir, &meta->sys);
+	memory_fs(cfg, meta);
 	if (dist.rank == 0)
 		warn_no_journal(cfg, &meta->sys);
 	return 0;

@@ -1,4 +1,5 @@
 /* sysinfo.c - machine, CPU topology (hwloc) and storage of a directory. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -104,41 +105,69 @@ static void cpu_model(char *out, size_t len)
 	fclose(f);
 }
 
+/* mountinfo escapes space, tab, newline and backslash as \ooo: undone in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* Is @mnt @path itself or a directory above it? */
+static bool holds(const char *mnt, const char *path)
+{
+	size_t n = strlen(mnt);
+
+	return !strcmp(mnt, "/") || (!strncmp(path, mnt, n) && (path[n] == '/' || !path[n]));
+}
+
 /*
- * Finds the mount holding @dir in /proc/self/mountinfo by device number:
- * "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw".
+ * Finds the mount holding @dir in /proc/self/mountinfo ("36 35 98:0 /mnt1
+ * /mnt2 rw,noatime master:1 - ext3 /dev/root rw") the way findmnt -T
+ * does: the deepest mount point above its real path, the last one mounted
+ * there winning.  Device numbers would not do: a btrfs subvolume's files
+ * carry a device number of their own, not the mount's.
  */
 static void mount_of(const char *dir, struct sysinfo *si)
 {
-	char line[1024];
-	struct stat st;
+	char line[4096], *real = realpath(dir, NULL);
+	size_t best = 0;
 	FILE *f;
 
 	snprintf(si->fs_type, sizeof(si->fs_type), "unknown");
 	snprintf(si->device, sizeof(si->device), "unknown");
 	snprintf(si->mount_point, sizeof(si->mount_point), "unknown");
-	if (stat(dir, &st) < 0)
-		return;
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned maj, min;
-		char mnt[256], fstype[32], source[128];
+	f = real ? fopen("/proc/self/mountinfo", "re") : NULL;
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[1024], fstype[32], source[256];
 		char *sep = strstr(line, " - ");
 
-		if (!sep || sscanf(line, "%*u %*u %u:%u %*s %255s", &maj, &min, mnt) != 3)
+		if (!sep || sscanf(line, "%*u %*u %*u:%*u %*s %1023s", mnt) != 1 ||
+		    sscanf(sep + 3, "%31s %255s", fstype, source) != 2)
 			continue;
-		if (makedev(maj, min) != st.st_dev)
+		unescape(mnt);
+		unescape(source);
+		if (!holds(mnt, real) || strlen(mnt) < best)
 			continue;
-		if (sscanf(sep + 3, "%31s %127s", fstype, source) != 2)
-			continue;
-		/* the last match wins: later mounts hide earlier ones */
+		best = strlen(mnt);
 		snprintf(si->fs_type, sizeof(si->fs_type), "%s", fstype);
-		snprintf(si->device, sizeof(si->device), "%s", source);
+		snprintf(si->device, sizeof(si->device), "%.127s", source);
 		snprintf(si->mount_point, sizeof(si->mount_point), "%s", mnt);
 	}
-	fclose(f);
+	if (f)
+		fclose(f);
+	free(real);
+	si->memory_fs = !strcmp(si->fs_type, "tmpfs") || !strcmp(si->fs_type, "ramfs") ||
+			!strcmp(si->fs_type, "hugetlbfs");
 }
 
 /* A sysfs attribute of the block device @maj:@min, or of its disk for a partition. */

@@ -2,6 +2,7 @@
 #ifndef IOBENCH_SYSINFO_H
 #define IOBENCH_SYSINFO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct sysinfo {
@@ -16,6 +17,7 @@ struct sysinfo {
 	char fs_type[32];	/* of the data directory */
 	char device[128];	/* mount source: /dev/vda, tmpfs, ... */
 	char mount_point[256];
+	bool memory_fs;		/* tmpfs, ramfs: the files live in memory, never cold */
 	/* the block device under the data directory, from sysfs */
 	int rotational;		/* 1, 0, or -1 when unknown */
 	char scheduler[32];
