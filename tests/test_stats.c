@@ -121,6 +121,31 @@ static void test_mann_whitney(void **state)
 	NEAR(stats_mann_whitney_p(a, 0, b, 5), 1, 0);
 }
 
+/* A series that rises is a trend; one that wanders is not; short ones can't tell. */
+static void test_trend(void **state)
+{
+	double rising[20], flat[20], change;
+	/* 20 values with no order to them (a fixed shuffle of 1..20) */
+	static const double shuffled[20] = { 7, 13, 2, 18, 10, 4, 16, 1, 12, 20,
+					     5, 9, 15, 3, 19, 8, 11, 6, 17, 14 };
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		/* +50% over the run, with noise that doesn't hide it */
+		rising[i] = 1.0 + 0.5 * i / 19 + ((i % 3) - 1) * 0.02;
+		flat[i] = 1.0 + 0.01 * shuffled[i];
+	}
+	assert_true(stats_trend_p(rising, 20, &change) < 0.001);
+	assert_true(change > 0.40 && change < 0.55);
+	assert_true(stats_trend_p(flat, 20, &change) > 0.2);
+	assert_true(fabs(change) < 0.1);
+	assert_true(stats_trend_p(rising, 7, &change) == 1);	/* too few to tell */
+	/* all equal: no trend, no division by zero */
+	for (int i = 0; i < 20; i++)
+		flat[i] = 2;
+	assert_true(stats_trend_p(flat, 20, &change) == 1 && change == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_outliers),
 		cmocka_unit_test(test_mann_whitney),
+		cmocka_unit_test(test_trend),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

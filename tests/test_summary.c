@@ -331,6 +331,39 @@ static void test_all_invalid(void **state)
 	done(&w);
 }
 
+/* A row whose trials rise over the run is said to drift; a steady one is not. */
+static void test_drift(void **state)
+{
+	struct results r = { 0 };
+	struct run_meta m = { 0 };
+	struct config cfg = { 0 };
+	struct run_summary s;
+
+	(void)state;
+	cfg.wl[0] = workload_find("csv");
+	cfg.n_wl = 1;
+	cfg.st[0] = strategy_find("serial");
+	cfg.st[1] = strategy_find("threaded");
+	cfg.n_st = 2;
+	m.cfg = &cfg;
+	for (unsigned t = 1; t <= 12; t++) {
+		/* serial: 0.69 s rising to 1.26 s, as csv did on ext4 without a journal */
+		struct trial_rec a = { .workload = "csv", .strategy = "serial", .trial = t,
+				       .wall_s = 0.69 + 0.05 * (t - 1), .valid = true };
+		struct trial_rec b = { .workload = "csv", .strategy = "threaded", .trial = t,
+				       .wall_s = 0.5 + 0.01 * ((t * 7) % 5), .valid = true };
+
+		results_add(&r, &a);
+		results_add(&r, &b);
+	}
+	summary_compute(&r, &m, &s);
+	assert_true(s.rows[0].drift);
+	assert_true(s.rows[0].trend_change > 0.5);
+	assert_false(s.rows[1].drift);
+	summary_free(&s);
+	results_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_underpowered),
 		cmocka_unit_test(test_cache_flagged_left_out),
 		cmocka_unit_test(test_outlier_changes_verdict),
+		cmocka_unit_test(test_drift),
 		cmocka_unit_test(test_three_way),
 		cmocka_unit_test(test_all_invalid),
 	};

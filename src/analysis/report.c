@@ -186,6 +186,22 @@ static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 	fputs("\n\n", f);
 }
 
+/* Rows whose trial times moved over the run: their medians describe a moving target. */
+static void drift_note(FILE *f, const struct run_data *rd, const char *wl, const char **sts,
+		       size_t ns)
+{
+	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+
+		if (r && r->drift)
+			fprintf(f, "- %s's trial times %s %.0f%% over the run (Mann-Kendall p=%.2g): "
+				"the storage or the machine changed under it, and its median "
+				"describes a moving target; rerun, or find what drifts.\n", sts[s],
+				r->trend_change > 0 ? "rose" : "fell", 100 * fabs(r->trend_change),
+				r->trend_p);
+	}
+}
+
 /* Why each strategy that loses to the baseline by 3% or more loses. */
 static void losers(FILE *f, const struct run_data *rd, const char *wl, const char **sts,
 		   size_t ns)
@@ -313,6 +329,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		table(f, rd, wls[w], sts, ns);
 		recommendation(f, rd, wls[w]);
 		losers(f, rd, wls[w], sts, ns);
+		drift_note(f, rd, wls[w], sts, ns);
 		ranks_note(f, rd, wls[w], sts, ns);
 		steal_note(f, rd, wls[w], sts, ns);
 		where_time_goes(f, rd, wls[w], sts, ns);

@@ -228,3 +228,52 @@ void stats_holm(double *p, size_t k)
 	}
 	free(idx);
 }
+
+/* The median of the slopes (v_j - v_i) / (j - i), i < j: robust to outliers. */
+static double theil_sen(const double *v, size_t n)
+{
+	size_t m = n * (n - 1) / 2, k = 0;
+	double *s = malloc((m ? m : 1) * sizeof(double)), med;
+
+	if (!s)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			s[k++] = (v[j] - v[i]) / (double)(j - i);
+	med = stats_median(s, k);
+	free(s);
+	return med;
+}
+
+double stats_trend_p(const double *v, size_t n, double *change)
+{
+	double s = 0, var, z, *copy, med;
+
+	*change = 0;
+	if (n < 8)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			s += (v[j] > v[i]) - (v[j] < v[i]);
+	var = (double)n * (n - 1) * (2.0 * n + 5) / 18;
+	/* ties shrink the variance: each group of t equal values takes t(t-1)(2t+5)/18 */
+	copy = malloc(n * sizeof(double));
+	if (!copy)
+		return 1;
+	memcpy(copy, v, n * sizeof(double));
+	med = stats_median(copy, n);	/* sorts: equal values are adjacent */
+	for (size_t i = 0; i < n;) {
+		size_t t = 1;
+
+		while (i + t < n && copy[i + t] == copy[i])
+			t++;
+		var -= (double)t * (t - 1) * (2.0 * t + 5) / 18;
+		i += t;
+	}
+	free(copy);
+	if (var <= 0)
+		return 1;
+	z = (fabs(s) - 1) / sqrt(var);
+	*change = med > 0 ? theil_sen(v, n) * (double)(n - 1) / med : 0;
+	return z > 0 ? erfc(z / sqrt(2)) : 1;
+}

@@ -55,4 +55,13 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b,
  */
 void stats_holm(double *p, size_t k);
 
+/*
+ * A monotone trend in @n values taken in order (trial after trial)?
+ * Mann-Kendall: two-sided p from S's normal approximation (tie-corrected,
+ * continuity-corrected; 1 below 8 values, where it cannot tell); *@change
+ * gets the Theil-Sen slope over the whole series relative to the median
+ * (+0.3: the last value is expected 30% above the first).
+ */
+double stats_trend_p(const double *v, size_t n, double *change);
+
 #endif

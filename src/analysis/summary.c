@@ -169,6 +169,8 @@ static void summarize_row(const struct results *r, struct strat_summary *row, bo
 	row->wall = xcalloc(r->n + 1, sizeof(double));
 	row->nwall = samples(r, row, get_metric, MET_WALL, NULL, row->wall);
 	flag_outliers(r, row, outlier);
+	row->trend_p = stats_trend_p(row->wall, row->nwall, &row->trend_change);
+	row->drift = row->trend_p < SUMMARY_ALPHA && fabs(row->trend_change) >= SUMMARY_DRIFT;
 	rank_walls(r, row, v);
 	free(v);
 }

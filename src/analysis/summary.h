@@ -47,6 +47,14 @@ struct strat_summary {
 	double med[DESC_N];		/* medians; NaN when not measured */
 	double *wall;			/* the counted wall times, in trial order */
 	size_t nwall;
+	/*
+	 * A trend in the counted wall times, trial after trial (Mann-Kendall):
+	 * the Theil-Sen change over the run relative to the median, its p, and
+	 * whether it is a drift worth saying (significant and 10% or more):
+	 * then the median describes a moving target.
+	 */
+	double trend_change, trend_p;
+	bool drift;
 	/* under mpirun: each rank's median wall over the counted trials (NaN: none) */
 	double *rank_wall;
 	unsigned nranks;
@@ -62,6 +70,8 @@ struct strat_summary {
 #define SUMMARY_MIN_REL 0.10
 /* ...and, for memory, above the kernel's counter resolution (memuse.h). */
 #define SUMMARY_MIN_MEM_KIB 1024
+/* A trend over the run is reported as drift from this relative change on. */
+#define SUMMARY_DRIFT 0.10
 
 /*
  * The decision for one workload.  The fastest (lowest median wall) is

@@ -46,9 +46,12 @@ static void print_row(FILE *f, const struct strat_summary *row)
 	fprintf(f, "  %-9s %5s %6.3f [%.3f,%.3f]", row->strategy, valid, row->m[MET_WALL].median,
 		row->m[MET_WALL].ci_lo, row->m[MET_WALL].ci_hi);
 	print_speedup(f, row);
-	fprintf(f, " %8.3f %9s %9.1f %10s%s%s\n", row->m[MET_CPU].median, mem,
+	fprintf(f, " %8.3f %9s %9.1f %10s%s%s", row->m[MET_CPU].median, mem,
 		row->m[MET_MIBS].median, p99, row->outliers ? "  (outliers flagged)" : "",
 		row->cache_flagged ? "  (cache-flagged trials left out)" : "");
+	if (row->drift)
+		fprintf(f, "  (drifting: %+.0f%% over the run)", 100 * row->trend_change);
+	fputc('\n', f);
 }
 
 void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *m)
@@ -99,7 +102,7 @@ int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
 			"%1$s_ci_lo,%1$s_ci_hi", metric_names[m]);
 	for (int d = 0; d < DESC_N; d++)
 		fprintf(f, ",%s_median", desc_names[d]);
-	fputs(",ci_level,recommended,equivalent,cache_flagged\n", f);
+	fputs(",ci_level,recommended,equivalent,cache_flagged,trend_change,trend_p,drift\n", f);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct strat_summary *row = &s->rows[i];
 
@@ -118,8 +121,9 @@ int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
 		}
 		for (int d = 0; d < DESC_N; d++)
 			csv_num6(f, row->med[d]);
-		fprintf(f, ",%.4f,%d,%d,%u\n", row->m[MET_WALL].ci_level, row->recommended,
-			row->equivalent, row->cache_flagged);
+		fprintf(f, ",%.4f,%d,%d,%u,%.4f,%.4g,%d\n", row->m[MET_WALL].ci_level,
+			row->recommended, row->equivalent, row->cache_flagged, row->trend_change,
+			row->trend_p, row->drift);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -169,6 +173,14 @@ static json_t *row_json(const struct run_summary *s, size_t i)
 	for (size_t k = 0; k < row->nwall; k++)
 		json_array_append_new(wall, jnum(row->wall[k], 6));
 	jset(o, "wall_s_counted", wall);
+	{
+		json_t *t = json_object();
+
+		jset(t, "change", jnum(row->trend_change, 4));
+		jset(t, "p", jnum(row->trend_p, -1));
+		jset(t, "drift", json_boolean(row->drift));
+		jset(o, "trend", t);
+	}
 	if (row->nranks) {
 		json_t *rw = json_array();
 
@@ -268,6 +280,9 @@ static void row_from_json(const json_t *o, struct strat_summary *row)
 	json_array_foreach(wall, k, v)
 		if (json_is_number(v))
 			row->wall[row->nwall++] = json_number_value(v);
+	row->trend_change = jget_num(o, "trend.change");
+	row->trend_p = jget_num(o, "trend.p");
+	row->drift = json_is_true(jget(o, "trend.drift"));
 	wall = json_object_get(o, "rank_wall_s_median");
 	row->nranks = (unsigned)json_array_size(wall);
 	row->rank_wall = row->nranks ? xcalloc(row->nranks, sizeof(double)) : NULL;
