@@ -146,5 +146,6 @@ const struct strategy strategy_forked = {
 	.name = "forked",
 	.desc = "--workers processes (fork) pulling whole jobs, blocking syscalls",
 	.uses_workers = true,
+	.jobs_per_worker = true,
 	.run = forked_run,
 };

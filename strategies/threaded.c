@@ -74,5 +74,6 @@ const struct strategy strategy_threaded = {
 	.name = "threaded",
 	.desc = "pool of --workers pthreads pulling whole jobs, blocking syscalls",
 	.uses_workers = true,
+	.jobs_per_worker = true,
 	.run = threaded_run,
 };

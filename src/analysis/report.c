@@ -118,12 +118,13 @@ static void put_or_na(FILE *f, int decimals, double v)
 static void table_row(FILE *f, const struct strat_summary *r)
 {
 	double sp = r->speedup;
+	char lbl[96];
 
 	if (!r->valid) {
 		fprintf(f, "| %s | 0/%u | no valid trial | | | | | |\n", r->strategy, r->total);
 		return;
 	}
-	fprintf(f, "| %s%s | %u/%u | %.3f [%.3f, %.3f] | ", r->strategy,
+	fprintf(f, "| %s%s | %u/%u | %.3f [%.3f, %.3f] | ", summary_label(r, lbl, sizeof(lbl)),
 		r->recommended ? " **(recommended)**" : r->equivalent ? " (equivalent)" : "",
 		r->valid, r->total, r->m[MET_WALL].median, r->m[MET_WALL].ci_lo,
 		r->m[MET_WALL].ci_hi);
@@ -174,9 +175,12 @@ static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 		fputs("\n**Recommendation: none.** No recommendation recorded.\n\n", f);
 		return;
 	}
-	if (v->pick >= 0)
-		fprintf(f, "\n**Recommendation: %s.** %s.", rd->sum.rows[v->pick].strategy,
-			v->reason);
+	if (v->pick >= 0) {
+		char lbl[96];
+
+		fprintf(f, "\n**Recommendation: %s.** %s.",
+			summary_label(&rd->sum.rows[v->pick], lbl, sizeof(lbl)), v->reason);
+	}
 	else
 		fprintf(f, "\n**No single recommendation.** %s.", v->reason);
 	if (v->detail[0])

@@ -11,6 +11,15 @@
 
 #define IOBENCH_VERSION "0.1.0"
 
+/* One strategy's tuning on one workload: the settings tried, their median walls. */
+#define TUNE_MAX_STEPS 10
+struct tune_path {
+	const char *knob;	/* "workers" or "qd"; NULL: not tuned */
+	unsigned n, chosen;
+	unsigned k[TUNE_MAX_STEPS];
+	double wall[TUNE_MAX_STEPS];	/* NaN: a trial failed there */
+};
+
 struct run_meta {
 	char run_id[64];	/* 20261125-041502-12345: time, then pid */
 	char date[32];		/* ISO 8601, UTC */
@@ -25,6 +34,7 @@ struct run_meta {
 	/* --until-decided, per workload: rounds run (warmup too), why they stopped */
 	unsigned rounds[MAX_SELECTED];
 	char stopped[MAX_SELECTED][192];
+	struct tune_path tuning[MAX_SELECTED][MAX_SELECTED];	/* [workload][strategy] */
 	/* under mpirun (ranks > 1): how the work was shared, each rank's host */
 	unsigned ranks;
 	const char *share;

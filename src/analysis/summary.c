@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry.h"
 #include "results.h"
 #include "summary.h"
 #include "summary_int.h"
@@ -154,6 +155,10 @@ static void summarize_row(const struct results *r, struct strat_summary *row, bo
 		if (!row_trial(t, row))
 			continue;
 		row->total++;
+		if (summary_counted(t)) {
+			row->workers = t->workers;
+			row->qd = t->qd;
+		}
 		if (!t->valid && !row->error)
 			row->error = t->error;
 		row->cache_flagged += t->valid && t->cache_flag;
@@ -243,6 +248,20 @@ void summary_compute(const struct results *r, const struct run_meta *m,
 		out->nv++;
 	}
 	mark_rows(out);
+}
+
+const char *summary_label(const struct strat_summary *row, char *out, size_t len)
+{
+	const struct strategy *st = strategy_find(row->strategy);
+
+	if (st && st->uses_qd && row->qd)
+		snprintf(out, len, "%s with qd %u", row->strategy, row->qd);
+	else if (st && st->uses_workers && row->workers)
+		snprintf(out, len, "%s with %u worker%s", row->strategy, row->workers,
+			 row->workers == 1 ? "" : "s");
+	else
+		snprintf(out, len, "%s", row->strategy);
+	return out;
 }
 
 double summary_median(const struct strat_summary *row, const char *name)

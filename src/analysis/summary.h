@@ -60,6 +60,7 @@ struct strat_summary {
 	unsigned nranks;
 	double speedup, speedup_sd;	/* the baseline's median wall / this one's; 0: none */
 	bool baseline;			/* this row is the baseline strategy's */
+	unsigned workers, qd;		/* what its counted trials ran with (tuned or given) */
 	bool recommended, equivalent;	/* set from the verdicts */
 	const char *unavailable;	/* why, when the strategy can't run here */
 	const char *error;		/* the first failure, when none is valid */
@@ -125,6 +126,11 @@ void summary_free(struct run_summary *s);
  * when @row is NULL, has no counted trial or did not measure it.
  */
 double summary_median(const struct strat_summary *row, const char *name);
+/*
+ * "threaded with 64 workers", "io_uring with qd 128", "serial": the
+ * strategy with the setting its concurrency rides on, into @out.
+ */
+const char *summary_label(const struct strat_summary *row, char *out, size_t len);
 /* The row of (@wl, @st), or NULL. */
 const struct strat_summary *summary_row(const struct run_summary *s, const char *wl,
 					const char *st);

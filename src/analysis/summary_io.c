@@ -23,9 +23,19 @@ static void print_speedup(FILE *f, const struct strat_summary *row)
 			row->speedup_sd / (row->speedup * row->speedup));
 }
 
+/* The setting a strategy's concurrency rode on: "64 workers", "qd 128", "-". */
+static const char *setting(const struct strat_summary *row, char *out, size_t len)
+{
+	char label[96];
+	const char *with = strstr(summary_label(row, label, sizeof(label)), " with ");
+
+	snprintf(out, len, "%s", with ? with + 6 : "-");
+	return out;
+}
+
 static void print_row(FILE *f, const struct strat_summary *row)
 {
-	char mem[32] = "n/a", valid[16], p99[32] = "n/a";
+	char mem[32] = "n/a", valid[16], p99[32] = "n/a", at[32];
 
 	if (row->unavailable) {
 		fprintf(f, "  %-9s unavailable: %s\n", row->strategy, row->unavailable);
@@ -33,7 +43,7 @@ static void print_row(FILE *f, const struct strat_summary *row)
 	}
 	snprintf(valid, sizeof(valid), "%u/%u", row->valid, row->total);
 	if (!row->valid) {
-		fprintf(f, "  %-9s %5s %s\n", row->strategy, valid,
+		fprintf(f, "  %-9s %-11s %5s %s\n", row->strategy, "", valid,
 			row->cache_flagged ? "every valid trial started in the wrong cache state"
 			: row->error ? row->error : "no trials");
 		return;
@@ -43,7 +53,8 @@ static void print_row(FILE *f, const struct strat_summary *row)
 		fmt_bytes((uint64_t)row->m[MET_MEM].median * KIB, mem, sizeof(mem));
 	if (row->m[MET_P99].n)
 		snprintf(p99, sizeof(p99), "%.0f us", row->m[MET_P99].median);
-	fprintf(f, "  %-9s %5s %6.3f [%.3f,%.3f]", row->strategy, valid, row->m[MET_WALL].median,
+	fprintf(f, "  %-9s %-11s %5s %6.3f [%.3f,%.3f]", row->strategy,
+		setting(row, at, sizeof(at)), valid, row->m[MET_WALL].median,
 		row->m[MET_WALL].ci_lo, row->m[MET_WALL].ci_hi);
 	print_speedup(f, row);
 	fprintf(f, " %8.3f %9s %9.1f %10s%s%s", row->m[MET_CPU].median, mem,
@@ -56,20 +67,21 @@ static void print_row(FILE *f, const struct strat_summary *row)
 
 void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *m)
 {
-	char vs[32];
+	char vs[32], at[96];
 
 	snprintf(vs, sizeof(vs), "vs %.15s", s->baseline ? s->baseline : "baseline");
 	for (size_t v = 0; v < s->nv; v++) {
 		const struct verdict *vd = &s->v[v];
 
 		fprintf(f, "\n%s: %s\n", vd->workload, m->specs[v] ? m->specs[v] : "");
-		fprintf(f, "  %-9s %5s %16s %18s %8s %9s %9s %10s\n", "strategy", "valid",
+		fprintf(f, "  %-9s %-11s %5s %16s %18s %8s %9s %9s %10s\n", "strategy", "at", "valid",
 			"wall_s med [CI]", vs, "cpu_s", "mem net", "MiB/s", "p99 resp");
 		for (size_t i = 0; i < s->n; i++)
 			if (!strcmp(s->rows[i].workload, vd->workload))
 				print_row(f, &s->rows[i]);
 		if (vd->pick >= 0)
-			fprintf(f, "  recommendation: %s\n", s->rows[vd->pick].strategy);
+			fprintf(f, "  recommendation: %s\n",
+				summary_label(&s->rows[vd->pick], at, sizeof(at)));
 		else
 			fprintf(f, "  recommendation: none singled out\n");
 		fprintf(f, "    %s\n", vd->reason);
@@ -154,6 +166,8 @@ static json_t *row_json(const struct run_summary *s, size_t i)
 
 	jset(o, "workload", jstr(row->workload));
 	jset(o, "strategy", jstr(row->strategy));
+	jset(o, "workers", json_integer(row->workers));
+	jset(o, "queue_depth", json_integer(row->qd));
 	jset(o, "n", json_integer(row->valid));
 	jset(o, "total", json_integer(row->total));
 	jset(o, "outliers", json_integer(row->outliers));
@@ -262,6 +276,8 @@ static void row_from_json(const json_t *o, struct strat_summary *row)
 	row->workload = jget_str(o, "workload");
 	row->strategy = jget_str(o, "strategy");
 	row->valid = count(o, "n");
+	row->workers = count(o, "workers");
+	row->qd = count(o, "queue_depth");
 	row->total = count(o, "total");
 	row->outliers = count(o, "outliers");
 	row->cache_flagged = count(o, "cache_flagged");

@@ -167,25 +167,27 @@ static void name_list(const struct strat_summary *rows, const struct verdict *v,
 static void tie_break(const struct strat_summary *rows, const struct vrow *vr, size_t first,
 		      int best, int second, struct verdict *v)
 {
-	char names[160];
+	char names[160], lb[96], ls[96];
 	double pc, pm;
 
 	name_list(rows, v, first, names, sizeof(names));
+	summary_label(&rows[best], lb, sizeof(lb));
+	summary_label(&rows[second], ls, sizeof(ls));
 	if (lower_than_all(vr, v, first, best, 1, &pc)) {
 		snprintf(v->reason, sizeof(v->reason),
 			 "%s: no measurable difference in time; %s uses measurably less CPU",
-			 names, rows[best].strategy);
+			 names, lb);
 		snprintf(v->detail, sizeof(v->detail),
 			 "%s has the lowest median wall (%.4g s) and CPU (%.4g s, p<=%.2g "
-			 "against each equivalent)", rows[best].strategy, vr[best].med[0],
+			 "against each equivalent)", lb, vr[best].med[0],
 			 vr[best].med[1], pc);
 	} else if (lower_than_all(vr, v, first, best, 2, &pm)) {
 		snprintf(v->reason, sizeof(v->reason),
 			 "%s: no measurable difference in time or CPU; %s uses measurably "
-			 "less memory", names, rows[best].strategy);
+			 "less memory", names, lb);
 		snprintf(v->detail, sizeof(v->detail),
 			 "%s has the lowest median wall (%.4g s) and memory (%.0f KiB net, "
-			 "p<=%.2g against each equivalent)", rows[best].strategy,
+			 "p<=%.2g against each equivalent)", lb,
 			 vr[best].med[0], vr[best].med[2], pm);
 	} else {
 		v->pick = -1;
@@ -194,8 +196,8 @@ static void tie_break(const struct strat_summary *rows, const struct vrow *vr, s
 			 "that singles out the fastest", names);
 		snprintf(v->detail, sizeof(v->detail),
 			 "the lowest median wall was %s's (%.4g s; runner-up %s %.4g s, "
-			 "p=%.2g Holm-adjusted)", rows[best].strategy, vr[best].med[0],
-			 rows[second].strategy, vr[second].med[0], v->p);
+			 "p=%.2g Holm-adjusted)", lb, vr[best].med[0],
+			 ls, vr[second].med[0], v->p);
 	}
 }
 
@@ -215,6 +217,7 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 	const struct strat_summary *rows = s->rows + first;
 	struct vrow *vr;
 	int best, second;
+	char lb[96], ls[96];
 	size_t k;
 
 	n = n < 16 ? n : 16;
@@ -230,18 +233,20 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 	v->equiv[v->nequiv++] = v->fastest;
 	if (second < 0) {
 		snprintf(v->reason, sizeof(v->reason), "%s is the only strategy with valid trials",
-			 rows[best].strategy);
+			 summary_label(&rows[best], lb, sizeof(lb)));
 		goto out;
 	}
 	v->runner_up = (int)first + second;
 	k = separate(vr, first, n, best, second, v);
 	if (!v->tie) {
-		snprintf(v->reason, sizeof(v->reason), "%s is fastest", rows[best].strategy);
+		snprintf(v->reason, sizeof(v->reason), "%s is fastest",
+			 summary_label(&rows[best], lb, sizeof(lb)));
 		snprintf(v->detail, sizeof(v->detail),
 			 "median %.4g s, %.0f%% less wall time than the runner-up %s (%.4g s); "
 			 "p=%.2g, Holm-adjusted over %zu comparison%s",
 			 vr[best].med[0], pct_less(vr[best].med[0], vr[second].med[0]),
-			 rows[second].strategy, vr[second].med[0], v->p, k, k == 1 ? "" : "s");
+			 summary_label(&rows[second], ls, sizeof(ls)), vr[second].med[0], v->p, k,
+			 k == 1 ? "" : "s");
 		goto out;
 	}
 	tie_break(rows, vr, first, best, second, v);

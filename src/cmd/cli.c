@@ -42,8 +42,14 @@ static const char run_usage_head[] =
 	"  --verify-data      check every dataset file's MD5 against its manifest\n"
 	"                     (sizes are always checked); regenerate on mismatch\n"
 	"  --workers N        threads or processes for threaded, forked, epoll\n"
-	"                     (default: the machine's core count)\n"
-	"  --qd N             io_uring queue depth (default: 64)\n"
+	"                     (default: tuned, see --no-tune)\n"
+	"  --qd N             io_uring queue depth (default: tuned, see --no-tune)\n"
+	"  --no-tune          don't look for each strategy's best concurrency first:\n"
+	"                     --workers = the machine's cores, --qd 64.  By default,\n"
+	"                     before the counted rounds, the knob a strategy's\n"
+	"                     concurrency rides on is doubled from the cores while\n"
+	"                     the wall time drops by more than 5%, and the strategy\n"
+	"                     runs at the best setting found\n"
 	"  --seed N           seed for data and row choice (default: 1)\n"
 	"  --mpi-share S      under mpirun: split (default) divides each workload's jobs\n"
 	"                     among the ranks; each: every rank runs the whole workload\n"
@@ -75,7 +81,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -101,6 +107,7 @@ static const struct option run_options[] = {
 	{ "until-decided", no_argument, NULL, OPT_UNTIL_DECIDED },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "mpi-share", required_argument, NULL, OPT_MPI_SHARE },
+	{ "no-tune", no_argument, NULL, OPT_NO_TUNE },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -304,8 +311,15 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		break;
 	case OPT_REPEAT: rc = parse_num(&n_repeat, a, &cfg->repeat, err, errlen); break;
 	case OPT_SEED: rc = parse_num(&n_seed, a, &cfg->seed, err, errlen); break;
-	case OPT_WORKERS: rc = parse_num(&n_workers, a, &cfg->workers, err, errlen); break;
-	case OPT_QD: rc = parse_num(&n_qd, a, &cfg->qd, err, errlen); break;
+	case OPT_WORKERS:
+		rc = parse_num(&n_workers, a, &cfg->workers, err, errlen);
+		cfg->workers_given = true;
+		break;
+	case OPT_QD:
+		rc = parse_num(&n_qd, a, &cfg->qd, err, errlen);
+		cfg->qd_given = true;
+		break;
+	case OPT_NO_TUNE: cfg->no_tune = true; break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;

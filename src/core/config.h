@@ -55,6 +55,10 @@ struct config {
 	uint64_t seed;
 	uint64_t workers;
 	uint64_t qd;
+	bool workers_given, qd_given;	/* fixed by the user: not tuned */
+	bool no_tune;			/* --no-tune: every strategy at the defaults */
+	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
+	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;
 	struct wl_knobs knobs[MAX_WORKLOADS];	/* by the workload's place in the registry */
 	/* iobench sweep: the values of each swept knob (one value: not swept) */

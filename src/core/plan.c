@@ -31,9 +31,10 @@ void plan_shape(const struct strategy *s, uint64_t workers, uint64_t qd, unsigne
 	*q = s->uses_qd ? (unsigned)qd : *w;
 }
 
-size_t plan_cells(const struct config *cfg, const char *const *unavailable,
-		  const struct workload *wl, struct plan_cell *cells)
+size_t plan_cells(const struct config *cfg, const char *const *unavailable, unsigned wi,
+		  struct plan_cell *cells)
 {
+	const struct workload *wl = cfg->wl[wi];
 	const uint64_t *W = cfg->n_sw_workers ? cfg->sw_workers : &cfg->workers;
 	const uint64_t *Q = cfg->n_sw_qd ? cfg->sw_qd : &cfg->qd;
 	static const uint64_t own = 0;	/* the workload's own --block */
@@ -61,7 +62,10 @@ size_t plan_cells(const struct config *cfg, const char *const *unavailable,
 
 					c->st = s;
 					c->block = wl->uses_block ? B[b] : 0;
-					plan_shape(st, W[w], Q[q], &c->workers, &c->qd);
+					plan_shape(st, cfg->tuned[wi][s] && st->uses_workers ?
+						   cfg->tuned[wi][s] : W[w],
+						   cfg->tuned[wi][s] && st->uses_qd ? cfg->tuned[wi][s] : Q[q],
+						   &c->workers, &c->qd);
 				}
 	}
 	return n;

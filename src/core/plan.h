@@ -37,11 +37,12 @@ struct plan_cell {
 void plan_shape(const struct strategy *s, uint64_t workers, uint64_t qd, unsigned *w,
 		unsigned *q);
 /*
- * The cells of workload @wl into @cells (PLAN_MAX_CELLS of room), leaving
- * out the strategies with a reason in @unavailable (per cfg->st).
+ * The cells of workload cfg->wl[@wi] into @cells (PLAN_MAX_CELLS of room),
+ * leaving out the strategies with a reason in @unavailable (per cfg->st);
+ * a strategy tuned for the workload (cfg->tuned) runs at its setting.
  * Returns their number.
  */
-size_t plan_cells(const struct config *cfg, const char *const *unavailable,
-		  const struct workload *wl, struct plan_cell *cells);
+size_t plan_cells(const struct config *cfg, const char *const *unavailable, unsigned wi,
+		  struct plan_cell *cells);
 
 #endif

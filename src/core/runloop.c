@@ -5,6 +5,7 @@
  * before_trial, the cache state) and is recorded, journalled and shown.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@
 #include "ranks.h"
 #include "runloop.h"
 #include "signals.h"
+#include "stats.h"
+#include "sysinfo.h"
 #include "summary.h"
 #include "trial.h"
 #include "util.h"
@@ -121,6 +124,43 @@ struct trial_loop {
 };
 
 /*
+ * One trial of cell @c of workload @w on every rank, collected into @into
+ * (rank 0's aggregate in *@row; NULL elsewhere).  Returns false when a
+ * signal asked us to stop: then the trial is lost on every rank.
+ */
+static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell *c, unsigned t,
+		      bool warmup, struct results *into, const struct trial_rec **row)
+{
+	struct config *cfg = tl->cfg;
+	const struct strategy *st = cfg->st[c->st];
+	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin, .latency = !cfg->no_latency,
+				.workers = c->workers, .qd = c->qd, .block = c->block,
+				.lat = tl->lat, .digests = tl->digests };
+	struct trial_rec rec;
+
+	rec_init(&rec, cfg->wl[w], st, cfg, c->workers, c->qd);
+	memset(tl->lat, 0, sizeof(*tl->lat));
+	rec.trial = t;
+	rec.warmup = warmup;
+	run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, &o, &rec);
+	/*
+	 * mpirun ends a job with SIGCONT to every rank, then SIGTERM a
+	 * second later: a trial that saw the first is lost with the
+	 * second, not recorded as one that was stopped.
+	 */
+	for (int k = 0; dist.ranks > 1 && rec.stopped && !sig_stop() && k < 150; k++)
+		usleep(10000);
+	/* all stop together, at the same trial, or none does; that trial is lost */
+	if (dist_any(sig_stop() != 0)) {
+		tl->stopped = true;
+		return false;
+	}
+	*row = ranks_collect(&tl->ctxs[w], &rec, tl->lat, tl->digests,
+			     tl->ctxs[w].share_ranks > 1, into);
+	return true;
+}
+
+/*
  * Round @r of workload @w: one trial per cell, round-robin (A B C A B C)
  * or, with --shuffle, in a seeded random order, so that drift on a shared
  * machine hits every strategy alike.  Returns false when a signal asked
@@ -137,33 +177,12 @@ static bool run_round(struct trial_loop *tl, unsigned w, unsigned r,
 	for (unsigned i = 0; i < n; i++) {
 		const struct plan_cell *c = &cells[order[i]];
 		const struct strategy *st = cfg->st[c->st];
-		struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin,
-					.latency = !cfg->no_latency, .workers = c->workers,
-					.qd = c->qd, .block = c->block, .lat = tl->lat,
-					.digests = tl->digests };
 		const struct trial_rec *row;
 		struct trial_rec rec;
 		size_t first = tl->res->n;
 
-		rec_init(&rec, cfg->wl[w], st, cfg, c->workers, c->qd);
-		memset(tl->lat, 0, sizeof(*tl->lat));
-		rec.trial = t;
-		rec.warmup = warmup;
-		run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, &o, &rec);
-		/*
-		 * mpirun ends a job with SIGCONT to every rank, then SIGTERM a
-		 * second later: a trial that saw the first is lost with the
-		 * second, not recorded as one that was stopped.
-		 */
-		for (int k = 0; dist.ranks > 1 && rec.stopped && !sig_stop() && k < 150; k++)
-			usleep(10000);
-		/* all stop together, at the same trial, or none does; that trial is lost */
-		if (dist_any(sig_stop() != 0)) {
-			tl->stopped = true;
+		if (!one_trial(tl, w, c, t, warmup, tl->res, &row))
 			return false;
-		}
-		row = ranks_collect(&tl->ctxs[w], &rec, tl->lat, tl->digests,
-				    tl->ctxs[w].share_ranks > 1, tl->res);
 		if (!row)
 			continue;	/* not rank 0: the records are its */
 		rec = *row;
@@ -234,7 +253,7 @@ static bool extra_rounds(struct trial_loop *tl, struct run_meta *meta, unsigned 
 	}
 	while (left) {
 		for (unsigned w = 0; w < cfg->n_wl; w++) {
-			unsigned n = (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells);
+			unsigned n = (unsigned)plan_cells(cfg, meta->unavailable, w, cells);
 			uint64_t t1 = now_ns();
 			const char *why;
 
@@ -266,6 +285,120 @@ static bool extra_rounds(struct trial_loop *tl, struct run_meta *meta, unsigned 
 	return true;
 }
 
+#define TUNE_TRIALS 2		/* per setting: a median of two, not one lucky trial */
+#define TUNE_GAIN 1.05		/* the next doubling must cut the wall by more than 5% */
+#define TUNE_MAX_WORKERS 256
+#define TUNE_MAX_QD 1024
+
+/*
+ * The median wall of TUNE_TRIALS trials of strategy @s at concurrency @k on
+ * workload @w, on every rank (rank 0's aggregates, broadcast); NaN when one
+ * failed.  Tuning trials are never recorded.  *@go: false once a signal
+ * asked us to stop.
+ */
+static double tune_measure(struct trial_loop *tl, unsigned w, unsigned s, unsigned k, bool *go)
+{
+	const struct strategy *st = tl->cfg->st[s];
+	struct plan_cell c = { .st = s };
+	struct results scratch = { 0 };
+	double walls[TUNE_TRIALS], med = NAN;
+	size_t n = 0;
+	bool bad = false;
+
+	plan_shape(st, st->uses_workers ? k : tl->cfg->workers, st->uses_qd ? k : tl->cfg->qd,
+		   &c.workers, &c.qd);
+	for (unsigned t = 0; t < TUNE_TRIALS && *go; t++) {
+		const struct trial_rec *row;
+
+		*go = one_trial(tl, w, &c, 0, true, &scratch, &row);
+		if (row && !row->valid)
+			bad = true;
+		else if (row)
+			walls[n++] = row->wall_s;
+	}
+	if (dist.rank == 0 && !bad && n == TUNE_TRIALS)
+		med = stats_median(walls, n);
+	dist_bcast(&med, sizeof(med));
+	results_free(&scratch);
+	return med;
+}
+
+/*
+ * Strategy @s on workload @w at its best concurrency: from the cores,
+ * doubling the knob it rides on while the wall drops by more than 5%.  A
+ * pool that pulls whole jobs never gets more workers than there are jobs.
+ */
+static void tune_one(struct trial_loop *tl, struct run_meta *meta, unsigned w, unsigned s,
+		     bool *go)
+{
+	struct config *cfg = tl->cfg;
+	const struct strategy *st = cfg->st[s];
+	struct tune_path *p = &meta->tuning[w][s];
+	unsigned k = (unsigned)sysinfo_cores(), cap = st->uses_qd ? TUNE_MAX_QD : TUNE_MAX_WORKERS;
+	double best = NAN;
+
+	if (st->jobs_per_worker && tl->ctxs[w].njobs < cap)
+		cap = tl->ctxs[w].njobs > k ? (unsigned)tl->ctxs[w].njobs : k;
+	p->knob = st->uses_qd ? "qd" : "workers";
+	while (*go && p->n < TUNE_MAX_STEPS) {
+		double wall = tune_measure(tl, w, s, k, go);
+
+		p->k[p->n] = k;
+		p->wall[p->n++] = wall;
+		if (!isfinite(wall) || (isfinite(best) && !(wall < best / TUNE_GAIN)))
+			break;
+		best = wall;
+		p->chosen = k;
+		if (k * 2 > cap)
+			break;
+		k *= 2;
+	}
+	cfg->tuned[w][s] = p->chosen;
+}
+
+/* What tuning found for workload @w, one line per strategy. */
+static void tune_say(const struct config *cfg, const struct run_meta *meta, unsigned w)
+{
+	for (unsigned s = 0; s < cfg->n_st && !cfg->quiet; s++) {
+		const struct tune_path *p = &meta->tuning[w][s];
+
+		if (!p->knob)
+			continue;
+		printf("tuning %s/%s %s:", cfg->wl[w]->name, cfg->st[s]->name, p->knob);
+		for (unsigned i = 0; i < p->n; i++)
+			printf(" %u (%.3g s)", p->k[i], p->wall[i]);
+		if (p->chosen)
+			printf(": runs at %u\n", p->chosen);
+		else
+			printf(": failed, runs at the default\n");
+	}
+}
+
+/* Is the concurrency of strategy @s ours to tune in this run? */
+static bool tunable(const struct config *cfg, const struct run_meta *meta, unsigned s)
+{
+	const struct strategy *st = cfg->st[s];
+
+	if (cfg->no_tune || cfg->sweep || cfg->profile || meta->unavailable[s] || st->no_io)
+		return false;
+	return (st->uses_workers && !cfg->workers_given) || (st->uses_qd && !cfg->qd_given);
+}
+
+/* Before the counted rounds of workload @w: each strategy at its best concurrency. */
+static bool tune_workload(struct trial_loop *tl, struct run_meta *meta, unsigned w)
+{
+	bool go = true, any = false;
+
+	for (unsigned s = 0; s < tl->cfg->n_st && go; s++)
+		if (tunable(tl->cfg, meta, s)) {
+			tune_one(tl, meta, w, s, &go);
+			any = true;
+		}
+	if (any && dist.rank == 0)
+		tune_say(tl->cfg, meta, w);
+	return go;
+}
+
 /*
  * Per workload: the warmup rounds, then the counted ones; then, with
  * --until-decided, the extra rounds.  Returns the number of failed trials.
@@ -282,14 +415,16 @@ unsigned runloop_trials(struct config *cfg, struct wl_ctx *ctxs, struct run_meta
 	bool go = true;
 
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
-		tl.total += (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells) * rounds;
+		tl.total += (unsigned)plan_cells(cfg, meta->unavailable, w, cells) * rounds;
 		most = ctxs[w].njobs > most ? ctxs[w].njobs : most;
 	}
 	tl.lat = xcalloc(1, sizeof(*tl.lat));
 	tl.digests = xcalloc(most, sizeof(*tl.digests));
 	for (unsigned w = 0; w < cfg->n_wl && go; w++) {
-		unsigned n = (unsigned)plan_cells(cfg, meta->unavailable, cfg->wl[w], cells);
+		unsigned n;
 
+		go = tune_workload(&tl, meta, w);
+		n = (unsigned)plan_cells(cfg, meta->unavailable, w, cells);
 		for (unsigned r = 0; r < rounds && go; r++)
 			go = run_round(&tl, w, r, cells, n, order);
 		meta->rounds[w] = rounds;

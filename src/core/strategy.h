@@ -52,6 +52,8 @@ struct strategy {
 	/* Which knobs shape it: recorded as the workers / queue_depth columns. */
 	bool uses_workers;	/* --workers threads or processes */
 	bool uses_qd;		/* --qd ring entries */
+	/* Its workers pull whole jobs: more of them than jobs only sit idle. */
+	bool jobs_per_worker;
 	/*
 	 * Checks the strategy works on this machine and kernel.  Returns 0,
 	 * or -errno with a one-line reason in @why.  NULL: always works.
