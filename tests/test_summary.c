@@ -331,6 +331,41 @@ static void test_all_invalid(void **state)
 	done(&w);
 }
 
+/*
+ * All strategies tie while waiting on the storage: the storage is the
+ * limit, and the simplest (the baseline) is picked.  The same tie with the
+ * CPUs busy is no storage limit.
+ */
+static void test_storage_limit(void **state)
+{
+	struct fake f[3] = {
+		{ "serial", { 1.0, 1.02, 0.99, 1.01, 1.0 }, { 0.1, 0.1, 0.1, 0.1, 0.1 },
+		  FLAT(4000), 4000, true },
+		{ "threaded", { 1.01, 0.99, 1.0, 1.02, 0.98 }, { 0.08, 0.09, 0.085, 0.08, 0.09 },
+		  FLAT(4000), 4000, true },
+		{ "io_uring", { 0.99, 1.0, 1.01, 1.0, 1.02 }, { 0.11, 0.1, 0.1, 0.1, 0.1 },
+		  FLAT(4000), 4000, true },
+	};
+	struct world w;
+	const struct verdict *v;
+
+	(void)state;
+	build(&w, f, 3, NT);
+	v = verdict(&w);
+	assert_true(v->storage_limit);
+	assert_string_equal(pick(&w, v), "serial");
+	assert_string_equal(v->reason, "the storage is the limit: no strategy is measurably "
+				       "faster and none keeps a CPU busy; keep the simplest, serial");
+	done(&w);
+	for (int i = 0; i < 3; i++)
+		for (int t = 0; t < NT; t++)
+			f[i].cpu[t] = 0.9;	/* busy: the CPU, not the storage */
+	build(&w, f, 3, NT);
+	v = verdict(&w);
+	assert_false(v->storage_limit);
+	done(&w);
+}
+
 /* A row whose trials rise over the run is said to drift; a steady one is not. */
 static void test_drift(void **state)
 {
@@ -376,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_cache_flagged_left_out),
 		cmocka_unit_test(test_outlier_changes_verdict),
 		cmocka_unit_test(test_drift),
+		cmocka_unit_test(test_storage_limit),
 		cmocka_unit_test(test_three_way),
 		cmocka_unit_test(test_all_invalid),
 	};

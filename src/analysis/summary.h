@@ -78,7 +78,10 @@ struct strat_summary {
  * The decision for one workload.  The fastest (lowest median wall) is
  * tested against every other strategy (Mann-Whitney on wall times, Holm's
  * correction over those comparisons); the ones it is not separated from
- * are its equivalents.  Alone, it is picked.  With equivalents it is
+ * are its equivalents.  Alone, it is picked.  When every strategy is an
+ * equivalent and the fastest keeps less than half a CPU busy, the storage
+ * is the limit: the baseline is picked, the simplest that reaches it.
+ * With equivalents otherwise it is
  * picked only when it also uses measurably less CPU (then memory) than
  * each of them: significant and at least SUMMARY_MIN_REL less.  A slower
  * median is never picked on a weaker figure; otherwise nothing is picked
@@ -93,6 +96,13 @@ struct verdict {
 	double min_p;			/* the smallest p these trial counts allow */
 	bool tie;			/* the fastest has equivalents */
 	bool underpowered;		/* too few trials: no difference can be significant */
+	/*
+	 * Every strategy is equivalent to the fastest and none keeps half a
+	 * CPU busy: the storage is the limit, at about ceiling_mibs, and the
+	 * simplest strategy (the baseline) is picked.
+	 */
+	bool storage_limit;
+	double ceiling_mibs;
 	char reason[256];		/* the verdict: the same text when a rerun agrees */
 	char detail[512];		/* the numbers behind it */
 	char outlier_note[384];		/* set when the outliers changed the verdict */

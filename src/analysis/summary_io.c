@@ -225,6 +225,8 @@ static json_t *verdict_json(const struct run_summary *s, const struct verdict *v
 	jset(o, "min_p", jnum(vd->min_p, -1));
 	jset(o, "tie", json_boolean(vd->tie));
 	jset(o, "underpowered", json_boolean(vd->underpowered));
+	jset(o, "storage_limit", json_boolean(vd->storage_limit));
+	jset(o, "ceiling_mib_per_s", vd->storage_limit ? jnum(vd->ceiling_mibs, 3) : json_null());
 	jset(o, "reason", jstr(vd->reason));
 	jset(o, "detail", jstr(vd->detail));
 	jset(o, "outlier_note", jstr(vd->outlier_note));
@@ -334,6 +336,8 @@ static void verdict_from_json(const struct run_summary *s, const json_t *o, stru
 	vd->min_p = jget_num(o, "min_p");
 	vd->tie = json_is_true(json_object_get(o, "tie"));
 	vd->underpowered = json_is_true(json_object_get(o, "underpowered"));
+	vd->storage_limit = json_is_true(json_object_get(o, "storage_limit"));
+	vd->ceiling_mibs = jget_num(o, "ceiling_mib_per_s");
 	snprintf(vd->reason, sizeof(vd->reason), "%s", jget_str(o, "reason"));
 	snprintf(vd->detail, sizeof(vd->detail), "%s", jget_str(o, "detail"));
 	snprintf(vd->outlier_note, sizeof(vd->outlier_note), "%s", jget_str(o, "outlier_note"));

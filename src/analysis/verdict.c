@@ -201,13 +201,46 @@ static void tie_break(const struct strat_summary *rows, const struct vrow *vr, s
 	}
 }
 
+/*
+ * The storage is the limit: all @nvalid strategies with trials are
+ * equivalents, with trials enough to have told them apart, and the fastest
+ * spends most of its time waiting (under half a CPU busy), so neither more
+ * concurrency nor less CPU would help.  Then the simplest is picked.
+ */
+static bool storage_limit(const struct strat_summary *rows, const struct vrow *vr, size_t first,
+			  size_t nvalid, int best, struct verdict *v)
+{
+	const struct summary *cpu = &rows[best].m[MET_CPU], *wall = &rows[best].m[MET_WALL];
+	char lb[96];
+
+	if (!v->tie || v->underpowered || v->nequiv < nvalid || !cpu->n || !(wall->median > 0) ||
+	    cpu->median / wall->median >= 0.5)
+		return false;
+	v->storage_limit = true;
+	v->ceiling_mibs = rows[best].m[MET_MIBS].median;
+	v->pick = -1;
+	for (unsigned e = 0; e < v->nequiv; e++)
+		if (rows[v->equiv[e] - (int)first].baseline)
+			v->pick = v->equiv[e];
+	snprintf(v->reason, sizeof(v->reason), "the storage is the limit: no strategy is "
+		 "measurably faster and none keeps a CPU busy%s%s",
+		 v->pick >= 0 ? "; keep the simplest, " : "",
+		 v->pick >= 0 ? rows[v->pick - (int)first].strategy : "");
+	snprintf(v->detail, sizeof(v->detail), "every strategy reaches about %.3g MiB/s (%s, "
+		 "the fastest median: %.4g s, %.2f cores busy)", v->ceiling_mibs,
+		 summary_label(&rows[best], lb, sizeof(lb)), vr[best].med[0],
+		 cpu->median / wall->median);
+	return true;
+}
+
 static void verdict_reset(struct verdict *v)
 {
 	memset(v->equiv, 0, sizeof(v->equiv));
 	v->fastest = v->runner_up = v->pick = -1;
 	v->nequiv = 0;
 	v->p = v->min_p = 1;
-	v->tie = v->underpowered = false;
+	v->tie = v->underpowered = v->storage_limit = false;
+	v->ceiling_mibs = 0;
 	v->reason[0] = v->detail[0] = v->outlier_note[0] = '\0';
 }
 
@@ -248,6 +281,14 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 			 summary_label(&rows[second], ls, sizeof(ls)), vr[second].med[0], v->p, k,
 			 k == 1 ? "" : "s");
 		goto out;
+	}
+	{
+		size_t nvalid = 0;
+
+		for (size_t i = 0; i < n; i++)
+			nvalid += vr[i].n[0] > 0;
+		if (storage_limit(rows, vr, first, nvalid, best, v))
+			goto out;
 	}
 	tie_break(rows, vr, first, best, second, v);
 	if (v->underpowered) {
