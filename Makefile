@@ -81,7 +81,7 @@ MAIN_OBJ := $(BUILD)/src/cmd/main.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
-HELPERS := $(BUILD)/tests/no_uring
+HELPERS := $(BUILD)/tests/no_uring $(BUILD)/tests/delayfs
 
 .PHONY: all deps deps-test run test test-build unit e2e fuzz valgrind bench clean
 all: $(BIN)
@@ -104,6 +104,12 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS_ALL)
+
+# storage with a known delay per operation (FUSE), for tests/e2e_storage.sh
+$(BUILD)/tests/delayfs: tests/delayfs.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -O2 -g -Wall -Wextra $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs fuse3)
 
 $(BUILD)/tests/no_uring: tests/no_uring.c
 	@mkdir -p $(dir $@)
@@ -144,6 +150,7 @@ e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) tests/e2e_numbers.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh
+	$(Q)IOBENCH=./$(BIN) DELAYFS=$(BUILD)/tests/delayfs tests/e2e_storage.sh
 
 # The NPY header parser reads users' files: a short libFuzzer run (clang,
 # ASan, UBSan) from the seed corpus on every `make test`.

@@ -136,6 +136,38 @@ static json_t *trial_json(const struct trial_rec *t, bool outlier)
 	return o;
 }
 
+/* Each strategy's tuning per workload: the settings tried, their median walls, the one kept. */
+static json_t *tuning_json(const struct run_meta *m)
+{
+	const struct config *cfg = m->cfg;
+	json_t *a = json_array();
+
+	for (unsigned w = 0; w < cfg->n_wl; w++)
+		for (unsigned s = 0; s < cfg->n_st; s++) {
+			const struct tune_path *p = &m->tuning[w][s];
+			json_t *o, *tried;
+
+			if (!p->knob)
+				continue;
+			o = json_object();
+			tried = json_array();
+			jset(o, "workload", jstr(cfg->wl[w]->name));
+			jset(o, "strategy", jstr(cfg->st[s]->name));
+			jset(o, "knob", jstr(p->knob));
+			for (unsigned i = 0; i < p->n; i++) {
+				json_t *t = json_object();
+
+				jset(t, "setting", json_integer(p->k[i]));
+				jset(t, "wall_s", jnum(p->wall[i], 6));
+				json_array_append_new(tried, t);
+			}
+			jset(o, "tried", tried);
+			jset(o, "chosen", p->chosen ? json_integer(p->chosen) : json_null());
+			json_array_append_new(a, o);
+		}
+	return a;
+}
+
 /* Under mpirun: the job's shape and the clocks its aggregate wall rests on. */
 static json_t *mpi_json(const struct run_meta *m)
 {
@@ -258,6 +290,7 @@ static json_t *run_json(const struct results *r, const struct run_meta *m,
 		json_array_append_new(ds, d);
 	}
 	jset(root, "datasets", ds);
+	jset(root, "tuning", tuning_json(m));
 	for (unsigned i = 0; i < cfg->n_st; i++) {
 		json_t *s = json_object();
 

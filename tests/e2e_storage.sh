@@ -1,0 +1,149 @@
+#!/bin/bash
+# e2e_storage.sh - storage with known answers (issue 16): what iobench says
+# about the filesystem, and whether its verdict follows the storage.
+#   tmpfs         in memory: cold means warm there, said once
+#   btrfs         a subvolume is named as btrfs, not "unknown"
+#   delayfs       FUSE adding a fixed delay per op: throughput = in flight / delay
+#   a capped disk a loop device throttled by the cgroup v1 blkio controller
+# Each part needs root and its kernel feature; without them it says so and
+# is skipped.
+. "$(dirname "$0")/e2e_lib.sh"
+DELAYFS=$(realpath "${DELAYFS:-build/default/tests/delayfs}")
+LOOPS=()
+CGROUP=/sys/fs/cgroup/blkio/iobench-e2e-$$
+storage_cleanup() {
+	[ -n "${FUSED:-}" ] && fusermount3 -u "$FUSED" 2>/dev/null
+	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
+	MOUNTS=()
+	for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done
+	[ -d "$CGROUP" ] && rmdir "$CGROUP" 2>/dev/null
+	cleanup
+}
+trap storage_cleanup EXIT
+skip() { echo "  skip  $1"; }
+root() { [ "$(id -u)" -eq 0 ]; }
+# a filesystem of type $1 on a loop device of $2 MiB, mounted at $3; the device in $dev
+loopfs() {
+	local img="$T/$1.img"
+	truncate -s "${2}M" "$img" && dev=$(losetup -f --show "$img") || return 1
+	LOOPS+=("$dev")
+	"mkfs.$1" -q "$dev" >/dev/null 2>&1 || return 1
+	mkdir -p "$3" && mount "$dev" "$3" || return 1
+	MOUNTS+=("$3")
+}
+run() {	# run OUT ARGS...: a tiny run into OUT; prints the trial CSV's path
+	local out=$1; shift
+	$IOBENCH run --size tiny --results "$out" --no-plot -q "$@" >"$out.log" 2>&1
+	echo $? >"$out.status"
+	ls "$out"/*[0-9].csv 2>/dev/null | head -1
+}
+
+echo "e2e_storage: tmpfs"
+if root && small_fs "$T/mem" 64m; then
+	check "info: tmpfs, no block device (n/a, not 0 B)" bash -c "
+		$IOBENCH info --dir '$T/mem' | grep -q '^storage:.*tmpfs on' &&
+		$IOBENCH info --dir '$T/mem' | grep -q '^device:    n/a (in memory'"
+	csv=$(run "$T/mr" --dir "$T/mem" --workload md5 --strategy serial,threaded --repeat 2 --warmup 0)
+	check "cold on tmpfs: said once, run warm, no trial flagged" $PY - "$csv" "$T/mr.log" <<'PYEOF'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+m = json.load(open(sys.argv[1][:-4] + ".json"))
+log = open(sys.argv[2]).read()
+ok = log.count("its files live in memory") == 1 and "page cache (asked for" not in log
+ok = ok and m["config"]["cache"] == "warm" and m["config"]["cache_asked"] == "cold"
+ok = ok and rows and all(r["cache_flag"] == "0" and r["valid"] == "1" for r in rows)
+sys.exit(0 if ok else 1)
+PYEOF
+else
+	skip "tmpfs (needs root)"
+fi
+
+echo "e2e_storage: btrfs"
+if root && command -v mkfs.btrfs >/dev/null && grep -qw btrfs /proc/filesystems &&
+	loopfs btrfs 160 "$T/btr" && btrfs subvolume create "$T/btr/sub" >/dev/null; then
+	check "info: a btrfs subvolume is btrfs on its loop device" bash -c "
+		$IOBENCH info --dir '$T/btr/sub' | grep -q '^storage:   $T/btr/sub: btrfs on $dev (mounted at $T/btr)'"
+else
+	skip "btrfs (needs root, btrfs-progs and a loop device)"
+fi
+
+echo "e2e_storage: delayfs, 2 ms per operation"
+DELAY_US=2000
+if root && [ -x "$DELAYFS" ] && [ -c /dev/fuse ] && mkdir -p "$T/dsrc" "$T/dmnt" &&
+	"$DELAYFS" "$T/dsrc" "$T/dmnt" $DELAY_US; then
+	FUSED=$T/dmnt
+	arr=(--workload array --reads 512 --repeat 5 --warmup 0)
+	slow=$(run "$T/slow" --dir "$T/dmnt" "${arr[@]}" --strategy serial,threaded,io_uring)
+	check "delayfs: the run succeeds, every trial valid" $PY -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+sys.exit(0 if rows and all(r["valid"] == "1" for r in rows) else 1)' "$slow"
+	check "Little's law: serial and the tuned pool move (ops in flight / delay) ops/s, within 25%" \
+		$PY - "$slow" $DELAY_US <<'PYEOF'
+import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["warmup"] == "0"]
+delay = int(sys.argv[2]) / 1e6
+ok = True
+for st in ("serial", "threaded"):
+    mine = [r for r in rows if r["strategy"] == st]
+    # one read at a time per job for serial; per worker for the pool (64 jobs at most)
+    inflight = 1 if st == "serial" else min(int(mine[0]["workers"]), 64)
+    got = statistics.median(float(r["ops_per_s"]) for r in mine)
+    want = inflight / delay
+    print(f"    {st}: {inflight} in flight, {got:.0f} ops/s, Little's law says {want:.0f}")
+    ok = ok and abs(got / want - 1) <= 0.25 and int(mine[0]["workers"]) >= 32 or st == "serial" and abs(got / want - 1) <= 0.25
+sys.exit(0 if ok else 1)
+PYEOF
+	check "the tuned pool reaches io_uring's order or beyond, tuning kept in the JSON" $PY -c '
+import csv, json, sys
+s = list(csv.DictReader(open(sys.argv[1][:-4] + "-summary.csv")))
+m = {r["strategy"]: float(r["mib_per_s_median"]) for r in s}
+t = {x["strategy"]: x for x in json.load(open(sys.argv[1][:-4] + ".json"))["tuning"]}
+print("    MiB/s: " + ", ".join(f"{k} {v:.1f}" for k, v in m.items()))
+ok = m["threaded"] >= 0.5 * m["io_uring"] and m["threaded"] >= 10 * m["serial"]
+ok = ok and t["threaded"]["knob"] == "workers" and t["threaded"]["tried"][0]["setting"] == 2
+ok = ok and t["threaded"]["chosen"] >= 32 and t["io_uring"]["knob"] == "qd"
+sys.exit(0 if ok else 1)' "$slow"
+	mkdir -p "$T/disk"
+	fast=$(run "$T/fast" --dir "$T/disk" "${arr[@]}" --strategy serial,threaded,io_uring)
+	$IOBENCH compare "$fast" "$slow" --plots "$T/cmp" >"$T/cmp.out" 2>&1
+	check "against the local disk, compare finds the delay: serial and the pool significantly slower" bash -c "
+		grep -qE '^  array +serial .*B [0-9.]+x slower' '$T/cmp.out' &&
+		grep -qE '^  array +threaded .*B [0-9.]+x slower' '$T/cmp.out'"
+	sed -n 's/^  array: /    /p' "$T/cmp.out"
+	fusermount3 -u "$T/dmnt"
+	FUSED=
+else
+	skip "delayfs (needs root, /dev/fuse and libfuse3)"
+fi
+
+echo "e2e_storage: a disk capped at 8 MiB/s"
+CAP=$((8 << 20))
+if root && [ -d /sys/fs/cgroup/blkio ] && [ -e /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device ] &&
+	loopfs ext4 64 "$T/cap" && mkdir "$CGROUP" &&
+	echo "$(lsblk -no MAJ:MIN "$dev" | tr -d ' ') $CAP" >"$CGROUP/blkio.throttle.read_bps_device"; then
+	capped=$(sh -c "echo \$\$ >'$CGROUP/cgroup.procs' && exec $IOBENCH run --size tiny --dir '$T/cap' \
+		--results '$T/capr' --no-plot -q --workload md5 --strategy serial,threaded,io_uring \
+		--repeat 4 --warmup 0" >"$T/capr.log" 2>&1; ls "$T"/capr/*[0-9].csv 2>/dev/null)
+	check "capped: every strategy within 15% of the cap" $PY - "$capped" $CAP <<'PYEOF'
+import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["warmup"] == "0" and r["valid"] == "1"]
+cap = int(sys.argv[2]) / 2**20
+ok = bool(rows)
+for st in ("serial", "threaded", "io_uring"):
+    got = statistics.median(float(r["mib_per_s"]) for r in rows if r["strategy"] == st)
+    print(f"    {st}: {got:.2f} MiB/s against a {cap:.0f} MiB/s cap")
+    ok = ok and abs(got / cap - 1) <= 0.15
+sys.exit(0 if ok else 1)
+PYEOF
+	check "capped: the verdict says the storage is the limit and keeps serial" $PY -c '
+import json, sys
+v = json.load(open(sys.argv[1][:-4] + ".json"))["recommendations"][0]
+print("    " + v["reason"] + " (" + v["detail"] + ")")
+sys.exit(0 if v["storage_limit"] and v["strategy"] == "serial" else 1)' "$capped"
+else
+	skip "a capped disk (needs root, cgroup v1 blkio throttling and a loop device)"
+fi
+
+[ "$fails" -eq 0 ] && echo "e2e_storage: all checks passed" || echo "e2e_storage: $fails check(s) failed"
+exit $((fails > 0))
