@@ -366,6 +366,41 @@ static void test_storage_limit(void **state)
 	done(&w);
 }
 
+/*
+ * Trials of a few ms, or in two groups 2x apart (a throttled device's
+ * burst for some trials, not others): too short to decide, nothing picked.
+ */
+static void test_too_short(void **state)
+{
+	struct fake f[2] = {
+		{ "serial", { 0.009, 0.0095, 0.009, 0.0092, 0.0091 }, FLAT(0.001), FLAT(4000), 4000, true },
+		{ "threaded", { 0.003, 0.0031, 0.0029, 0.003, 0.0032 }, FLAT(0.001), FLAT(4000), 4000, true },
+	};
+	struct world w;
+	const struct verdict *v;
+
+	(void)state;
+	build(&w, f, 2, NT);
+	v = verdict(&w);
+	assert_true(v->too_short);
+	assert_int_equal(v->pick, -1);
+	done(&w);
+	/* long enough, but threaded's trials are 9 ms in its burst and 40 ms after */
+	{
+		struct fake g[2] = {
+			{ "serial", { 0.05, 0.051, 0.049, 0.05, 0.052 }, FLAT(0.01), FLAT(4000), 4000, true },
+			{ "threaded", { 0.009, 0.04, 0.009, 0.041, 0.04 }, FLAT(0.01), FLAT(4000), 4000, true },
+		};
+
+		build(&w, g, 2, NT);
+		v = verdict(&w);
+		assert_true(v->too_short);
+		assert_true(w.s.rows[1].bimodal && !w.s.rows[0].bimodal);
+		assert_non_null(strstr(v->detail, "two groups"));
+		done(&w);
+	}
+}
+
 /* A row whose trials rise over the run is said to drift; a steady one is not. */
 static void test_drift(void **state)
 {
@@ -412,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_outlier_changes_verdict),
 		cmocka_unit_test(test_drift),
 		cmocka_unit_test(test_storage_limit),
+		cmocka_unit_test(test_too_short),
 		cmocka_unit_test(test_three_way),
 		cmocka_unit_test(test_all_invalid),
 	};

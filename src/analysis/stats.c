@@ -277,3 +277,19 @@ double stats_trend_p(const double *v, size_t n, double *change)
 	*change = med > 0 ? theil_sen(v, n) * (double)(n - 1) / med : 0;
 	return z > 0 ? erfc(z / sqrt(2)) : 1;
 }
+
+bool stats_bimodal(const double *wall, size_t n)
+{
+	double *v;
+	bool two = false;
+
+	if (n < 4)
+		return false;
+	v = xcalloc(n, sizeof(double));
+	memcpy(v, wall, n * sizeof(double));
+	stats_median(v, n);	/* sorts */
+	for (size_t i = 2; i + 1 < n && !two; i++)
+		two = v[i - 1] > 0 && v[i] >= 2 * v[i - 1];
+	free(v);
+	return two;
+}

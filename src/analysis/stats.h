@@ -64,4 +64,11 @@ void stats_holm(double *p, size_t k);
  */
 double stats_trend_p(const double *v, size_t n, double *change);
 
+/*
+ * Do the @n values fall in two groups, two or more values each, the
+ * higher at least twice the lower (a gap of 2x between neighbours once
+ * sorted)?  False below 4 values.
+ */
+bool stats_bimodal(const double *v, size_t n);
+
 #endif

@@ -115,6 +115,7 @@ static void flag_outliers(const struct results *r, struct strat_summary *row, bo
 	}
 }
 
+
 /*
  * Under mpirun: each rank's median wall, over the trials whose aggregate
  * counts (the ranks' own rows are never counted themselves).  @v: scratch.
@@ -176,6 +177,7 @@ static void summarize_row(const struct results *r, struct strat_summary *row, bo
 	flag_outliers(r, row, outlier);
 	row->trend_p = stats_trend_p(row->wall, row->nwall, &row->trend_change);
 	row->drift = row->trend_p < SUMMARY_ALPHA && fabs(row->trend_change) >= SUMMARY_DRIFT;
+	row->bimodal = stats_bimodal(row->wall, row->nwall);
 	rank_walls(r, row, v);
 	free(v);
 }

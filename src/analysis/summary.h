@@ -55,6 +55,12 @@ struct strat_summary {
 	 */
 	double trend_change, trend_p;
 	bool drift;
+	/*
+	 * The counted wall times fall in two groups at least 2x apart, two or
+	 * more trials each: as when the shorter trials fit in a throttled
+	 * device's burst allowance and the others do not.
+	 */
+	bool bimodal;
 	/* under mpirun: each rank's median wall over the counted trials (NaN: none) */
 	double *rank_wall;
 	unsigned nranks;
@@ -73,6 +79,8 @@ struct strat_summary {
 #define SUMMARY_MIN_MEM_KIB 1024
 /* A trend over the run is reported as drift from this relative change on. */
 #define SUMMARY_DRIFT 0.10
+/* A fastest median wall below this is too short to decide on (start-up, bursts). */
+#define SUMMARY_SHORT_S 0.005
 
 /*
  * The decision for one workload.  The fastest (lowest median wall) is
@@ -103,6 +111,12 @@ struct verdict {
 	 */
 	bool storage_limit;
 	double ceiling_mibs;
+	/*
+	 * The fastest's trials are under SUMMARY_SHORT_S, or the fastest's or
+	 * the runner-up's times are bimodal: what was measured is start-up or
+	 * a device's burst, not the strategy.  Nothing is picked.
+	 */
+	bool too_short;
 	char reason[256];		/* the verdict: the same text when a rerun agrees */
 	char detail[512];		/* the numbers behind it */
 	char outlier_note[384];		/* set when the outliers changed the verdict */

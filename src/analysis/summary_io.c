@@ -193,6 +193,7 @@ static json_t *row_json(const struct run_summary *s, size_t i)
 		jset(t, "change", jnum(row->trend_change, 4));
 		jset(t, "p", jnum(row->trend_p, -1));
 		jset(t, "drift", json_boolean(row->drift));
+		jset(t, "bimodal", json_boolean(row->bimodal));
 		jset(o, "trend", t);
 	}
 	if (row->nranks) {
@@ -226,6 +227,7 @@ static json_t *verdict_json(const struct run_summary *s, const struct verdict *v
 	jset(o, "tie", json_boolean(vd->tie));
 	jset(o, "underpowered", json_boolean(vd->underpowered));
 	jset(o, "storage_limit", json_boolean(vd->storage_limit));
+	jset(o, "too_short", json_boolean(vd->too_short));
 	jset(o, "ceiling_mib_per_s", vd->storage_limit ? jnum(vd->ceiling_mibs, 3) : json_null());
 	jset(o, "reason", jstr(vd->reason));
 	jset(o, "detail", jstr(vd->detail));
@@ -301,6 +303,7 @@ static void row_from_json(const json_t *o, struct strat_summary *row)
 	row->trend_change = jget_num(o, "trend.change");
 	row->trend_p = jget_num(o, "trend.p");
 	row->drift = json_is_true(jget(o, "trend.drift"));
+	row->bimodal = json_is_true(jget(o, "trend.bimodal"));
 	wall = json_object_get(o, "rank_wall_s_median");
 	row->nranks = (unsigned)json_array_size(wall);
 	row->rank_wall = row->nranks ? xcalloc(row->nranks, sizeof(double)) : NULL;
@@ -337,6 +340,7 @@ static void verdict_from_json(const struct run_summary *s, const json_t *o, stru
 	vd->tie = json_is_true(json_object_get(o, "tie"));
 	vd->underpowered = json_is_true(json_object_get(o, "underpowered"));
 	vd->storage_limit = json_is_true(json_object_get(o, "storage_limit"));
+	vd->too_short = json_is_true(json_object_get(o, "too_short"));
 	vd->ceiling_mibs = jget_num(o, "ceiling_mib_per_s");
 	snprintf(vd->reason, sizeof(vd->reason), "%s", jget_str(o, "reason"));
 	snprintf(vd->detail, sizeof(vd->detail), "%s", jget_str(o, "detail"));

@@ -233,13 +233,35 @@ static bool storage_limit(const struct strat_summary *rows, const struct vrow *v
 	return true;
 }
 
+/* Too short, or bimodal, to decide anything on (verdict.too_short). */
+static bool too_short(const struct strat_summary *rows, const struct vrow *vr, int best,
+		      int second, struct verdict *v)
+{
+	char lb[96];
+
+	/* on the samples this verdict uses: without the outliers, they may be one group */
+	bool two = stats_bimodal(vr[best].v[0], vr[best].n[0]) ||
+		   (second >= 0 && stats_bimodal(vr[second].v[0], vr[second].n[0]));
+
+	if (vr[best].med[0] >= SUMMARY_SHORT_S && !two)
+		return false;
+	v->too_short = true;
+	v->pick = -1;
+	snprintf(v->reason, sizeof(v->reason), "too short to decide: the trials measure start-up "
+		 "or the storage's burst allowance as much as the strategies; use a bigger --size");
+	snprintf(v->detail, sizeof(v->detail), "%s: median %.3g ms%s", summary_label(&rows[best],
+		 lb, sizeof(lb)), 1e3 * vr[best].med[0],
+		 two ? ", trial times in two groups 2x apart" : "");
+	return true;
+}
+
 static void verdict_reset(struct verdict *v)
 {
 	memset(v->equiv, 0, sizeof(v->equiv));
 	v->fastest = v->runner_up = v->pick = -1;
 	v->nequiv = 0;
 	v->p = v->min_p = 1;
-	v->tie = v->underpowered = v->storage_limit = false;
+	v->tie = v->underpowered = v->storage_limit = v->too_short = false;
 	v->ceiling_mibs = 0;
 	v->reason[0] = v->detail[0] = v->outlier_note[0] = '\0';
 }
@@ -271,6 +293,8 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 	}
 	v->runner_up = (int)first + second;
 	k = separate(vr, first, n, best, second, v);
+	if (too_short(rows, vr, best, second, v))
+		goto out;
 	if (!v->tie) {
 		snprintf(v->reason, sizeof(v->reason), "%s is fastest",
 			 summary_label(&rows[best], lb, sizeof(lb)));
