@@ -195,7 +195,7 @@ static void tie_break(const struct strat_summary *rows, const struct vrow *vr, s
 			 "%s: no measurable difference in time, nor one in CPU or memory "
 			 "that singles out the fastest", names);
 		snprintf(v->detail, sizeof(v->detail),
-			 "the lowest median wall was %s's (%.4g s; runner-up %s %.4g s, "
+			 "the lowest median wall was that of %s (%.4g s; runner-up %s, %.4g s; "
 			 "p=%.2g Holm-adjusted)", lb, vr[best].med[0],
 			 ls, vr[second].med[0], v->p);
 	}
