@@ -1,9 +1,12 @@
-/* io_uring.c - one thread, one ring of --qd entries, liburing.
+/* io_uring.c - --workers threads, each with its own ring of --qd entries.
  *
- * Every op becomes an SQE (openat, read, write, fsync, close, nop); the
- * loop fills the ring from the jobs, submits the whole batch and waits
- * with one io_uring_enter, then completes the CQEs, which runs the jobs'
- * compute on this same thread.  Every submission's result is checked: a
+ * Thread per core, as io_uring is run for CPU-heavy work (and as fio runs
+ * numjobs): each thread takes jobs from one shared cursor into its own
+ * ring, and runs their compute as its completions come.  --workers 1 is
+ * one thread and one ring.  Every op becomes an SQE (openat, read, write,
+ * fsync, close, nop); a loop fills its ring from its jobs, submits the
+ * whole batch and waits with one io_uring_enter, then completes the CQEs,
+ * which runs the jobs' compute on that same thread.  Every submission's result is checked: a
  * failed submit fails the strategy with the reason.  Short reads and
  * writes are resubmitted for the remainder (liburing's io_uring-cp does
  * the same); a read that
@@ -13,13 +16,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <liburing.h>
 
+#include "conc.h"
 #include "jobsched.h"
+#include "pin.h"
 #include "strategy.h"
 #include "util.h"
 
@@ -277,14 +283,17 @@ static int reap(struct uring_loop *l)
 	return 0;
 }
 
-static int loop_init(struct uring_loop *l, struct strat_ctx *ctx)
+/* One ring and its scheduler, taking jobs from the pool's shared cursor @next. */
+static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, char *msg,
+		     size_t len)
 {
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	rc = sched_init(&l->s, ctx->jobs, ctx->njobs, ctx->qd);
+	rc = sched_init_shared(&l->s, ctx->jobs, ctx->njobs, ctx->qd, next,
+			       ctx->workers ? ctx->workers : 1);
 	if (rc < 0) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: out of memory");
+		snprintf(msg, len, "io_uring: out of memory");
 		return rc;
 	}
 	rc = -EINVAL;
@@ -297,8 +306,23 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx)
 		char why[256];
 
 		explain_setup_error(rc, why, sizeof(why));
-		snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: %s", why);
+		snprintf(msg, len, "io_uring: %s", why);
 		goto out_sched;
+	}
+	/*
+	 * Ops that can't complete inline go to the ring's kernel workers,
+	 * min(qd, 4 x CPUs) of them by default: on FUSE or NFS that, not qd,
+	 * bounds the reads in flight.  --iowq-workers sets the bound.
+	 */
+	if (ctx->iowq_workers) {
+		unsigned vals[2] = { ctx->iowq_workers, ctx->iowq_workers };
+
+		rc = io_uring_register_iowq_max_workers(&l->ring, vals);
+		if (rc < 0) {
+			snprintf(msg, len, "io_uring: cannot set --iowq-workers %u: %s",
+				 ctx->iowq_workers, strerror(-rc));
+			goto out_ring;
+		}
 	}
 	l->stamps = lat_current != NULL;
 	if (l->stamps) {
@@ -308,7 +332,7 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx)
 		l->cq_tail_seen = *l->ring.cq.ktail;
 		if (!l->unsub || !l->cq_seen) {
 			rc = -ENOMEM;
-			snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: out of memory");
+			snprintf(msg, len, "io_uring: out of memory");
 			goto out_ring;
 		}
 	}
@@ -322,64 +346,137 @@ out_sched:
 	return rc;
 }
 
-static int uring_run(struct strat_ctx *ctx)
-{
-	struct uring_loop l;
-	int rc = loop_init(&l, ctx);
+/* What the threads of one run share. */
+struct uring_pool {
+	struct strat_ctx *ctx;
+	size_t next;		/* the next job to take (atomic) */
+	unsigned started;	/* ring threads so far, for --pin (atomic) */
+	int stop;		/* a ring failed: the others stop too (atomic) */
+	pthread_mutex_t lock;	/* the totals and the first failure below */
+	uint64_t enters, wait_ns;
+	int rc;
+};
 
-	if (rc < 0)
-		return rc;
+/* Ring @l's loop until its jobs are done, a submit fails or another ring did. */
+static int ring_loop(struct uring_pool *p, struct uring_loop *l, char *msg, size_t len)
+{
+	int rc = 0;
+
 	for (;;) {
 		uint64_t t0;
 
-		queue_ops(&l);
-		if (sched_done(&l.s))
+		queue_ops(l);
+		if (sched_done(&l->s) || __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
 			break;
-		if (sched_stalled(&l.s)) {
-			rc = -EPROTO;
-			snprintf(ctx->msg, sizeof(ctx->msg),
-				 "io_uring: jobs wait with no op in flight (workload bug)");
-			break;
+		if (sched_stalled(&l->s)) {
+			snprintf(msg, len, "io_uring: jobs wait with no op in flight (workload bug)");
+			return -EPROTO;
 		}
-		stamp_submit(&l);
-		l.enters++;
+		stamp_submit(l);
+		l->enters++;
 		/*
 		 * The time in here is asleep waiting for completions (plus the
 		 * submission's CPU): reported as ring_wait_s, and taken out of
 		 * block-I/O wait, where the kernel counts it whatever we wait on.
 		 */
 		t0 = now_ns();
-		rc = io_uring_submit_and_wait(&l.ring, 1);
-		l.wait_ns += now_ns() - t0;
+		rc = io_uring_submit_and_wait(&l->ring, 1);
+		l->wait_ns += now_ns() - t0;
 		if (rc == -EINTR) {
 			rc = 0;
 			continue;
 		}
 		if (rc < 0) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: submit and wait: %s",
-				 strerror(-rc));
-			break;
+			snprintf(msg, len, "io_uring: submit and wait: %s", strerror(-rc));
+			return rc;
 		}
-		rc = reap(&l);
+		rc = reap(l);
 		if (rc < 0) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: submit: %s", strerror(-rc));
+			snprintf(msg, len, "io_uring: submit: %s", strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* One ring, start to end; its totals and any failure go into @p. */
+static void ring_run(struct uring_pool *p)
+{
+	struct uring_loop l;
+	char msg[sizeof(p->ctx->msg)];
+	int rc = loop_init(&l, p->ctx, &p->next, msg, sizeof(msg));
+
+	if (rc == 0) {
+		rc = ring_loop(p, &l, msg, sizeof(msg));
+		/* exit cancels and waits for anything still in flight (only on error) */
+		io_uring_queue_exit(&l.ring);
+		free(l.unsub);
+		free(l.cq_seen);
+		sched_free(&l.s);
+	}
+	pthread_mutex_lock(&p->lock);
+	p->enters += l.enters;
+	p->wait_ns += l.wait_ns;
+	if (rc < 0 && p->rc == 0) {
+		p->rc = rc;
+		snprintf(p->ctx->msg, sizeof(p->ctx->msg), "%s", msg);
+		__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *ring_thread(void *arg)
+{
+	struct uring_pool *p = arg;
+
+	conc_thread_start();
+	if (p->ctx->pin)
+		pin_self("ring", __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
+	ring_run(p);
+	conc_thread_end();
+	return NULL;
+}
+
+static int uring_run(struct strat_ctx *ctx)
+{
+	struct uring_pool p = { .ctx = ctx, .lock = PTHREAD_MUTEX_INITIALIZER };
+	unsigned n = ctx->workers ? ctx->workers : 1, started = 0;
+	pthread_t *tids = n > 1 ? calloc(n, sizeof(*tids)) : NULL;
+
+	if (n > 1 && !tids) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: out of memory");
+		return -ENOMEM;
+	}
+	if (n == 1)
+		ring_run(&p);	/* one ring: on the trial's own thread, as ever */
+	for (; n > 1 && started < n; started++) {
+		int err = pthread_create(&tids[started], NULL, ring_thread, &p);
+
+		if (err) {
+			/* the rings already running stop; their jobs are the failure's */
+			pthread_mutex_lock(&p.lock);
+			if (p.rc == 0) {
+				p.rc = -err;
+				snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: cannot create ring "
+					 "thread %u of %u: %s", started + 1, n, strerror(err));
+			}
+			pthread_mutex_unlock(&p.lock);
+			__atomic_store_n(&p.stop, 1, __ATOMIC_RELEASE);
 			break;
 		}
 	}
-	ctx->enter_calls = l.enters;
-	ctx->ring_wait_ns = l.wait_ns;
-	/* exit cancels and waits for anything still in flight (only on error) */
-	io_uring_queue_exit(&l.ring);
-	free(l.unsub);
-	free(l.cq_seen);
-	sched_free(&l.s);
-	return rc;
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	ctx->enter_calls = p.enters;
+	ctx->ring_wait_ns = p.wait_ns;
+	return p.rc;
 }
 
 const struct strategy strategy_io_uring = {
 	.name = "io_uring",
-	.desc = "one thread, one ring of --qd entries (liburing): open, read, write, fsync, close",
-	.one_loop_thread = true,
+	.desc = "--workers threads, each with a ring of --qd entries (liburing), pulling jobs",
+	.uses_workers = true,
 	.uses_qd = true,
 	.probe = uring_probe,
 	.run = uring_run,

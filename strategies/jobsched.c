@@ -14,6 +14,32 @@ int sched_init(struct job_sched *s, struct job **jobs, size_t njobs,
 	return s->active ? 0 : -ENOMEM;
 }
 
+int sched_init_shared(struct job_sched *s, struct job **jobs, size_t njobs,
+		      unsigned max_inflight, size_t *next, unsigned loops)
+{
+	int rc = sched_init(s, jobs, njobs, max_inflight);
+
+	s->shared = next;
+	s->max_active = loops > 1 ? (njobs + loops - 1) / loops : njobs;
+	return rc;
+}
+
+/* The next job to start, or NULL when there is none left (for us). */
+static struct job *take_job(struct job_sched *s)
+{
+	size_t j;
+
+	if (!s->shared)
+		return s->next_job < s->njobs ? s->jobs[s->next_job++] : NULL;
+	if (s->exhausted || s->nactive >= s->max_active)
+		return NULL;
+	j = __atomic_fetch_add(s->shared, 1, __ATOMIC_RELAXED);
+	if (j < s->njobs)
+		return s->jobs[j];
+	s->exhausted = true;
+	return NULL;
+}
+
 void sched_free(struct job_sched *s)
 {
 	free(s->active);
@@ -28,9 +54,9 @@ struct op *sched_next(struct job_sched *s)
 
 		if (s->cursor == s->nactive) {
 			/* every active job waits: start the next one, if any */
-			if (s->next_job == s->njobs || s->nactive > s->max_inflight)
+			if (s->nactive > s->max_inflight || !(job = take_job(s)))
 				return NULL;
-			s->active[s->nactive++] = s->jobs[s->next_job++];
+			s->active[s->nactive++] = job;
 		}
 		job = s->active[s->cursor];
 		switch (job_next(job, &op)) {

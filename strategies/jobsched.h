@@ -17,6 +17,9 @@
 struct job_sched {
 	struct job **jobs;
 	size_t njobs, next_job, ndone;
+	size_t *shared;		/* several loops' common next job (atomic); NULL: ours alone */
+	bool exhausted;		/* ...and none is left to take */
+	size_t max_active;	/* shared: jobs one loop may hold at once */
 	struct job **active;
 	size_t nactive, cursor;
 	unsigned inflight, max_inflight;
@@ -25,6 +28,16 @@ struct job_sched {
 /* 0 or -ENOMEM. */
 int sched_init(struct job_sched *s, struct job **jobs, size_t njobs,
 	       unsigned max_inflight);
+/*
+ * The same for one of @loops loops taking their jobs from one array: each
+ * new job is the next of *@next (an atomic cursor they share), so a loop
+ * that is done early takes more.  A loop holds at most its share of the
+ * jobs at once (njobs / loops, rounded up), or the first loop to start
+ * would take them all before the others run.  A job is only ever run by
+ * the loop that took it.
+ */
+int sched_init_shared(struct job_sched *s, struct job **jobs, size_t njobs,
+		      unsigned max_inflight, size_t *next, unsigned loops);
 void sched_free(struct job_sched *s);
 
 /*
@@ -39,7 +52,7 @@ void sched_complete(struct job_sched *s, struct op *op);
 
 static inline bool sched_done(const struct job_sched *s)
 {
-	return s->ndone == s->njobs;
+	return s->shared ? s->exhausted && s->nactive == 0 : s->ndone == s->njobs;
 }
 
 /* Ops handed out by sched_next and not yet completed. */

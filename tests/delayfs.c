@@ -63,6 +63,8 @@ static void *df_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	/* async requests (readahead) may be many at once, like the sync ones */
 	conn->max_background = 256;
 	conn->congestion_threshold = 192;
+	/* no readahead: one read of the caller's is one delayed read here */
+	conn->max_readahead = 0;
 	cfg->use_ino = 1;
 	return NULL;
 }

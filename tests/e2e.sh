@@ -179,7 +179,8 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 knees = collections.Counter(r["strategy"] for r in rows if r["knee"] == "1")
 pts = collections.Counter(r["strategy"] for r in rows)
 ok = set(knees) == set(pts) and all(v == 1 for v in knees.values())
-ok = ok and pts["threaded"] == 2 and pts["io_uring"] == 2 and pts["serial"] == 1
+# io_uring crosses its two knobs: rings (workers) x qd
+ok = ok and pts["threaded"] == 2 and pts["io_uring"] == 4 and pts["serial"] == 1
 sys.exit(0 if ok else 1)' "$sw"
 check "sweep plot drawn" test -s "$T/plots/$(basename "$sw" -sweep.csv)/sweep-array.png"
 check "sweep report names each strategy's knee" test "$(grep -c 'knee at workers' "${sw%-sweep.csv}.md")" -eq 5

@@ -2,7 +2,7 @@
 # directory removed at exit, and check/expect.  Sourced, not run.
 set -u
 IOBENCH=$(realpath "${IOBENCH:-./iobench}")
-NO_URING=$(realpath "${NO_URING:-build/default/tests/no_uring}")
+NO_URING=$(realpath -m "${NO_URING:-build/default/tests/no_uring}")
 PY=/usr/bin/python3	# Debian's python3, where python3-numpy lives
 T=$(mktemp -d "${TMPDIR:-/tmp}/iobench-e2e-XXXXXX")
 MOUNTS=()

@@ -236,6 +236,9 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "seed", json_integer((json_int_t)cfg->seed));
 	jset(o, "workers", json_integer((json_int_t)cfg->workers));
 	jset(o, "queue_depth", json_integer((json_int_t)cfg->qd));
+	jset(o, "iowq_workers", cfg->iowq_workers ? json_integer((json_int_t)cfg->iowq_workers)
+						  : json_null());
+	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));
 	jset(o, "budget_s", json_integer((json_int_t)cfg->budget_s));
 	return o;

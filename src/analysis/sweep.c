@@ -14,12 +14,17 @@
 #include "safefs.h"
 #include "util.h"
 
-/* The knob a strategy's points differ in: workers or qd (its concurrency). */
+/*
+ * What a strategy's points differ in: its capacity for ops in flight,
+ * workers for a pool, qd for a ring, rings x qd when it has both.
+ */
 static unsigned concurrency(const struct sweep_point *p)
 {
 	const struct strategy *s = strategy_find(p->strategy);
 
-	return s && s->uses_qd ? p->qd : p->workers;
+	if (s && s->uses_qd)
+		return s->uses_workers ? p->workers * p->qd : p->qd;
+	return p->workers;
 }
 
 static double speed(const struct sweep_point *p)
@@ -201,7 +206,7 @@ static int plot_workload(const struct sweep_point *p, size_t n, const char *wl,
 	plot_var(vars, sizeof(vars), "lts", lts);
 	plot_var(vars, sizeof(vars), "names", names);
 	plot_var(vars, sizeof(vars), "xlabel", by_block ? "block size (KiB)"
-							 : "workers (threaded, forked, epoll) or queue depth (io_uring)");
+							 : "ops in flight possible: workers, or io_uring's rings x qd");
 	plot_var(vars, sizeof(vars), "ylabel", p[0].mibs > 0 ? "throughput (MiB/s), median"
 							    : "ops per second, median");
 	rc = blocks ? plot_gnuplot("sweep", vars) : 0;

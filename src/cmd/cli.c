@@ -44,6 +44,9 @@ static const char run_usage_head[] =
 	"  --workers N        threads or processes for threaded, forked, epoll\n"
 	"                     (default: tuned, see --no-tune)\n"
 	"  --qd N             io_uring queue depth (default: tuned, see --no-tune)\n"
+	"  --iowq-workers N   io_uring: at most N kernel workers per ring for the ops\n"
+	"                     that can't complete inline (buffered reads on FUSE or\n"
+	"                     NFS...); default: the kernel's, min(qd, 4 x CPUs)\n"
 	"  --no-tune          don't look for each strategy's best concurrency first:\n"
 	"                     --workers = the machine's cores, --qd 64.  By default,\n"
 	"                     before the counted rounds, the knob a strategy's\n"
@@ -81,7 +84,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -108,6 +111,7 @@ static const struct option run_options[] = {
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "mpi-share", required_argument, NULL, OPT_MPI_SHARE },
 	{ "no-tune", no_argument, NULL, OPT_NO_TUNE },
+	{ "iowq-workers", required_argument, NULL, OPT_IOWQ },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -253,6 +257,7 @@ static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
 static const struct num_spec n_workers = { "workers", 1, 1024, false };
 static const struct num_spec n_qd = { "qd", 1, 4096, false };
+static const struct num_spec n_iowq = { "iowq-workers", 1, 4096, false };
 
 
 static void config_defaults(struct config *cfg)
@@ -320,6 +325,7 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		cfg->qd_given = true;
 		break;
 	case OPT_NO_TUNE: cfg->no_tune = true; break;
+	case OPT_IOWQ: rc = parse_num(&n_iowq, a, &cfg->iowq_workers, err, errlen); break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;

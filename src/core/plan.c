@@ -62,7 +62,8 @@ size_t plan_cells(const struct config *cfg, const char *const *unavailable, unsi
 
 					c->st = s;
 					c->block = wl->uses_block ? B[b] : 0;
-					plan_shape(st, cfg->tuned[wi][s] && st->uses_workers ?
+					/* tuning set the ring's depth, or else the workers */
+					plan_shape(st, cfg->tuned[wi][s] && !st->uses_qd ?
 						   cfg->tuned[wi][s] : W[w],
 						   cfg->tuned[wi][s] && st->uses_qd ? cfg->tuned[wi][s] : Q[q],
 						   &c->workers, &c->qd);

@@ -135,7 +135,8 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	const struct strategy *st = cfg->st[c->st];
 	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin, .latency = !cfg->no_latency,
 				.workers = c->workers, .qd = c->qd, .block = c->block,
-				.lat = tl->lat, .digests = tl->digests };
+				.iowq_workers = (unsigned)cfg->iowq_workers, .lat = tl->lat,
+				.digests = tl->digests };
 	struct trial_rec rec;
 
 	rec_init(&rec, cfg->wl[w], st, cfg, c->workers, c->qd);
@@ -305,7 +306,8 @@ static double tune_measure(struct trial_loop *tl, unsigned w, unsigned s, unsign
 	size_t n = 0;
 	bool bad = false;
 
-	plan_shape(st, st->uses_workers ? k : tl->cfg->workers, st->uses_qd ? k : tl->cfg->qd,
+	/* a ring's depth is tuned where there is one; a pool's workers otherwise */
+	plan_shape(st, st->uses_qd ? tl->cfg->workers : k, st->uses_qd ? k : tl->cfg->qd,
 		   &c.workers, &c.qd);
 	for (unsigned t = 0; t < TUNE_TRIALS && *go; t++) {
 		const struct trial_rec *row;
@@ -381,7 +383,8 @@ static bool tunable(const struct config *cfg, const struct run_meta *meta, unsig
 
 	if (cfg->no_tune || cfg->sweep || cfg->profile || meta->unavailable[s] || st->no_io)
 		return false;
-	return (st->uses_workers && !cfg->workers_given) || (st->uses_qd && !cfg->qd_given);
+	/* the knob tuned is the ring's depth where there is one, else the workers */
+	return st->uses_qd ? !cfg->qd_given : st->uses_workers && !cfg->workers_given;
 }
 
 /* Before the counted rounds of workload @w: each strategy at its best concurrency. */

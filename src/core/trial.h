@@ -13,6 +13,7 @@
 struct trial_opts {
 	unsigned workers;
 	unsigned qd;
+	unsigned iowq_workers;	/* io_uring's kernel worker cap (--iowq-workers); 0: the kernel's */
 	uint64_t block;		/* read size for a workload with uses_block; 0: its own */
 	enum cache_mode cache;
 	bool pin;		/* bind threads and processes to distinct cores */

@@ -329,8 +329,11 @@ static size_t tree_groups(pid_t root, uint32_t *groups, size_t max)
 	return ng;
 }
 
-/* Adds one exited task of the trial to @sum. */
-static void add_task(struct rec *r, pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
+/*
+ * Adds one exited task of the trial to @sum.  *@ring_left: the loops'
+ * measured ring wait not yet taken out of the trial process's threads.
+ */
+static void add_task(struct rec *r, pid_t root, uint64_t *ring_left, struct ts_sum *sum)
 {
 	uint64_t life = r->etime_us * 1000;
 
@@ -351,12 +354,16 @@ static void add_task(struct rec *r, pid_t root, uint64_t root_ring_wait_ns, stru
 	/*
 	 * The kernel marks a task asleep in io_uring_enter as in I/O wait
 	 * whenever it has requests in flight, whatever they wait for (a pipe,
-	 * a timer): that sleep is the ring wait the loop measured, not block
-	 * I/O.  The kernel workers' own waits stay.
+	 * a timer): that sleep is the ring wait the loops measured, not block
+	 * I/O.  It is taken out of the trial process's own threads (the rings
+	 * run there); the kernel's io_uring workers' waits stay.
 	 */
-	if (r->pid == (uint32_t)root) {
-		sum->ring_wait_ns = r->blkio_ns < root_ring_wait_ns ? r->blkio_ns : root_ring_wait_ns;
-		r->blkio_ns -= sum->ring_wait_ns;
+	if (r->tgid == (uint32_t)root && !r->io_worker && *ring_left) {
+		uint64_t take = r->blkio_ns < *ring_left ? r->blkio_ns : *ring_left;
+
+		r->blkio_ns -= take;
+		sum->ring_wait_ns += take;
+		*ring_left -= take;
 	}
 	sum->io_workers += r->io_worker;
 	sum->runq_ns += r->runq_ns;
@@ -369,6 +376,7 @@ static void add_task(struct rec *r, pid_t root, uint64_t root_ring_wait_ns, stru
 void ts_collect(pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
 {
 	uint32_t groups[1024];
+	uint64_t ring_left = root_ring_wait_ns;
 	size_t ng;
 
 	memset(sum, 0, sizeof(*sum));
@@ -379,7 +387,7 @@ void ts_collect(pid_t root, uint64_t root_ring_wait_ns, struct ts_sum *sum)
 	for (size_t i = 0; i < nrecs; i++)
 		for (size_t g = 0; g < ng; g++)
 			if (recs[i].tgid == groups[g]) {
-				add_task(&recs[i], root, root_ring_wait_ns, sum);
+				add_task(&recs[i], root, &ring_left, sum);
 				break;
 			}
 	nrecs = 0;
