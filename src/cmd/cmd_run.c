@@ -295,7 +295,10 @@ static int run_setup(struct config *cfg, struct run_meta *meta, int *rfd, FILE *
 		return 1;
 	}
 	if (dist.ranks > 1 && cfg->share == SHARE_EACH) {
-		cfg->dir = xasprintf("%s/rank-%d", cfg->dir, dist.rank);
+		static char *rank_dir;	/* the process's own: --dir/rank-K */
+
+		free(rank_dir);
+		cfg->dir = rank_dir = xasprintf("%s/rank-%d", cfg->dir, dist.rank);
 		if (dataset_dir_init(cfg->dir, true, err, sizeof(err)) < 0) {
 			errmsg("%s", err);
 			return 1;
