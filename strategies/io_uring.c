@@ -283,6 +283,38 @@ static int reap(struct uring_loop *l)
 	return 0;
 }
 
+/* A ring's options and, when latency is recorded, its stamping arrays. */
+static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, size_t len)
+{
+	/*
+	 * Ops that can't complete inline go to the ring's kernel workers,
+	 * min(qd, 4 x CPUs) of them by default: on FUSE or NFS that, not qd,
+	 * may bound the reads in flight.  --iowq-workers sets the bound.
+	 */
+	if (ctx->iowq_workers) {
+		unsigned vals[2] = { ctx->iowq_workers, ctx->iowq_workers };
+		int rc = io_uring_register_iowq_max_workers(&l->ring, vals);
+
+		if (rc < 0) {
+			snprintf(msg, len, "io_uring: cannot set --iowq-workers %u: %s",
+				 ctx->iowq_workers, strerror(-rc));
+			return rc;
+		}
+	}
+	l->stamps = lat_current != NULL;
+	if (!l->stamps)
+		return 0;
+	l->unsub_cap = *l->ring.sq.kring_entries;
+	l->unsub = calloc(l->unsub_cap, sizeof(*l->unsub));
+	l->cq_seen = calloc(*l->ring.cq.kring_entries, sizeof(*l->cq_seen));
+	l->cq_tail_seen = *l->ring.cq.ktail;
+	if (!l->unsub || !l->cq_seen) {
+		snprintf(msg, len, "io_uring: out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* One ring and its scheduler, taking jobs from the pool's shared cursor @next. */
 static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, char *msg,
 		     size_t len)
@@ -309,33 +341,9 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, 
 		snprintf(msg, len, "io_uring: %s", why);
 		goto out_sched;
 	}
-	/*
-	 * Ops that can't complete inline go to the ring's kernel workers,
-	 * min(qd, 4 x CPUs) of them by default: on FUSE or NFS that, not qd,
-	 * bounds the reads in flight.  --iowq-workers sets the bound.
-	 */
-	if (ctx->iowq_workers) {
-		unsigned vals[2] = { ctx->iowq_workers, ctx->iowq_workers };
-
-		rc = io_uring_register_iowq_max_workers(&l->ring, vals);
-		if (rc < 0) {
-			snprintf(msg, len, "io_uring: cannot set --iowq-workers %u: %s",
-				 ctx->iowq_workers, strerror(-rc));
-			goto out_ring;
-		}
-	}
-	l->stamps = lat_current != NULL;
-	if (l->stamps) {
-		l->unsub_cap = *l->ring.sq.kring_entries;
-		l->unsub = calloc(l->unsub_cap, sizeof(*l->unsub));
-		l->cq_seen = calloc(*l->ring.cq.kring_entries, sizeof(*l->cq_seen));
-		l->cq_tail_seen = *l->ring.cq.ktail;
-		if (!l->unsub || !l->cq_seen) {
-			rc = -ENOMEM;
-			snprintf(msg, len, "io_uring: out of memory");
-			goto out_ring;
-		}
-	}
+	rc = loop_extras(l, ctx, msg, len);
+	if (rc < 0)
+		goto out_ring;
 	return 0;
 out_ring:
 	free(l->unsub);

@@ -88,6 +88,18 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The MPI columns: rank (or "all" for the aggregate), ranks, node, straggler, skew. */
+static void csv_ranks(FILE *f, const struct trial_rec *t)
+{
+	if (t->rank < 0)
+		fprintf(f, ",all,%u,", t->ranks);
+	else
+		fprintf(f, ",%d,%u,", t->rank, t->ranks ? t->ranks : 1);
+	csv_field(f, t->node);
+	csv_dbl(f, t->straggler >= 0, 3, t->straggler);
+	csv_dbl(f, t->start_skew_s >= 0, 1, t->start_skew_s * 1e6);
+}
+
 int results_write_csv(FILE *f, const struct results *r, const bool *outlier, const char *run_id)
 {
 	fprintf(f, "%s\n", results_csv_header);
@@ -137,14 +149,7 @@ int results_write_csv(FILE *f, const struct results *r, const bool *outlier, con
 		csv_dbl(f, lat && sv->n, 1, sv->p99_us);
 		csv_dbl(f, lat && sv->n, 1, sv->p999_us);
 		csv_dbl(f, lat && sv->n, 1, sv->max_us);
-		/* under mpirun: one row per rank, then "all", the aggregate */
-		if (t->rank < 0)
-			fprintf(f, ",all,%u,", t->ranks);
-		else
-			fprintf(f, ",%d,%u,", t->rank, t->ranks ? t->ranks : 1);
-		csv_field(f, t->node);
-		csv_dbl(f, t->straggler >= 0, 3, t->straggler);
-		csv_dbl(f, t->start_skew_s >= 0, 1, t->start_skew_s * 1e6);
+		csv_ranks(f, t);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;

@@ -408,6 +408,29 @@ static int finish(struct config *cfg, int rfd, const struct results *res, struct
 	       !plotted ? EXIT_NO_PLOTS : 0;
 }
 
+/*
+ * Delay accounting is a node-wide switch: the node's leader turns it on
+ * (and back off, last); its other ranks find it on.  Every rank calls both.
+ */
+static void delay_acct_open(struct run_meta *meta)
+{
+	snprintf(meta->delay_acct, sizeof(meta->delay_acct), "on");
+	if (dist.leader)
+		ts_open(meta->delay_acct, sizeof(meta->delay_acct));
+	dist_node_barrier();
+	if (!dist.leader)
+		ts_open(meta->delay_acct, sizeof(meta->delay_acct));
+}
+
+static void delay_acct_close(void)
+{
+	if (!dist.leader)
+		ts_close();
+	dist_node_barrier();
+	if (dist.leader)
+		ts_close();
+}
+
 int run_main(struct config *cfgp)
 {
 	struct wl_ctx ctxs[MAX_SELECTED] = { 0 };
@@ -428,16 +451,7 @@ int run_main(struct config *cfgp)
 		rc = 1;
 		goto out;
 	}
-	/*
-	 * Delay accounting is a node-wide switch: the node's leader turns it
-	 * on (and back off, last); its other ranks find it on.
-	 */
-	snprintf(meta.delay_acct, sizeof(meta.delay_acct), "on");
-	if (dist.leader)
-		ts_open(meta.delay_acct, sizeof(meta.delay_acct));
-	dist_node_barrier();
-	if (!dist.leader)
-		ts_open(meta.delay_acct, sizeof(meta.delay_acct));
+	delay_acct_open(&meta);
 	if (probe_strategies(&cfg, &meta, &res, why) == 0) {
 		errmsg("none of the chosen strategies works on this machine");
 		rc = 1;
@@ -461,11 +475,7 @@ out:
 	}
 	if (rfd >= 0)
 		close(rfd);
-	if (!dist.leader)
-		ts_close();
-	dist_node_barrier();
-	if (dist.leader)
-		ts_close();
+	delay_acct_close();
 	results_free(&res);
 	free(meta.nodes);
 	/* the job's exit status is rank 0's */

@@ -400,15 +400,10 @@ static int verify_digests(const struct dataset *ds, char *why, size_t len)
 	return rc;
 }
 
-int dataset_get(const char *dir, const char *name, const char *spec,
-		size_t n, char *const *names, const uint64_t *sizes,
-		ds_fill_fn fill, void *arg, unsigned flags, struct dataset *ds,
-		char *msg, size_t len)
+/* @ds as the dataset @name in @dir should be: its spec, files and sizes. */
+static void ds_describe(struct dataset *ds, const char *dir, const char *name, const char *spec,
+			size_t n, char *const *names, const uint64_t *sizes)
 {
-	struct data_dir dd;
-	char why[256];
-	int rc;
-
 	memset(ds, 0, sizeof(*ds));
 	ds->lock_fd = -1;
 	ds->path = xasprintf("%s/%s", dir, name);
@@ -421,6 +416,18 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 		ds->files[i].size = sizes[i];
 		ds->bytes += sizes[i];
 	}
+}
+
+int dataset_get(const char *dir, const char *name, const char *spec,
+		size_t n, char *const *names, const uint64_t *sizes,
+		ds_fill_fn fill, void *arg, unsigned flags, struct dataset *ds,
+		char *msg, size_t len)
+{
+	struct data_dir dd;
+	char why[256];
+	int rc;
+
+	ds_describe(ds, dir, name, spec, n, names, sizes);
 	rc = data_dir_open(dir, false, &dd, msg, len);
 	if (rc < 0)
 		goto fail;

@@ -271,6 +271,7 @@ static void breakdown(pid_t pid, uint64_t ring_wait_ns, struct trial_rec *rec)
 	struct ts_sum s;
 
 	rec->ring_wait_s = (double)ring_wait_ns / 1e9;
+	rec->io_workers = -1;	/* n/a unless taskstats counts them */
 	if (!ts_active())
 		return;
 	ts_collect(pid, ring_wait_ns, &s);
@@ -382,6 +383,39 @@ static void copy_out(const struct trial_out *out, const struct trial_opts *o,
 		pin_describe(&out->pins, rec->pins, sizeof(rec->pins));
 }
 
+/* The hypervisor's steal since @t0 (UINT64_MAX: unknown), in s; -1 when n/a. */
+static double steal_since(uint64_t t0)
+{
+	uint64_t t1;
+
+	if (t0 == UINT64_MAX || sysinfo_steal_ns(&t1) < 0 || t1 < t0)
+		return -1;
+	return (double)(t1 - t0) / 1e9;
+}
+
+/* What a caller gathering ranks needs beyond the record: digests, histograms. */
+static void hand_back(const struct wl_ctx *wctx, const struct trial_opts *o,
+		      const struct trial_out *out, const struct job_result *res)
+{
+	for (size_t i = 0; o->digests && i < wctx->njobs; i++)
+		memcpy(o->digests[i], res[i].digest, 16);
+	if (o->lat)
+		*o->lat = out->lat;
+}
+
+/* What ran, and with which settings. */
+static void rec_what(const struct workload *wl, const struct wl_ctx *wctx,
+		     const struct strategy *st, const struct trial_opts *o, struct trial_rec *rec)
+{
+	rec->workload = wl->name;
+	rec->strategy = st->name;
+	rec->workers = o->workers;
+	rec->qd = o->qd;
+	rec->cache = o->cache;
+	rec->main_op = wl->main_op;
+	rec->block = wl->uses_block ? (o->block ? o->block : wl_knob(wctx->cfg, wl, "block")) : 0;
+}
+
 int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	      const struct strategy *st, const struct trial_opts *o,
 	      struct trial_rec *rec)
@@ -391,29 +425,22 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	struct job_result *res = shared_alloc(nres);
 	struct rusage ru;
 	siginfo_t si;
-	uint64_t t0, t1, steal0, steal1;
+	uint64_t t0, t1, steal0;
 	unsigned conts0;
-	bool steal_ok;
 	pid_t pid;
 	int rc = 0;
 
 	if (!out || !res) {
-		rc = -ENOMEM;
 		if (o->ready)
-			o->ready();	/* the others wait there for us */
+			o->ready();	/* the others wait at the barrier for us */
+		rc = -ENOMEM;
 		goto out_unmap;
 	}
-	rec->workload = wl->name;
-	rec->strategy = st->name;
-	rec->workers = o->workers;
-	rec->qd = o->qd;
-	rec->cache = o->cache;
-	rec->main_op = wl->main_op;
-	rec->block = wl->uses_block ? (o->block ? o->block : wl_knob(wctx->cfg, wl, "block")) : 0;
+	rec_what(wl, wctx, st, o, rec);
 	fflush(NULL);
 	ts_discard();
 	/* machine-wide, so a neighbour on the host shows in every trial alike */
-	steal_ok = sysinfo_steal_ns(&steal0) == 0;
+	steal0 = sysinfo_steal_ns(&steal0) == 0 ? steal0 : UINT64_MAX;
 	conts0 = sig_conts();
 	if (o->ready)
 		o->ready();
@@ -427,30 +454,25 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		trial_child(wl, wctx, st, o, out, res);
 	rc = wait_trial(pid, &si);
 	if (rc < 0) {
+		/* stopped by a signal: the trial is killed; reap it and its tree */
 		waitpid(pid, NULL, 0);
 		reap_tree(pid);
 		goto out_unmap;
 	}
 	t1 = now_ns();
-	rec->t_start_ns = t0;
-	rec->t_end_ns = t1;
-	steal_ok = steal_ok && sysinfo_steal_ns(&steal1) == 0 && steal1 >= steal0;
-	rec->steal_s = steal_ok ? (double)(steal1 - steal0) / 1e9 : -1;
+	rec->steal_s = steal_since(steal0);
 	while (wait4(pid, NULL, 0, &ru) < 0 && errno == EINTR)
 		;
 	reap_tree(pid);
+	rec->t_start_ns = t0;
+	rec->t_end_ns = t1;
 	rec->wall_s = (double)(t1 - t0) / 1e9;
 	rec->stopped = sig_conts() != conts0 || out->stopped;
 	fill_usage(rec, &ru);
-	rec->io_workers = -1;
 	breakdown(pid, out->ring_wait_ns, rec);
 	copy_out(out, o, rec);
 	judge(wl, wctx, st, out, &si, rec);
-	/* what a caller gathering ranks needs beyond the record */
-	for (size_t i = 0; o->digests && i < wctx->njobs; i++)
-		memcpy(o->digests[i], res[i].digest, 16);
-	if (o->lat)
-		*o->lat = out->lat;
+	hand_back(wctx, o, out, res);
 out_unmap:
 	if (out)
 		munmap(out, sizeof(*out));
