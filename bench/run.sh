@@ -40,9 +40,10 @@ print(statistics.median(v) if v else "nan")
 EOF
 }
 newest_csv() { ls -t "$OUT"/res/*[0-9].csv | head -1; }
-iob() { $IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --repeat "$RUNS" "$@" >>"$LOG" 2>&1; }
+# settings fixed, as the rows below say (fio runs one job of the given depth)
+iob() { $IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --no-tune --repeat "$RUNS" "$@" >>"$LOG" 2>&1; }
 # one cold trial, to alternate with an outside tool's run
-iob1() { $IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --repeat 1 --warmup 0 "$@" >>"$LOG" 2>&1; }
+iob1() { $IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --no-tune --repeat 1 --warmup 0 "$@" >>"$LOG" 2>&1; }
 
 say "bench: $(date -u +%FT%TZ), $(uname -sr), $(nproc) cores, data in $DATA ($(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'))"
 $IOB run --dir "$DATA" --results "$OUT/res" --size small --repeat 1 --warmup 0 --workload md5,array --strategy serial -q --no-plot >>"$LOG" 2>&1 || { say "cannot prepare the small dataset"; exit 1; }
@@ -138,7 +139,8 @@ fio1() { # ENGINE DEPTH same|8k
 array_vs_fio() { # LABEL STRATEGY ENGINE DEPTH
 	local io=() fs=() f8=() st=$2 qd=$4
 	for i in $(seq "$RUNS"); do
-		iob1 --workload array --size small --cache direct --strategy "$st" --qd "$qd"
+		# one ring (io_uring --workers 1) against fio's one job of the same depth
+		iob1 --workload array --size small --cache direct --strategy "$st" --qd "$qd" --workers 1
 		io+=("$($PY -c "print(20000 / $(col_med "$(newest_csv)" array "$st" wall_s))")")
 		fs+=("$(fio1 "$3" "$qd" same)")
 		f8+=("$(fio1 "$3" "$qd" 8k)")
