@@ -357,6 +357,14 @@ out_sched:
 /* What the threads of one run share. */
 struct uring_pool {
 	struct strat_ctx *ctx;
+	/*
+	 * Every ring is set up before any takes a job: the first ring thread
+	 * would otherwise take jobs before the others exist, and its freed
+	 * buffers' addresses could come back as another thread's ring (which
+	 * liburing maps behind ThreadSanitizer's back: a false race).
+	 */
+	pthread_cond_t all_up;	/* with lock: up of expected rings are set up */
+	unsigned up, expected;
 	size_t next;		/* the next job to take (atomic) */
 	unsigned started;	/* ring threads so far, for --pin (atomic) */
 	int stop;		/* a ring failed: the others stop too (atomic) */
@@ -408,12 +416,20 @@ static int ring_loop(struct uring_pool *p, struct uring_loop *l, char *msg, size
 }
 
 /* One ring, start to end; its totals and any failure go into @p. */
-static void ring_run(struct uring_pool *p)
+static void ring_run(struct uring_pool *p, bool pooled)
 {
 	struct uring_loop l;
 	char msg[sizeof(p->ctx->msg)];
 	int rc = loop_init(&l, p->ctx, &p->next, msg, sizeof(msg));
 
+	if (pooled) {
+		pthread_mutex_lock(&p->lock);
+		p->up++;
+		pthread_cond_broadcast(&p->all_up);
+		while (p->up < p->expected)
+			pthread_cond_wait(&p->all_up, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+	}
 	if (rc == 0) {
 		rc = ring_loop(p, &l, msg, sizeof(msg));
 		/* exit cancels and waits for anything still in flight (only on error) */
@@ -440,14 +456,15 @@ static void *ring_thread(void *arg)
 	conc_thread_start();
 	if (p->ctx->pin)
 		pin_self("ring", __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
-	ring_run(p);
+	ring_run(p, true);
 	conc_thread_end();
 	return NULL;
 }
 
 static int uring_run(struct strat_ctx *ctx)
 {
-	struct uring_pool p = { .ctx = ctx, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct uring_pool p = { .ctx = ctx, .lock = PTHREAD_MUTEX_INITIALIZER,
+				.all_up = PTHREAD_COND_INITIALIZER, .expected = ctx->workers };
 	unsigned n = ctx->workers ? ctx->workers : 1, started = 0;
 	pthread_t *tids = n > 1 ? calloc(n, sizeof(*tids)) : NULL;
 
@@ -456,7 +473,7 @@ static int uring_run(struct strat_ctx *ctx)
 		return -ENOMEM;
 	}
 	if (n == 1)
-		ring_run(&p);	/* one ring: on the trial's own thread, as ever */
+		ring_run(&p, false);	/* one ring: on the trial's own thread, as ever */
 	for (; n > 1 && started < n; started++) {
 		int err = pthread_create(&tids[started], NULL, ring_thread, &p);
 
@@ -468,8 +485,11 @@ static int uring_run(struct strat_ctx *ctx)
 				snprintf(ctx->msg, sizeof(ctx->msg), "io_uring: cannot create ring "
 					 "thread %u of %u: %s", started + 1, n, strerror(err));
 			}
-			pthread_mutex_unlock(&p.lock);
 			__atomic_store_n(&p.stop, 1, __ATOMIC_RELEASE);
+			/* the rings waiting for the rest go on without them, to stop */
+			p.expected = started;
+			pthread_cond_broadcast(&p.all_up);
+			pthread_mutex_unlock(&p.lock);
 			break;
 		}
 	}
