@@ -329,10 +329,16 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, 
 		return rc;
 	}
 	rc = -EINVAL;
-	if (!getenv("IOBENCH_URING_PLAIN"))
+	if (ctx->sqpoll) {
+		/* the poller sleeps after 50 ms without submissions */
+		struct io_uring_params prm = { .flags = IORING_SETUP_SQPOLL, .sq_thread_idle = 50 };
+
+		rc = io_uring_queue_init_params(ctx->qd, &l->ring, &prm);
+	} else if (!getenv("IOBENCH_URING_PLAIN")) {
 		rc = io_uring_queue_init(ctx->qd, &l->ring, IORING_SETUP_SINGLE_ISSUER |
 					 IORING_SETUP_DEFER_TASKRUN);
-	if (rc == -EINVAL)
+	}
+	if (rc == -EINVAL && !ctx->sqpoll)
 		rc = io_uring_queue_init(ctx->qd, &l->ring, 0);
 	if (rc < 0) {
 		char why[256];

@@ -48,6 +48,7 @@ static json_t *breakdown_json(const struct trial_rec *t)
 	jset(o, "steal_s", t->steal_s >= 0 ? jnum(t->steal_s, 2) : json_null());
 	jset(o, "ring_wait_s", jnum(t->ring_wait_s, 6));
 	jset(o, "io_workers", jcount(t->io_workers >= 0, (uint64_t)t->io_workers));
+	jset(o, "sqpoll_cpu_s", t->sqpoll_cpu_s >= 0 ? jnum(t->sqpoll_cpu_s, 6) : json_null());
 	jset(o, "runq_wait_s", t->delay_ok ? jnum(t->runq_wait_s, 6) : json_null());
 	jset(o, "blkio_wait_s", t->delay_ok ? jnum(t->blkio_wait_s, 6) : json_null());
 	jset(o, "other_s", t->delay_ok ? jnum(t->other_s, 6) : json_null());
@@ -238,6 +239,7 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "queue_depth", json_integer((json_int_t)cfg->qd));
 	jset(o, "iowq_workers", cfg->iowq_workers ? json_integer((json_int_t)cfg->iowq_workers)
 						  : json_null());
+	jset(o, "sqpoll", json_boolean(cfg->sqpoll));
 	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));
 	jset(o, "budget_s", json_integer((json_int_t)cfg->budget_s));

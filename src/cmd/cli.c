@@ -47,6 +47,8 @@ static const char run_usage_head[] =
 	"  --iowq-workers N   io_uring: at most N kernel workers per ring for the ops\n"
 	"                     that can't complete inline (buffered reads on FUSE or\n"
 	"                     NFS...); default: the kernel's, min(qd, 4 x CPUs)\n"
+	"  --sqpoll           io_uring: a kernel thread per ring polls for submissions\n"
+	"                     (IORING_SETUP_SQPOLL); its CPU time is the trial's too\n"
 	"  --no-tune          don't look for each strategy's best concurrency first:\n"
 	"                     --workers = the machine's cores, --qd 64.  By default,\n"
 	"                     before the counted rounds, the knob a strategy's\n"
@@ -84,7 +86,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -112,6 +114,7 @@ static const struct option run_options[] = {
 	{ "mpi-share", required_argument, NULL, OPT_MPI_SHARE },
 	{ "no-tune", no_argument, NULL, OPT_NO_TUNE },
 	{ "iowq-workers", required_argument, NULL, OPT_IOWQ },
+	{ "sqpoll", no_argument, NULL, OPT_SQPOLL },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -326,6 +329,7 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		break;
 	case OPT_NO_TUNE: cfg->no_tune = true; break;
 	case OPT_IOWQ: rc = parse_num(&n_iowq, a, &cfg->iowq_workers, err, errlen); break;
+	case OPT_SQPOLL: cfg->sqpoll = true; break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;

@@ -58,6 +58,7 @@ struct config {
 	bool workers_given, qd_given;	/* fixed by the user: not tuned */
 	bool no_tune;			/* --no-tune: every strategy at the defaults */
 	uint64_t iowq_workers;		/* --iowq-workers: io_uring's kernel worker cap; 0: kernel's */
+	bool sqpoll;			/* --sqpoll: io_uring's rings polled by a kernel thread */
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
 	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;

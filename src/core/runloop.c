@@ -51,6 +51,7 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->io_workers = -1;
 	rec->straggler = -1;
 	rec->start_skew_s = -1;
+	rec->sqpoll_cpu_s = -1;
 	rec->workers = workers;
 	rec->qd = qd;
 	rec->rank = dist.rank;
@@ -135,7 +136,8 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	const struct strategy *st = cfg->st[c->st];
 	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin, .latency = !cfg->no_latency,
 				.workers = c->workers, .qd = c->qd, .block = c->block,
-				.iowq_workers = (unsigned)cfg->iowq_workers, .lat = tl->lat,
+				.iowq_workers = (unsigned)cfg->iowq_workers, .sqpoll = cfg->sqpoll,
+				.lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;
 

@@ -18,6 +18,7 @@ struct strat_ctx {
 	unsigned workers;	/* threads or processes, where the model has them */
 	unsigned qd;		/* ring depth, where the model has one */
 	unsigned iowq_workers;	/* io_uring: cap on its kernel workers per ring; 0: the kernel's */
+	bool sqpoll;		/* io_uring: a kernel thread per ring polls for submissions */
 	bool pin;		/* bind each thread or process to its own core */
 	char msg[512];		/* why run() failed, when it returns -errno */
 	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */

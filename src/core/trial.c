@@ -180,7 +180,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 	size_t n = wctx->njobs;
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
 	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin,
-				.iowq_workers = o->iowq_workers };
+				.iowq_workers = o->iowq_workers, .sqpoll = o->sqpoll };
 	int rc;
 
 	child_setup(wctx, o, out);
@@ -272,10 +272,12 @@ static void breakdown(pid_t pid, uint64_t ring_wait_ns, struct trial_rec *rec)
 
 	rec->ring_wait_s = (double)ring_wait_ns / 1e9;
 	rec->io_workers = -1;	/* n/a unless taskstats counts them */
+	rec->sqpoll_cpu_s = -1;
 	if (!ts_active())
 		return;
 	ts_collect(pid, ring_wait_ns, &s);
 	rec->io_workers = (int)s.io_workers;
+	rec->sqpoll_cpu_s = (double)s.sqpoll_cpu_ns / 1e9;
 	rec->delay_ok = s.tasks > 0;
 	rec->runq_wait_s = (double)s.runq_ns / 1e9;
 	rec->blkio_wait_s = (double)s.blkio_ns / 1e9;

@@ -14,6 +14,7 @@ struct trial_opts {
 	unsigned workers;
 	unsigned qd;
 	unsigned iowq_workers;	/* io_uring's kernel worker cap (--iowq-workers); 0: the kernel's */
+	bool sqpoll;		/* io_uring: a kernel thread polls the rings (--sqpoll) */
 	uint64_t block;		/* read size for a workload with uses_block; 0: its own */
 	enum cache_mode cache;
 	bool pin;		/* bind threads and processes to distinct cores */
@@ -66,6 +67,7 @@ struct trial_rec {
 	 * they start; the column keeps its old name, threads_max */
 	unsigned threads_max, procs;
 	int io_workers;			/* io_uring kernel workers (taskstats); -1: n/a */
+	double sqpoll_cpu_s;		/* their SQPOLL threads' CPU (taskstats), in cpu_s too; -1 n/a */
 	double ring_wait_s;		/* io_uring: asleep waiting for completions */
 	/* the I/O shape */
 	uint64_t ops_by_type[OP_NTYPES];

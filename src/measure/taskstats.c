@@ -25,6 +25,8 @@ struct rec {
 	uint32_t pid, tgid, ppid;
 	uint64_t runq_ns, blkio_ns, etime_us;
 	bool io_worker;		/* an io_uring kernel worker (iou-wrk-N) */
+	bool sq_poller;		/* an io_uring SQPOLL thread (iou-sqp-N) */
+	uint64_t cpu_ns;	/* its user + system time */
 };
 static struct rec *recs;
 static size_t nrecs, caprecs;
@@ -289,6 +291,8 @@ static void drain(void)
 						.runq_ns = ts.cpu_delay_total,
 						.blkio_ns = ts.blkio_delay_total, .etime_us = ts.ac_etime,
 						.io_worker = !strncmp(ts.ac_comm, "iou-wrk", 7),
+						.sq_poller = !strncmp(ts.ac_comm, "iou-sqp", 7),
+						.cpu_ns = (ts.ac_utime + ts.ac_stime) * 1000,
 					};
 				}
 			}
@@ -366,6 +370,7 @@ static void add_task(struct rec *r, pid_t root, uint64_t *ring_left, struct ts_s
 		*ring_left -= take;
 	}
 	sum->io_workers += r->io_worker;
+	sum->sqpoll_cpu_ns += r->sq_poller ? r->cpu_ns : 0;
 	sum->runq_ns += r->runq_ns;
 	sum->blkio_ns += r->blkio_ns;
 	sum->task_ns += life;

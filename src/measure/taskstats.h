@@ -25,6 +25,7 @@ struct ts_sum {
 	unsigned procs;		/* thread groups among them */
 	unsigned glitches;	/* impossible per-task delays dropped (see ts_collect) */
 	unsigned io_workers;	/* io_uring kernel workers among the tasks */
+	uint64_t sqpoll_cpu_ns;	/* CPU of io_uring's SQPOLL threads among them */
 	uint64_t ring_wait_ns;	/* the root's I/O-wait time taken out of blkio_ns */
 };
 
