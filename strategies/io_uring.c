@@ -93,16 +93,32 @@ static int uring_probe(char *why, size_t len)
 }
 
 /* Turns @op (or the rest of a short one) into @sqe. */
-static void prep(struct io_uring_sqe *sqe, struct op *op)
+/*
+ * With @fixed (--uring-fixed-files), a file opened through the ring is a
+ * slot of the ring's registered table, not a descriptor: the open asks the
+ * kernel for a free slot (IORING_FILE_INDEX_ALLOC) and returns it, the job
+ * hands it back as its "fd", and reads, writes, fsync and close name the
+ * slot (IOSQE_FIXED_FILE, close_direct).  That spares the kernel looking
+ * the descriptor up and counting a reference on every op.
+ */
+static void prep(struct io_uring_sqe *sqe, struct op *op, bool fixed)
 {
 	switch (op->type) {
 	case OP_NOP:
 		io_uring_prep_nop(sqe);
 		break;
 	case OP_OPEN:
+		/* a slot is no descriptor: the kernel refuses O_CLOEXEC on it */
 		io_uring_prep_openat(sqe, op->at_name ? op->at_fd : AT_FDCWD,
-				     op->at_name ? op->at_name : op->path, op->flags | O_CLOEXEC,
-				     op->mode);
+				     op->at_name ? op->at_name : op->path,
+				     op->flags | (fixed ? 0 : O_CLOEXEC), op->mode);
+		/*
+		 * "any free slot", set directly: Debian's liburing 2.3 adds 1 to
+		 * io_uring_prep_openat_direct's index, which turns ALLOC into 0,
+		 * a plain open (measured: EBADF on the read that followed)
+		 */
+		if (fixed)
+			sqe->file_index = IORING_FILE_INDEX_ALLOC;
 		break;
 	case OP_READ:
 		io_uring_prep_read(sqe, op->fd, (char *)op->buf + op->done,
@@ -116,12 +132,17 @@ static void prep(struct io_uring_sqe *sqe, struct op *op)
 		io_uring_prep_fsync(sqe, op->fd, 0);
 		break;
 	case OP_CLOSE:
-		io_uring_prep_close(sqe, op->fd);
+		if (fixed)
+			io_uring_prep_close_direct(sqe, (unsigned)op->fd);
+		else
+			io_uring_prep_close(sqe, op->fd);
 		break;
 	case OP_NTYPES:
 		io_uring_prep_nop(sqe);
 		break;
 	}
+	if (fixed && (op->type == OP_READ || op->type == OP_WRITE || op->type == OP_FSYNC))
+		sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data(sqe, op);
 }
 
@@ -141,6 +162,7 @@ struct uring_loop {
 	uint64_t *cq_seen;	/* per CQ slot: when it was first seen */
 	unsigned cq_tail_seen;
 	bool stamps;
+	bool fixed;		/* files live in the ring's registered table */
 	uint64_t enters, wait_ns;
 };
 
@@ -200,7 +222,7 @@ static int queue_op(struct uring_loop *l, struct op *op)
 		if (!sqe)
 			return -EBUSY;
 	}
-	prep(sqe, op);
+	prep(sqe, op, l->fixed);
 	if (l->stamps && l->nunsub < l->unsub_cap)
 		l->unsub[l->nunsub++] = op;
 	return 0;
@@ -300,6 +322,17 @@ static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, s
 				 ctx->iowq_workers, strerror(-rc));
 			return rc;
 		}
+	}
+	/* a slot per job that may be open at once: qd + 1 active, with room */
+	if (ctx->fixed_files) {
+		int rc = io_uring_register_files_sparse(&l->ring, 2 * ctx->qd + 16);
+
+		if (rc < 0) {
+			snprintf(msg, len, "io_uring: cannot register a file table (--uring-fixed-files): %s",
+				 strerror(-rc));
+			return rc;
+		}
+		l->fixed = true;
 	}
 	l->stamps = lat_current != NULL;
 	if (!l->stamps)

@@ -41,17 +41,28 @@ static bool usable(const struct strategy *st)
 	return false;
 }
 
-static void trial(const struct workload *wl, struct wl_ctx *ctx,
-		  const struct strategy *st, unsigned workers, unsigned qd,
-		  struct trial_rec *rec)
+/* io_uring's switches: registered files, an SQPOLL poller */
+enum { FIXED = 1, SQPOLL = 2 };
+
+static void trial_with(const struct workload *wl, struct wl_ctx *ctx,
+		       const struct strategy *st, unsigned workers, unsigned qd, unsigned flags,
+		       struct trial_rec *rec)
 {
 	memset(rec, 0, sizeof(*rec));
 	if (wl->before_trial)
 		assert_int_equal(wl->before_trial(ctx), 0);
 	struct trial_opts o = { .workers = workers, .qd = qd, .cache = CACHE_WARM,
-				.latency = true };
+				.latency = true, .fixed_files = flags & FIXED,
+				.sqpoll = flags & SQPOLL };
 
 	assert_int_equal(trial_run(wl, ctx, st, &o, rec), 0);
+}
+
+static void trial(const struct workload *wl, struct wl_ctx *ctx,
+		  const struct strategy *st, unsigned workers, unsigned qd,
+		  struct trial_rec *rec)
+{
+	trial_with(wl, ctx, st, workers, qd, 0, rec);
 }
 
 /* Every workload of the registry under every strategy that does I/O. */
@@ -88,6 +99,14 @@ static void test_identical_work(void **state)
 					assert_int_equal(rec.ops, ref.ops);
 					assert_int_equal(rec.bytes, ref.bytes);
 				}
+			}
+			/* a ring's switches change how ops are issued, never the work */
+			for (unsigned f = FIXED; st->uses_qd && f <= (FIXED | SQPOLL); f++) {
+				trial_with(wl, &ctx, st, 2, 4, f, &rec);
+				if (!rec.valid)
+					fail_msg("%s/%s switches %u: %s", wl->name, st->name, f,
+						 rec.error);
+				assert_string_equal(rec.digest, ref.digest);
 			}
 		}
 		if (wl->release)

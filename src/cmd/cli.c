@@ -49,6 +49,8 @@ static const char run_usage_head[] =
 	"                     NFS...); default: the kernel's, min(qd, 4 x CPUs)\n"
 	"  --sqpoll           io_uring: a kernel thread per ring polls for submissions\n"
 	"                     (IORING_SETUP_SQPOLL); its CPU time is the trial's too\n"
+	"  --uring-fixed-files  io_uring: files opened into the ring's registered table\n"
+	"                     (openat_direct, IOSQE_FIXED_FILE), not descriptors\n"
 	"  --no-tune          don't look for each strategy's best concurrency first:\n"
 	"                     --workers = the machine's cores, --qd 64.  By default,\n"
 	"                     before the counted rounds, the knob a strategy's\n"
@@ -86,7 +88,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -115,6 +117,7 @@ static const struct option run_options[] = {
 	{ "no-tune", no_argument, NULL, OPT_NO_TUNE },
 	{ "iowq-workers", required_argument, NULL, OPT_IOWQ },
 	{ "sqpoll", no_argument, NULL, OPT_SQPOLL },
+	{ "uring-fixed-files", no_argument, NULL, OPT_FIXED },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -330,6 +333,7 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 	case OPT_NO_TUNE: cfg->no_tune = true; break;
 	case OPT_IOWQ: rc = parse_num(&n_iowq, a, &cfg->iowq_workers, err, errlen); break;
 	case OPT_SQPOLL: cfg->sqpoll = true; break;
+	case OPT_FIXED: cfg->fixed_files = true; break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;

@@ -180,7 +180,8 @@ static _Noreturn void trial_child(const struct workload *wl,
 	size_t n = wctx->njobs;
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
 	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin,
-				.iowq_workers = o->iowq_workers, .sqpoll = o->sqpoll };
+				.iowq_workers = o->iowq_workers, .sqpoll = o->sqpoll,
+				.fixed_files = o->fixed_files };
 	int rc;
 
 	child_setup(wctx, o, out);
