@@ -1,129 +1,144 @@
 #!/bin/bash
-# bench/run.sh - iobench against the tools users would otherwise reach for,
-# on the same files, cold cache, medians of several runs, in one run (these
-# machines are shared: only ratios measured side by side mean anything).
+# bench/run.sh - iobench against the tools users would otherwise reach for
+# and against the machine's limits, on the same files, cold cache.
 #
-#   make bench                  (or: bench/run.sh [RUNS])
+#   make bench                  (or: bench/run.sh [ROUNDS] [md5|array|csv|harness])
 #
-# Prints a table of ratios with the commands behind them and writes it to
-# bench/out/bench.md.  Needs fio, openssl and python3 (make bench installs
-# them); run as root for the io_uring DEFER_TASKRUN and drop-cache parts.
+# Every row is measured in ROUNDS rounds (default 7) that alternate the two
+# sides (A B, A B, ...), so drift on this shared VM hits both alike.  Each
+# round gives one paired ratio; the row shows their median and a 90%
+# confidence interval from order statistics (bench/pairs.py).  A target is
+# "met" only when the interval's lower bound clears it, "SHORT" when its
+# upper bound does not, "undecided" otherwise.  Prints the table and writes
+# it to bench/out/bench.md.  Needs fio, openssl and python3 (make bench
+# installs them); run as root for the drop-cache parts.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-RUNS=${1:-5}
-ONLY=${2:-all}	# md5, array, csv or harness: one section only
+RUNS=${1:-7}
+ONLY=${2:-all}
 want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 OUT=bench/out
 DATA=$OUT/data
 IOB=./iobench
 PY=python3
+CORES=$(nproc)
 mkdir -p "$OUT" "$DATA"
 LOG=$OUT/log.txt
 : >"$LOG"
 ROWS=()
 
 say() { printf '%s\n' "$*" | tee -a "$LOG" >&2; }
-med() { $PY -c 'import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-ratio() { $PY -c 'import sys; print("%.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
-verdict() { $PY -c 'import sys; print("ok" if float(sys.argv[1]) >= float(sys.argv[2]) else "SHORT")' "$1" "$2"; }
-row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 |"); }
-# median of a column over counted, valid trials of a result CSV
-col_med() { # CSV WORKLOAD STRATEGY COLUMN [QD]
+py() { $PY -c "print($*)"; }
+# median of a column over the counted, valid trials of a result CSV
+col_med() { # CSV WORKLOAD STRATEGY COLUMN
 	$PY - "$@" <<'EOF'
 import csv, statistics, sys
 path, wl, st, col = sys.argv[1:5]
-qd = sys.argv[5] if len(sys.argv) > 5 else None
 v = [float(r[col]) for r in csv.DictReader(open(path))
-     if r["workload"] == wl and r["strategy"] == st and r["valid"] == "1"
-     and r["warmup"] == "0" and (qd is None or r["queue_depth"] == qd)]
+     if r["workload"] == wl and r["strategy"] == st and r["valid"] == "1" and r["warmup"] == "0"]
 print(statistics.median(v) if v else "nan")
 EOF
 }
 newest_csv() { ls -t "$OUT"/res/*[0-9].csv | head -1; }
-# settings fixed, as the rows below say (fio runs one job of the given depth)
+# settings fixed (--no-tune: workers = cores, qd 64 unless given)
 iob() { $IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --no-tune --repeat "$RUNS" "$@" >>"$LOG" 2>&1; }
-# one cold trial, to alternate with an outside tool's run
-iob1() { $IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --no-tune --repeat 1 --warmup 0 "$@" >>"$LOG" 2>&1; }
+# one cold trial of one strategy, for a round; prints COLUMN of it (nan if it failed)
+iob1() { # WORKLOAD STRATEGY COLUMN [run options]
+	local wl=$1 st=$2 col=$3
+	shift 3
+	if $IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --no-tune --repeat 1 --warmup 0 \
+		--workload "$wl" --strategy "$st" "$@" >>"$LOG" 2>&1; then
+		col_med "$(newest_csv)" "$wl" "$st" "$col"
+	else
+		echo nan
+	fi
+}
+# the best strategy of LIST by median COLUMN in CSV (highest, or lowest with "low")
+best_of() { # CSV WORKLOAD COLUMN high|low STRATEGY...
+	local csv=$1 wl=$2 col=$3 dir=$4 best= bv= v
+	shift 4
+	for st in "$@"; do
+		v=$(col_med "$csv" "$wl" "$st" "$col")
+		say "  $wl $st: median $col $v"
+		if [ -z "$best" ] || $PY -c "import sys; a, b = float('$v'), float('$bv'); sys.exit(0 if (a > b if '$dir' == 'high' else a < b) else 1)"; then
+			best=$st bv=$v
+		fi
+	done
+	echo "$best"
+}
+# a row from pairs.py: MEASURE TARGET-TEXT BEHIND pairs.py-arguments...
+row() {
+	local m=$1 target=$2 behind=$3 r
+	shift 3
+	if ! r=$($PY bench/pairs.py "$@" 2>>"$LOG"); then
+		ROWS+=("| $m | - | $target | FAILED | no round succeeded: see $LOG |")
+		return
+	fi
+	set -- $r
+	# $1 median $2 low $3 high $4 coverage $5 verdict $6 rounds used
+	ROWS+=("$(printf '| %s | %.3f [%.3f, %.3f] | %s | %s | %s%s |' "$m" "$1" "$2" "$3" "$target" "$5" \
+		"$behind" "$([ "$6" -ge "$RUNS" ] || echo "; only $6 of $RUNS rounds succeeded")")")
+}
+rowv() { ROWS+=("| $1 | $2 | $3 | $4 | $5 |"); }
+# drops each file of the md5 dataset, as --cache cold does
+drop() { $PY bench/drop.py "$@"; }
+now() { date +%s.%N; }
 
-say "bench: $(date -u +%FT%TZ), $(uname -sr), $(nproc) cores, data in $DATA ($(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'))"
+say "bench: $(date -u +%FT%TZ), $(uname -sr), $CORES cores, $RUNS rounds, data in $DATA ($(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'))"
 $IOB run --dir "$DATA" --results "$OUT/res" --size small --repeat 1 --warmup 0 --workload md5,array --strategy serial -q --no-plot >>"$LOG" 2>&1 || { say "cannot prepare the small dataset"; exit 1; }
 MD5_FILES=$(ls "$DATA"/md5-4x268435456-s1/file-*.bin)
 NPY=$(ls "$DATA"/array-131072x1024-s1/array.npy)
-MD5_BYTES=$((4 * 268435456))
+MD5_MIB=1024
 
-# ---- 1. md5: against the CPU limit, the disk limit, and md5sum ------------
+# ---- 1. md5: the machine's limits, md5sum, and io_uring against the pools ---
 if want md5; then
-say "md5: openssl speed, fio sequential read, md5sum, iobench (all strategies)"
-OSSL=$(openssl speed -evp md5 -bytes 1048576 -seconds 3 2>/dev/null | awk '/^md5/ {sub("k","",$2); print $2 * 1000}')
-CORES=$(nproc)
-CPU_LIMIT=$($PY -c "print($CORES * $OSSL / 2**20)")
-fio_seq=()
-for i in $(seq "$RUNS"); do
-	$PY bench/drop.py $MD5_FILES
-	bw=$(fio --name=seq --rw=read --bs=1M --direct=1 --ioengine=psync --numjobs=1 \
-		--filename="$(echo $MD5_FILES | tr ' ' ':')" --size=$MD5_BYTES --output-format=json 2>>"$LOG" |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"] / 2**20)')
-	fio_seq+=("$bw")
-done
-DISK_LIMIT=$(med "${fio_seq[@]}")
-LOWER=$($PY -c "print(min($CPU_LIMIT, $DISK_LIMIT))")
+say "md5: openssl speed, fio sequential read, md5sum, iobench"
+OSSL=$(openssl speed -evp md5 -bytes 1048576 -seconds 3 2>/dev/null | awk '/^md5/ {sub("k","",$2); print $2 * 1000 / 1048576}')
 iob --workload md5 --size small
 CSV=$(newest_csv)
-best=0 best_st=
-for st in serial threaded forked epoll io_uring; do
-	m=$(col_med "$CSV" md5 "$st" mib_per_s)
-	say "  iobench md5 $st: $m MiB/s"
-	if $PY -c "import sys; sys.exit(0 if float('$m') > float('$best') else 1)"; then best=$m best_st=$st; fi
-done
-# The host emulates the disk on our own CPUs: with both busy hashing, it
-# takes CPU time from them ("steal", measured per trial by iobench).
-# Usable cores = cores - steal / wall during the best strategy's trials.
-STEAL=$(col_med "$CSV" md5 "$best_st" steal_s)
-BWALL=$(col_med "$CSV" md5 "$best_st" wall_s)
-USABLE=$($PY -c "print($CORES - $STEAL / $BWALL)")
-CPU_USABLE=$($PY -c "print($USABLE * $OSSL / 2**20)")
-LOWER_U=$($PY -c "print(min($CPU_USABLE, $DISK_LIMIT))")
-r=$(ratio "$best" "$LOWER_U")
-row "md5: best strategy ($best_st) / min(CPU limit of the usable cores, disk limit)" "$r" ">= 0.90" "$(verdict "$r" 0.90)" \
-	"$(printf '%.0f MiB/s vs min(%.2f usable cores (%s - %.2f s steal / %.2f s) x openssl %.0f MiB/s = %.0f, fio seq 1M direct %.0f) MiB/s' "$best" "$USABLE" "$CORES" "$STEAL" "$BWALL" "$($PY -c "print($OSSL/2**20)")" "$CPU_USABLE" "$DISK_LIMIT")"
-r=$(ratio "$best" "$LOWER")
-row "md5: best strategy ($best_st) / min(CPU limit of all cores, disk limit)" "$r" "(context)" "-" \
-	"$(printf '%.0f MiB/s vs min(%s cores x openssl %.0f MiB/s = %.0f, %.0f) MiB/s: counts the CPU time the host took as ours' "$best" "$CORES" "$($PY -c "print($OSSL/2**20)")" "$CPU_LIMIT" "$DISK_LIMIT")"
-# The best strategy against the obvious parallel tool, alternating: as
-# many md5sum processes as cores (xargs -P), the same files, cold.
-par_t=() best_t=()
+BEST=$(best_of "$CSV" md5 mib_per_s high serial threaded forked epoll io_uring)
+POOL=$(best_of "$CSV" md5 wall_s low threaded forked)
+rate=() lim=() limall=() best_t=() par_t=() ms_t=() ser_t=() pool_t=() ur_t=()
 for i in $(seq "$RUNS"); do
-	$PY bench/drop.py $MD5_FILES
-	t0=$(date +%s.%N); printf '%s\n' $MD5_FILES | xargs -P "$CORES" -n $(( (4 + CORES - 1) / CORES )) md5sum >/dev/null; t1=$(date +%s.%N)
-	par_t+=("$($PY -c "print($t1 - $t0)")")
-	iob1 --workload md5 --size small --strategy "$best_st"
-	best_t+=("$(col_med "$(newest_csv)" md5 "$best_st" wall_s)")
+	say "  md5 round $i of $RUNS"
+	drop $MD5_FILES
+	disk=$(fio --name=seq --rw=read --bs=1M --direct=1 --ioengine=psync --numjobs=1 \
+		--filename="$(echo $MD5_FILES | tr ' ' ':')" --size=${MD5_MIB}M --output-format=json 2>>"$LOG" |
+		$PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"] / 2**20)')
+	t=$(iob1 md5 "$BEST" wall_s --size small)
+	steal=$(col_med "$(newest_csv)" md5 "$BEST" steal_s)
+	best_t+=("$t")
+	rate+=("$(py "$MD5_MIB / $t")")
+	# the host emulates the disk on our vCPUs and takes CPU time from them
+	# while we read (steal, measured per trial): usable = cores - steal / wall
+	lim+=("$(py "min(($CORES - $steal / $t) * $OSSL, $disk)")")
+	limall+=("$(py "min($CORES * $OSSL, $disk)")")
+	drop $MD5_FILES
+	t0=$(now); printf '%s\n' $MD5_FILES | xargs -P "$CORES" -n $(( (4 + CORES - 1) / CORES )) md5sum >/dev/null; t1=$(now)
+	par_t+=("$(py "$t1 - $t0")")
+	drop $MD5_FILES
+	t0=$(now); md5sum $MD5_FILES >/dev/null; t1=$(now)
+	ms_t+=("$(py "$t1 - $t0")")
+	ser_t+=("$(iob1 md5 serial wall_s --size small)")
+	if [ "$POOL" = "$BEST" ]; then pool_t+=("$t"); else pool_t+=("$(iob1 md5 "$POOL" wall_s --size small)"); fi
+	ur_t+=("$(iob1 md5 io_uring wall_s --size small)")
 done
-PAR=$(med "${par_t[@]}")
-BEST=$(med "${best_t[@]}")
-r=$(ratio "$PAR" "$BEST")
-row "md5: parallel md5sum time / iobench $best_st time" "$r" ">= 0.97" "$(verdict "$r" 0.97)" \
-	"xargs -P $CORES md5sum over the 4 files: $(printf %.3f "$PAR") s; iobench run --workload md5 --strategy $best_st: $(printf %.3f "$BEST") s (cold, medians)"
-# md5sum and iobench serial alternate (A B A B ...): drift hits both alike
-md5sum_t=() serial_t=()
-for i in $(seq "$RUNS"); do
-	$PY bench/drop.py $MD5_FILES
-	t0=$(date +%s.%N); md5sum $MD5_FILES >/dev/null; t1=$(date +%s.%N)
-	md5sum_t+=("$($PY -c "print($t1 - $t0)")")
-	iob1 --workload md5 --size small --strategy serial
-	serial_t+=("$(col_med "$(newest_csv)" md5 serial wall_s)")
-done
-MD5SUM=$(med "${md5sum_t[@]}")
-SERIAL=$(med "${serial_t[@]}")
-r=$(ratio "$MD5SUM" "$SERIAL")
-row "md5: md5sum time / iobench serial time" "$r" ">= 0.97" "$(verdict "$r" 0.97)" \
-	"md5sum of the 4 files: $(printf %.3f "$MD5SUM") s; iobench run --workload md5 --strategy serial: $(printf %.3f "$SERIAL") s (cold, medians)"
-
+row "md5: best strategy ($BEST) / min(CPU limit of the usable cores, disk limit)" ">= 0.90" \
+	"MiB/s per round against min((cores - steal/wall) x openssl speed $(printf %.0f "$OSSL") MiB/s, fio seq 1M direct of the same files)" \
+	ratio 0.90 "${rate[*]}" "${lim[*]}"
+row "md5: best strategy ($BEST) / min(CPU limit of all cores, disk limit)" "(context)" \
+	"counts the CPU time the host took as ours" effect "${rate[*]}" "${limall[*]}"
+row "md5: xargs -P $CORES md5sum time / iobench $BEST time" ">= 0.97" \
+	"the obvious parallel tool on the same 4 files of 256 MiB, cold" ratio 0.97 "${par_t[*]}" "${best_t[*]}"
+row "md5: md5sum time / iobench serial time" ">= 0.97" \
+	"md5sum of the 4 files against iobench's one-thread baseline, cold" ratio 0.97 "${ms_t[*]}" "${ser_t[*]}"
+row "md5: best pool ($POOL) time / io_uring time (--workers $CORES rings)" ">= 0.95" \
+	"io_uring with a ring per core within 5% of the best of threaded and forked" ratio 0.95 "${pool_t[*]}" "${ur_t[*]}"
 fi
 
 # ---- 2. array: io_uring and serial, O_DIRECT, against fio -----------------
 if want array; then
-say "array: iobench --cache direct vs fio, 8 KiB random rows, alternating runs"
+say "array: iobench --cache direct vs fio, 8 KiB random rows, alternating"
 NPY_SIZE=$(stat -c %s "$NPY")
 # One fio run: IOPS.  An 8 KiB .npy row starts 128 bytes into an 8 KiB
 # block (the header), so O_DIRECT reads it as the 512-aligned 8704 bytes
@@ -131,75 +146,104 @@ NPY_SIZE=$(stat -c %s "$NPY")
 fio1() { # ENGINE DEPTH same|8k
 	local bs="--bs=8k"
 	[ "$3" = same ] && bs="--bs=8704 --blockalign=8192"
-	$PY bench/drop.py "$NPY"
+	drop "$NPY"
 	fio --name=rr --filename="$NPY" --ioengine="$1" --direct=1 --rw=randread $bs \
 		--iodepth="$2" --size="$NPY_SIZE" --number_ios=20000 --norandommap --randrepeat=0 \
 		--output-format=json 2>>"$LOG" | $PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["read"]["iops"])'
 }
-array_vs_fio() { # LABEL STRATEGY ENGINE DEPTH
-	local io=() fs=() f8=() st=$2 qd=$4
+# iobench's IOPS for the array's 20000 reads, one trial
+iops() { # STRATEGY [run options]
+	local st=$1 t
+	shift
+	t=$(iob1 array "$st" wall_s --size small --cache direct "$@")
+	py "20000 / $t"
+}
+array_vs_fio() { # LABEL STRATEGY ENGINE DEPTH TARGET
+	local io=() fs=() f8=()
 	for i in $(seq "$RUNS"); do
 		# one ring (io_uring --workers 1) against fio's one job of the same depth
-		iob1 --workload array --size small --cache direct --strategy "$st" --qd "$qd" --workers 1
-		io+=("$($PY -c "print(20000 / $(col_med "$(newest_csv)" array "$st" wall_s))")")
-		fs+=("$(fio1 "$3" "$qd" same)")
-		f8+=("$(fio1 "$3" "$qd" 8k)")
+		io+=("$(iops "$2" --qd "$4" --workers 1)")
+		fs+=("$(fio1 "$3" "$4" same)")
+		f8+=("$(fio1 "$3" "$4" 8k)")
 	done
-	local I F E r
-	I=$(med "${io[@]}"); F=$(med "${fs[@]}"); E=$(med "${f8[@]}")
-	r=$(ratio "$I" "$F")
-	row "array: $1 / fio, same reads (IOPS)" "$r" ">= 0.95" "$(verdict "$r" 0.95)" \
-		"$(printf '%.0f vs %.0f IOPS (fio --ioengine=%s --direct=1 --rw=randread --bs=8704 --blockalign=8192 --iodepth=%s); fio --bs=8k: %.0f IOPS, ratio %s' "$I" "$F" "$3" "$qd" "$E" "$(ratio "$I" "$E")")"
+	row "array: $1 / fio, same reads (IOPS)" ">= $5" \
+		"fio --ioengine=$3 --direct=1 --rw=randread --bs=8704 --blockalign=8192 --iodepth=$4; against fio --bs=8k: $($PY bench/pairs.py effect "${io[*]}" "${f8[*]}" | cut -d' ' -f1-3)" \
+		ratio "$5" "${io[*]}" "${fs[*]}"
 }
-array_vs_fio "serial direct" serial psync 1
+array_vs_fio "serial direct" serial psync 1 0.95
 for qd in 1 16 64; do
-	array_vs_fio "io_uring direct qd $qd" io_uring io_uring "$qd"
+	array_vs_fio "io_uring direct qd $qd" io_uring io_uring "$qd" 1.0
 done
+# each io_uring switch against the plain ring, in the same rounds
+say "array: io_uring's switches at qd 16, one ring"
+plain=() ff=() fb=() both=() sq=()
+for i in $(seq "$RUNS"); do
+	plain+=("$(iops io_uring --qd 16 --workers 1)")
+	ff+=("$(iops io_uring --qd 16 --workers 1 --uring-fixed-files)")
+	fb+=("$(iops io_uring --qd 16 --workers 1 --uring-fixed-bufs)")
+	both+=("$(iops io_uring --qd 16 --workers 1 --uring-fixed-files --uring-fixed-bufs)")
+	sq+=("$(iops io_uring --qd 16 --workers 1 --sqpoll)")
+done
+row "array direct qd 16: --uring-fixed-files / plain ring (IOPS)" "(effect)" "registered files" effect "${ff[*]}" "${plain[*]}"
+row "array direct qd 16: --uring-fixed-bufs / plain ring (IOPS)" "(effect)" "registered buffers (READ_FIXED)" effect "${fb[*]}" "${plain[*]}"
+row "array direct qd 16: both / plain ring (IOPS)" "(effect)" "registered files and buffers" effect "${both[*]}" "${plain[*]}"
+row "array direct qd 16: --sqpoll / plain ring (IOPS)" "(effect)" "SQPOLL's poller takes one of the $CORES vCPUs" effect "${sq[*]}" "${plain[*]}"
 fi
 
 # ---- 3. csv: files per second against a plain Python script ---------------
 if want csv; then
-say "csv: iobench every strategy vs Python, with and without fsync"
+say "csv: iobench vs Python, with and without fsync"
 for sync in none fsync; do
 	flag=; [ $sync = fsync ] && flag=--fsync
 	# --drop-caches (root): sync and drop before each trial, so no trial pays
 	# for the inodes the one before it deleted (see README, Performance)
 	iob --workload csv --size small --sync $sync --drop-caches
-	CSV=$(newest_csv)
-	best=0 best_st=
-	for st in serial threaded forked epoll io_uring; do
-		fps=$($PY -c "print(2000 / $(col_med "$CSV" csv "$st" wall_s))")
-		say "  iobench csv sync=$sync $st: $fps files/s"
-		if $PY -c "import sys; sys.exit(0 if $fps > $best else 1)"; then best=$fps best_st=$st; fi
-	done
-	for mode in one pool; do
-		t=()
-		for i in $(seq "$RUNS"); do
+	BEST=$(best_of "$(newest_csv)" csv wall_s low serial threaded forked epoll io_uring)
+	best_t=() pool_t=() one_t=() thr_t=() ur_t=()
+	for i in $(seq "$RUNS"); do
+		say "  csv sync=$sync round $i of $RUNS"
+		best_t+=("$(iob1 csv "$BEST" wall_s --size small --sync $sync --drop-caches)")
+		for mode in pool one; do
 			d=$OUT/pycsv; rm -rf "$d"; mkdir -p "$d"
 			sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null	# as iobench does
 			if [ $mode = pool ]; then
-				t+=("$($PY bench/csv_seed.py "$d" 2000 500 --pool "$(nproc)" $flag)")
+				pool_t+=("$($PY bench/csv_seed.py "$d" 2000 500 --pool "$CORES" $flag)")
 			else
-				t+=("$($PY bench/csv_seed.py "$d" 2000 500 $flag)")
+				one_t+=("$($PY bench/csv_seed.py "$d" 2000 500 $flag)")
 			fi
 		done
-		eval "PY_$mode=\$($PY -c \"print(2000 / \$(med ${t[*]}))\")"
+		thr_t+=("$(iob1 csv threaded wall_s --size small --sync $sync --drop-caches)")
+		ur_t+=("$(iob1 csv io_uring wall_s --size small --sync $sync --drop-caches)")
 	done
-	r=$(ratio "$best" "$PY_pool")
-	row "csv sync=$sync: best strategy ($best_st) / Python multiprocessing pool (files/s)" "$r" ">= 3" "$(verdict "$r" 3)" \
-		"$(printf '%.0f vs pool %.0f (one process %.0f) files/s; bench/csv_seed.py' "$best" "$PY_pool" "$PY_one")"
+	row "csv sync=$sync: best strategy ($BEST) / Python multiprocessing pool (files/s)" ">= 3" \
+		"2000 files; bench/csv_seed.py --pool $CORES; one Python process: $($PY bench/pairs.py effect "${one_t[*]}" "${best_t[*]}" | cut -d' ' -f1-3) of iobench's time" \
+		ratio 3 "${pool_t[*]}" "${best_t[*]}"
+	row "csv sync=$sync: threaded time / io_uring time (--workers $CORES rings)" ">= 1.0" \
+		"io_uring with a ring per core at least as fast as the thread pool" ratio 1.0 "${thr_t[*]}" "${ur_t[*]}"
 done
 rm -rf "$OUT/pycsv"
-
 fi
 
 # ---- 4. the harness itself ---------------------------------------------------
 if want harness; then
-say "harness: null workload per-trial overhead, peak RSS on small"
+say "harness: null workload per-trial overhead, memory"
 iob --workload null --strategy serial --size tiny --repeat 21
-NULL_MS=$($PY -c "print(1000 * $(col_med "$(newest_csv)" null serial wall_s))")
-row "harness: null trial (fork, measure, record) ms" "$(printf %.2f "$NULL_MS")" "< 5 ms" \
-	"$($PY -c "print('ok' if $NULL_MS < 5 else 'SHORT')")" "iobench run --workload null --strategy serial --size tiny: 16 jobs x 64 no-ops (median of 21)"
+NULL_MS=$($PY - "$(newest_csv)" <<'EOF'
+import csv, sys
+print(" ".join(str(1000 * float(r["wall_s"])) for r in csv.DictReader(open(sys.argv[1]))
+               if r["valid"] == "1" and r["warmup"] == "0"))
+EOF
+)
+row "harness: null trial (fork, 1024 no-ops, measure, record), ms" "< 5" \
+	"iobench run --workload null --strategy serial --size tiny (21 trials: the interval is of the median trial)" below 5 "$NULL_MS"
+# io_uring's memory follows rings x depth x block, not the number of files
+mem=()
+for files in 8 32; do
+	iob --workload md5 --strategy io_uring --files $files --file-size 16M --qd 8 --workers "$CORES"
+	mem+=("$(col_med "$(newest_csv)" md5 io_uring mem_net_kib)")
+done
+rowv "harness: io_uring md5 net memory, 32 files / 8 files (medians)" "$(py "'%.2f' % (${mem[1]} / ${mem[0]})")" "<= 1.25" \
+	"$(py "'met' if ${mem[1]} <= 1.25 * ${mem[0]} + 256 else 'SHORT'")" "${mem[0]} KiB with 8 files of 16 MiB, ${mem[1]} KiB with 32 ($CORES rings of qd 8)"
 iob --size small --strategy serial,io_uring --repeat 1 --warmup 0
 CSV=$(newest_csv)
 for st in serial io_uring; do
@@ -208,15 +252,15 @@ import csv, sys
 print(max(int(r["peak_rss_kib"]) for r in csv.DictReader(open(sys.argv[1])) if r["strategy"] == sys.argv[2]) / 1024)
 EOF
 )
-	row "harness: $st peak RSS on small, MiB (largest of md5, csv, array)" "$(printf %.1f "$rss")" "< 16" \
-		"$($PY -c "print('ok' if $rss < 16 else 'SHORT')")" "iobench run --size small --strategy $st"
+	rowv "harness: $st peak RSS on small, MiB (largest of md5, csv, array)" "$(printf %.1f "$rss")" "< 16" \
+		"$(py "'met' if $rss < 16 else 'SHORT'")" "iobench run --size small --strategy $st (one trial)"
 done
 fi
 
 {
-	echo "Measured $(date -u +%F) on $(uname -sr), $(nproc) cores, $(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'), cold cache, medians of $RUNS runs."
+	echo "Measured $(date -u +'%F %H:%M') UTC on $(uname -sr), $CORES cores, $(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'), cold cache, $RUNS alternating rounds per row; median of the paired ratios [90% CI]."
 	echo
-	echo "| measure | ratio / value | target | verdict | behind it |"
+	echo "| measure | median [90% CI] | target | verdict | behind it |"
 	echo "|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 } | tee "$OUT/bench.md"

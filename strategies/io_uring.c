@@ -27,6 +27,7 @@
 #include "jobsched.h"
 #include "pin.h"
 #include "strategy.h"
+#include "uring_bufs.h"
 #include "util.h"
 
 static const int needed_ops[] = {
@@ -92,8 +93,10 @@ static int uring_probe(char *why, size_t len)
 	return rc;
 }
 
-/* Turns @op (or the rest of a short one) into @sqe. */
 /*
+ * Turns @op (or the rest of a short one) into @sqe; @buf_index: its
+ * registered buffer (--uring-fixed-bufs), or -1.
+ *
  * With @fixed (--uring-fixed-files), a file opened through the ring is a
  * slot of the ring's registered table, not a descriptor: the open asks the
  * kernel for a free slot (IORING_FILE_INDEX_ALLOC) and returns it, the job
@@ -101,7 +104,7 @@ static int uring_probe(char *why, size_t len)
  * slot (IOSQE_FIXED_FILE, close_direct).  That spares the kernel looking
  * the descriptor up and counting a reference on every op.
  */
-static void prep(struct io_uring_sqe *sqe, struct op *op, bool fixed)
+static void prep(struct io_uring_sqe *sqe, struct op *op, bool fixed, int buf_index)
 {
 	switch (op->type) {
 	case OP_NOP:
@@ -121,12 +124,22 @@ static void prep(struct io_uring_sqe *sqe, struct op *op, bool fixed)
 			sqe->file_index = IORING_FILE_INDEX_ALLOC;
 		break;
 	case OP_READ:
-		io_uring_prep_read(sqe, op->fd, (char *)op->buf + op->done,
-				   (unsigned)(op->len - op->done), op->off + op->done);
+		if (buf_index >= 0)
+			io_uring_prep_read_fixed(sqe, op->fd, (char *)op->buf + op->done,
+						 (unsigned)(op->len - op->done),
+						 op->off + op->done, buf_index);
+		else
+			io_uring_prep_read(sqe, op->fd, (char *)op->buf + op->done,
+					   (unsigned)(op->len - op->done), op->off + op->done);
 		break;
 	case OP_WRITE:
-		io_uring_prep_write(sqe, op->fd, (const char *)op->buf + op->done,
-				    (unsigned)(op->len - op->done), op->off + op->done);
+		if (buf_index >= 0)
+			io_uring_prep_write_fixed(sqe, op->fd, (const char *)op->buf + op->done,
+						  (unsigned)(op->len - op->done),
+						  op->off + op->done, buf_index);
+		else
+			io_uring_prep_write(sqe, op->fd, (const char *)op->buf + op->done,
+					    (unsigned)(op->len - op->done), op->off + op->done);
 		break;
 	case OP_FSYNC:
 		io_uring_prep_fsync(sqe, op->fd, 0);
@@ -163,6 +176,9 @@ struct uring_loop {
 	unsigned cq_tail_seen;
 	bool stamps;
 	bool fixed;		/* files live in the ring's registered table */
+	bool fixed_bufs;	/* reads and writes on registered buffers */
+	struct uring_bufs bufs;
+	const char *failed;	/* what failed, when a step returns -errno */
 	uint64_t enters, wait_ns;
 };
 
@@ -205,24 +221,34 @@ static int submit(struct uring_loop *l)
 	do
 		rc = io_uring_submit(&l->ring);
 	while (rc == -EINTR);
+	l->failed = "submit";
 	return rc < 0 ? rc : 0;
 }
 
 /* Puts @op (or the rest of a short one) into an SQE, submitting a full SQ first. */
 static int queue_op(struct uring_loop *l, struct op *op)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
-	int rc;
+	struct io_uring_sqe *sqe;
+	int rc, buf_index = -1;
 
+	if (l->fixed_bufs && (op->type == OP_READ || op->type == OP_WRITE)) {
+		buf_index = ubufs_index(&l->bufs, op->job, op->buf, op->len);
+		l->failed = buf_index == -ENOSPC ? "every registered buffer slot is taken "
+			"(--uring-fixed-bufs)" : "cannot register a buffer (--uring-fixed-bufs)";
+		if (buf_index < 0)
+			return buf_index;
+	}
+	sqe = io_uring_get_sqe(&l->ring);
 	if (!sqe) {
 		rc = submit(l);
 		if (rc < 0)
 			return rc;
 		sqe = io_uring_get_sqe(&l->ring);
+		l->failed = "no SQE free after a submit";
 		if (!sqe)
 			return -EBUSY;
 	}
-	prep(sqe, op, l->fixed);
+	prep(sqe, op, l->fixed, buf_index);
 	if (l->stamps && l->nunsub < l->unsub_cap)
 		l->unsub[l->nunsub++] = op;
 	return 0;
@@ -249,17 +275,23 @@ static int finish_cqe(struct uring_loop *l, struct op *op, int res)
 	return queue_op(l, op);
 }
 
-/* Queues every op the jobs can issue now; returns how many SQEs wait. */
-static unsigned queue_ops(struct uring_loop *l)
+/*
+ * Queues every op the jobs can issue now.  0, or -errno when a buffer
+ * could not be registered (there is always space in the SQ).
+ */
+static int queue_ops(struct uring_loop *l)
 {
 	struct op *op;
 
 	while (io_uring_sq_space_left(&l->ring) && (op = sched_next(&l->s)) != NULL) {
+		int rc;
+
 		op->done = 0;
-		/* cannot fail: there is space in the SQ */
-		queue_op(l, op);
+		rc = queue_op(l, op);
+		if (rc < 0)
+			return rc;
 	}
-	return io_uring_sq_ready(&l->ring);
+	return 0;
 }
 
 /* Ops submitted whose CQE has not arrived: the ones the device may hold. */
@@ -296,13 +328,22 @@ static int reap(struct uring_loop *l)
 			return rc;
 		if (rc == 1)
 			sched_complete(&l->s, op);
-		if (queue_ops(l) && in_kernel(l) <= sched_limit(&l->s) / 2) {
+		rc = queue_ops(l);
+		if (rc < 0)
+			return rc;
+		if (io_uring_sq_ready(&l->ring) && in_kernel(l) <= sched_limit(&l->s) / 2) {
 			rc = submit(l);
 			if (rc < 0)
 				return rc;
 		}
 	}
 	return 0;
+}
+
+/* A job is done: its buffers leave the ring's table before another starts. */
+static void bufs_job_done(void *arg, struct job *job)
+{
+	ubufs_job_done(arg, job);
 }
 
 /* A ring's options and, when latency is recorded, its stamping arrays. */
@@ -333,6 +374,23 @@ static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, s
 			return rc;
 		}
 		l->fixed = true;
+	}
+	if (ctx->fixed_bufs) {
+		/*
+		 * A ring holds at most qd + 1 jobs (jobsched.h); 64 buffers each
+		 * is more than any workload keeps (its read-ahead window)
+		 */
+		unsigned jobs = ctx->qd + 1, slots = jobs * 64 > 16384 ? 16384 : jobs * 64;
+		int rc = ubufs_init(&l->bufs, &l->ring, slots, jobs);
+
+		if (rc < 0) {
+			snprintf(msg, len, "io_uring: cannot register a buffer table (--uring-fixed-bufs): %s%s",
+				 strerror(-rc), rc == -ENOMEM ? " (locked memory: see ulimit -l)" : "");
+			return rc;
+		}
+		l->fixed_bufs = true;
+		l->s.on_done = bufs_job_done;
+		l->s.on_done_arg = &l->bufs;
 	}
 	l->stamps = lat_current != NULL;
 	if (!l->stamps)
@@ -385,6 +443,7 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, 
 		goto out_ring;
 	return 0;
 out_ring:
+	ubufs_free(&l->bufs);
 	free(l->unsub);
 	free(l->cq_seen);
 	io_uring_queue_exit(&l->ring);
@@ -420,7 +479,11 @@ static int ring_loop(struct uring_pool *p, struct uring_loop *l, char *msg, size
 	for (;;) {
 		uint64_t t0;
 
-		queue_ops(l);
+		rc = queue_ops(l);
+		if (rc < 0) {
+			snprintf(msg, len, "io_uring: %s: %s", l->failed, strerror(-rc));
+			return rc;
+		}
 		if (sched_done(&l->s) || __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
 			break;
 		if (sched_stalled(&l->s)) {
@@ -447,7 +510,7 @@ static int ring_loop(struct uring_pool *p, struct uring_loop *l, char *msg, size
 		}
 		rc = reap(l);
 		if (rc < 0) {
-			snprintf(msg, len, "io_uring: submit: %s", strerror(-rc));
+			snprintf(msg, len, "io_uring: %s: %s", l->failed, strerror(-rc));
 			return rc;
 		}
 	}
@@ -473,6 +536,7 @@ static void ring_run(struct uring_pool *p, bool pooled)
 		rc = ring_loop(p, &l, msg, sizeof(msg));
 		/* exit cancels and waits for anything still in flight (only on error) */
 		io_uring_queue_exit(&l.ring);
+		ubufs_free(&l.bufs);
 		free(l.unsub);
 		free(l.cq_seen);
 		sched_free(&l.s);

@@ -72,6 +72,8 @@ struct op *sched_next(struct job_sched *s)
 				s->active[i] = s->active[i + 1];
 			s->nactive--;
 			s->ndone++;
+			if (s->on_done)
+				s->on_done(s->on_done_arg, job);
 			break;
 		}
 	}

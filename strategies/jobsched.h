@@ -23,6 +23,9 @@ struct job_sched {
 	struct job **active;
 	size_t nactive, cursor;
 	unsigned inflight, max_inflight;
+	/* called with each job as it is done, before another starts; NULL: none */
+	void (*on_done)(void *arg, struct job *job);
+	void *on_done_arg;
 };
 
 /* 0 or -ENOMEM. */

@@ -52,6 +52,8 @@ static const char run_usage_head[] =
 	"                     Experimental: a rare stall with several rings is open\n"
 	"  --uring-fixed-files  io_uring: files opened into the ring's registered table\n"
 	"                     (openat_direct, IOSQE_FIXED_FILE), not descriptors\n"
+	"  --uring-fixed-bufs   io_uring: reads and writes on registered buffers\n"
+	"                     (READ_FIXED, WRITE_FIXED): each job's buffers pinned once\n"
 	"  --no-tune          don't look for each strategy's best concurrency first:\n"
 	"                     --workers = the machine's cores, --qd 64.  By default,\n"
 	"                     before the counted rounds, the knob a strategy's\n"
@@ -89,7 +91,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED, OPT_FIXED_BUFS,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -119,6 +121,7 @@ static const struct option run_options[] = {
 	{ "iowq-workers", required_argument, NULL, OPT_IOWQ },
 	{ "sqpoll", no_argument, NULL, OPT_SQPOLL },
 	{ "uring-fixed-files", no_argument, NULL, OPT_FIXED },
+	{ "uring-fixed-bufs", no_argument, NULL, OPT_FIXED_BUFS },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -335,6 +338,7 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 	case OPT_IOWQ: rc = parse_num(&n_iowq, a, &cfg->iowq_workers, err, errlen); break;
 	case OPT_SQPOLL: cfg->sqpoll = true; break;
 	case OPT_FIXED: cfg->fixed_files = true; break;
+	case OPT_FIXED_BUFS: cfg->fixed_bufs = true; break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;

@@ -60,6 +60,7 @@ struct config {
 	uint64_t iowq_workers;		/* --iowq-workers: io_uring's kernel worker cap; 0: kernel's */
 	bool sqpoll;			/* --sqpoll: io_uring's rings polled by a kernel thread */
 	bool fixed_files;		/* --uring-fixed-files: registered files */
+	bool fixed_bufs;		/* --uring-fixed-bufs: registered buffers */
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
 	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;

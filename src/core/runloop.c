@@ -137,7 +137,7 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin, .latency = !cfg->no_latency,
 				.workers = c->workers, .qd = c->qd, .block = c->block,
 				.iowq_workers = (unsigned)cfg->iowq_workers, .sqpoll = cfg->sqpoll,
-				.fixed_files = cfg->fixed_files,
+				.fixed_files = cfg->fixed_files, .fixed_bufs = cfg->fixed_bufs,
 				.lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;

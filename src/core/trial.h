@@ -16,6 +16,7 @@ struct trial_opts {
 	unsigned iowq_workers;	/* io_uring's kernel worker cap (--iowq-workers); 0: the kernel's */
 	bool sqpoll;		/* io_uring: a kernel thread polls the rings (--sqpoll) */
 	bool fixed_files;	/* io_uring: registered files (--uring-fixed-files) */
+	bool fixed_bufs;	/* io_uring: registered buffers (--uring-fixed-bufs) */
 	uint64_t block;		/* read size for a workload with uses_block; 0: its own */
 	enum cache_mode cache;
 	bool pin;		/* bind threads and processes to distinct cores */
