@@ -76,12 +76,21 @@ row() {
 	fi
 	set -- $r
 	# $1 median $2 low $3 high $4 coverage $5 verdict $6 rounds used
-	ROWS+=("$(printf '| %s | %.3f [%.3f, %.3f] | %s | %s | %s%s |' "$m" "$1" "$2" "$3" "$target" "$5" \
+	ROWS+=("$(printf '| %s | %.3f [%.3f, %.3f] (%.0f%%) | %s | %s | %s%s |' "$m" "$1" "$2" "$3" \
+		"$(py "100 * $4")" "$target" "$5" \
 		"$behind" "$([ "$6" -ge "$RUNS" ] || echo "; only $6 of $RUNS rounds succeeded")")")
 }
 rowv() { ROWS+=("| $1 | $2 | $3 | $4 | $5 |"); }
+# A/B's median ratio and interval as text, for the "behind it" column
+ci() { $PY bench/pairs.py effect "$1" "$2" | awk '{ printf "%.3f [%.3f, %.3f]", $1, $2, $3 }'; }
 # drops each file of the md5 dataset, as --cache cold does
 drop() { $PY bench/drop.py "$@"; }
+# one figure of fio's JSON on stdin (fio's first job's read side), nan if fio failed
+fio_read() { # KEY: bw_bytes or iops
+	$PY -c 'import json, sys
+try: print(json.load(sys.stdin)["jobs"][0]["read"][sys.argv[1]])
+except Exception: print("nan")' "$1"
+}
 now() { date +%s.%N; }
 
 say "bench: $(date -u +%FT%TZ), $(uname -sr), $CORES cores, $RUNS rounds, data in $DATA ($(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'))"
@@ -104,15 +113,17 @@ for i in $(seq "$RUNS"); do
 	drop $MD5_FILES
 	disk=$(fio --name=seq --rw=read --bs=1M --direct=1 --ioengine=psync --numjobs=1 \
 		--filename="$(echo $MD5_FILES | tr ' ' ':')" --size=${MD5_MIB}M --output-format=json 2>>"$LOG" |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"] / 2**20)')
+		fio_read bw_bytes)
+	disk=$(py "float('$disk') / 2**20")
 	t=$(iob1 md5 "$BEST" wall_s --size small)
 	steal=$(col_med "$(newest_csv)" md5 "$BEST" steal_s)
 	best_t+=("$t")
-	rate+=("$(py "$MD5_MIB / $t")")
+	rate+=("$(py "$MD5_MIB / float('$t')")")
 	# the host emulates the disk on our vCPUs and takes CPU time from them
 	# while we read (steal, measured per trial): usable = cores - steal / wall
-	lim+=("$(py "min(($CORES - $steal / $t) * $OSSL, $disk)")")
-	limall+=("$(py "min($CORES * $OSSL, $disk)")")
+	# (a failed side stays nan: min() would pick the other)
+	lim+=("$(py "sum([min(($CORES - float('$steal') / float('$t')) * $OSSL, float('$disk')), 0 * float('$disk') * float('$t')])")")
+	limall+=("$(py "min($CORES * $OSSL, float('$disk')) + 0 * float('$disk')")")
 	drop $MD5_FILES
 	t0=$(now); printf '%s\n' $MD5_FILES | xargs -P "$CORES" -n $(( (4 + CORES - 1) / CORES )) md5sum >/dev/null; t1=$(now)
 	par_t+=("$(py "$t1 - $t0")")
@@ -149,14 +160,14 @@ fio1() { # ENGINE DEPTH same|8k
 	drop "$NPY"
 	fio --name=rr --filename="$NPY" --ioengine="$1" --direct=1 --rw=randread $bs \
 		--iodepth="$2" --size="$NPY_SIZE" --number_ios=20000 --norandommap --randrepeat=0 \
-		--output-format=json 2>>"$LOG" | $PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["read"]["iops"])'
+		--output-format=json 2>>"$LOG" | fio_read iops
 }
 # iobench's IOPS for the array's 20000 reads, one trial
 iops() { # STRATEGY [run options]
 	local st=$1 t
 	shift
 	t=$(iob1 array "$st" wall_s --size small --cache direct "$@")
-	py "20000 / $t"
+	py "20000 / float('$t')"
 }
 array_vs_fio() { # LABEL STRATEGY ENGINE DEPTH TARGET
 	local io=() fs=() f8=()
@@ -167,7 +178,7 @@ array_vs_fio() { # LABEL STRATEGY ENGINE DEPTH TARGET
 		f8+=("$(fio1 "$3" "$4" 8k)")
 	done
 	row "array: $1 / fio, same reads (IOPS)" ">= $5" \
-		"fio --ioengine=$3 --direct=1 --rw=randread --bs=8704 --blockalign=8192 --iodepth=$4; against fio --bs=8k: $($PY bench/pairs.py effect "${io[*]}" "${f8[*]}" | cut -d' ' -f1-3)" \
+		"fio --ioengine=$3 --direct=1 --rw=randread --bs=8704 --blockalign=8192 --iodepth=$4; against fio --bs=8k: $(ci "${io[*]}" "${f8[*]}")" \
 		ratio "$5" "${io[*]}" "${fs[*]}"
 }
 array_vs_fio "serial direct" serial psync 1 0.95
@@ -216,7 +227,7 @@ for sync in none fsync; do
 		ur_t+=("$(iob1 csv io_uring wall_s --size small --sync $sync --drop-caches)")
 	done
 	row "csv sync=$sync: best strategy ($BEST) / Python multiprocessing pool (files/s)" ">= 3" \
-		"2000 files; bench/csv_seed.py --pool $CORES; one Python process: $($PY bench/pairs.py effect "${one_t[*]}" "${best_t[*]}" | cut -d' ' -f1-3) of iobench's time" \
+		"2000 files; bench/csv_seed.py --pool $CORES; one Python process: $(ci "${one_t[*]}" "${best_t[*]}") of iobench's time" \
 		ratio 3 "${pool_t[*]}" "${best_t[*]}"
 	row "csv sync=$sync: threaded time / io_uring time (--workers $CORES rings)" ">= 1.0" \
 		"io_uring with a ring per core at least as fast as the thread pool" ratio 1.0 "${thr_t[*]}" "${ur_t[*]}"
@@ -258,9 +269,9 @@ done
 fi
 
 {
-	echo "Measured $(date -u +'%F %H:%M') UTC on $(uname -sr), $CORES cores, $(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'), cold cache, $RUNS alternating rounds per row; median of the paired ratios [90% CI]."
+	echo "Measured $(date -u +'%F %H:%M') UTC on $(uname -sr), $CORES cores, $(df -T "$DATA" | awk 'NR==2 {print $2" on "$1}'), cold cache, $RUNS alternating rounds per row; median of the paired ratios [confidence interval] (its coverage)."
 	echo
-	echo "| measure | median [90% CI] | target | verdict | behind it |"
+	echo "| measure | median [CI] (coverage) | target | verdict | behind it |"
 	echo "|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 } | tee "$OUT/bench.md"

@@ -179,7 +179,7 @@ struct uring_loop {
 	bool fixed_bufs;	/* reads and writes on registered buffers */
 	struct uring_bufs bufs;
 	const char *failed;	/* what failed, when a step returns -errno */
-	uint64_t enters, wait_ns;
+	uint64_t enters, wait_ns, sqes;
 };
 
 static void stamp_submit(struct uring_loop *l)
@@ -249,6 +249,7 @@ static int queue_op(struct uring_loop *l, struct op *op)
 			return -EBUSY;
 	}
 	prep(sqe, op, l->fixed, buf_index);
+	l->sqes++;
 	if (l->stamps && l->nunsub < l->unsub_cap)
 		l->unsub[l->nunsub++] = op;
 	return 0;
@@ -467,7 +468,7 @@ struct uring_pool {
 	unsigned started;	/* ring threads so far, for --pin (atomic) */
 	int stop;		/* a ring failed: the others stop too (atomic) */
 	pthread_mutex_t lock;	/* the totals and the first failure below */
-	uint64_t enters, wait_ns;
+	uint64_t enters, wait_ns, sqes;
 	int rc;
 };
 
@@ -544,6 +545,7 @@ static void ring_run(struct uring_pool *p, bool pooled)
 	pthread_mutex_lock(&p->lock);
 	p->enters += l.enters;
 	p->wait_ns += l.wait_ns;
+	p->sqes += l.sqes;
 	if (rc < 0 && p->rc == 0) {
 		p->rc = rc;
 		snprintf(p->ctx->msg, sizeof(p->ctx->msg), "%s", msg);
@@ -601,6 +603,7 @@ static int uring_run(struct strat_ctx *ctx)
 	free(tids);
 	ctx->enter_calls = p.enters;
 	ctx->ring_wait_ns = p.wait_ns;
+	ctx->sqes = p.sqes;
 	return p.rc;
 }
 

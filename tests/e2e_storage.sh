@@ -123,6 +123,34 @@ ok = m["threaded"] >= 0.5 * m["io_uring"] and m["threaded"] >= 10 * m["serial"]
 ok = ok and t["threaded"]["knob"] == "workers" and t["threaded"]["tried"][0]["setting"] == 2
 ok = ok and t["threaded"]["chosen"] >= 32 and t["io_uring"]["knob"] == "qd"
 sys.exit(0 if ok else 1)' "$slow"
+	# io_uring's io-wq figures mean what they say: every op is at least one
+	# SQE, io-wq ran a part of them with no more workers than its cap, the
+	# strategies without a ring have none, the count is taken in the warmup
+	# trial only (counting slows io-wq), and the report says it
+	wq=$(run "$T/wq" --dir "$T/dmnt" --workload array --reads 256 --repeat 2 --warmup 1 \
+		--strategy io_uring --workers 1 --qd 32 --iowq-workers 2 --no-tune)
+	$IOBENCH report "${wq%.csv}.json" >/dev/null 2>&1
+	check "delayfs: io_uring's SQEs >= its ops, io-wq ran a part with <= 2 workers (--iowq-workers 2), counted in the warmup only, none for the pools" \
+		$PY - "${wq%.csv}.json" "${slow%.csv}.json" <<'PYEOF'
+import json, sys
+ok = True
+for t in json.load(open(sys.argv[1]))["trials"]:
+    s, w, k = t["io_shape"]["io_uring_sqes"], t["io_shape"]["io_uring_iowq"], t["breakdown"]["io_workers"]
+    print(f"    {'warmup' if t['warmup'] else 'trial'} {t['trial']}: {t['ops']} ops, {s} SQEs, {w} through io-wq, {k} io-wq workers")
+    ok = ok and (k is None or k <= 2)
+    if not t["warmup"]:
+        ok = ok and w is None
+        continue
+    if s is None:
+        print("    (io_uring's tracepoints are n/a here: no tracefs)")
+        continue
+    ok = ok and s >= t["ops"] > 0 and 0 <= w <= s
+for t in json.load(open(sys.argv[2]))["trials"]:
+    ok = ok and (t["strategy"] == "io_uring" or t["io_shape"]["io_uring_sqes"] is None)
+sys.exit(0 if ok else 1)
+PYEOF
+	check "delayfs: the report says what share of io_uring's SQEs io-wq ran" \
+		grep -q "of the SQEs went to io-wq's kernel workers" "${wq%.csv}.md"
 	mkdir -p "$T/disk"
 	fast=$(run "$T/fast" --dir "$T/disk" "${arr[@]}" --strategy serial,threaded,io_uring)
 	$IOBENCH compare "$fast" "$slow" --plots "$T/cmp" >"$T/cmp.out" 2>&1

@@ -74,6 +74,16 @@ void profile_print(FILE *f, const struct results *r, const struct run_meta *m)
 	      "threads, procs: our own, counted as they start (io_uring's kernel workers\n"
 	      "are the io_workers column); inflight: average/maximum ops in flight;\n"
 	      "enters: ops per io_uring_enter\n", f);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct trial_rec *t = &r->recs[i];
+
+		/* counted in warmups only: the count slows io-wq (trial.h) */
+		if (t->warmup && t->uring_sqes > 0 && t->uring_iowq >= 0)
+			fprintf(f, "%s %s: io-wq's kernel workers ran %.0f%% of the %lld SQEs "
+				"(warmup %u; %d workers)\n", t->workload, t->strategy,
+				100.0 * (double)t->uring_iowq / (double)t->uring_sqes,
+				(long long)t->uring_sqes, t->trial, t->io_workers);
+	}
 	if (strcmp(m->delay_acct, "on"))
 		fprintf(f, "time breakdown %s\n", m->delay_acct);
 	for (size_t i = 0; hw_na && i < r->n; i++)

@@ -222,6 +222,40 @@ static void losers(FILE *f, const struct run_data *rd, const char *wl, const cha
 	}
 }
 
+/*
+ * A ring's queued ops are not all at the storage at once: a request that
+ * can't complete inline or natively async (buffered reads on FUSE or NFS,
+ * opens) goes to one of the ring's io-wq kernel workers, which run one
+ * each.  io_uring's tracepoints count those requests, taskstats the
+ * workers: with most requests through io-wq, the workers, not --qd, bound
+ * the concurrency.
+ */
+static void ring_note(FILE *f, const struct run_data *rd, const char *wl,
+		      const char **sts, size_t ns)
+{
+	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+		double share = r ? r->med[DESC_IOWQ_SHARE] : NAN, q, w;
+
+		if (!isfinite(share))
+			continue;
+		q = r->med[DESC_INFLIGHT];
+		w = r->med[DESC_IO_WORKERS];
+		fprintf(f, "\n%s: %.0f%% of the SQEs went to io-wq's kernel workers (medians)", sts[s],
+			100 * share);
+		if (share < 0.5)
+			fputs("; the rest completed inline or natively async, without a worker each", f);
+		else if (isfinite(w))
+			fprintf(f, ", and it ran %.0f of them, one request each", w);
+		if (isfinite(q))
+			fprintf(f, "; %.1f ops were queued on average", q);
+		if (share >= 0.5 && isfinite(w) && isfinite(q) && w < q)
+			fprintf(f, ", but at most %.0f were at the storage at once: here io-wq, not "
+				"--qd, bounds the concurrency (--iowq-workers sets its cap)", w);
+		fputs(".\n", f);
+	}
+}
+
 /* Where each strategy's task time went, one sentence each. */
 static void where_time_goes(FILE *f, const struct run_data *rd, const char *wl,
 			    const char **sts, size_t ns)
@@ -336,6 +370,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		drift_note(f, rd, wls[w], sts, ns);
 		ranks_note(f, rd, wls[w], sts, ns);
 		steal_note(f, rd, wls[w], sts, ns);
+		ring_note(f, rd, wls[w], sts, ns);
 		where_time_goes(f, rd, wls[w], sts, ns);
 		if (lnk)
 			workload_plots(f, plotdir, lnk, wls[w]);

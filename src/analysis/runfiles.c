@@ -72,6 +72,8 @@ static json_t *io_shape_json(const struct trial_rec *t)
 	jset(o, "inflight_avg", t->latency_on ? jnum(t->inflight_avg, 2) : json_null());
 	jset(o, "inflight_max", jcount(t->latency_on, (uint64_t)t->inflight_max));
 	jset(o, "io_uring_enters", json_integer((json_int_t)t->enter_calls));
+	jset(o, "io_uring_sqes", jcount(t->uring_sqes >= 0, (uint64_t)t->uring_sqes));
+	jset(o, "io_uring_iowq", jcount(t->uring_iowq >= 0, (uint64_t)t->uring_iowq));
 	return o;
 }
 

@@ -18,7 +18,8 @@ const char *const metric_names[MET_N] = { "wall_s", "cpu_s", "mem_net_kib",
 const char *const desc_names[DESC_N] = { "user_s", "sys_s", "vol_ctx", "steal_s",
 					 "runq_wait_s", "blkio_wait_s", "ring_wait_s", "other_s",
 					 "mem_base_kib", "lat_p50_us", "lat_p999_us",
-					 "straggler", "start_skew_us" };
+					 "straggler", "start_skew_us", "inflight_avg",
+					 "iowq_share", "io_workers" };
 
 /* A trial's value of @m; NaN when it was not measured. */
 static double metric(const struct trial_rec *t, enum metric m)
@@ -51,6 +52,12 @@ static double desc(const struct trial_rec *t, enum desc d)
 	case DESC_P999: return t->latency_on ? t->lat[t->main_op].p999_us : NAN;
 	case DESC_STRAGGLER: return t->straggler >= 0 ? t->straggler : NAN;
 	case DESC_SKEW: return t->start_skew_s >= 0 ? t->start_skew_s * 1e6 : NAN;
+	case DESC_INFLIGHT: return t->latency_on ? t->inflight_avg : NAN;
+	/* of the SQEs io_uring took, the share its io-wq workers ran */
+	case DESC_IOWQ_SHARE:
+		return t->uring_sqes > 0 && t->uring_iowq >= 0 ?
+		       (double)t->uring_iowq / (double)t->uring_sqes : NAN;
+	case DESC_IO_WORKERS: return t->io_workers >= 0 ? t->io_workers : NAN;
 	case DESC_N: break;
 	}
 	return NAN;
@@ -146,6 +153,26 @@ static void rank_walls(const struct results *r, struct strat_summary *row, doubl
 	}
 }
 
+/*
+ * io-wq's share is counted in the warmup trials only (trial.c: counting
+ * it slows io-wq's requests): their median, NaN without one.
+ */
+static double warmup_iowq_share(const struct results *r, const struct strat_summary *row,
+				double *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct trial_rec *t = &r->recs[i];
+		double share = desc(t, DESC_IOWQ_SHARE);
+
+		if (t->warmup && t->valid && (t->ranks <= 1 || t->rank < 0) && isfinite(share) &&
+		    !strcmp(t->workload, row->workload) && !strcmp(t->strategy, row->strategy))
+			v[n++] = share;
+	}
+	return n ? stats_median(v, n) : NAN;
+}
+
 static void summarize_row(const struct results *r, struct strat_summary *row, bool *outlier)
 {
 	double *v = xcalloc(r->n + 1, sizeof(double));
@@ -171,6 +198,7 @@ static void summarize_row(const struct results *r, struct strat_summary *row, bo
 
 		row->med[d] = n ? stats_median(v, n) : NAN;
 	}
+	row->med[DESC_IOWQ_SHARE] = warmup_iowq_share(r, row, v);
 	row->valid = (unsigned)row->m[MET_WALL].n;
 	row->wall = xcalloc(r->n + 1, sizeof(double));
 	row->nwall = samples(r, row, get_metric, MET_WALL, NULL, row->wall);

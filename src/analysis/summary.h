@@ -21,10 +21,13 @@ extern const char *const metric_names[MET_N];
 
 /*
  * The figures the report and the plots describe a strategy by, beside the
- * metrics: only their medians are kept.  Named as the trial CSV's columns.
+ * metrics: only their medians are kept.  Named as the trial CSV's columns,
+ * except iowq_share: of the SQEs io_uring took, the share io-wq ran (JSON's
+ * io_shape.io_uring_iowq / io_uring_sqes).
  */
 enum desc { DESC_USER, DESC_SYS, DESC_VOLCTX, DESC_STEAL, DESC_RUNQ, DESC_BLKIO, DESC_RING,
-	    DESC_OTHER, DESC_MEMBASE, DESC_P50, DESC_P999, DESC_STRAGGLER, DESC_SKEW, DESC_N };
+	    DESC_OTHER, DESC_MEMBASE, DESC_P50, DESC_P999, DESC_STRAGGLER, DESC_SKEW,
+	    DESC_INFLIGHT, DESC_IOWQ_SHARE, DESC_IO_WORKERS, DESC_N };
 extern const char *const desc_names[DESC_N];
 
 /*

@@ -15,7 +15,9 @@ static const char profile_usage[] =
 	"accounting: needs root, which switches kernel.task_delayacct on for the run\n"
 	"and back after; else n/a), and the rest; threads and processes; ops in\n"
 	"flight; ops per io_uring_enter; hardware counters where the machine has\n"
-	"them.  Writes results, and plots/<run-id>/breakdown-W.png.\n"
+	"them; with --warmup 1, the share of io_uring's requests its io-wq kernel\n"
+	"workers ran (counted in warmup trials only: counting slows io-wq).\n"
+	"Writes results, and plots/<run-id>/breakdown-W.png.\n"
 	"Every `iobench run` option applies; see iobench run --help.\n";
 
 static void usage(FILE *f)

@@ -111,6 +111,8 @@ static void add_up(const struct trial_rec *x, struct trial_rec *a)
 	a->inflight_avg += x->inflight_avg;
 	a->inflight_max += x->inflight_max;	/* an upper bound: the ranks' peaks may differ in time */
 	a->enter_calls += x->enter_calls;
+	a->uring_sqes = a->uring_sqes < 0 || x->uring_sqes < 0 ? -1 : a->uring_sqes + x->uring_sqes;
+	a->uring_iowq = a->uring_iowq < 0 || x->uring_iowq < 0 ? -1 : a->uring_iowq + x->uring_iowq;
 	for (int k = 0; k < HW_N; k++)
 		a->hw[k] = a->hw[k] < 0 || x->hw[k] < 0 ? -1 : a->hw[k] + x->hw[k];
 	a->cache_flag |= x->cache_flag;

@@ -52,6 +52,8 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->straggler = -1;
 	rec->start_skew_s = -1;
 	rec->sqpoll_cpu_s = -1;
+	rec->uring_sqes = -1;
+	rec->uring_iowq = -1;
 	rec->workers = workers;
 	rec->qd = qd;
 	rec->rank = dist.rank;
@@ -138,7 +140,7 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 				.workers = c->workers, .qd = c->qd, .block = c->block,
 				.iowq_workers = (unsigned)cfg->iowq_workers, .sqpoll = cfg->sqpoll,
 				.fixed_files = cfg->fixed_files, .fixed_bufs = cfg->fixed_bufs,
-				.lat = tl->lat,
+				.count_iowq = warmup, .lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;
 

@@ -34,6 +34,7 @@ struct strat_ctx {
 	 */
 	uint64_t enter_calls;
 	uint64_t ring_wait_ns;
+	uint64_t sqes;		/* ring strategies: SQEs prepared (a short transfer's rest too) */
 };
 
 struct strategy {

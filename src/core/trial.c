@@ -66,6 +66,7 @@ static void collect(const struct wl_ctx *wctx, const struct job_result *res, siz
 }
 
 static int hw_fds[HW_N];
+static int tp_fds[TP_N];
 
 /* Counters on the trial process, inherited by its threads and workers. */
 static void hw_fds_init(struct trial_out *out)
@@ -148,6 +149,7 @@ static int measured_run(const struct strategy *st, struct strat_ctx *sc, struct 
 		out->mem_net_kib = net + sc->workers_net_kib;
 	}
 	out->enter_calls = sc->enter_calls;
+	out->sqes = sc->sqes;
 	out->ring_wait_ns = sc->ring_wait_ns;
 	/* the workers are reaped by now: their I/O is counted in ours */
 	if (io_ok && read_self_io(&rd1, &wr1) == 0) {
@@ -182,6 +184,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin,
 				.iowq_workers = o->iowq_workers, .sqpoll = o->sqpoll,
 				.fixed_files = o->fixed_files, .fixed_bufs = o->fixed_bufs };
+	char tp_why[128];
 	int rc;
 
 	child_setup(wctx, o, out);
@@ -198,8 +201,14 @@ static _Noreturn void trial_child(const struct workload *wl,
 	}
 	/* the others' jobs are made (cheap: buffers come on first use) but never run */
 	sc.njobs = keep_mine(wctx, jobs, n);
+	/* before the ring threads exist, so they inherit the counters */
+	if (!st->uses_qd || !o->count_iowq || tp_start(tp_fds, tp_why, sizeof(tp_why)) < 0)
+		for (int i = 0; i < TP_N; i++)
+			out->tp[i] = -1;	/* n/a: null in the JSON */
 	rc = measured_run(st, &sc, out);
 	hw_read(hw_fds, out->hw);
+	if (out->tp[0] != -1)
+		tp_read(tp_fds, out->tp);
 	collect(wctx, res, n, out);
 	if (rc < 0) {
 		/* the strategy's own failure explains the jobs' */
@@ -380,6 +389,8 @@ static void copy_out(const struct trial_out *out, const struct trial_opts *o,
 	rec->bytes_read = out->bytes_read;
 	rec->bytes_written = out->bytes_written;
 	rec->enter_calls = out->enter_calls;
+	rec->uring_sqes = out->tp[TP_URING_IOWQ] >= 0 ? (int64_t)out->sqes : -1;
+	rec->uring_iowq = out->tp[TP_URING_IOWQ];
 	memcpy(rec->hw, out->hw, sizeof(rec->hw));
 	snprintf(rec->hw_why, sizeof(rec->hw_why), "%s", out->hw_why);
 	if (o->pin)
