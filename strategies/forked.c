@@ -54,7 +54,7 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 
 		if (i >= ctx->njobs)
 			break;
-		job_run_blocking(ctx->jobs[i]);
+		job_run_blocking(ctx->jobs[i], ctx->sync_readahead);
 	}
 	if (mem_ok && mem_net_since(&mark, &net) == 0)
 		__atomic_add_fetch(&sh->net_kib, net, __ATOMIC_RELAXED);

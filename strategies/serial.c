@@ -8,7 +8,7 @@
 static int serial_run(struct strat_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->njobs; i++)
-		job_run_blocking(ctx->jobs[i]);
+		job_run_blocking(ctx->jobs[i], false);	/* the baseline: plain */
 	return 0;
 }
 

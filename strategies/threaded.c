@@ -34,7 +34,7 @@ static void *threaded_worker(void *arg)
 
 		if (i >= td->ctx->njobs)
 			break;
-		job_run_blocking(td->ctx->jobs[i]);
+		job_run_blocking(td->ctx->jobs[i], td->ctx->sync_readahead);
 	}
 	conc_thread_end();
 	return NULL;

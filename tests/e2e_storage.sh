@@ -93,9 +93,10 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 sys.exit(0 if rows and all(r["valid"] == "1" for r in rows) else 1)' "$slow"
 	# a pool of 16: enough in flight to show the law, few enough that 2 cores
-	# (and a sanitizer) keep up with the FUSE round trips
+	# (and a sanitizer) keep up with the FUSE round trips; one op per thread
+	# (no read-ahead window), so exactly 16 are in flight
 	pool=$(run "$T/pool" --dir "$T/dmnt" --workload array --reads 512 --repeat 3 --warmup 0 \
-		--strategy threaded --workers 16)
+		--strategy threaded --workers 16 --no-sync-readahead)
 	# serial holds Little's law within 25%; at 16 in flight each op took 3.1 ms, not
 	# 2 (the FUSE daemon's own cost on 2 vCPUs; 3.5 ms under ThreadSanitizer): the
 	# pool must reach 40% of the law, more than 6 reads at once

@@ -41,8 +41,11 @@ static bool usable(const struct strategy *st)
 	return false;
 }
 
-/* io_uring's switches: registered files, an SQPOLL poller, registered buffers */
-enum { FIXED = 1, SQPOLL = 2, FIXED_BUFS = 4 };
+/*
+ * io_uring's switches: registered files, an SQPOLL poller, registered
+ * buffers; the blocking pools' read-ahead window
+ */
+enum { FIXED = 1, SQPOLL = 2, FIXED_BUFS = 4, SYNC_RA = 8 };
 
 static void trial_with(const struct workload *wl, struct wl_ctx *ctx,
 		       const struct strategy *st, unsigned workers, unsigned qd, unsigned flags,
@@ -53,7 +56,8 @@ static void trial_with(const struct workload *wl, struct wl_ctx *ctx,
 		assert_int_equal(wl->before_trial(ctx), 0);
 	struct trial_opts o = { .workers = workers, .qd = qd, .cache = CACHE_WARM,
 				.latency = true, .fixed_files = flags & FIXED,
-				.sqpoll = flags & SQPOLL, .fixed_bufs = flags & FIXED_BUFS };
+				.sqpoll = flags & SQPOLL, .fixed_bufs = flags & FIXED_BUFS,
+				.sync_readahead = flags & SYNC_RA };
 
 	assert_int_equal(trial_run(wl, ctx, st, &o, rec), 0);
 }
@@ -115,6 +119,12 @@ static void test_identical_work(void **state)
 						 switches[f], rec.error);
 				assert_string_equal(rec.digest, ref.digest);
 			}
+			/* the read-ahead window too (ignored by the event loops) */
+			trial_with(wl, &ctx, st, 2, 4, SYNC_RA, &rec);
+			if (!rec.valid)
+				fail_msg("%s/%s read-ahead window: %s", wl->name, st->name, rec.error);
+			assert_string_equal(rec.digest, ref.digest);
+			assert_int_equal(rec.ops, ref.ops);
 		}
 		if (wl->release)
 			wl->release(&ctx);

@@ -244,6 +244,7 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "sqpoll", json_boolean(cfg->sqpoll));
 	jset(o, "uring_fixed_files", json_boolean(cfg->fixed_files));
 	jset(o, "uring_fixed_bufs", json_boolean(cfg->fixed_bufs));
+	jset(o, "sync_readahead", json_boolean(cfg->sync_readahead));
 	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));
 	jset(o, "budget_s", json_integer((json_int_t)cfg->budget_s));

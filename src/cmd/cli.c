@@ -54,6 +54,10 @@ static const char run_usage_head[] =
 	"                     (openat_direct, IOSQE_FIXED_FILE), not descriptors\n"
 	"  --uring-fixed-bufs   io_uring: reads and writes on registered buffers\n"
 	"                     (READ_FIXED, WRITE_FIXED): each job's buffers pinned once\n"
+	"  --no-sync-readahead  threaded, forked: one op of a job at a time.  By\n"
+	"                     default a worker takes every read its job can issue at\n"
+	"                     once (the event loops' read-ahead window) and has the\n"
+	"                     kernel start the later ones (readahead(2))\n"
 	"  --no-tune          don't look for each strategy's best concurrency first:\n"
 	"                     --workers = the machine's cores, --qd 64.  By default,\n"
 	"                     before the counted rounds, the knob a strategy's\n"
@@ -91,7 +95,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED, OPT_FIXED_BUFS,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED, OPT_FIXED_BUFS, OPT_SYNC_RA,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -122,6 +126,7 @@ static const struct option run_options[] = {
 	{ "sqpoll", no_argument, NULL, OPT_SQPOLL },
 	{ "uring-fixed-files", no_argument, NULL, OPT_FIXED },
 	{ "uring-fixed-bufs", no_argument, NULL, OPT_FIXED_BUFS },
+	{ "no-sync-readahead", no_argument, NULL, OPT_SYNC_RA },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -282,6 +287,7 @@ static void config_defaults(struct config *cfg)
 	cfg->warmup = 1;
 	cfg->seed = 1;
 	cfg->budget_s = 600;
+	cfg->sync_readahead = true;
 }
 
 /* The option's own spelling, for messages about a bad option. */
@@ -339,6 +345,7 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 	case OPT_SQPOLL: cfg->sqpoll = true; break;
 	case OPT_FIXED: cfg->fixed_files = true; break;
 	case OPT_FIXED_BUFS: cfg->fixed_bufs = true; break;
+	case OPT_SYNC_RA: cfg->sync_readahead = false; break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;

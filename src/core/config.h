@@ -61,6 +61,7 @@ struct config {
 	bool sqpoll;			/* --sqpoll: io_uring's rings polled by a kernel thread */
 	bool fixed_files;		/* --uring-fixed-files: registered files */
 	bool fixed_bufs;		/* --uring-fixed-bufs: registered buffers */
+	bool sync_readahead;		/* threaded, forked read ahead; --no-sync-readahead */
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
 	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;

@@ -1,5 +1,6 @@
 /* job.c - the helpers every job and strategy share: failing a job, running one blocking. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,13 +26,43 @@ void job_fail_op(struct job *job, const struct op *op)
 		 op->path ? op->path : "?", strerror((int)-op->res));
 }
 
-void job_run_blocking(struct job *job)
+/* Asks the kernel to start reading @op's range into the page cache. */
+static void hint_read(const struct op *op, int *fd, bool *ok)
 {
-	struct op *op;
+	if (op->fd != *fd) {
+		int fl = fcntl(op->fd, F_GETFL);
 
-	while (job_next(job, &op) == JOB_OP) {
+		/* O_DIRECT reads bypass the page cache: filling it is wasted I/O */
+		*fd = op->fd;
+		*ok = fl >= 0 && !(fl & O_DIRECT);
+	}
+	if (*ok)
+		readahead(op->fd, (off64_t)op->off, op->len);
+}
+
+void job_run_blocking(struct job *job, bool window)
+{
+	struct op *fifo[JOB_RUN_WINDOW];
+	unsigned head = 0, n = 0, cap = window ? JOB_RUN_WINDOW : 1;
+	int hint_fd = -1;
+	bool hint_ok = false;
+
+	for (;;) {
+		struct op *op;
+
+		/* take what the job can issue now: one op, or its whole window */
+		while (n < cap && job_next(job, &op) == JOB_OP) {
+			if (n > 0 && op->type == OP_READ)
+				hint_read(op, &hint_fd, &hint_ok);
+			fifo[(head + n++) % JOB_RUN_WINDOW] = op;
+		}
+		/* nothing taken: done (JOB_WAIT with nothing held would be a workload bug) */
+		if (!n)
+			return;
+		op = fifo[head];
+		head = (head + 1) % JOB_RUN_WINDOW;
+		n--;
 		op_exec(op);
 		job_complete(job, op);
 	}
-	/* JOB_WAIT with nothing in flight would be a workload bug */
 }

@@ -114,7 +114,18 @@ void job_fail_op(struct job *job, const struct op *op);
 void job_fail(struct job *job, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Runs @job to its end with blocking syscalls, one op at a time. */
-void job_run_blocking(struct job *job);
+/* A blocking runner holds at most this many of a job's ops at once. */
+#define JOB_RUN_WINDOW 64
+
+/*
+ * Runs @job to its end with blocking syscalls, one op at a time.  With
+ * @window (threaded and forked, unless --no-sync-readahead), it takes every op the job can issue at once
+ * (the read-ahead window the event loops keep in flight: md5's next
+ * block, array's next rows), asks the kernel to start reading the later
+ * ones into the page cache (readahead(2); not for O_DIRECT), and runs
+ * them in order: while it waits for or computes on the first, the next
+ * are on their way, as in the event loops.
+ */
+void job_run_blocking(struct job *job, bool window);
 
 #endif

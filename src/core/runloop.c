@@ -140,6 +140,7 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 				.workers = c->workers, .qd = c->qd, .block = c->block,
 				.iowq_workers = (unsigned)cfg->iowq_workers, .sqpoll = cfg->sqpoll,
 				.fixed_files = cfg->fixed_files, .fixed_bufs = cfg->fixed_bufs,
+				.sync_readahead = cfg->sync_readahead,
 				.count_iowq = warmup, .lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;

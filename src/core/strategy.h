@@ -21,6 +21,7 @@ struct strat_ctx {
 	bool sqpoll;		/* io_uring: a kernel thread per ring polls for submissions */
 	bool fixed_files;	/* io_uring: files in a registered table, not descriptors */
 	bool fixed_bufs;	/* io_uring: READ_FIXED / WRITE_FIXED on registered buffers */
+	bool sync_readahead;	/* threaded, forked: a job's read-ahead window (job.h) */
 	bool pin;		/* bind each thread or process to its own core */
 	char msg[512];		/* why run() failed, when it returns -errno */
 	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */

@@ -183,7 +183,8 @@ static _Noreturn void trial_child(const struct workload *wl,
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
 	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin,
 				.iowq_workers = o->iowq_workers, .sqpoll = o->sqpoll,
-				.fixed_files = o->fixed_files, .fixed_bufs = o->fixed_bufs };
+				.fixed_files = o->fixed_files, .fixed_bufs = o->fixed_bufs,
+				.sync_readahead = o->sync_readahead };
 	char tp_why[128];
 	int rc;
 

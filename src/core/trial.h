@@ -17,6 +17,7 @@ struct trial_opts {
 	bool sqpoll;		/* io_uring: a kernel thread polls the rings (--sqpoll) */
 	bool fixed_files;	/* io_uring: registered files (--uring-fixed-files) */
 	bool fixed_bufs;	/* io_uring: registered buffers (--uring-fixed-bufs) */
+	bool sync_readahead;	/* threaded, forked: read ahead (off: --no-sync-readahead) */
 	/*
 	 * Count the requests io_uring hands to io-wq (a tracepoint event,
 	 * tpcount.h).  Only in trials whose time is not used: with the event
