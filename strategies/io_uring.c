@@ -488,7 +488,11 @@ static int ring_loop(struct uring_pool *p, struct uring_loop *l, char *msg, size
 		if (sched_done(&l->s) || __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
 			break;
 		if (sched_stalled(&l->s)) {
-			snprintf(msg, len, "io_uring: jobs wait with no op in flight (workload bug)");
+			snprintf(msg, len, "io_uring: jobs wait with no op in flight (workload bug; "
+				 "%zu active, %zu done, cursor %zu of %zu%s, SQ %u ready, CQ %u ready)",
+				 l->s.nactive, l->s.ndone, l->s.shared ? __atomic_load_n(l->s.shared, __ATOMIC_RELAXED) : l->s.next_job,
+				 l->s.njobs, l->s.exhausted ? ", exhausted" : "",
+				 io_uring_sq_ready(&l->ring), io_uring_cq_ready(&l->ring));
 			return -EPROTO;
 		}
 		stamp_submit(l);
