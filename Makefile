@@ -83,7 +83,8 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
 HELPERS := $(BUILD)/tests/no_uring $(BUILD)/tests/delayfs
 
-.PHONY: all deps deps-test run test test-build unit e2e fuzz valgrind bench clean
+.PHONY: all deps deps-test run test test-build unit e2e fuzz valgrind bench clean \
+	man completion install uninstall
 all: $(BIN)
 
 # ./iobench is relinked when the flavour (with or without MPI) changes
@@ -151,6 +152,7 @@ e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh
 	$(Q)IOBENCH=./$(BIN) DELAYFS=$(BUILD)/tests/delayfs tests/e2e_storage.sh
+	$(Q)MAKE="$(MAKE)" BIN=$(BIN) tests/e2e_install.sh
 
 # The NPY header parser reads users' files: a short libFuzzer run (clang,
 # ASan, UBSan) from the seed corpus on every `make test`.
@@ -181,6 +183,33 @@ valgrind: $(BIN)
 		-q --no-plot >$$d/out 2>&1; st=$$?; \
 	grep -v -E 'hwloc|HWLOC|hwloc-gather' $$d/out | grep -E '^==|failed' | head -40; \
 	rm -rf $$d; exit $$st
+
+# The man page and the bash completion, made from the binary's own --help
+# (the option tables), so neither can drift from it.
+man: build/iobench.1
+completion: build/iobench.bash
+build/iobench.1: $(BIN) scripts/mkman.sh
+	$(Q)scripts/mkman.sh ./$(BIN) >$@.tmp && mv $@.tmp $@
+build/iobench.bash: $(BIN) scripts/mkcompletion.sh
+	$(Q)scripts/mkcompletion.sh ./$(BIN) >$@.tmp && mv $@.tmp $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, the gnuplot
+# scripts in share/iobench (the binary finds them there, next to itself),
+# the man page and the bash completion.  make uninstall removes exactly those.
+PREFIX ?= /usr/local
+INST := $(DESTDIR)$(PREFIX)
+GP_SCRIPTS := $(wildcard plots/*.gp)
+install: $(BIN) build/iobench.1 build/iobench.bash
+	install -D -m 755 $(BIN) $(INST)/bin/iobench
+	install -d $(INST)/share/iobench
+	install -m 644 $(GP_SCRIPTS) $(INST)/share/iobench/
+	install -D -m 644 build/iobench.1 $(INST)/share/man/man1/iobench.1
+	install -D -m 644 build/iobench.bash $(INST)/share/bash-completion/completions/iobench
+uninstall:
+	rm -f $(INST)/bin/iobench $(INST)/share/man/man1/iobench.1 \
+		$(INST)/share/bash-completion/completions/iobench \
+		$(addprefix $(INST)/share/iobench/,$(notdir $(GP_SCRIPTS)))
+	-rmdir $(INST)/share/iobench
 
 bench:
 	$(Q)scripts/deps.sh bench

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -27,11 +28,38 @@
 
 extern char **environ;
 
+/*
+ * Where the gnuplot scripts are: $IOBENCH_SCRIPTS; else ../share/iobench
+ * next to the binary, where `make install` puts them (the binary may be
+ * copied anywhere with its prefix); else the build tree the binary was
+ * built in.
+ */
 const char *plot_scripts_dir(void)
 {
+	static char installed[PATH_MAX];
 	const char *env = getenv("IOBENCH_SCRIPTS");
+	char exe[PATH_MAX], probe[PATH_MAX + 32], *slash;
+	ssize_t n;
 
-	return env && *env ? env : IOBENCH_SCRIPTS;
+	if (env && *env)
+		return env;
+	if (installed[0])
+		return installed;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return IOBENCH_SCRIPTS;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return IOBENCH_SCRIPTS;
+	*slash = '\0';
+	/* a path too long to hold is not used (the checks keep gcc's truncation warning quiet) */
+	if (snprintf(probe, sizeof(probe), "%s/../share/iobench/common.gp", exe) < (int)sizeof(probe) &&
+	    access(probe, R_OK) == 0 &&
+	    snprintf(installed, sizeof(installed), "%s/../share/iobench", exe) < (int)sizeof(installed))
+		return installed;
+	installed[0] = '\0';
+	return IOBENCH_SCRIPTS;
 }
 
 void plot_var(char *buf, size_t cap, const char *key, const char *value)

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "dist.h"
+#include "plot.h"
 #include "registry.h"
 #include "results.h"
 #include "util.h"
@@ -65,7 +66,8 @@ static int dispatch(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("iobench %s, %s\n", IOBENCH_VERSION, dist_build());
+		printf("iobench %s, %s\ngnuplot scripts: %s\n", IOBENCH_VERSION, dist_build(),
+		       plot_scripts_dir());
 		return 0;
 	}
 	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, profile, scaling, clean, help, version)", cmd);
