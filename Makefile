@@ -7,6 +7,8 @@
 #   make SANITIZE=address,undefined test    sanitizer build and tests
 #   make MPI=1      build with Open MPI (`mpirun -np N iobench run`); MPI=0 without;
 #                   by default with it when mpicc is installed
+#   make WITH_URING=0 WITH_HWLOC=0   build without liburing / hwloc (by
+#                   default each is on when pkg-config finds it)
 #   make V=1        show the commands
 
 CC ?= cc
@@ -34,15 +36,38 @@ endif
 endif
 MPI_CFLAGS = $(if $(MPI_ON),$(shell pkg-config --cflags ompi-c))
 MPI_LIBS = $(if $(MPI_ON),$(shell pkg-config --libs ompi-c))
-PKGS := liburing hwloc libcrypto jansson
+
+# Optional libraries: WITH_URING, WITH_HWLOC = auto (on when pkg-config finds
+# the library), 1 (required) or 0 (off).  Without liburing the io_uring
+# strategy stays listed, unavailable, with the reason below; without hwloc
+# the topology is the online CPUs (src/without/).  The link says which is off.
+WITH_URING ?= auto
+WITH_HWLOC ?= auto
+have = $(shell pkg-config --exists $(1) 2>/dev/null && echo 1)
+URING_ON := $(if $(filter auto,$(WITH_URING)),$(call have,liburing),$(filter 1,$(WITH_URING)))
+HWLOC_ON := $(if $(filter auto,$(WITH_HWLOC)),$(call have,hwloc),$(filter 1,$(WITH_HWLOC)))
+ifeq ($(WITH_URING),1)
+ifeq ($(call have,liburing),)
+$(error WITH_URING=1 needs liburing: apt-get install liburing-dev (dnf install liburing-devel))
+endif
+endif
+ifeq ($(WITH_HWLOC),1)
+ifeq ($(call have,hwloc),)
+$(error WITH_HWLOC=1 needs hwloc: apt-get install libhwloc-dev (dnf install hwloc-devel))
+endif
+endif
+URING_WHY := $(if $(filter 0,$(WITH_URING)),built with WITH_URING=0,built without liburing: pkg-config found none (install liburing-dev or liburing-devel and rebuild))
+HWLOC_WHY := $(if $(filter 0,$(WITH_HWLOC)),built with WITH_HWLOC=0,pkg-config found no hwloc (libhwloc-dev or hwloc-devel)): the topology is the online CPUs
+PKGS := libcrypto jansson $(if $(URING_ON),liburing) $(if $(HWLOC_ON),hwloc)
+FEATURES := $(if $(URING_ON),,-nouring)$(if $(HWLOC_ON),,-nohwloc)
 SANITIZE ?=
 comma := ,
 
 ifeq ($(SANITIZE),)
-BUILD := build/$(if $(MPI_ON),mpi,default)
+BUILD := build/$(if $(MPI_ON),mpi,default)$(FEATURES)
 BIN := iobench
 else
-BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
+BUILD := build/san-$(subst $(comma),-,$(SANITIZE))$(FEATURES)
 BIN := $(BUILD)/iobench
 endif
 
@@ -56,7 +81,8 @@ OPT ?= -O2
 CFLAGS_ALL = -std=gnu11 $(OPT) -g -Wall -Wextra -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
 	$(addprefix -I,$(SRC_DIRS) src/dist) -MMD -MP $(PKG_CFLAGS) $(MPI_CFLAGS) \
-	-DIOBENCH_SCRIPTS='"$(CURDIR)/plots"' $(CFLAGS)
+	-DIOBENCH_SCRIPTS='"$(CURDIR)/plots"' $(if $(HWLOC_ON),-DIOBENCH_HWLOC) \
+	$(if $(URING_ON),,-DIOBENCH_URING_OFF='"$(URING_WHY)"') $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(MPI_LIBS) -lpthread -lm $(LDLIBS)
 ifneq ($(SANITIZE),)
 CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -75,10 +101,14 @@ else
 Q := @
 endif
 
-LIB_SRC := $(filter-out src/cmd/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) $(DIST_SRC)
+# what a build without an optional library leaves out, and links instead
+NO_URING_SRC := strategies/io_uring.c strategies/uring_bufs.c
+LIB_SRC := $(filter-out src/cmd/main.c $(if $(URING_ON),,$(NO_URING_SRC)) \
+	$(if $(HWLOC_ON),,src/measure/pin.c),$(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) \
+	$(DIST_SRC) $(if $(URING_ON),,src/without/io_uring.c) $(if $(HWLOC_ON),,src/without/pin.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/cmd/main.o
-TEST_SRC := $(wildcard tests/test_*.c)
+TEST_SRC := $(filter-out $(if $(URING_ON),,tests/test_uring_bufs.c),$(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
 HELPERS := $(BUILD)/tests/no_uring $(BUILD)/tests/delayfs
@@ -94,6 +124,10 @@ $(FLAVOUR):
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ) $(FLAVOUR)
 	@echo "  LD      $@"
+	$(if $(URING_ON),,@echo "  NOTE    io_uring strategy off: $(URING_WHY)")
+	$(if $(HWLOC_ON),,@echo "  NOTE    hwloc off: $(HWLOC_WHY)")
+	@command -v gnuplot >/dev/null || echo "  NOTE    no gnuplot: runs will skip the plots" \
+		"(apt-get install gnuplot-nox or dnf install gnuplot)"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_ALL)
 
 $(BUILD)/%.o: %.c
@@ -153,6 +187,7 @@ e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh
 	$(Q)IOBENCH=./$(BIN) DELAYFS=$(BUILD)/tests/delayfs tests/e2e_storage.sh
 	$(Q)MAKE="$(MAKE)" BIN=$(BIN) tests/e2e_install.sh
+	$(if $(SANITIZE),,$(Q)MAKE="$(MAKE)" tests/e2e_nolibs.sh)
 
 # The NPY header parser reads users' files: a short libFuzzer run (clang,
 # ASan, UBSan) from the seed corpus on every `make test`.

@@ -147,5 +147,6 @@ const struct strategy strategy_forked = {
 	.desc = "--workers processes (fork) pulling whole jobs, blocking syscalls",
 	.uses_workers = true,
 	.jobs_per_worker = true,
+	.worker_processes = true,
 	.run = forked_run,
 };

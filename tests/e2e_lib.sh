@@ -6,11 +6,24 @@ NO_URING=$(realpath -m "${NO_URING:-build/default/tests/no_uring}")
 PY=/usr/bin/python3	# Debian's python3, where python3-numpy lives
 T=$(mktemp -d "${TMPDIR:-/tmp}/iobench-e2e-XXXXXX")
 MOUNTS=()
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Every result JSON the script wrote, against the schema, before it goes:
+# a field the schema does not describe, or of another type, fails the script.
+schema_check() {
+	local files=()
+	mapfile -t files < <(find "$T" -xdev -name '*.json' -type f 2>/dev/null)
+	[ "${#files[@]}" -gt 0 ] || return 0
+	"$PY" "$HERE/schema_check.py" "$HERE/../schema/iobench-run.schema.json" "${files[@]}"
+}
+# cleanup [STATUS]: the script's exit status, when a trap of its own runs first
 cleanup() {
-	[ -n "${E2E_KEEP:-}" ] && { echo "kept $T"; return; }
+	local status=${1:-$?}
+	schema_check || status=1
+	[ -n "${E2E_KEEP:-}" ] && { echo "kept $T"; exit $status; }
 	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
 	chmod -R u+w "$T" 2>/dev/null
 	rm -rf "$T"
+	exit $status
 }
 trap cleanup EXIT
 # a small tmpfs at $1 (root only): returns 1 when that is not possible here

@@ -12,12 +12,13 @@ DELAYFS=$(realpath -m "${DELAYFS:-build/default/tests/delayfs}")
 LOOPS=()
 CGROUP=/sys/fs/cgroup/blkio/iobench-e2e-$$
 storage_cleanup() {
+	local status=$?
 	[ -n "${FUSED:-}" ] && fusermount3 -u "$FUSED" 2>/dev/null
 	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
 	MOUNTS=()
 	for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done
 	[ -d "$CGROUP" ] && rmdir "$CGROUP" 2>/dev/null
-	cleanup
+	cleanup "$status"
 }
 trap storage_cleanup EXIT
 skip() { echo "  skip  $1"; }

@@ -17,6 +17,8 @@
 #include <cmocka.h>
 
 #include "compare.h"
+#include "howto.h"
+#include "registry.h"
 #include "plot.h"
 #include "report.h"
 #include "rundata.h"
@@ -237,6 +239,67 @@ static void test_compare(void **state)
 	rundata_free(&c);
 }
 
+/*
+ * The regression gate: B half as fast as A on the recommended strategy is
+ * slower beyond 5% (its lower bound near 1.8x) but not beyond 150%; the
+ * other direction, and the unchanged serial with --all, pass.
+ */
+static void test_gate(void **state)
+{
+	struct run_data a, b;
+	struct cmp_row rows[8];
+	struct gate_row g[8];
+	size_t n, k;
+
+	(void)state;
+	load(RUN_A ".json", &a);
+	load(RUN_B ".json", &b);
+	n = compare_runs(&a, &b, rows, ARRAY_SIZE(rows));
+	k = compare_gate(&a, &b, rows, n, 0.05, false, g, ARRAY_SIZE(g));
+	assert_int_equal(k, 1);				/* md5's recommended: threaded */
+	assert_string_equal(g[0].strategy, "threaded");
+	assert_false(g[0].slower);			/* B is 2x faster */
+	n = compare_runs(&b, &a, rows, ARRAY_SIZE(rows));	/* now B is 2x slower */
+	k = compare_gate(&b, &a, rows, n, 0.05, false, g, ARRAY_SIZE(g));
+	assert_int_equal(k, 1);
+	assert_int_equal(g[0].rc, 0);
+	assert_true(g[0].slower);
+	assert_true(g[0].lower > 1.75 && g[0].lower < 2.0);
+	k = compare_gate(&b, &a, rows, n, 1.5, false, g, ARRAY_SIZE(g));
+	assert_false(g[0].slower);
+	k = compare_gate(&b, &a, rows, n, 0.05, true, g, ARRAY_SIZE(g));
+	assert_int_equal(k, 2);				/* serial too, unchanged: passes */
+	assert_string_equal(g[0].strategy, "serial");
+	assert_false(g[0].slower);
+	assert_true(g[1].slower);
+	rundata_free(&a);
+	rundata_free(&b);
+}
+
+/* How to apply a recommendation follows the strategy's traits, with its N. */
+static void test_howto(void **state)
+{
+	char py[320], c[320];
+
+	(void)state;
+	assert_int_equal(howto_hints(strategy_find("forked"), 4, 4, py, sizeof(py), c, sizeof(c)), 0);
+	assert_non_null(strstr(py, "multiprocessing.Pool(4)"));
+	assert_non_null(strstr(c, "fork()"));
+	assert_int_equal(howto_hints(strategy_find("threaded"), 8, 8, py, sizeof(py), c, sizeof(c)), 0);
+	assert_non_null(strstr(py, "ThreadPoolExecutor(max_workers=8)"));
+	assert_int_equal(howto_hints(strategy_find("epoll"), 3, 3, py, sizeof(py), c, sizeof(c)), 0);
+	assert_non_null(strstr(py, "run_in_executor"));
+	assert_non_null(strstr(c, "UV_THREADPOOL_SIZE=3"));
+	assert_int_equal(howto_hints(strategy_find("io_uring"), 2, 16, py, sizeof(py), c, sizeof(c)), 0);
+	assert_non_null(strstr(py, "no standard-library io_uring"));
+	assert_non_null(strstr(py, "max_workers=32"));	/* the ops the 2 rings of 16 kept in flight */
+	assert_non_null(strstr(c, "io_uring_queue_init(16"));
+	assert_int_equal(howto_hints(strategy_find("serial"), 1, 1, py, sizeof(py), c, sizeof(c)), 0);
+	assert_non_null(strstr(py, "plain loop"));
+	assert_int_equal(howto_hints(strategy_find("null"), 1, 1, py, sizeof(py), c, sizeof(c)),
+			 -ENOENT);
+}
+
 /* The plots' data files hold the stored medians (drawing needs gnuplot: skipped without). */
 static void test_plot_data(void **state)
 {
@@ -317,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_why_slower),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_gate),
+		cmocka_unit_test(test_howto),
 		cmocka_unit_test(test_plot_data),
 		cmocka_unit_test(test_sweep_knee),
 	};

@@ -1,4 +1,5 @@
 /* test_stats.c - the statistics against values worked out by hand or by R. */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "prng.h"
 #include "stats.h"
 
 #define NEAR(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
@@ -122,6 +124,53 @@ static void test_mann_whitney(void **state)
 }
 
 /* A series that rises is a trend; one that wanders is not; short ones can't tell. */
+/* A normal deviate (Box-Muller) from @p (prng_unit is in [-1, 1): folded to [0, 1)). */
+static double gauss(struct prng *p)
+{
+	double u = fabs(prng_unit(p)), v = fabs(prng_unit(p));
+
+	return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(2 * M_PI * v);
+}
+
+/*
+ * The lower bound of B/A: known cases, the limits, and its coverage: with
+ * no real difference, "B slower" is claimed at most alpha of the time.
+ */
+static void test_ratio_lower(void **state)
+{
+	double a[5] = { 1.0, 1.01, 0.99, 1.02, 0.98 }, b[5], lo = 0, x[12], y[12];
+	unsigned claims = 0, found = 0, reps = 2000;
+	struct prng p;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		b[i] = a[i] * 2;
+	assert_int_equal(stats_ratio_lower(a, 5, b, 5, 0.05, &lo), 0);
+	/* 5 v 5 at 5%: c = 4 (P(U <= 4) = 12/252), the 5th smallest of the 25 ratios */
+	assert_true(lo > 1.85 && lo < 2.0);
+	assert_int_equal(stats_ratio_lower(a, 5, a, 5, 0.05, &lo), 0);
+	assert_true(lo < 1);
+	/* 2 v 2: P(U <= 0) = 1/6, no bound at 5% */
+	assert_int_equal(stats_ratio_lower(a, 2, b, 2, 0.05, &lo), -ERANGE);
+	b[0] = 0;
+	assert_int_equal(stats_ratio_lower(a, 5, b, 5, 0.05, &lo), -EDOM);
+	prng_seed(&p, 7, 0);
+	for (unsigned r = 0; r < reps; r++) {
+		for (int i = 0; i < 12; i++) {
+			x[i] = exp(0.2 * gauss(&p));		/* same distribution: ratio 1 */
+			y[i] = exp(0.2 * gauss(&p));
+		}
+		assert_int_equal(stats_ratio_lower(x, 6, y, 6, 0.05, &lo), 0);
+		claims += lo > 1;
+		for (int i = 0; i < 12; i++)
+			y[i] *= 1.5;				/* B really 1.5x slower */
+		assert_int_equal(stats_ratio_lower(x, 12, y, 12, 0.05, &lo), 0);
+		found += lo > 1.05;
+	}
+	assert_true(claims <= reps * 0.05 + 3 * sqrt(reps * 0.05));	/* within 3 sd of 5% */
+	assert_true(found > reps * 0.9);	/* and a real 1.5x is seen past 5% */
+}
+
 static void test_trend(void **state)
 {
 	double rising[20], flat[20], change;
@@ -156,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_outliers),
 		cmocka_unit_test(test_mann_whitney),
 		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_ratio_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,52 @@ size_t compare_runs(const struct run_data *a, const struct run_data *b,
 	return n;
 }
 
+/* Is (@wl, @st) one the gate looks at? */
+static bool gated(const struct run_data *a, const char *wl, const char *st, bool all)
+{
+	return all || !strcmp(compare_recommended(a, wl), st);
+}
+
+size_t compare_gate(const struct run_data *a, const struct run_data *b,
+		    const struct cmp_row *rows, size_t n, double limit, bool all,
+		    struct gate_row *out, size_t max)
+{
+	const char *wls[16];
+	size_t nw = rundata_workloads(a, wls, 16), k = 0, looked = 0;
+	double alpha;
+
+	for (size_t i = 0; i < n; i++)
+		looked += gated(a, rows[i].workload, rows[i].strategy, all);
+	alpha = 0.05 / (double)(looked ? looked : 1);
+	for (size_t i = 0; i < n && k < max; i++) {
+		const struct cmp_row *r = &rows[i];
+		const struct strat_summary *x = summary_row(&a->sum, r->workload, r->strategy);
+		const struct strat_summary *y = summary_row(&b->sum, r->workload, r->strategy);
+		struct gate_row *g = &out[k];
+
+		if (!gated(a, r->workload, r->strategy, all))
+			continue;
+		*g = (struct gate_row){ .workload = r->workload, .strategy = r->strategy,
+					.ratio = r->ratio, .lower = NAN };
+		g->rc = stats_ratio_lower(x->wall, x->nwall, y->wall, y->nwall, alpha, &g->lower);
+		g->slower = g->rc == 0 && g->lower > 1 + limit;
+		k++;
+	}
+	/* a recommended strategy that B did not measure (validly) is no pass */
+	for (size_t w = 0; w < nw && k < max; w++) {
+		const char *st = compare_recommended(a, wls[w]);
+		bool seen = false;
+
+		for (size_t i = 0; i < n; i++)
+			seen |= !strcmp(rows[i].workload, wls[w]) && !strcmp(rows[i].strategy, st);
+		if (*st && !seen && rundata_spec(b, wls[w])[0])
+			out[k++] = (struct gate_row){ .workload = wls[w], .strategy = st,
+						      .ratio = NAN, .lower = NAN,
+						      .rc = -ENOENT, .slower = true };
+	}
+	return k;
+}
+
 /* The members of "config" that must match, as JSON text ("" when absent). */
 static char *config_value(const struct run_data *rd, const char *key)
 {
@@ -107,6 +153,12 @@ int compare_plot(const struct run_data *a, const struct run_data *b,
 	FILE *f;
 	int rc;
 
+	if (!plot_have_gnuplot()) {
+		free(name);
+		snprintf(msg, len, "gnuplot is not installed: no plot (apt-get install gnuplot-nox "
+			 "or dnf install gnuplot)");
+		return -ENOENT;
+	}
 	rc = plot_dir_create(plots_dir, name, &pd, msg, len);
 	free(name);
 	if (rc < 0)
@@ -143,7 +195,8 @@ int compare_plot(const struct run_data *a, const struct run_data *b,
 	plot_var(vars, sizeof(vars), "title_b", tb);
 	rc = plot_gnuplot("compare", vars);
 	if (rc == -ENOENT)
-		snprintf(msg, len, "gnuplot is not installed: no plot (apt-get install gnuplot-nox)");
+		snprintf(msg, len, "gnuplot is not installed: no plot (apt-get install gnuplot-nox "
+			 "or dnf install gnuplot)");
 	else if (rc < 0)
 		snprintf(msg, len, "cannot draw the comparison in %s: %s", pd.path,
 			 rc == -EIO ? "gnuplot failed or was killed" : strerror(-rc));

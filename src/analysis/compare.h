@@ -24,6 +24,28 @@ struct cmp_row {
 size_t compare_runs(const struct run_data *a, const struct run_data *b,
 		    struct cmp_row *out, size_t max);
 
+/* One row the regression gate looked at (compare --fail-if-slower). */
+struct gate_row {
+	const char *workload, *strategy;
+	double ratio;		/* B / A of the medians */
+	double lower;		/* B / A is at least this, at the gate's confidence */
+	int rc;			/* 0; -ERANGE: too few trials to bound it; -ENOENT: not in B */
+	bool slower;		/* lower > 1 + limit, or not measured in B */
+};
+
+/*
+ * The regression gate: for each workload, the strategy @a recommended
+ * (every compared strategy with @all), is B slower than A by more than
+ * @limit (0.05: 5%) with 95% confidence?  The one-sided lower bound of
+ * B/A (stats_ratio_lower over both runs' counted wall times, Bonferroni
+ * over the rows looked at) must clear 1 + @limit; a recommended strategy
+ * B has no valid trials for counts as slower.  Fills at most @max of
+ * @out; returns how many.
+ */
+size_t compare_gate(const struct run_data *a, const struct run_data *b,
+		    const struct cmp_row *rows, size_t n, double limit, bool all,
+		    struct gate_row *out, size_t max);
+
 /*
  * Are the runs comparable: the same preset, cache mode, workers, queue
  * depth, seed and datasets?  0, or -EINVAL with the differences in @msg.

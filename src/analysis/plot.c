@@ -62,6 +62,23 @@ const char *plot_scripts_dir(void)
 	return IOBENCH_SCRIPTS;
 }
 
+bool plot_have_gnuplot(void)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+	bool found = false;
+
+	copy = xasprintf("%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		char *exe = xasprintf("%s/gnuplot", *dir ? dir : ".");
+
+		found = access(exe, X_OK) == 0;
+		free(exe);
+	}
+	free(copy);
+	return found;
+}
+
 void plot_var(char *buf, size_t cap, const char *key, const char *value)
 {
 	size_t off = strlen(buf);
@@ -479,6 +496,12 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 	int rc;
 
 	*outdir = NULL;
+	/* no gnuplot: said before a directory of data files nobody will draw is made */
+	if (!plot_have_gnuplot()) {
+		snprintf(msg, len, "gnuplot is not installed: no plots (apt-get install gnuplot-nox "
+			 "or dnf install gnuplot, then iobench plot %s.csv)", rd->base);
+		return -ENOENT;
+	}
 	rc = plot_dir_create(plots_dir, rd->run_id, &ps.pd, msg, len);
 	if (rc < 0)
 		return rc;
@@ -501,8 +524,8 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 	for (size_t w = 0; w < ps.nw && rc == 0; w++)
 		rc = workload_charts(&ps, ps.wls[w]);
 	if (rc == -ENOENT)
-		snprintf(msg, len, "gnuplot is not installed: no plots (apt-get install "
-			 "gnuplot-nox, then iobench plot %s.csv)", rd->base);
+		snprintf(msg, len, "gnuplot is not installed: no plots (apt-get install gnuplot-nox "
+			 "or dnf install gnuplot, then iobench plot %s.csv)", rd->base);
 	else if (rc < 0 && !msg[0])
 		snprintf(msg, len, "could not draw %s/%s: %s", ps.pd.path, ps.dat ? ps.dat : "",
 			 rc == -EIO ? "gnuplot failed or was killed" : strerror(-rc));

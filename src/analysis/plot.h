@@ -50,6 +50,9 @@ int plot_gnuplot(const char *name, const char *vars);
 /* The directory holding the .gp scripts. */
 const char *plot_scripts_dir(void);
 
+/* Is there a gnuplot to run on $PATH? */
+bool plot_have_gnuplot(void);
+
 /* Appends ";key='value'" to @buf (of @cap bytes), quoting for gnuplot. */
 void plot_var(char *buf, size_t cap, const char *key, const char *value);
 

@@ -8,6 +8,7 @@
 
 #include "profile.h"
 #include "registry.h"
+#include "howto.h"
 #include "report.h"
 #include "safefs.h"
 #include "stats.h"
@@ -376,6 +377,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 			workload_plots(f, plotdir, lnk, wls[w]);
 		fputc('\n', f);
 	}
+	howto_table(f, rd, wls, nw);
 	fputs("Medians over counted, valid trials; [CI] is the order-statistic confidence "
 	      "interval of the median (its level is in the summary CSV: 93.75% for 5 trials); "
 	      "± is one standard deviation of the ratio.\n", f);

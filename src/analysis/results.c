@@ -45,17 +45,49 @@ void results_add(struct results *r, const struct trial_rec *rec)
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		struct trial_rec *nr = realloc(r->recs, cap * sizeof(*nr));
+		struct trial_hists **nh = nr ? realloc(r->hists, cap * sizeof(*nh)) : NULL;
 
-		if (!nr)
+		if (!nr || !nh)
 			die(1, "out of memory");
 		r->recs = nr;
+		r->hists = nh;
 		r->cap = cap;
 	}
+	r->hists[r->n] = NULL;
 	r->recs[r->n++] = *rec;
+}
+
+void results_set_hists(struct results *r, size_t i, const struct lat_set *lat)
+{
+	struct trial_hists *h;
+	bool any = false;
+
+	if (!lat || i >= r->n || r->hists[i])
+		return;
+	for (int t = 0; t < OP_NTYPES; t++)
+		any |= lat->h[t].n || lat->svc[t].n;
+	if (!any)
+		return;
+	h = xcalloc(1, sizeof(*h));
+	for (int t = 0; t < OP_NTYPES; t++) {
+		lat_sparse_from(&lat->h[t], &h->resp[t]);
+		lat_sparse_from(&lat->svc[t], &h->svc[t]);
+	}
+	r->hists[i] = h;
 }
 
 void results_free(struct results *r)
 {
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->hists[i])
+			continue;
+		for (int t = 0; t < OP_NTYPES; t++) {
+			lat_sparse_free(&r->hists[i]->resp[t]);
+			lat_sparse_free(&r->hists[i]->svc[t]);
+		}
+		free(r->hists[i]);
+	}
+	free(r->hists);
 	free(r->recs);
 	*r = (struct results){ 0 };
 }

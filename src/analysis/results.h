@@ -20,6 +20,13 @@ struct tune_path {
 	double wall[TUNE_MAX_STEPS];	/* NaN: a trial failed there */
 };
 
+/*
+ * The result JSON's layout (schema/iobench-run.schema.json): raised when a
+ * field changes meaning or goes; new fields keep it.  Readers refuse a
+ * newer one rather than misread it.
+ */
+#define RESULTS_SCHEMA_VERSION 1
+
 struct run_meta {
 	char run_id[64];	/* 20261125-041502-12345: time, then pid */
 	char date[32];		/* ISO 8601, UTC */
@@ -39,15 +46,24 @@ struct run_meta {
 	unsigned ranks;
 	const char *share;
 	char (*nodes)[64];
+	int json_out;		/* --json -: where the JSON goes (the real stdout), or -1 */
+};
+
+/* A trial's latency histograms, per op type: what its percentiles came from. */
+struct trial_hists {
+	struct lat_sparse resp[OP_NTYPES], svc[OP_NTYPES];
 };
 
 struct results {
 	struct trial_rec *recs;
+	struct trial_hists **hists;	/* per trial: NULL when none were recorded */
 	size_t n, cap;
 };
 
 /* Copies @rec into @r. */
 void results_add(struct results *r, const struct trial_rec *rec);
+/* Keeps the histograms of @lat as trial @i's (when any op was timed). */
+void results_set_hists(struct results *r, size_t i, const struct lat_set *lat);
 void results_free(struct results *r);
 
 /* Fills run_id and date from the clock and our pid. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "results.h"
 #include "rundata.h"
 #include "util.h"
 
@@ -98,6 +99,18 @@ int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len)
 	if (rc == 0 && !json_is_string(json_object_get(rd->root, "iobench_version"))) {
 		snprintf(msg, len, "%s: not an iobench result file", json);
 		rc = -EBADMSG;
+	}
+	if (rc == 0) {
+		/* files before schema 1 have none, and read as 1 */
+		json_t *v = json_object_get(rd->root, "schema_version");
+
+		if (v && (!json_is_integer(v) || json_integer_value(v) > RESULTS_SCHEMA_VERSION)) {
+			snprintf(msg, len, "%s: result schema_version %lld is not one this iobench "
+				 "reads (up to %d): use a newer iobench", json,
+				 json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
+				 RESULTS_SCHEMA_VERSION);
+			rc = -EPROTO;
+		}
 	}
 	if (rc == 0) {
 		rc = summary_from_json(rd->root, &rd->sum, sub, sizeof(sub));

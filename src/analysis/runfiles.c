@@ -37,6 +37,47 @@ static json_t *lat_json(bool on, const struct lat_pct *lat)
 	return o;
 }
 
+/* One histogram: its non-empty buckets' bounds [low, high) and counts. */
+static json_t *sparse_json(const struct lat_sparse *s)
+{
+	json_t *o = json_object(), *lo = json_array(), *hi = json_array(), *c = json_array();
+
+	for (uint32_t i = 0; i < s->n; i++) {
+		json_array_append_new(lo, json_integer((json_int_t)lat_bucket_low(s->bucket[i])));
+		json_array_append_new(hi, json_integer((json_int_t)lat_bucket_low(s->bucket[i] + 1u)));
+		json_array_append_new(c, json_integer((json_int_t)s->count[i]));
+	}
+	jset(o, "low_ns", lo);
+	jset(o, "high_ns", hi);
+	jset(o, "count", c);
+	return o;
+}
+
+/*
+ * The full histograms the percentiles came from, per op type that ran:
+ * response (job asks -> result handed back) and service (syscall or
+ * submission -> completion).  null when latency was not recorded.
+ */
+static json_t *hists_json(const struct trial_hists *h)
+{
+	json_t *o;
+
+	if (!h)
+		return json_null();
+	o = json_object();
+	for (int k = 0; k < OP_NTYPES; k++) {
+		json_t *x;
+
+		if (!h->resp[k].n && !h->svc[k].n)
+			continue;
+		x = json_object();
+		jset(x, "response", sparse_json(&h->resp[k]));
+		jset(x, "service", sparse_json(&h->svc[k]));
+		jset(o, op_name((enum op_type)k), x);
+	}
+	return o;
+}
+
 /* Where the trial's time went; the delay-accounting figures null when n/a. */
 static json_t *breakdown_json(const struct trial_rec *t)
 {
@@ -87,7 +128,7 @@ static json_t *hw_json(const struct trial_rec *t)
 	return o;
 }
 
-static json_t *trial_json(const struct trial_rec *t, bool outlier)
+static json_t *trial_json(const struct trial_rec *t, const struct trial_hists *h, bool outlier)
 {
 	json_t *o = json_object();
 
@@ -127,6 +168,7 @@ static json_t *trial_json(const struct trial_rec *t, bool outlier)
 	jset(o, "mem_net_kib", jcount(t->mem_ok, t->mem_net_kib));
 	jset(o, "latency_us", lat_json(t->latency_on, t->lat));
 	jset(o, "service_us", lat_json(t->latency_on, t->svc));
+	jset(o, "latency_hist", t->latency_on ? hists_json(h) : json_null());
 	jset(o, "breakdown", breakdown_json(t));
 	jset(o, "io_shape", io_shape_json(t));
 	jset(o, "hw", hw_json(t));
@@ -200,6 +242,7 @@ static json_t *host_json(const struct sysinfo *s)
 	jset(o, "cores", json_integer(s->cores));
 	jset(o, "pus", json_integer(s->pus));
 	jset(o, "numa_nodes", json_integer(s->numa_nodes));
+	jset(o, "topology_from", jstr(s->topology_from ? s->topology_from : "n/a"));
 	for (size_t k = 0; k < ARRAY_SIZE(levels); k++)
 		jset(c, levels[k], json_integer((json_int_t)s->cache_kib[k]));
 	jset(o, "cache_kib", c);
@@ -276,6 +319,7 @@ static json_t *run_json(const struct results *r, const struct run_meta *m,
 	json_t *root = json_object(), *ds = json_array(), *st = json_array(), *tr = json_array();
 
 	jset(root, "iobench_version", jstr(IOBENCH_VERSION));
+	jset(root, "schema_version", json_integer(RESULTS_SCHEMA_VERSION));
 	jset(root, "run_id", jstr(m->run_id));
 	jset(root, "date", jstr(m->date));
 	jset(root, "partial", json_boolean(m->partial));
@@ -313,7 +357,8 @@ static json_t *run_json(const struct results *r, const struct run_meta *m,
 	if (sum)
 		summary_to_json(sum, root);
 	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(tr, trial_json(&r->recs[i], sum && sum->outlier &&
+		json_array_append_new(tr, trial_json(&r->recs[i], r->hists ? r->hists[i] : NULL,
+						     sum && sum->outlier &&
 						     i < sum->nrecs && sum->outlier[i]));
 	jset(root, "trials", tr);
 	return root;

@@ -1,4 +1,5 @@
 /* stats.c - see stats.h. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,15 +140,17 @@ static double rank_sum_a(const double *a, size_t na, const double *b, size_t nb,
 }
 
 /*
- * Exact P(U <= u) under the null, by counting: f(m, n, u) arrangements,
- * f(m,n,u) = f(m-1,n,u-n) + f(m,n-1,u).
+ * The exact null distribution of U, by counting: f(m, n, u) arrangements,
+ * f(m,n,u) = f(m-1,n,u-n) + f(m,n-1,u).  Returns P(U <= v) for v = 0..m*n
+ * (m*n + 1 values, free() them).
  */
-static double exact_u_cdf(size_t m, size_t n, double u)
+static double *exact_u_cdfs(size_t m, size_t n)
 {
-	size_t umax = m * n, ku = (size_t)floor(u);
+	size_t umax = m * n;
 	/* dp[j][v]: ways with j of b and the current i of a */
 	double *prev = xcalloc((n + 1) * (umax + 1), sizeof(double));
 	double *cur = xcalloc((n + 1) * (umax + 1), sizeof(double));
+	double *cdf = xcalloc(umax + 1, sizeof(double));
 	double total = 0, below = 0;
 
 #define AT(t, j, v) t[(j) * (umax + 1) + (v)]
@@ -168,15 +171,85 @@ static double exact_u_cdf(size_t m, size_t n, double u)
 		}
 		memcpy(prev, cur, (n + 1) * (umax + 1) * sizeof(double));
 	}
-	for (size_t v = 0; v <= umax; v++) {
+	for (size_t v = 0; v <= umax; v++)
 		total += AT(prev, n, v);
-		if (v <= ku)
-			below += AT(prev, n, v);
+	for (size_t v = 0; v <= umax; v++) {
+		below += AT(prev, n, v);
+		cdf[v] = below / total;
 	}
 #undef AT
 	free(prev);
 	free(cur);
-	return below / total;
+	return cdf;
+}
+
+/* Exact P(U <= u) under the null. */
+static double exact_u_cdf(size_t m, size_t n, double u)
+{
+	double *cdf = exact_u_cdfs(m, n);
+	double p = cdf[(size_t)floor(u)];
+
+	free(cdf);
+	return p;
+}
+
+/* The upper @alpha quantile of the standard normal, by bisection on erfc. */
+static double z_upper(double alpha)
+{
+	double lo = 0, hi = 40;
+
+	for (int i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (erfc(mid / sqrt(2)) / 2 > alpha)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+int stats_ratio_lower(const double *a, size_t na, const double *b, size_t nb, double alpha,
+		      double *lower)
+{
+	size_t nd = na * nb, c = 0;
+	double *d;
+	bool some = false;
+
+	if (na == 0 || nb == 0)
+		return -ERANGE;
+	for (size_t i = 0; i < na; i++)
+		if (!(a[i] > 0))
+			return -EDOM;
+	for (size_t j = 0; j < nb; j++)
+		if (!(b[j] > 0))
+			return -EDOM;
+	/* c: the most pairwise differences a lower bound may leave below it */
+	if (na <= 30 && nb <= 30) {
+		double *cdf = exact_u_cdfs(na, nb);
+
+		for (size_t v = 0; v <= nd && cdf[v] <= alpha; v++) {
+			c = v;
+			some = true;
+		}
+		free(cdf);
+	} else {
+		double mu = (double)nd / 2, sd = sqrt((double)nd * (double)(na + nb + 1) / 12);
+		double x = floor(mu - z_upper(alpha) * sd - 0.5);
+
+		some = x >= 0;
+		c = some ? (size_t)x : 0;
+	}
+	if (!some)
+		return -ERANGE;	/* too few values for this confidence */
+	d = xcalloc(nd, sizeof(double));
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			d[i * nb + j] = log(b[j] / a[i]);
+	qsort(d, nd, sizeof(double), cmp_double);
+	*lower = exp(d[c]);	/* the (c+1)-th smallest: c of them lie below */
+	free(d);
+	return 0;
 }
 
 double stats_mann_whitney_p(const double *a, size_t na, const double *b,

@@ -49,6 +49,17 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b,
 			    size_t nb);
 
 /*
+ * A one-sided lower confidence bound, at level 1 - @alpha, for how many
+ * times larger @b's values are than @a's (all > 0): Hodges-Lehmann on the
+ * logs, the bound being the (c+1)-th smallest of the na x nb pairwise
+ * log(b_j / a_i), with c the largest U for which P(U <= c) <= @alpha
+ * (exact up to 30 per side, normal beyond).  0 with *@lower, -ERANGE when
+ * the samples are too small for that confidence, -EDOM for a value <= 0.
+ */
+int stats_ratio_lower(const double *a, size_t na, const double *b, size_t nb, double alpha,
+		      double *lower);
+
+/*
  * Holm's step-down correction of @k p-values of one family, in place: the
  * j-th smallest (0-based) becomes max over i <= j of min(1, (k - i) p_(i)),
  * so "adjusted p < alpha" keeps the family-wise error rate at alpha.

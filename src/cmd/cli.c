@@ -74,6 +74,9 @@ static const char run_usage_head[] =
 	"  --results DIR      where result files go (default: results)\n"
 	"  --plots DIR        where plots go, in DIR/<run-id>/ (default: plots)\n"
 	"  --no-plot          no plots and no report at the end\n"
+	"  --json -           also write the run's JSON to stdout, and nothing else\n"
+	"                     there: tables and messages go to stderr (for pipes and\n"
+	"                     CI; the .json file in --results is written as ever)\n"
 	"\n"
 	"\n";
 
@@ -95,6 +98,7 @@ enum {
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
 	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED, OPT_FIXED_BUFS, OPT_SYNC_RA,
+	OPT_JSON,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -127,6 +131,7 @@ static const struct option run_options[] = {
 	{ "uring-fixed-bufs", no_argument, NULL, OPT_FIXED_BUFS },
 	{ "no-sync-readahead", no_argument, NULL, OPT_SYNC_RA },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
+	{ "json", required_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 };
@@ -351,6 +356,15 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 	case OPT_PIN: cfg->pin = true; break;
 	case OPT_NO_LATENCY: cfg->no_latency = true; break;
 	case OPT_NO_PLOT: cfg->no_plot = true; break;
+	case OPT_JSON:
+		/* a file of the user's naming would be a second, unguarded writer */
+		if (strcmp(a, "-")) {
+			snprintf(err, errlen, "--json takes '-' (stdout), not '%s': the JSON file "
+				 "is always written in --results", a);
+			rc = -EINVAL;
+		}
+		cfg->json_stdout = true;
+		break;
 	case OPT_VERIFY_DATA: cfg->verify_data = true; break;
 	case OPT_UNTIL_DECIDED: cfg->until_decided = true; break;
 	case OPT_BUDGET:

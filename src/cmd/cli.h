@@ -36,9 +36,9 @@ int cli_bad_option(int c, char **argv, const char *cmd);
 
 /*
  * The options of the commands that read stored runs (plot, report,
- * compare): --plots DIR into *@plots, --force into *@force (NULL: not
- * taken), --help; then exactly @nfiles result files (-1: two or more),
- * from argv[optind].
+ * scaling; compare has its own, cmd_compare.c): --plots DIR into *@plots,
+ * --force into *@force (NULL: not taken), --help; then exactly @nfiles
+ * result files (-1: two or more), from argv[optind].
  * Returns -1 to go on, else the exit status (0 after --help).
  */
 int cli_parse_stored(int argc, char **argv, const char *usage, int nfiles, const char **plots,

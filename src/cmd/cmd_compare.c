@@ -12,7 +12,7 @@
 #include "util.h"
 
 static const char compare_usage[] =
-	"Usage: iobench compare A B [--plots DIR] [--force]\n"
+	"Usage: iobench compare A B [--plots DIR] [--force] [--fail-if-slower X [--all]]\n"
 	"Compares two runs (result files: .csv, -summary.csv or .json), e.g. old\n"
 	"storage (A) and new (B): per workload and strategy the ratio B/A of median\n"
 	"wall times with its uncertainty and a Mann-Whitney test (p, and p after\n"
@@ -21,7 +21,115 @@ static const char compare_usage[] =
 	"DIR/compare-<A>-vs-<B>/ (default plots/).\n"
 	"The runs must differ only in where they ran: a different preset, cache\n"
 	"mode, --workers, --qd, seed or dataset is refused (exit 1, naming the\n"
-	"differences) unless --force, which compares anyway and says so.\n";
+	"differences) unless --force, which compares anyway and says so.\n"
+	"\n"
+	"  --plots DIR          where the comparison plot goes (default: plots)\n"
+	"  --force              compare runs of different settings anyway\n"
+	"  --fail-if-slower X   a regression gate: exit 3 when a workload's recommended\n"
+	"                       strategy (A's) is slower in B by more than X (5%, 0.5%)\n"
+	"                       with 95% confidence: the one-sided lower bound of B/A\n"
+	"                       (Hodges-Lehmann over both runs' counted wall times) is\n"
+	"                       above 1 + X; or when B has no valid trials of it.  A\n"
+	"                       plot that cannot be drawn is then said, not exit 3\n"
+	"  --all                with --fail-if-slower: every strategy both runs measured,\n"
+	"                       95% confidence over all of them together (Bonferroni)\n"
+	"  -h, --help           this text\n";
+
+struct compare_opts {
+	const char *plots;
+	bool force, all;
+	double limit;		/* --fail-if-slower, as a fraction; < 0: no gate */
+};
+
+/* "5%", "5" or "0.5%" into 0.05, 0.05, 0.005.  0 or -EINVAL. */
+static int parse_percent(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !(v >= 0 && v < 1000) || (*end && strcmp(end, "%")))
+		return -EINVAL;
+	*out = v / 100;
+	return 0;
+}
+
+/* -1 to go on, else the exit status (help, or a usage error said). */
+static int parse(int argc, char **argv, struct compare_opts *o)
+{
+	static const struct option opts[] = {
+		{ "plots", required_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "fail-if-slower", required_argument, NULL, 's' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool all = false;
+	int c;
+
+	*o = (struct compare_opts){ .plots = "plots", .limit = -1 };
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->plots = optarg; break;
+		case 'f': o->force = true; break;
+		case 'a': all = true; break;
+		case 'h': fputs(compare_usage, stdout); return 0;
+		case 's':
+			if (parse_percent(optarg, &o->limit) < 0) {
+				errmsg("--fail-if-slower '%s' is not a percentage (e.g. 5%% or 0.5%%)",
+				       optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			return cli_bad_option(c, argv, argv[0]);
+		}
+	}
+	if (all && o->limit < 0) {
+		errmsg("--all goes with --fail-if-slower X (see iobench compare --help)");
+		return EXIT_USAGE;
+	}
+	o->all = all;
+	if (argc - optind != 2) {
+		errmsg("compare takes two result files (see iobench compare --help)");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The gate's rows and verdict; EXIT_SLOWER when a row is slower beyond the limit. */
+static int gate(const struct run_data *a, const struct run_data *b, const struct cmp_row *rows,
+		size_t n, const struct compare_opts *o)
+{
+	struct gate_row g[256];
+	size_t k = compare_gate(a, b, rows, n, o->limit, o->all, g, ARRAY_SIZE(g)), bad = 0;
+
+	printf("\nfail-if-slower %g%%: B/A of %s, with its 95%% lower bound\n", o->limit * 100,
+	       o->all ? "every strategy" : "each workload's recommended strategy (A's)");
+	for (size_t i = 0; i < k; i++) {
+		const char *v = g[i].slower ? "SLOWER" : "ok";
+
+		bad += g[i].slower;
+		if (g[i].rc == -ENOENT)
+			printf("  %-6s %-9s not measured validly in B: SLOWER (no pass)\n",
+			       g[i].workload, g[i].strategy);
+		else if (g[i].rc < 0)
+			printf("  %-6s %-9s %.3f, too few trials to bound it at 95%%: not decided, "
+			       "ok\n", g[i].workload, g[i].strategy, g[i].ratio);
+		else
+			printf("  %-6s %-9s %.3f, at least %.3f: %s\n", g[i].workload,
+			       g[i].strategy, g[i].ratio, g[i].lower, v);
+	}
+	if (k == 0)
+		puts("  nothing to gate: no workload was compared");
+	printf("fail-if-slower: %zu of %zu slower by more than %g%%%s\n", bad, k, o->limit * 100,
+	       bad ? ": exit 3" : "");
+	return bad ? EXIT_SLOWER : 0;
+}
 
 static void print_rows(const struct run_data *a, const struct run_data *b,
 		       const struct cmp_row *rows, size_t n)
@@ -86,14 +194,13 @@ static int check(const struct run_data *a, const struct run_data *b, bool force)
 
 int cmd_compare(int argc, char **argv)
 {
-	const char *plots = "plots";
-	bool force = false;
+	struct compare_opts o;
 	struct run_data a, b;
 	struct cmp_row rows[256];
 	char msg[1024];
 	char *outdir = NULL;
 	size_t n;
-	int rc = cli_parse_stored(argc, argv, compare_usage, 2, &plots, &force);
+	int rc = parse(argc, argv, &o);
 
 	if (rc >= 0)
 		return rc;
@@ -106,18 +213,21 @@ int cmd_compare(int argc, char **argv)
 		rundata_free(&a);
 		return 1;
 	}
-	rc = check(&a, &b, force);
+	rc = check(&a, &b, o.force);
 	if (rc == 0) {
 		n = compare_runs(&a, &b, rows, ARRAY_SIZE(rows));
 		print_rows(&a, &b, rows, n);
 		print_recommendations(&a, &b);
-		rc = n ? compare_plot(&a, &b, rows, n, plots, &outdir, msg, sizeof(msg)) : 0;
+		rc = n ? compare_plot(&a, &b, rows, n, o.plots, &outdir, msg, sizeof(msg)) : 0;
 		if (rc < 0)
 			errmsg("%s", msg);
 		else if (n)
 			printf("\nplot: %s/compare.png\n", outdir);
 		/* no gnuplot is said and not a failure; a plot that could not be made is */
 		rc = rc < 0 && rc != -ENOENT ? EXIT_NO_PLOTS : 0;
+		/* as a gate, 3 means slower and nothing else */
+		if (o.limit >= 0)
+			rc = gate(&a, &b, rows, n, &o);
 	}
 	free(outdir);
 	rundata_free(&a);

@@ -84,9 +84,10 @@ int cmd_info(int argc, char **argv)
 	printf("host:      %s, %s\n", si.hostname, si.kernel);
 	printf("cpu:       %s\n", si.cpu_model);
 	printf("topology:  %u package(s), %u core(s), %u PU(s), %u NUMA node(s); "
-	       "L1d %llu KiB, L2 %llu KiB, L3 %llu KiB\n", si.packages, si.cores, si.pus,
-	       si.numa_nodes, (unsigned long long)si.cache_kib[0],
-	       (unsigned long long)si.cache_kib[1], (unsigned long long)si.cache_kib[2]);
+	       "L1d %llu KiB, L2 %llu KiB, L3 %llu KiB (from %s)\n", si.packages, si.cores,
+	       si.pus, si.numa_nodes, (unsigned long long)si.cache_kib[0],
+	       (unsigned long long)si.cache_kib[1], (unsigned long long)si.cache_kib[2],
+	       si.topology_from);
 	printf("storage:   %s: %s on %s (mounted at %s)\n", dir, si.fs_type, si.device,
 	       si.mount_point);
 	if (si.logical_block)

@@ -315,6 +315,49 @@ static bool show(const struct config *cfg, const struct results *res, const stru
 }
 
 /*
+ * --json -: from here on stdout is stderr, so the tables, progress and
+ * messages of every rank, and of anything run() calls, stay off the JSON;
+ * the real stdout is kept (close-on-exec: gnuplot never sees it) for it.
+ * -1 with a message when it cannot be.
+ */
+static int json_stdout_open(struct run_meta *meta)
+{
+	meta->json_out = -1;
+	if (!meta->cfg->json_stdout)
+		return 0;
+	fflush(stdout);
+	meta->json_out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (meta->json_out < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		errmsg("--json -: cannot set stdout aside: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The run's JSON, whole, on the real stdout (rank 0).  0, or -1 said. */
+static int json_to_stdout(const struct results *res, const struct run_meta *meta,
+			  const struct run_summary *sum)
+{
+	FILE *f;
+	int rc;
+
+	if (meta->json_out < 0)
+		return 0;
+	fflush(stdout);
+	f = fdopen(dup(meta->json_out), "w");
+	if (!f) {
+		errmsg("--json -: cannot write stdout: %s", strerror(errno));
+		return -1;
+	}
+	rc = results_write_json(f, res, meta, sum);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		errmsg("--json -: cannot write the JSON to stdout: %s", strerror(-rc));
+	return rc < 0 ? -1 : 0;
+}
+
+/*
  * The trials are done: the summary, the result files (the journal goes
  * once they hold everything), what to show.  Returns the exit status.
  */
@@ -323,7 +366,7 @@ static int finish(struct config *cfg, int rfd, const struct results *res, struct
 {
 	struct run_summary sum = { 0 };
 	const char *jdir = cfg->results_dir;
-	bool saved, plotted;
+	bool saved, plotted, json_ok;
 
 	meta->partial |= sig_stop() != 0;
 	if (dist.rank != 0)
@@ -342,10 +385,11 @@ static int finish(struct config *cfg, int rfd, const struct results *res, struct
 	if (!saved)
 		errmsg("the finished trials are kept in %s/%s.journal (CSV)", jdir, meta->run_id);
 	plotted = show(cfg, res, meta, &sum, saved);
+	json_ok = json_to_stdout(res, meta, cfg->sweep ? NULL : &sum) == 0;
 	summary_free(&sum);
 	if (failed)
 		errmsg("%u trial%s failed: see the error column", failed, failed == 1 ? "" : "s");
-	return sig_stop() ? 128 + sig_stop() : meta->partial || !saved || failed ? 1 :
+	return sig_stop() ? 128 + sig_stop() : meta->partial || !saved || failed || !json_ok ? 1 :
 	       !plotted ? EXIT_NO_PLOTS : 0;
 }
 
@@ -385,6 +429,8 @@ int run_main(struct config *cfgp)
 
 	sig_install();
 	meta.cfg = &cfg;
+	if (json_stdout_open(&meta) < 0)
+		return 1;
 	results_new_run_id(&meta);
 	mpi_identity(&cfg, &meta);
 	/* every rank fails together, or none: the others would wait forever */
@@ -416,6 +462,8 @@ out:
 	}
 	if (rfd >= 0)
 		close(rfd);
+	if (meta.json_out >= 0)
+		close(meta.json_out);
 	delay_acct_close();
 	results_free(&res);
 	free(meta.nodes);

@@ -49,6 +49,7 @@ struct config {
 	enum mpi_share { SHARE_SPLIT, SHARE_EACH } share;
 	bool find_only;
 	bool no_plot;		/* no plots and report at the end */
+	bool json_stdout;	/* --json -: the run's JSON on stdout, the rest on stderr */
 	bool until_decided;	/* add rounds until the verdict is decided */
 	uint64_t budget_s;	/* ...within this many seconds in all */
 	const char *plots_dir;

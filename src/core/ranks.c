@@ -26,8 +26,8 @@ static void merge_hist(struct lat_hist *into, const struct lat_hist *h)
 		into->count[b] += h->count[b];
 }
 
-/* Latency over all ranks: the merged histograms, not an average of percentiles. */
-static void merge_latency(const struct lat_set *lat, int n, struct trial_rec *agg)
+/* The @n ranks' histograms merged (free() it). */
+static struct lat_set *merged(const struct lat_set *lat, int n)
 {
 	struct lat_set *all = xcalloc(1, sizeof(*all));
 
@@ -36,6 +36,14 @@ static void merge_latency(const struct lat_set *lat, int n, struct trial_rec *ag
 			merge_hist(&all->h[t], &lat[r].h[t]);
 			merge_hist(&all->svc[t], &lat[r].svc[t]);
 		}
+	return all;
+}
+
+/* Latency over all ranks: the merged histograms, not an average of percentiles. */
+static void merge_latency(const struct lat_set *lat, int n, struct trial_rec *agg)
+{
+	struct lat_set *all = merged(lat, n);
+
 	for (int t = 0; t < OP_NTYPES; t++) {
 		lat_percentiles(&all->h[t], &agg->lat[t]);
 		lat_percentiles(&all->svc[t], &agg->svc[t]);
@@ -202,6 +210,7 @@ const struct trial_rec *ranks_collect(const struct wl_ctx *ctx, const struct tri
 	if (n == 1) {
 		free(me);
 		results_add(res, mine);
+		results_set_hists(res, res->n - 1, lat);
 		return &res->recs[res->n - 1];
 	}
 	me->rec = *mine;
@@ -221,10 +230,11 @@ const struct trial_rec *ranks_collect(const struct wl_ctx *ctx, const struct tri
 		all[i].rec.workload = mine->workload;
 		all[i].rec.strategy = mine->strategy;
 		results_add(res, &all[i].rec);
+		results_set_hists(res, res->n - 1, &all[i].lat);
 	}
 	{
 		struct trial_rec *rr = xcalloc((size_t)n, sizeof(*rr));
-		struct lat_set *ll = xcalloc((size_t)n, sizeof(*ll));
+		struct lat_set *ll = xcalloc((size_t)n, sizeof(*ll)), *m;
 
 		for (int i = 0; i < n; i++) {
 			rr[i] = all[i].rec;
@@ -235,10 +245,13 @@ const struct trial_rec *ranks_collect(const struct wl_ctx *ctx, const struct tri
 			split_digest(dg, ctx->njobs, n, agg.digest);
 		else
 			same_digest(rr, n, &agg);
+		results_add(res, &agg);
+		m = merged(ll, n);
+		results_set_hists(res, res->n - 1, m);
+		free(m);
 		free(rr);
 		free(ll);
 	}
-	results_add(res, &agg);
 	free(all);
 	free(dg);
 	return &res->recs[res->n - 1];

@@ -60,6 +60,8 @@ struct strategy {
 	bool uses_qd;		/* --qd ring entries */
 	/* Its workers pull whole jobs: more of them than jobs only sit idle. */
 	bool jobs_per_worker;
+	/* Its workers are processes, not threads: nothing shared but what is mapped. */
+	bool worker_processes;
 	/*
 	 * Checks the strategy works on this machine and kernel.  Returns 0,
 	 * or -errno with a one-line reason in @why.  NULL: always works.

@@ -17,7 +17,8 @@
  * file was written but the plots or the report could not be made; 1 for
  * anything else that went wrong; 128 + N when signal N stopped us.
  */
-enum { EXIT_USAGE = 2, EXIT_NO_PLOTS = 3 };
+/* 3: run, plot, report: files written but not the plots; compare --fail-if-slower: slower */
+enum { EXIT_USAGE = 2, EXIT_NO_PLOTS = 3, EXIT_SLOWER = 3 };
 
 extern const char *prog_name;
 

@@ -1,7 +1,9 @@
 /* latency.c - see latency.h. */
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include "latency.h"
+#include "util.h"
 
 struct lat_set *lat_current;
 
@@ -72,4 +74,29 @@ void lat_percentiles(const struct lat_hist *h, struct lat_pct *out)
 	out->p999_us = (double)lat_quantile(h, 0.999) / 1e3;
 	out->max_us = (double)h->max_ns / 1e3;
 	out->mean_us = h->n ? (double)h->sum_ns / (double)h->n / 1e3 : 0;
+}
+
+void lat_sparse_from(const struct lat_hist *h, struct lat_sparse *out)
+{
+	uint32_t n = 0;
+
+	*out = (struct lat_sparse){ 0 };
+	for (unsigned b = 0; b < LAT_BUCKETS; b++)
+		n += h->count[b] != 0;
+	if (!n)
+		return;
+	out->bucket = xcalloc(n, sizeof(*out->bucket));
+	out->count = xcalloc(n, sizeof(*out->count));
+	for (unsigned b = 0; b < LAT_BUCKETS; b++)
+		if (h->count[b]) {
+			out->bucket[out->n] = (uint16_t)b;
+			out->count[out->n++] = h->count[b];
+		}
+}
+
+void lat_sparse_free(struct lat_sparse *s)
+{
+	free(s->bucket);
+	free(s->count);
+	*s = (struct lat_sparse){ 0 };
 }

@@ -36,6 +36,13 @@ struct lat_pct {
 	double p50_us, p90_us, p99_us, p999_us, max_us, mean_us;
 };
 
+/* A histogram's non-empty buckets (for the result JSON): @n of them. */
+struct lat_sparse {
+	uint32_t n;
+	uint16_t *bucket;	/* bucket index: [lat_bucket_low(b), lat_bucket_low(b + 1)) ns */
+	uint64_t *count;
+};
+
 /* Where job_complete() records; NULL turns recording off. */
 extern struct lat_set *lat_current;
 
@@ -51,5 +58,9 @@ void lat_record(struct lat_hist *h, uint64_t ns);
 uint64_t lat_quantile(const struct lat_hist *h, double q);
 
 void lat_percentiles(const struct lat_hist *h, struct lat_pct *out);
+
+/* @h's non-empty buckets into @out (allocated; lat_sparse_free). */
+void lat_sparse_from(const struct lat_hist *h, struct lat_sparse *out);
+void lat_sparse_free(struct lat_sparse *s);
 
 #endif

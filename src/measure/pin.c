@@ -42,23 +42,6 @@ fail:
 	return -ENODEV;
 }
 
-struct pin_map *pin_current;
-
-/* Notes who went where, for the trial's record. */
-static void pin_note(const char *who, unsigned k, int core)
-{
-	struct pin_map *m = pin_current;
-	int i;
-
-	if (!m)
-		return;
-	i = __atomic_fetch_add(&m->n, 1, __ATOMIC_RELAXED);
-	if (i < 0 || i >= PIN_MAP_MAX)
-		return;
-	snprintf(m->e[i].who, sizeof(m->e[i].who), "%s%u", who, k);
-	m->e[i].core = core;
-}
-
 int pin_self(const char *who, unsigned k)
 {
 	hwloc_const_cpuset_t set;
@@ -75,20 +58,4 @@ int pin_self(const char *who, unsigned k)
 		return -errno;
 	pin_note(who, k, k < ncores ? (int)hwloc_bitmap_first(set) : -1);
 	return 0;
-}
-
-void pin_describe(const struct pin_map *m, char *out, size_t len)
-{
-	size_t off = 0;
-	int n = m->n < PIN_MAP_MAX ? m->n : PIN_MAP_MAX;
-
-	out[0] = '\0';
-	for (int i = 0; i < n && off < len; i++) {
-		if (m->e[i].core >= 0)
-			off += (size_t)snprintf(out + off, len - off, "%s%s=cpu%d", i ? " " : "",
-						m->e[i].who, m->e[i].core);
-		else
-			off += (size_t)snprintf(out + off, len - off, "%s%s=any", i ? " " : "",
-						m->e[i].who);
-	}
 }

@@ -1,4 +1,7 @@
-/* pin.h - binding threads and processes to cores (--pin), with hwloc. */
+/*
+ * pin.h - binding threads and processes to cores (--pin): with hwloc
+ * (pin.c), or with sched_setaffinity in a build without it (src/without/pin.c).
+ */
 #ifndef IOBENCH_PIN_H
 #define IOBENCH_PIN_H
 
@@ -30,6 +33,9 @@ struct pin_map {
 	} e[PIN_MAP_MAX];
 };
 extern struct pin_map *pin_current;
+
+/* Records that @who@k was bound to PU @core (-1: any), in pin_current. */
+void pin_note(const char *who, unsigned k, int core);
 
 /* "loop0=cpu0 pool1=cpu1 pool2=any" */
 void pin_describe(const struct pin_map *m, char *out, size_t len);

@@ -10,11 +10,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#ifdef IOBENCH_HWLOC
 #include <hwloc.h>
+#endif
 
 #include "sysinfo.h"
 #include "util.h"
 
+#ifdef IOBENCH_HWLOC
 static unsigned count(hwloc_topology_t topo, hwloc_obj_type_t type)
 {
 	int n = hwloc_get_nbobjs_by_type(topo, type);
@@ -22,20 +25,19 @@ static unsigned count(hwloc_topology_t topo, hwloc_obj_type_t type)
 	return n > 0 ? (unsigned)n : 0;
 }
 
-/* Fills the topology fields of @si (which may be a scratch struct). */
-static void topology(struct sysinfo *si)
+/* The topology as hwloc sees it: 0, or -1 when it cannot. */
+static int hwloc_fill(struct sysinfo *si)
 {
 	static const hwloc_obj_type_t caches[4] = {
 		HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L4CACHE,
 	};
 	hwloc_topology_t topo;
-	unsigned *cores = &si->cores, *pus = &si->pus;
 
 	if (hwloc_topology_init(&topo) < 0)
-		goto fallback;
+		return -1;
 	if (hwloc_topology_load(topo) < 0) {
 		hwloc_topology_destroy(topo);
-		goto fallback;
+		return -1;
 	}
 	si->packages = count(topo, HWLOC_OBJ_PACKAGE);
 	si->cores = count(topo, HWLOC_OBJ_CORE);
@@ -47,8 +49,25 @@ static void topology(struct sysinfo *si)
 		si->cache_kib[i] = c && c->attr ? c->attr->cache.size / 1024 : 0;
 	}
 	hwloc_topology_destroy(topo);
-fallback:
-	/* hwloc can't see the topology in some sandboxes: ask the kernel */
+	return 0;
+}
+#endif
+
+/*
+ * Fills the topology fields of @si (which may be a scratch struct): from
+ * hwloc when the build has it; else, and when hwloc can't see the
+ * topology (some sandboxes), from the kernel, each online CPU a core.
+ */
+static void topology(struct sysinfo *si)
+{
+	unsigned *cores = &si->cores, *pus = &si->pus;
+
+#ifdef IOBENCH_HWLOC
+	si->topology_from = hwloc_fill(si) == 0 && si->pus > 0 ? "hwloc" :
+			    "sysconf: hwloc could not read the topology; each online CPU a core";
+#else
+	si->topology_from = "sysconf: built without hwloc; each online CPU a core";
+#endif
 	if (*pus == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 

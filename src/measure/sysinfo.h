@@ -13,6 +13,7 @@ struct sysinfo {
 	unsigned cores;		/* physical cores (hwloc) */
 	unsigned pus;		/* hardware threads (hwloc) */
 	unsigned numa_nodes;
+	const char *topology_from;	/* "hwloc", or "sysconf: why; ..." */
 	uint64_t cache_kib[4];	/* L1d, L2, L3, L4 size of the first of each; 0: none */
 	char fs_type[32];	/* of the data directory */
 	char device[128];	/* mount source: /dev/vda, tmpfs, ... */
@@ -30,7 +31,7 @@ struct sysinfo {
 /* Fills @si; fields it could not learn say "unknown".  Can't fail. */
 void sysinfo_collect(const char *dir, struct sysinfo *si);
 
-/* Physical cores from hwloc (at least 1): the default --workers. */
+/* Physical cores from hwloc, else online CPUs (at least 1): the default --workers. */
 unsigned sysinfo_cores(void);
 
 /*

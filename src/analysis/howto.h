@@ -1,0 +1,30 @@
+/*
+ * howto.h - the report's last part: how to apply each workload's
+ * recommendation in the user's own code, with the measured concurrency.
+ */
+#ifndef IOBENCH_HOWTO_H
+#define IOBENCH_HOWTO_H
+
+#include <stdio.h>
+
+#include "rundata.h"
+
+struct strategy;
+
+/*
+ * A Markdown table, one row per workload: the recommended strategy, the
+ * Python standard-library construct of the same model and the C one,
+ * chosen from the strategy's traits (strategy.h), never its name, with N
+ * the workers or queue depth its counted trials ran with.
+ */
+void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw);
+
+/*
+ * The two hints for a strategy of @st's model run with @workers and @qd:
+ * Python into @py, C into @c.  0, or -ENOENT for a strategy that does no
+ * I/O (nothing to apply).
+ */
+int howto_hints(const struct strategy *st, unsigned workers, unsigned qd, char *py, size_t pylen,
+		char *c, size_t clen);
+
+#endif
