@@ -10,6 +10,11 @@
  * the model: where compute dominates, this strategy cannot beat serial by
  * much, and users must see that.
  *
+ * Ops on connections (net) are libuv's other half: the loop does them
+ * itself on non-blocking sockets, and one that would block is parked on
+ * epoll until its socket is ready (EPOLLONESHOT), holding no pool thread,
+ * so one loop keeps every connection's request in flight at once.
+ *
  * Lock order: pool->lock (the todo queue) and pool->done_lock (the done
  * queue) are never held at the same time.  As libuv's uv__threadpool
  * init does, the loop starts only once every pool thread is running, so
@@ -24,6 +29,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "conc.h"
@@ -180,26 +186,114 @@ static int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t le
 	return 0;
 }
 
-/* Waits for the eventfd, then completes everything on the done queue. */
-static int loop_reap(struct pool *p, int ep, struct job_sched *s, char *msg,
-		     size_t len)
+/*
+ * One try at a socket op on the loop, without blocking.  Returns 1 when
+ * it is finished (op->res set), 0 when it waits for its socket: parked on
+ * epoll (one-shot) for @events.
+ */
+static int sock_step(int ep, struct op *op)
 {
-	struct epoll_event ev;
-	struct op *batch[64];
-	uint64_t count;
-	int n;
+	struct epoll_event ev = { .data.ptr = op };
+	int err = 0;
+	socklen_t len = sizeof(err);
 
-	do
-		n = epoll_wait(ep, &ev, 1, -1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		snprintf(msg, len, "epoll: epoll_wait: %s", strerror(errno));
-		return -errno;
+	switch (op->type) {
+	case OP_CONNECT:
+		if (op->fd < 0) {	/* first try: a new socket */
+			op->fd = op_socket(op, SOCK_NONBLOCK);
+			if (op->fd < 0 || connect(op->fd, op->addr, op->addrlen) == 0) {
+				op->res = op->fd;
+				return 1;
+			}
+			err = errno == EINPROGRESS ? 0 : errno;
+		} else if (getsockopt(op->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && !err) {
+			op->res = op->fd;	/* connected while parked */
+			return 1;
+		} else if (!err) {
+			err = errno;
+		}
+		if (err) {
+			close(op->fd);
+			op->res = -err;
+			return 1;
+		}
+		ev.events = EPOLLOUT;
+		break;
+	case OP_SEND:
+	case OP_RECV:
+		while (op->done < op->len) {
+			ssize_t n = op->type == OP_RECV
+				? recv(op->fd, (char *)op->buf + op->done, op->len - op->done,
+				       MSG_DONTWAIT)
+				: send(op->fd, (const char *)op->buf + op->done,
+				       op->len - op->done, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+			if (n > 0) {
+				op->done += (size_t)n;
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			op->res = n == 0 ? (int64_t)op->done : -errno;	/* 0: end of stream */
+			return 1;
+		}
+		if (op->done == op->len) {
+			op->res = (int64_t)op->done;
+			return 1;
+		}
+		ev.events = op->type == OP_RECV ? EPOLLIN : EPOLLOUT;
+		break;
+	default:	/* closing a connection does not block */
+		op->res = close(op->fd) < 0 ? -errno : 0;
+		return 1;
 	}
-	if (read(p->efd, &count, sizeof(count)) < 0 && errno != EAGAIN) {
-		snprintf(msg, len, "epoll: eventfd read: %s", strerror(errno));
-		return -errno;
+	ev.events |= EPOLLONESHOT;
+	/* the job's earlier ops may have registered its socket already */
+	if (epoll_ctl(ep, EPOLL_CTL_MOD, op->fd, &ev) < 0 &&
+	    (errno != ENOENT || epoll_ctl(ep, EPOLL_CTL_ADD, op->fd, &ev) < 0)) {
+		op->res = -errno;
+		return 1;
 	}
+	return 0;
+}
+
+/* Starts @op: a socket op on the loop (parked if it must wait), the rest on the pool. */
+static void dispatch(struct pool *p, int ep, struct job_sched *s, struct op *op)
+{
+	if (!op_is_socket(op)) {
+		pool_submit(p, op);
+		return;
+	}
+	if (op->type == OP_CONNECT)
+		op->fd = -1;
+	op->done = 0;
+	if (lat_current)
+		op->t_svc_start_ns = now_ns();
+	if (sock_step(ep, op)) {
+		if (lat_current)
+			op->t_svc_end_ns = now_ns();
+		sched_complete(s, op);
+	} else {
+		sched_park(s);
+	}
+}
+
+/* Issues every op the jobs can issue now. */
+static void issue(struct pool *p, int ep, struct job_sched *s)
+{
+	struct op *op;
+
+	while ((op = sched_next(s)) != NULL)
+		dispatch(p, ep, s, op);
+}
+
+/* Completes everything on the pool's done queue. */
+static void drain_done(struct pool *p, int ep, struct job_sched *s)
+{
+	struct op *batch[64];
+
 	for (;;) {
 		size_t k = 0;
 
@@ -209,27 +303,60 @@ static int loop_reap(struct pool *p, int ep, struct job_sched *s, char *msg,
 			batch[k++] = opq_pop(&p->done);
 		pthread_mutex_unlock(&p->done_lock);
 		if (k == 0)
-			return 0;
+			return;
 		/*
 		 * As libuv does: a callback that starts the job's next read
 		 * queues it at once, so the pool works while the loop computes.
 		 */
 		for (size_t i = 0; i < k; i++) {
-			struct op *op;
-
 			sched_complete(s, batch[i]);
-			while ((op = sched_next(s)) != NULL)
-				pool_submit(p, op);
+			issue(p, ep, s);
 		}
 	}
 }
 
+/* Waits for the pool's eventfd or a parked socket, then completes what is ready. */
+static int loop_reap(struct pool *p, int ep, struct job_sched *s, char *msg,
+		     size_t len)
+{
+	struct epoll_event evs[64];
+	uint64_t count;
+	int n;
+
+	do
+		n = epoll_wait(ep, evs, 64, -1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		snprintf(msg, len, "epoll: epoll_wait: %s", strerror(errno));
+		return -errno;
+	}
+	for (int i = 0; i < n; i++) {
+		struct op *op = evs[i].data.ptr;
+
+		if (op) {	/* a parked socket op: try again */
+			if (!sock_step(ep, op))
+				continue;
+			if (lat_current)
+				op->t_svc_end_ns = now_ns();
+			sched_unpark(s);
+			sched_complete(s, op);
+			issue(p, ep, s);
+			continue;
+		}
+		if (read(p->efd, &count, sizeof(count)) < 0 && errno != EAGAIN) {
+			snprintf(msg, len, "epoll: eventfd read: %s", strerror(errno));
+			return -errno;
+		}
+		drain_done(p, ep, s);
+	}
+	return 0;
+}
+
 static int epoll_run(struct strat_ctx *ctx)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };	/* NULL: the pool */
 	struct job_sched s;
 	struct pool p;
-	struct op *op;
 	int ep = -1, rc;
 
 	rc = sched_init(&s, ctx->jobs, ctx->njobs, ctx->workers);
@@ -248,8 +375,7 @@ static int epoll_run(struct strat_ctx *ctx)
 		goto out_pool;
 	}
 	for (;;) {
-		while ((op = sched_next(&s)) != NULL)
-			pool_submit(&p, op);
+		issue(&p, ep, &s);
 		if (sched_done(&s))
 			break;
 		if (sched_stalled(&s)) {

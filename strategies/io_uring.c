@@ -32,7 +32,7 @@
 
 static const int needed_ops[] = {
 	IORING_OP_NOP, IORING_OP_OPENAT, IORING_OP_READ, IORING_OP_WRITE,
-	IORING_OP_FSYNC, IORING_OP_CLOSE,
+	IORING_OP_FSYNC, IORING_OP_CLOSE, IORING_OP_CONNECT, IORING_OP_SEND, IORING_OP_RECV,
 };
 
 /* Why io_uring_queue_init() said no, in words a user can act on. */
@@ -145,10 +145,25 @@ static void prep(struct io_uring_sqe *sqe, struct op *op, bool fixed, int buf_in
 		io_uring_prep_fsync(sqe, op->fd, 0);
 		break;
 	case OP_CLOSE:
-		if (fixed)
+		/* a connection is a plain descriptor (its socket was made by socket()) */
+		if (fixed && !(op->flags & OP_CLOSE_SOCKET))
 			io_uring_prep_close_direct(sqe, (unsigned)op->fd);
 		else
 			io_uring_prep_close(sqe, op->fd);
+		break;
+	case OP_CONNECT:
+		/* the socket is made when the op is queued; if that failed, a NOP carries the error */
+		if (op->fd < 0)
+			io_uring_prep_nop(sqe);
+		else
+			io_uring_prep_connect(sqe, op->fd, op->addr, op->addrlen);
+		break;
+	case OP_SEND:
+		io_uring_prep_send(sqe, op->fd, (const char *)op->buf + op->done, op->len - op->done,
+				   MSG_NOSIGNAL);
+		break;
+	case OP_RECV:
+		io_uring_prep_recv(sqe, op->fd, (char *)op->buf + op->done, op->len - op->done, 0);
 		break;
 	case OP_NTYPES:
 		io_uring_prep_nop(sqe);
@@ -266,14 +281,21 @@ static int queue_op(struct uring_loop *l, struct op *op)
  */
 static int finish_cqe(struct uring_loop *l, struct op *op, int res)
 {
-	bool rw = op->type == OP_READ || op->type == OP_WRITE;
+	bool rw = op->type == OP_READ || op->type == OP_WRITE || op->type == OP_SEND ||
+		  op->type == OP_RECV;
 
+	if (op->type == OP_CONNECT) {
+		if (op->fd >= 0 && res < 0)
+			close(op->fd);
+		op->res = op->fd < 0 ? op->fd : res < 0 ? res : op->fd;
+		return 1;
+	}
 	if (!rw || res < 0) {
 		op->res = res;
 		return 1;
 	}
 	op->done += (size_t)res;
-	if (res == 0 || op->done == op->len) {	/* 0: end of file */
+	if (res == 0 || op->done == op->len) {	/* 0: end of file or stream */
 		op->res = (int64_t)op->done;
 		return 1;
 	}
@@ -292,6 +314,8 @@ static int queue_ops(struct uring_loop *l)
 		int rc;
 
 		op->done = 0;
+		if (op->type == OP_CONNECT)
+			op->fd = op_socket(op, 0);
 		rc = queue_op(l, op);
 		if (rc < 0)
 			return rc;

@@ -9,8 +9,12 @@ int sched_init(struct job_sched *s, struct job **jobs, size_t njobs,
 {
 	*s = (struct job_sched){ .jobs = jobs, .njobs = njobs,
 				 .max_inflight = max_inflight };
-	/* every active job but the newest has an op in flight */
-	s->active = calloc((size_t)max_inflight + 1, sizeof(*s->active));
+	/*
+	 * every active job but the newest has an op in flight or parked: at
+	 * most max_inflight + 1 + the jobs there are
+	 */
+	s->active_cap = (size_t)max_inflight + 1 + njobs;
+	s->active = calloc(s->active_cap, sizeof(*s->active));
 	return s->active ? 0 : -ENOMEM;
 }
 
@@ -54,7 +58,8 @@ struct op *sched_next(struct job_sched *s)
 
 		if (s->cursor == s->nactive) {
 			/* every active job waits: start the next one, if any */
-			if (s->nactive > s->max_inflight || !(job = take_job(s)))
+			if (s->nactive > (size_t)s->max_inflight + s->parked ||
+			    s->nactive >= s->active_cap || !(job = take_job(s)))
 				return NULL;
 			s->active[s->nactive++] = job;
 		}
@@ -78,6 +83,18 @@ struct op *sched_next(struct job_sched *s)
 		}
 	}
 	return NULL;
+}
+
+void sched_park(struct job_sched *s)
+{
+	s->inflight--;
+	s->parked++;
+}
+
+void sched_unpark(struct job_sched *s)
+{
+	s->parked--;
+	s->inflight++;
 }
 
 void sched_complete(struct job_sched *s, struct op *op)

@@ -23,6 +23,15 @@ struct job_sched {
 	struct job **active;
 	size_t nactive, cursor;
 	unsigned inflight, max_inflight;
+	/*
+	 * Ops parked by the loop on a connection's readiness (sched_park):
+	 * they hold no executor slot, so they count neither against
+	 * max_inflight nor as a reason to keep later jobs waiting.  Each
+	 * parked op lets one more job be active (its own buffers: one
+	 * connection each).
+	 */
+	unsigned parked;
+	size_t active_cap;
 	/* called with each job as it is done, before another starts; NULL: none */
 	void (*on_done)(void *arg, struct job *job);
 	void *on_done_arg;
@@ -53,6 +62,14 @@ struct op *sched_next(struct job_sched *s);
 /* Hands a finished op back to its job (which runs its compute). */
 void sched_complete(struct job_sched *s, struct op *op);
 
+/*
+ * The loop parks @op, just handed out, until its connection is ready, or
+ * (sched_unpark) takes it back to complete it.  Only for ops on
+ * connections (op_is_socket): their wait costs no thread.
+ */
+void sched_park(struct job_sched *s);
+void sched_unpark(struct job_sched *s);
+
 static inline bool sched_done(const struct job_sched *s)
 {
 	return s->shared ? s->exhausted && s->nactive == 0 : s->ndone == s->njobs;
@@ -70,10 +87,10 @@ static inline unsigned sched_limit(const struct job_sched *s)
 	return s->max_inflight;
 }
 
-/* Nothing in flight, nothing to issue, yet not done: a workload bug. */
+/* Nothing in flight or parked, nothing to issue, yet not done: a workload bug. */
 static inline bool sched_stalled(const struct job_sched *s)
 {
-	return s->inflight == 0 && !sched_done(s);
+	return s->inflight == 0 && s->parked == 0 && !sched_done(s);
 }
 
 #endif

@@ -106,7 +106,7 @@ static void test_errors(void **state)
 	(void)state;
 	expect_usage_error((char *[]){ "run", "--bogus", NULL }, "unknown option '--bogus'");
 	expect_usage_error((char *[]){ "run", "--workload", "md6", NULL },
-			   "unknown workload 'md6' (valid: md5, csv, array, null, all)");
+			   "unknown workload 'md6' (valid: md5, csv, array, net, null, all)");
 	expect_usage_error((char *[]){ "run", "--strategy", "serial,uring", NULL },
 			   "unknown strategy 'uring' (valid: serial, threaded");
 	expect_usage_error((char *[]){ "run", "--size", "huge", NULL },

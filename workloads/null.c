@@ -158,6 +158,7 @@ const struct workload workload_null = {
 	.options = null_options,
 	.noptions = ARRAY_SIZE(null_options),
 	.main_op = OP_NOP,
+	.opt_in = true,
 	.prepare = null_prepare,
 	.make_jobs = null_make_jobs,
 	.finish = null_finish,

@@ -19,7 +19,7 @@ static const char run_usage_head[] =
 	"Runs workloads under strategies, checks every result, writes results/.\n"
 	"\n"
 	"What to run:\n"
-	"  --workload LIST    md5, csv, array, null or all (default: all = md5,csv,array)\n"
+	"  --workload LIST    md5, csv, array, net, null or all (default: all = md5,csv,array)\n"
 	"  --strategy LIST    serial, threaded, forked, epoll, io_uring, null or all\n"
 	"                     (default: all = every available strategy but null)\n"
 	"  --size PRESET      tiny, small, medium or large (default: small)\n"

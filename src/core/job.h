@@ -37,6 +37,12 @@ struct job_result {
 	uint64_t ops_by_type[OP_NTYPES];
 	uint64_t bytes_read;
 	uint64_t bytes_written;
+	/*
+	 * Requests the peer answered with an error (net): counted, not a
+	 * failure of the job; the workload's check compares them with what
+	 * the peer says it injected.
+	 */
+	uint64_t failed;
 	bool done;
 };
 
@@ -98,9 +104,9 @@ static inline void job_complete(struct job *job, struct op *op)
 	}
 	r->ops++;
 	r->ops_by_type[op->type]++;
-	if (op->res > 0 && op->type == OP_READ)
+	if (op->res > 0 && (op->type == OP_READ || op->type == OP_RECV))
 		r->bytes_read += (uint64_t)op->res;
-	else if (op->res > 0 && op->type == OP_WRITE)
+	else if (op->res > 0 && (op->type == OP_WRITE || op->type == OP_SEND))
 		r->bytes_written += (uint64_t)op->res;
 	job->ops->complete(job, op);
 }

@@ -1,8 +1,12 @@
 /* op.c - blocking execution of one op. */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "latency.h"
@@ -12,6 +16,7 @@
 static const char *const op_names[OP_NTYPES] = {
 	[OP_NOP] = "nop", [OP_OPEN] = "open", [OP_READ] = "read",
 	[OP_WRITE] = "write", [OP_FSYNC] = "fsync", [OP_CLOSE] = "close",
+	[OP_CONNECT] = "connect", [OP_SEND] = "send", [OP_RECV] = "recv",
 };
 
 const char *op_name(enum op_type type)
@@ -42,6 +47,73 @@ static int64_t rw_full(const struct op *op)
 		done += (size_t)n;
 	}
 	return (int64_t)done;
+}
+
+/* SEND and RECV: the whole buffer, or end of stream, or an error. */
+static int64_t sr_full(const struct op *op)
+{
+	size_t done = 0;
+
+	while (done < op->len) {
+		ssize_t n = op->type == OP_RECV
+			? recv(op->fd, (char *)op->buf + done, op->len - done, 0)
+			: send(op->fd, (const char *)op->buf + done, op->len - done, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)	/* the peer closed: the job decides if that is wrong */
+			break;
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}
+
+int op_socket(const struct op *op, int type_flags)
+{
+	const struct sockaddr *sa = op->addr;
+	int one = 1, fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | type_flags, 0);
+
+	if (fd < 0)
+		return -errno;
+	/* request/response: a small send must not wait for Nagle */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* A blocking connect: the new fd, or -errno. */
+static int64_t connect_blocking(const struct op *op)
+{
+	int fd = op_socket(op, 0), err;
+	struct pollfd pfd;
+	socklen_t len = sizeof(err);
+
+	if (fd < 0)
+		return fd;
+	if (connect(fd, op->addr, op->addrlen) == 0)
+		return fd;
+	err = errno;
+	/* interrupted, the connection goes on in the background: wait for it */
+	while (err == EINTR) {
+		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		if (poll(&pfd, 1, -1) < 0) {
+			err = errno;
+			continue;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (!err)
+			return fd;
+	}
+	close(fd);
+	return -err;
 }
 
 static void op_exec_one(struct op *op);
@@ -80,6 +152,13 @@ static void op_exec_one(struct op *op)
 	case OP_CLOSE:
 		/* close() can't be retried on EINTR: the fd is gone either way */
 		op->res = close(op->fd) < 0 ? -errno : 0;
+		return;
+	case OP_CONNECT:
+		op->res = connect_blocking(op);
+		return;
+	case OP_SEND:
+	case OP_RECV:
+		op->res = sr_full(op);
 		return;
 	case OP_NTYPES:
 		break;

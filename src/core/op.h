@@ -18,6 +18,9 @@ enum op_type {
 	OP_WRITE,	/* pwrite(fd, buf, len, off), looping on short writes */
 	OP_FSYNC,	/* fsync(fd) */
 	OP_CLOSE,	/* close(fd) */
+	OP_CONNECT,	/* a TCP socket connected to addr -> fd (TCP_NODELAY) */
+	OP_SEND,	/* send(fd, buf, len), looping on short sends; MSG_NOSIGNAL */
+	OP_RECV,	/* recv(fd, buf, len), looping until len bytes or end of stream */
 	OP_NTYPES
 };
 
@@ -26,7 +29,7 @@ struct job;
 struct op {
 	enum op_type type;
 	int fd;
-	int flags;		/* OP_OPEN */
+	int flags;		/* OP_OPEN; OP_CLOSE: OP_CLOSE_SOCKET */
 	mode_t mode;		/* OP_OPEN */
 	const char *path;	/* OP_OPEN; every op carries it for error messages */
 	/*
@@ -35,6 +38,9 @@ struct op {
 	 */
 	int at_fd;
 	const char *at_name;
+	/* OP_CONNECT: the peer (the executor fills fd while it connects) */
+	const void *addr;
+	unsigned addrlen;
 	void *buf;
 	size_t len;
 	uint64_t off;
@@ -58,14 +64,32 @@ struct op {
 	unsigned slot;		/* owner's private index */
 };
 
+/* OP_CLOSE's flags: the fd is a connection (OP_CONNECT's), not a file */
+#define OP_CLOSE_SOCKET 1
+
+/* Ops on a connection: event loops wait on readiness for them, not on a pool. */
+static inline int op_is_socket(const struct op *op)
+{
+	return op->type == OP_CONNECT || op->type == OP_SEND || op->type == OP_RECV ||
+	       (op->type == OP_CLOSE && (op->flags & OP_CLOSE_SOCKET));
+}
+
 /* "open", "read", ... */
 const char *op_name(enum op_type type);
 
 /*
- * Executes @op with blocking syscalls and sets op->res.  READ and WRITE
- * loop until len bytes moved, end of file (READ returns fewer) or an
- * error; EINTR is retried.  Can't fail in itself: errors land in op->res.
+ * Executes @op with blocking syscalls and sets op->res.  READ, WRITE,
+ * SEND and RECV loop until len bytes moved, end of file or stream (READ
+ * and RECV return fewer) or an error; EINTR is retried.  Can't fail in
+ * itself: errors land in op->res.
  */
 void op_exec(struct op *op);
+
+/*
+ * A TCP socket for OP_CONNECT's peer, TCP_NODELAY set, with @type_flags
+ * (SOCK_NONBLOCK) added: the fd or -errno.  For executors that connect
+ * their own way (an event loop, a ring).
+ */
+int op_socket(const struct op *op, int type_flags);
 
 #endif

@@ -116,6 +116,7 @@ static void add_up(const struct trial_rec *x, struct trial_rec *a)
 		a->ops_by_type[t] += x->ops_by_type[t];
 	a->bytes_read += x->bytes_read;
 	a->bytes_written += x->bytes_written;
+	a->failed_requests += x->failed_requests;
 	a->inflight_avg += x->inflight_avg;
 	a->inflight_max += x->inflight_max;	/* an upper bound: the ranks' peaks may differ in time */
 	a->enter_calls += x->enter_calls;

@@ -11,7 +11,7 @@
 extern const struct strategy strategy_serial, strategy_threaded, strategy_forked,
 	strategy_epoll, strategy_io_uring, strategy_null;
 extern const struct workload workload_md5, workload_csv, workload_array,
-	workload_null;
+	workload_net, workload_null;
 
 const struct strategy *const strategies[] = {
 	&strategy_serial,
@@ -27,6 +27,7 @@ const struct workload *const workloads[] = {
 	&workload_md5,
 	&workload_csv,
 	&workload_array,
+	&workload_net,
 	&workload_null,
 };
 const size_t n_workloads = ARRAY_SIZE(workloads);
@@ -54,7 +55,7 @@ bool strategy_in_all(const struct strategy *s)
 
 bool workload_in_all(const struct workload *w)
 {
-	return w != &workload_null;
+	return !w->opt_in;
 }
 
 static const char *join_names(char *buf, size_t len, const char *const *names,

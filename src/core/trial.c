@@ -50,6 +50,7 @@ static void collect(const struct wl_ctx *wctx, const struct job_result *res, siz
 		out->ops += r->ops;
 		out->bytes_read += r->bytes_read;
 		out->bytes_written += r->bytes_written;
+		out->failed += r->failed;
 		for (int t = 0; t < OP_NTYPES; t++)
 			out->ops_by_type[t] += r->ops_by_type[t];
 		if (out->err)
@@ -389,6 +390,7 @@ static void copy_out(const struct trial_out *out, const struct trial_opts *o,
 	rec->inflight_max = out->lat.inflight_max;
 	rec->bytes_read = out->bytes_read;
 	rec->bytes_written = out->bytes_written;
+	rec->failed_requests = out->failed;
 	rec->enter_calls = out->enter_calls;
 	rec->uring_sqes = out->tp[TP_URING_IOWQ] >= 0 ? (int64_t)out->sqes : -1;
 	rec->uring_iowq = out->tp[TP_URING_IOWQ];

@@ -82,6 +82,7 @@ struct trial_rec {
 	/* the I/O shape */
 	uint64_t ops_by_type[OP_NTYPES];
 	uint64_t bytes_read, bytes_written;
+	uint64_t failed_requests;	/* answered with an error by the peer (net) */
 	double inflight_avg;
 	int64_t inflight_max;
 	uint64_t enter_calls;		/* batched submit/reap calls (strat_ctx) */

@@ -31,6 +31,7 @@ struct trial_out {
 	uint64_t ops_by_type[OP_NTYPES];
 	uint64_t bytes_read;
 	uint64_t bytes_written;
+	uint64_t failed;			/* requests answered with an error (job_result) */
 	uint64_t peak_rss_sum_kib;	/* strategies with worker processes */
 	bool mem_ok;			/* the two below were measured */
 	uint64_t mem_base_kib;		/* trial process resident when the strategy starts */
@@ -109,6 +110,11 @@ struct workload {
 	 * without a journal), which the run warns about.
 	 */
 	bool creates_files;
+	/*
+	 * Runs only when named, never in --workload all: null measures the
+	 * harness; net needs its server and takes minutes at default sizes.
+	 */
+	bool opt_in;
 	/*
 	 * Parent, untimed: validates the knobs, generates the dataset or
 	 * reuses a matching one, computes the reference result, fills spec,

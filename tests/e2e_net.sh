@@ -1,0 +1,100 @@
+#!/bin/bash
+# e2e_net.sh - the net workload: every strategy against the loopback
+# server, the same answers and the same injected failures everywhere,
+# loopback only, nothing left listening, and its error paths.
+. "$(dirname "$0")/e2e_lib.sh"
+mkdir -p "$T/data"
+sinks() { pgrep -x iobench-sink; }
+# pids of servers that are not ours (other runs on this machine) are left alone
+before=$(sinks | tr '\n' ' ')
+ours() { for p in $(sinks); do [[ " $before " == *" $p "* ]] || echo "$p"; done; }
+
+echo "e2e_net: every strategy, injected failures"
+$IOBENCH run --size tiny --workload net --strategy all --fail-one-in 7 --repeat 2 --warmup 1 \
+	--dir "$T/data" --results "$T/r1" --no-plot -q >"$T/r1.out" 2>"$T/r1.err"
+check "run exits 0" test $? -eq 0
+check "every strategy: valid, the same digest, the same failed requests (> 0)" $PY - "$T/r1" <<'PYEOF'
+import csv, glob, sys
+rows = list(csv.DictReader(open([f for f in glob.glob(sys.argv[1] + "/*.csv") if "summary" not in f][0])))
+ok = len({r["strategy"] for r in rows}) == 5 and all(r["valid"] == "1" for r in rows)
+ok = ok and len({r["digest"] for r in rows}) == 1 and len({r["failed_requests"] for r in rows}) == 1
+ok = ok and int(rows[0]["failed_requests"]) > 0
+# every request went out and came back: 400 sends and 400 receives per trial
+sys.exit(0 if ok else 1)
+PYEOF
+check "the JSON: 400 sends and receives per trial, 16 connects and closes" $PY -c '
+import json, glob, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))
+sys.exit(0 if all(t["io_shape"]["ops"] == {"connect": 16, "send": 400, "recv": 400, "close": 16}
+                  for t in d["trials"]) else 1)' "$T/r1"
+$IOBENCH run --size tiny --workload net --strategy serial,epoll,io_uring --reconnect yes \
+	--repeat 1 --warmup 0 --dir "$T/data" --results "$T/r2" --no-plot -q >/dev/null 2>&1
+check "--reconnect yes: a connection per request, every strategy valid" $PY -c '
+import json, glob, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))
+sys.exit(0 if all(t["valid"] and t["io_shape"]["ops"]["connect"] == 400 for t in d["trials"]) else 1)' "$T/r2"
+check "--workload all leaves net out (it needs its server, and minutes)" bash -c \
+	"$IOBENCH run --help | grep -q 'all = md5,csv,array'"
+
+echo "e2e_net: the server: loopback only, gone after the run and after SIGINT"
+$IOBENCH run --size tiny --workload net --strategy epoll --latency-us 20000 --repeat 20 \
+	--warmup 0 --no-tune --dir "$T/data" --results "$T/r3" --no-plot -q >/dev/null 2>&1 &
+run=$!
+for _ in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.05; done
+sink=$(ours | head -1)
+check "the server runs as a process of its own (iobench-sink)" test -n "$sink"
+check "it listens on 127.0.0.1 only" $PY - "$sink" <<'PYEOF'
+import os, sys
+pid = sys.argv[1]
+inodes = set()
+for fd in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        t = os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        continue
+    if t.startswith("socket:["):
+        inodes.add(t[8:-1])
+listen = []
+for table in ("tcp", "tcp6"):
+    for line in open(f"/proc/net/{table}").readlines()[1:]:
+        f = line.split()
+        if f[3] == "0A" and f[9] in inodes:	# LISTEN, one of its sockets
+            listen.append(f[1])
+# 0100007F:PORT is 127.0.0.1 (little-endian hex)
+sys.exit(0 if listen and all(a.startswith("0100007F:") for a in listen) else 1)
+PYEOF
+kill -INT "$run"
+wait "$run"
+status=$?
+check "SIGINT: the run exits 130" test "$status" -eq 130
+check "SIGINT: no server left" test -z "$(ours)"
+check "after a whole run: no server left" bash -c "! grep -q . <<<'$(ours)'"
+
+echo "e2e_net: errors"
+expect 2 "--conns 500 is more than --requests 400" $IOBENCH run --size tiny --workload net --conns 500
+(ulimit -n 200; "$IOBENCH" run --size tiny --workload net --conns 300 --requests 600 --dir "$T/data" \
+	--results "$T/r4" --no-plot -q >/dev/null 2>"$T/ulimit.err"; echo $? >"$T/ulimit.rc")
+check "ulimit -n below the connections: exit 1, one line saying what to do" bash -c \
+	"[ \$(cat '$T/ulimit.rc') -eq 1 ] && grep -q 'iobench: net: --conns 300 needs about 364 open files, but ulimit -n is 200: raise it' '$T/ulimit.err'"
+check "...and no result files" test -z "$(ls -A "$T/r4" 2>/dev/null)"
+# the server killed under a run: the trials fail by name, the run says so and exits 1
+$IOBENCH run --size tiny --workload net --strategy serial --latency-us 5000 --repeat 5 --warmup 0 \
+	--no-tune --dir "$T/data" --results "$T/r5" --no-plot -q >/dev/null 2>"$T/r5.err" &
+run=$!
+for _ in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.05; done
+sleep 0.3
+kill -9 $(ours) 2>/dev/null
+wait "$run"
+check "the server killed: exit 1" test $? -eq 1
+check "...each failing trial names the connection and why" $PY - "$T/r5" <<'PYEOF'
+import csv, glob, sys
+rows = list(csv.DictReader(open([f for f in glob.glob(sys.argv[1] + "/*.csv") if "summary" not in f][0])))
+bad = [r for r in rows if r["valid"] == "0"]
+ok = bad and all("127.0.0.1:" in r["error"] or "server" in r["error"] for r in bad)
+for r in bad[:2]:
+    print("    " + r["error"])
+sys.exit(0 if ok else 1)
+PYEOF
+
+[ "$fails" -eq 0 ] && echo "e2e_net: all checks passed" || echo "e2e_net: $fails check(s) failed"
+exit $((fails > 0))

@@ -1,0 +1,413 @@
+/*
+ * net.c - request/response exchanges with a server: where the event
+ * loops meet sockets (background posts: many HTTP requests with threads
+ * vs asyncio; blocking sends moved to a thread pool).
+ *
+ * --requests exchanges of --msg-size bytes over --conns connections, one
+ * job per connection: connect, then for each of its requests send it and
+ * receive the answer, then close (with --reconnect yes, a connection of
+ * its own per request).  The server (net_sink.c) answers each request
+ * after --latency-us; one in --fail-one-in is answered with an error,
+ * which the job counts as a failed request (the failed_requests column)
+ * and is not a failure of the trial when it is exactly one the server
+ * injected.  The trial is checked twice: its digest (every answer, in
+ * each job's order) against the reference computed here without any
+ * strategy, and the server's record (requests, bytes, the hash of every
+ * request, failures injected) against what the jobs must have sent.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "iobuf.h"
+#include "net_proto.h"
+#include "net_sink.h"
+#include "util.h"
+#include "workload.h"
+
+static const char *const reconnect_names[] = { "no", "yes", NULL };
+
+/* net's knobs, in the order of net_options[]. */
+enum { NET_REQUESTS, NET_MSG_SIZE, NET_CONNS, NET_LATENCY, NET_FAIL, NET_RECONNECT };
+static const struct wl_option net_options[] = {
+	[NET_REQUESTS] = { "requests", "N", "net: request/response exchanges per trial", WLO_NUM,
+			   1, 1ULL << 31, NULL, { 400, 10000, 50000, 200000 } },
+	[NET_MSG_SIZE] = { "msg-size", "SIZE", "net: bytes of each request and of each answer",
+			   WLO_SIZE, NET_HDR, 16 << 20, NULL, { 256, 1024, 1024, 4096 } },
+	[NET_CONNS] = { "conns", "N", "net: connections (jobs), each sending its share of the "
+			"requests one after another", WLO_NUM, 1, 1000000, NULL,
+			{ 16, 64, 256, 1024 } },
+	[NET_LATENCY] = { "latency-us", "N", "net: the server's service time per request, "
+			  "microseconds (a timer, not a sleeping thread)", WLO_NUM, 0, 60000000,
+			  NULL, { 100, 1000, 1000, 1000 } },
+	[NET_FAIL] = { "fail-one-in", "N", "net: one request in N (seeded) is answered with an "
+		       "error (0: none)", WLO_NUM, 0, 1ULL << 31, NULL, { 0, 0, 0, 0 } },
+	[NET_RECONNECT] = { "reconnect", "R", "net: no (a connection per job) or yes (a new "
+			    "connection per request)", WLO_CHOICE, 0, 0, reconnect_names,
+			    { 0, 0, 0, 0 } },
+};
+
+extern const struct workload workload_net;
+
+struct net_data {
+	struct net_sink sink;
+	struct sink_params p;
+	char where[32];			/* "127.0.0.1:PORT", for messages */
+	uint64_t requests, conns;
+	bool reconnect;
+	unsigned char expect[16];
+	/* what this process's jobs must make the server see */
+	uint64_t want_requests, want_injected, want_hash_sum;
+};
+
+enum net_state { N_CONNECT, N_SEND, N_RECV, N_CLOSE, N_BUSY, N_DONE };
+
+struct net_job {
+	struct job job;
+	const struct net_data *d;
+	enum net_state state, after_busy;
+	uint32_t next_id, end_id;	/* this job's requests: [first, end) */
+	int fd;
+	unsigned char *req, *resp;
+	uint64_t h;			/* the answers so far, chained */
+	struct op op;			/* one op in flight at a time */
+};
+
+/* Requests of job @j of @conns: a contiguous share, the first ones one larger. */
+static void job_range(uint64_t requests, uint64_t conns, uint64_t j, uint32_t *lo,
+		      uint32_t *hi)
+{
+	uint64_t base = requests / conns, extra = requests % conns;
+
+	*lo = (uint32_t)(j * base + (j < extra ? j : extra));
+	*hi = (uint32_t)(*lo + base + (j < extra));
+}
+
+static int net_validate(const struct wl_knobs *k, char *err, size_t len)
+{
+	uint64_t requests = k->v[NET_REQUESTS], conns = k->v[NET_CONNS];
+
+	if (conns > requests) {
+		snprintf(err, len, "--conns %llu is more than --requests %llu: a connection "
+			 "would have nothing to send", (unsigned long long)conns,
+			 (unsigned long long)requests);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Every connection is a descriptor, in the trial and in the server. */
+static int check_fd_limit(struct wl_ctx *ctx, uint64_t conns)
+{
+	struct rlimit rl;
+	uint64_t need = conns + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= need)
+		return 0;
+	return wl_error(ctx, -EMFILE, "--conns %llu needs about %llu open files, but "
+			"ulimit -n is %llu: raise it (ulimit -n %llu) or lower --conns",
+			(unsigned long long)conns, (unsigned long long)need,
+			(unsigned long long)rl.rlim_cur, (unsigned long long)need);
+}
+
+/* The reference: each job's answers in order, and what the server must see. */
+static void references(struct wl_ctx *ctx, struct net_data *d)
+{
+	struct job_result *ref = xcalloc(d->conns, sizeof(*ref));
+	unsigned char *m = xcalloc(1, d->p.msg_size);
+
+	for (uint64_t j = 0; j < d->conns; j++) {
+		uint32_t lo, hi;
+		uint64_t h = 0;
+
+		job_range(d->requests, d->conns, j, &lo, &hi);
+		for (uint32_t id = lo; id < hi; id++) {
+			bool bad = net_injected(d->p.seed, id, d->p.fail_one_in);
+
+			net_message(m, d->p.msg_size, d->p.seed, id, true,
+				    bad ? NET_ERR_INJECTED : NET_OK);
+			h = h64(h, &(uint64_t){ net_hash(m, d->p.msg_size) }, 8);
+			if (!wl_mine(ctx, j))
+				continue;
+			net_message(m, d->p.msg_size, d->p.seed, id, false, 0);
+			d->want_requests++;
+			d->want_injected += bad;
+			d->want_hash_sum += net_hash(m, d->p.msg_size);
+		}
+		wl_digest64(h, ref[j].digest);
+	}
+	wl_combine_digests(ctx, ref, d->conns, d->expect);
+	free(m);
+	free(ref);
+}
+
+static int net_prepare(struct wl_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+	struct net_data *d = xcalloc(1, sizeof(*d));
+	int rc;
+
+	d->requests = wl_val(cfg, &workload_net, NET_REQUESTS);
+	d->conns = wl_val(cfg, &workload_net, NET_CONNS);
+	d->reconnect = wl_val(cfg, &workload_net, NET_RECONNECT) == 1;
+	d->p = (struct sink_params){
+		.msg_size = (uint32_t)wl_val(cfg, &workload_net, NET_MSG_SIZE),
+		.latency_us = wl_val(cfg, &workload_net, NET_LATENCY),
+		.seed = cfg->seed,
+		.fail_one_in = wl_val(cfg, &workload_net, NET_FAIL),
+	};
+	d->sink.pid = -1;
+	d->sink.ctl = -1;
+	ctx->priv = d;
+	rc = check_fd_limit(ctx, d->conns);
+	if (rc < 0)
+		return rc;
+	rc = sink_start(&d->sink, &d->p, ctx->msg, sizeof(ctx->msg));
+	if (rc < 0)
+		return rc;
+	snprintf(d->where, sizeof(d->where), "127.0.0.1:%u", ntohs(d->sink.addr.sin_port));
+	references(ctx, d);
+	ctx->njobs = d->conns;
+	snprintf(ctx->spec, sizeof(ctx->spec), "net requests=%llu msg_size=%u conns=%llu "
+		 "latency_us=%llu fail_one_in=%llu reconnect=%s server=%s",
+		 (unsigned long long)d->requests, d->p.msg_size, (unsigned long long)d->conns,
+		 (unsigned long long)d->p.latency_us, (unsigned long long)d->p.fail_one_in,
+		 d->reconnect ? "yes" : "no", d->where);
+	return 0;
+}
+
+static int net_before_trial(struct wl_ctx *ctx)
+{
+	struct net_data *d = ctx->priv;
+
+	if (sink_reset(&d->sink) < 0)
+		return wl_error(ctx, -EPIPE, "the server at %s is gone", d->where);
+	return 0;
+}
+
+/* The op of the job's current state. */
+static struct op *make_op(struct net_job *j)
+{
+	const struct net_data *d = j->d;
+	struct op *o = &j->op;
+
+	*o = (struct op){ .fd = j->fd, .path = d->where, .job = &j->job };
+	switch (j->state) {
+	case N_CONNECT:
+		o->type = OP_CONNECT;
+		o->fd = -1;
+		o->addr = &d->sink.addr;
+		o->addrlen = sizeof(d->sink.addr);
+		break;
+	case N_SEND:
+		net_message(j->req, d->p.msg_size, d->p.seed, j->next_id, false, 0);
+		o->type = OP_SEND;
+		o->buf = j->req;
+		o->len = d->p.msg_size;
+		break;
+	case N_RECV:
+		o->type = OP_RECV;
+		o->buf = j->resp;
+		o->len = d->p.msg_size;
+		break;
+	default:
+		o->type = OP_CLOSE;
+		o->flags = OP_CLOSE_SOCKET;
+		break;
+	}
+	return o;
+}
+
+static void free_bufs(struct net_job *j)
+{
+	iobuf_free(j->req, j->d->p.msg_size);
+	iobuf_free(j->resp, j->d->p.msg_size);
+	j->req = j->resp = NULL;
+}
+
+/* Something failed: close the connection if there is one, then finish. */
+static void give_up(struct net_job *j)
+{
+	j->state = j->fd >= 0 ? N_CLOSE : N_DONE;
+	j->next_id = j->end_id;
+}
+
+static enum job_state net_next(struct job *job, struct op **op)
+{
+	struct net_job *j = (struct net_job *)job;
+
+	if (j->state == N_BUSY)
+		return JOB_WAIT;
+	if (j->state == N_DONE) {
+		free_bufs(j);
+		if (!job->res->err)
+			wl_digest64(j->h, job->res->digest);
+		job->res->done = true;
+		return JOB_DONE;
+	}
+	if (!j->req) {	/* first op: the job's buffers, freed when it is done */
+		j->req = iobuf_alloc(j->d->p.msg_size);
+		j->resp = iobuf_alloc(j->d->p.msg_size);
+		if (!j->req || !j->resp) {
+			job_fail(job, -ENOMEM, "net: out of memory for buffers");
+			j->state = N_DONE;
+			return net_next(job, op);
+		}
+	}
+	*op = make_op(j);
+	j->after_busy = j->state;
+	j->state = N_BUSY;
+	return JOB_OP;
+}
+
+/* The answer to request next_id is in: checked, counted, folded. */
+static void got_answer(struct net_job *j)
+{
+	const struct net_data *d = j->d;
+	struct net_hdr h;
+
+	memcpy(&h, j->resp, sizeof(h));
+	if (h.magic != NET_MAGIC_RESP || h.id != j->next_id || h.len != d->p.msg_size ||
+	    (h.status != NET_OK && h.status != NET_ERR_INJECTED)) {
+		job_fail(&j->job, -EBADMSG, "net: request %u to %s: a malformed answer (id %u, "
+			 "status %u)", j->next_id, d->where, h.id, h.status);
+		give_up(j);
+		return;
+	}
+	/* a failed request is counted and is part of the proof, not the job's failure */
+	j->job.res->failed += h.status != NET_OK;
+	j->h = h64(j->h, &(uint64_t){ net_hash(j->resp, d->p.msg_size) }, 8);
+	j->next_id++;
+	if (j->next_id == j->end_id)
+		j->state = N_CLOSE;
+	else
+		j->state = d->reconnect ? N_CLOSE : N_SEND;
+}
+
+static void net_complete(struct job *job, struct op *op)
+{
+	struct net_job *j = (struct net_job *)job;
+	enum net_state was = j->after_busy;
+
+	if (op->res < 0) {
+		job_fail_op(job, op);
+		if (was == N_CONNECT || was == N_CLOSE)
+			j->fd = -1;	/* no connection, or it is gone either way */
+		give_up(j);
+		return;
+	}
+	switch (was) {
+	case N_CONNECT:
+		j->fd = (int)op->res;
+		j->state = N_SEND;
+		break;
+	case N_SEND:
+		j->state = N_RECV;
+		break;
+	case N_RECV:
+		if ((size_t)op->res < op->len) {
+			job_fail(job, -ECONNRESET, "net: request %u to %s: the server closed the "
+				 "connection after %lld of %zu bytes of the answer", j->next_id,
+				 j->d->where, (long long)op->res, op->len);
+			give_up(j);
+			break;
+		}
+		got_answer(j);
+		break;
+	default:	/* closed: the next request's connection, or the end */
+		j->fd = -1;
+		j->state = j->next_id < j->end_id ? N_CONNECT : N_DONE;
+		break;
+	}
+}
+
+static void net_destroy(struct job *job)
+{
+	struct net_job *j = (struct net_job *)job;
+
+	free_bufs(j);
+	free(j);
+}
+
+static const struct job_ops net_job_ops = {
+	.next = net_next,
+	.complete = net_complete,
+	.destroy = net_destroy,
+};
+
+static int net_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct job **jobs)
+{
+	struct net_data *d = ctx->priv;
+
+	for (size_t i = 0; i < ctx->njobs; i++) {
+		struct net_job *j = calloc(1, sizeof(*j));
+
+		if (!j)
+			return wl_error(ctx, -ENOMEM, "net: out of memory for jobs");
+		j->job = (struct job){ .ops = &net_job_ops, .res = &res[i], .id = (unsigned)i };
+		j->d = d;
+		j->fd = -1;
+		job_range(d->requests, d->conns, i, &j->next_id, &j->end_id);
+		jobs[i] = &j->job;
+	}
+	return 0;
+}
+
+static void net_finish(struct wl_ctx *ctx, const struct job_result *res, struct trial_out *out)
+{
+	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
+}
+
+static int net_check(struct wl_ctx *ctx, const struct trial_out *out)
+{
+	struct net_data *d = ctx->priv;
+	struct sink_stats st;
+
+	if (sink_stats(&d->sink, &st) < 0)
+		return wl_error(ctx, -EPIPE, "net: the server at %s is gone", d->where);
+	if (st.requests != d->want_requests || st.req_hash_sum != d->want_hash_sum)
+		return wl_error(ctx, -EBADMSG, "net: the server received %llu requests, not the "
+				"%llu the jobs must send%s", (unsigned long long)st.requests,
+				(unsigned long long)d->want_requests,
+				st.requests == d->want_requests ? " (their bytes differ)" : "");
+	if (st.injected != d->want_injected || out->failed != d->want_injected)
+		return wl_error(ctx, -EBADMSG, "net: %llu requests failed, the server injected "
+				"%llu, %llu expected", (unsigned long long)out->failed,
+				(unsigned long long)st.injected,
+				(unsigned long long)d->want_injected);
+	if (memcmp(out->digest, d->expect, 16))
+		return wl_error(ctx, -EBADMSG, "net: the answers the jobs got differ from the "
+				"server's");
+	return 0;
+}
+
+static void net_release(struct wl_ctx *ctx)
+{
+	struct net_data *d = ctx->priv;
+
+	if (!d)
+		return;
+	sink_stop(&d->sink);
+	free(d);
+	ctx->priv = NULL;
+}
+
+const struct workload workload_net = {
+	.name = "net",
+	.desc = "request/response exchanges with a loopback server (--latency-us each): sockets",
+	.options = net_options,
+	.noptions = ARRAY_SIZE(net_options),
+	.validate = net_validate,
+	.main_op = OP_RECV,
+	.opt_in = true,
+	.prepare = net_prepare,
+	.before_trial = net_before_trial,
+	.make_jobs = net_make_jobs,
+	.finish = net_finish,
+	.check = net_check,
+	.release = net_release,
+};

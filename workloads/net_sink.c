@@ -1,0 +1,465 @@
+/* net_sink.c - see net_sink.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net_proto.h"
+#include "net_sink.h"
+#include "util.h"
+
+/* epoll tags for the three fds that are not connections */
+static char tag_listen, tag_ctl, tag_timer;
+
+struct conn {
+	int fd;
+	bool dead;		/* closed by the peer or for a bad request */
+	unsigned pending;	/* answers waiting on the timer: the conn outlives them */
+	unsigned char *in;	/* the request being received */
+	uint32_t inlen;
+	unsigned char *out;	/* answers not yet written */
+	size_t outlen, outoff, outcap;
+	bool want_out;		/* registered for EPOLLOUT */
+	struct conn *grave;	/* dead, waiting to be freed after the current batch */
+	bool buried;
+};
+
+/* An answer due at @due_ns; with a fixed latency the queue is in due order. */
+struct pending {
+	struct conn *c;
+	uint32_t id, status;
+	uint64_t due_ns;
+};
+
+struct sink {
+	struct sink_params p;
+	int ep, lfd, ctl, tfd;
+	struct pending *q;
+	size_t qhead, qlen, qcap;
+	bool timer_armed;
+	struct sink_stats st;
+	uint64_t conns_now;
+	/*
+	 * Dead connections are freed only after the epoll batch that killed
+	 * them: a later event of the same batch may still name one.
+	 */
+	struct conn *grave;
+};
+
+static void conn_put(struct sink *k, struct conn *c)
+{
+	if (!c->dead) {
+		c->dead = true;
+		close(c->fd);	/* leaves the epoll set with it */
+		k->conns_now--;
+	}
+	if (c->pending || c->buried)
+		return;
+	c->buried = true;
+	c->grave = k->grave;
+	k->grave = c;
+}
+
+static void bury_all(struct sink *k)
+{
+	while (k->grave) {
+		struct conn *c = k->grave;
+
+		k->grave = c->grave;
+		free(c->in);
+		free(c->out);
+		free(c);
+	}
+}
+
+/* Writes what the connection owes; registers for EPOLLOUT when the socket is full. */
+static void conn_flush(struct sink *k, struct conn *c)
+{
+	while (!c->dead && c->outoff < c->outlen) {
+		ssize_t n = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n > 0) {
+			c->outoff += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = c };
+
+			if (!c->want_out && epoll_ctl(k->ep, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+				c->want_out = true;
+			return;
+		}
+		conn_put(k, c);		/* the peer is gone */
+		return;
+	}
+	c->outoff = c->outlen = 0;
+	if (c->want_out && !c->dead) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+
+		epoll_ctl(k->ep, EPOLL_CTL_MOD, c->fd, &ev);
+		c->want_out = false;
+	}
+}
+
+static void answer(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
+{
+	uint32_t n = k->p.msg_size;
+
+	if (c->dead)
+		return;
+	if (c->outlen + n > c->outcap) {
+		size_t cap = (c->outlen + n) * 2;
+		unsigned char *o = realloc(c->out, cap);
+
+		if (!o) {
+			conn_put(k, c);
+			return;
+		}
+		c->out = o;
+		c->outcap = cap;
+	}
+	net_message(c->out + c->outlen, n, k->p.seed, id, true, status);
+	c->outlen += n;
+	k->st.bytes_out += n;
+	conn_flush(k, c);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void arm_timer(struct sink *k)
+{
+	struct itimerspec its = { 0 };
+	uint64_t due;
+
+	if (k->qlen == 0) {
+		k->timer_armed = false;
+		return;
+	}
+	due = k->q[k->qhead].due_ns;
+	its.it_value.tv_sec = (time_t)(due / 1000000000ULL);
+	its.it_value.tv_nsec = (long)(due % 1000000000ULL);
+	timerfd_settime(k->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	k->timer_armed = true;
+}
+
+/* Answers every request that is due. */
+static void on_timer(struct sink *k)
+{
+	uint64_t now = mono_ns(), ticks;
+
+	if (read(k->tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		return;
+	while (k->qlen && k->q[k->qhead].due_ns <= now) {
+		struct pending *pd = &k->q[k->qhead];
+		struct conn *c = pd->c;
+
+		k->qhead = (k->qhead + 1) % k->qcap;
+		k->qlen--;
+		answer(k, c, pd->id, pd->status);
+		c->pending--;
+		if (c->dead)
+			conn_put(k, c);
+	}
+	arm_timer(k);
+}
+
+static int enqueue(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
+{
+	if (k->qlen == k->qcap) {
+		size_t cap = k->qcap ? k->qcap * 2 : 1024;
+		struct pending *q = calloc(cap, sizeof(*q));
+
+		if (!q)
+			return -ENOMEM;
+		for (size_t i = 0; i < k->qlen; i++)
+			q[i] = k->q[(k->qhead + i) % k->qcap];
+		free(k->q);
+		k->q = q;
+		k->qhead = 0;
+		k->qcap = cap;
+	}
+	k->q[(k->qhead + k->qlen++) % k->qcap] = (struct pending){
+		c, id, status, mono_ns() + k->p.latency_us * 1000 };
+	c->pending++;
+	if (!k->timer_armed)
+		arm_timer(k);
+	return 0;
+}
+
+/* A whole request arrived: counted, then answered now or when its latency is up. */
+static void on_request(struct sink *k, struct conn *c)
+{
+	struct net_hdr h;
+	uint32_t status;
+
+	memcpy(&h, c->in, sizeof(h));
+	c->inlen = 0;
+	if (h.magic != NET_MAGIC_REQ || h.len != k->p.msg_size) {
+		k->st.proto_errors++;
+		conn_put(k, c);
+		return;
+	}
+	status = net_injected(k->p.seed, h.id, k->p.fail_one_in) ? NET_ERR_INJECTED : NET_OK;
+	k->st.requests++;
+	k->st.injected += status != NET_OK;
+	k->st.bytes_in += h.len;
+	k->st.req_hash_sum += net_hash(c->in, h.len);
+	if (k->p.latency_us == 0 || enqueue(k, c, h.id, status) < 0)
+		answer(k, c, h.id, status);
+}
+
+static void on_readable(struct sink *k, struct conn *c)
+{
+	for (;;) {
+		ssize_t n = recv(c->fd, c->in + c->inlen, k->p.msg_size - c->inlen, MSG_DONTWAIT);
+
+		if (n > 0) {
+			c->inlen += (uint32_t)n;
+			if (c->inlen == k->p.msg_size) {
+				on_request(k, c);
+				if (c->dead)
+					return;
+			}
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		conn_put(k, c);		/* closed (0) or reset */
+		return;
+	}
+}
+
+static void on_accept(struct sink *k)
+{
+	for (;;) {
+		int fd = accept4(k->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct epoll_event ev = { .events = EPOLLIN };
+		struct conn *c;
+
+		if (fd < 0)
+			return;		/* EAGAIN: all taken; EMFILE: the client sees a refusal */
+		c = calloc(1, sizeof(*c));
+		if (c)
+			c->in = malloc(k->p.msg_size);
+		ev.data.ptr = c;
+		if (!c || !c->in || epoll_ctl(k->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			if (c)
+				free(c->in);
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		k->st.conns_total++;
+		if (++k->conns_now > k->st.conns_max)
+			k->st.conns_max = k->conns_now;
+	}
+}
+
+/* One command from the harness; false when told to quit (or the harness is gone). */
+static bool on_ctl(struct sink *k)
+{
+	char cmd;
+	ssize_t n = read(k->ctl, &cmd, 1);
+
+	if (n <= 0)
+		return n < 0 && errno == EINTR;
+	switch (cmd) {
+	case 'r':
+		k->st = (struct sink_stats){ .conns_max = k->conns_now };
+		return write(k->ctl, "k", 1) == 1;
+	case 's':
+		return write(k->ctl, &k->st, sizeof(k->st)) == (ssize_t)sizeof(k->st);
+	default:
+		return false;
+	}
+}
+
+static void sink_serve(struct sink *k)
+{
+	struct epoll_event evs[256];
+
+	for (;;) {
+		int n = epoll_wait(k->ep, evs, 256, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		for (int i = 0; i < n; i++) {
+			void *t = evs[i].data.ptr;
+
+			if (t == &tag_listen) {
+				on_accept(k);
+			} else if (t == &tag_ctl) {
+				if (!on_ctl(k))
+					return;
+			} else if (t == &tag_timer) {
+				on_timer(k);
+			} else {
+				struct conn *c = t;
+
+				if (c->dead)
+					continue;
+				if (evs[i].events & EPOLLOUT)
+					conn_flush(k, c);
+				if (!c->dead && evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+					on_readable(k, c);
+			}
+		}
+		bury_all(k);
+	}
+}
+
+static int add_fd(int ep, int fd, void *tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* The server process: never returns. */
+static void sink_main(int lfd, int ctl, const struct sink_params *p)
+{
+	struct sink k = { .p = *p, .lfd = lfd, .ctl = ctl };
+	sigset_t all;
+
+	/* it dies with the harness, and Ctrl-C is the harness's to handle */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "iobench-sink");
+	setpgid(0, 0);
+	sigfillset(&all);
+	sigdelset(&all, SIGKILL);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (getppid() == 1)
+		_exit(0);
+	k.ep = epoll_create1(EPOLL_CLOEXEC);
+	k.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (k.ep < 0 || k.tfd < 0 || add_fd(k.ep, lfd, &tag_listen) < 0 ||
+	    add_fd(k.ep, ctl, &tag_ctl) < 0 || add_fd(k.ep, k.tfd, &tag_timer) < 0)
+		_exit(1);
+	sink_serve(&k);
+	_exit(0);
+}
+
+int sink_start(struct net_sink *s, const struct sink_params *p, char *msg, size_t len)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	int sv[2] = { -1, -1 }, lfd, rc;
+
+	s->pid = -1;
+	s->ctl = -1;
+	/* loopback only, a port of the kernel's choosing */
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(lfd, 4096) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&s->addr, &alen) < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		rc = -errno;
+		snprintf(msg, len, "cannot start the server on 127.0.0.1: %s", strerror(-rc));
+		goto out_close;
+	}
+	fflush(NULL);	/* nothing buffered is written twice */
+	s->pid = fork();
+	if (s->pid < 0) {
+		rc = -errno;
+		snprintf(msg, len, "cannot fork the server: %s", strerror(-rc));
+		goto out_close;
+	}
+	if (s->pid == 0) {
+		close(sv[0]);
+		sink_main(lfd, sv[1], p);
+	}
+	close(lfd);
+	close(sv[1]);
+	s->ctl = sv[0];
+	return sink_reset(s) < 0 ? (snprintf(msg, len, "the server did not answer"), -EIO) : 0;
+out_close:
+	if (lfd >= 0)
+		close(lfd);
+	if (sv[0] >= 0) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	return rc;
+}
+
+/* Reads exactly @n bytes of the server's reply. */
+static int ctl_read(struct net_sink *s, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(s->ctl, (char *)buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EPIPE;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* One command byte; a server that is gone is an error, not a SIGPIPE. */
+static int ctl_send(struct net_sink *s, char cmd)
+{
+	return s->ctl >= 0 && send(s->ctl, &cmd, 1, MSG_NOSIGNAL) == 1 ? 0 : -EPIPE;
+}
+
+int sink_reset(struct net_sink *s)
+{
+	char ack;
+
+	if (ctl_send(s, 'r') < 0)
+		return -EPIPE;
+	return ctl_read(s, &ack, 1) < 0 || ack != 'k' ? -EPIPE : 0;
+}
+
+int sink_stats(struct net_sink *s, struct sink_stats *out)
+{
+	if (ctl_send(s, 's') < 0)
+		return -EPIPE;
+	return ctl_read(s, out, sizeof(*out));
+}
+
+void sink_stop(struct net_sink *s)
+{
+	if (s->ctl >= 0) {
+		(void)ctl_send(s, 'q');	/* gone already: reaped below */
+		close(s->ctl);
+		s->ctl = -1;
+	}
+	if (s->pid > 0) {
+		int st;
+
+		/* it quits on 'q' or on the closed socket; a hung one is killed */
+		for (int i = 0; i < 200 && waitpid(s->pid, &st, WNOHANG) == 0; i++)
+			usleep(5000);
+		if (waitpid(s->pid, &st, WNOHANG) == 0) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &st, 0);
+		}
+		s->pid = -1;
+	}
+}

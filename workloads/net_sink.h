@@ -1,0 +1,49 @@
+/*
+ * net_sink.h - the server the net workload's jobs talk to.
+ *
+ * A process of its own, forked by the harness (outside every trial's
+ * process tree: its CPU and memory are not a trial's), listening on
+ * 127.0.0.1 only, on a port the kernel picks.  One epoll loop holds every
+ * connection; each request is answered after --latency-us by a timer, not
+ * a sleeping thread, and a seeded one in --fail-one-in is answered with an
+ * error.  It counts what it saw, so a trial is checked against the
+ * server's record as well as against the reference.
+ */
+#ifndef IOBENCH_NET_SINK_H
+#define IOBENCH_NET_SINK_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sink_params {
+	uint32_t msg_size;
+	uint64_t latency_us;
+	uint64_t seed;
+	uint64_t fail_one_in;	/* 0: no failures */
+};
+
+/* What the server saw since its last reset. */
+struct sink_stats {
+	uint64_t requests, injected, bytes_in, bytes_out;
+	uint64_t req_hash_sum;	/* sum of net_hash() of every request: order-free */
+	uint64_t conns_total, conns_max, proto_errors;
+};
+
+struct net_sink {
+	pid_t pid;
+	int ctl;			/* our end of the control socket */
+	struct sockaddr_in addr;	/* where it listens */
+};
+
+/* Starts the server and learns its address.  0, or -errno with @msg. */
+int sink_start(struct net_sink *s, const struct sink_params *p, char *msg, size_t len);
+/* Zeroes its counters (before each trial).  0 or -errno. */
+int sink_reset(struct net_sink *s);
+/* Its counters.  0 or -errno. */
+int sink_stats(struct net_sink *s, struct sink_stats *out);
+/* Stops it and reaps it; nothing is left listening.  Safe to call twice. */
+void sink_stop(struct net_sink *s);
+
+#endif
