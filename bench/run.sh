@@ -2,7 +2,7 @@
 # bench/run.sh - iobench against the tools users would otherwise reach for
 # and against the machine's limits, on the same files, cold cache.
 #
-#   make bench                  (or: bench/run.sh [ROUNDS] [md5|array|csv|harness])
+#   make bench                  (or: bench/run.sh [ROUNDS] [md5|array|csv|harness|net])
 #
 # Every row is measured in ROUNDS rounds (default 7) that alternate the two
 # sides (A B, A B, ...), so drift on this shared VM hits both alike.  Each
@@ -269,6 +269,43 @@ EOF
 )
 	rowv "harness: $st peak RSS on small, MiB (largest of md5, csv, array)" "$(printf %.1f "$rss")" "< 16" \
 		"$(py "'met' if $rss < 16 else 'SHORT'")" "iobench run --size small --strategy $st (one trial)"
+done
+fi
+
+# ---- 5. net: sockets, against Little's law; memory per connection ----------
+if want net; then
+say "net: 256 requests in flight at 10 ms each, and memory per connection"
+ulimit -n 20000 2>/dev/null
+RINGS=$CORES
+# Little's law: 256 requests each taking 10 ms allow 256 / 0.010 = 25600 requests/s
+declare -A netrate
+for st in threaded epoll io_uring; do netrate[$st]=""; done
+for i in $(seq "$RUNS"); do
+	say "  net round $i of $RUNS"
+	for st in threaded epoll io_uring; do
+		t=$(iob1 net "$st" wall_s --requests 5120 --conns 256 --latency-us 10000 --msg-size 1K \
+			--workers "$([ "$st" = threaded ] && echo 256 || echo "$CORES")" --qd $((256 / RINGS)))
+		netrate[$st]+=" $(py "5120 / float('$t')")"
+	done
+done
+for st in threaded epoll io_uring; do
+	lim=$(for _ in $(seq "$RUNS"); do printf '25600 '; done)
+	row "net: $st requests/s at 256 in flight, 10 ms each / Little's law (25600/s)" ">= 0.90" \
+		"--requests 5120 --conns 256 --latency-us 10000 --msg-size 1K; threaded: 256 workers; io_uring: $RINGS rings of qd $((256 / RINGS)); epoll: $CORES pool threads (its sockets wait on the loop)" \
+		ratio 0.90 "${netrate[$st]}" "$lim"
+done
+# memory per connection: the slope of the strategy's net peak memory from 64 to 1024 connections
+for st in threaded epoll io_uring; do
+	m=()
+	for c in 64 1024; do
+		iob --workload net --strategy "$st" --requests $((4 * c)) --conns "$c" --latency-us 10000 \
+			--msg-size 1K --workers "$([ "$st" = threaded ] && echo "$c" || echo "$CORES")" \
+			--qd $((c / RINGS))
+		m+=("$(col_med "$(newest_csv)" net "$st" mem_net_kib)")
+	done
+	rowv "net: $st memory per connection, KiB (64 to 1024 connections)" \
+		"$(py "'%.1f' % ((${m[1]} - ${m[0]}) / 960)")" "(context)" "-" \
+		"net peak memory $(printf %.0f "${m[0]}") KiB with 64, $(printf %.0f "${m[1]}") KiB with 1024 (medians of $RUNS); threaded runs a thread per connection"
 done
 fi
 

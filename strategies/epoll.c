@@ -187,11 +187,53 @@ static int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t le
 }
 
 /*
+ * Parked socket ops in the order they were parked.  Ops of one workload
+ * share a timeout, so that is also the order they expire in; an entry
+ * whose op completed or was parked again since (park_seq) is stale.
+ */
+struct parked {
+	struct op *op;
+	unsigned seq;
+	uint64_t due_ns;
+};
+
+/* The loop's state: the pool, the epoll set, the scheduler, the parked ops. */
+struct ev_loop {
+	struct pool *p;
+	int ep;
+	struct job_sched *s;
+	struct parked *q;
+	size_t qhead, qlen, qcap;
+	unsigned seq;
+};
+
+static int park_push(struct ev_loop *l, struct op *op)
+{
+	if (l->qlen == l->qcap) {
+		size_t cap = l->qcap ? 2 * l->qcap : 256;
+		struct parked *q = calloc(cap, sizeof(*q));
+
+		if (!q)
+			return -ENOMEM;
+		for (size_t i = 0; i < l->qlen; i++)
+			q[i] = l->q[(l->qhead + i) % l->qcap];
+		free(l->q);
+		l->q = q;
+		l->qhead = 0;
+		l->qcap = cap;
+	}
+	op->park_seq = ++l->seq ? l->seq : ++l->seq;	/* 0 means "not parked" */
+	l->q[(l->qhead + l->qlen++) % l->qcap] = (struct parked){
+		op, op->park_seq, now_ns() + (uint64_t)op->timeout_ms * 1000000 };
+	return 0;
+}
+
+/*
  * One try at a socket op on the loop, without blocking.  Returns 1 when
  * it is finished (op->res set), 0 when it waits for its socket: parked on
  * epoll (one-shot) for @events.
  */
-static int sock_step(int ep, struct op *op)
+static int sock_step(struct ev_loop *l, struct op *op)
 {
 	struct epoll_event ev = { .data.ptr = op };
 	int err = 0;
@@ -251,19 +293,33 @@ static int sock_step(int ep, struct op *op)
 	}
 	ev.events |= EPOLLONESHOT;
 	/* the job's earlier ops may have registered its socket already */
-	if (epoll_ctl(ep, EPOLL_CTL_MOD, op->fd, &ev) < 0 &&
-	    (errno != ENOENT || epoll_ctl(ep, EPOLL_CTL_ADD, op->fd, &ev) < 0)) {
+	if ((op->timeout_ms && park_push(l, op) < 0) ||
+	    (epoll_ctl(l->ep, EPOLL_CTL_MOD, op->fd, &ev) < 0 &&
+	     (errno != ENOENT || epoll_ctl(l->ep, EPOLL_CTL_ADD, op->fd, &ev) < 0))) {
 		op->res = -errno;
+		if (op->type == OP_CONNECT)
+			close(op->fd);
 		return 1;
 	}
 	return 0;
 }
 
+/* A socket op is finished: stamped and handed back. */
+static void sock_done(struct ev_loop *l, struct op *op, bool was_parked)
+{
+	op->park_seq = 0;
+	if (lat_current)
+		op->t_svc_end_ns = now_ns();
+	if (was_parked)
+		sched_unpark(l->s);
+	sched_complete(l->s, op);
+}
+
 /* Starts @op: a socket op on the loop (parked if it must wait), the rest on the pool. */
-static void dispatch(struct pool *p, int ep, struct job_sched *s, struct op *op)
+static void dispatch(struct ev_loop *l, struct op *op)
 {
 	if (!op_is_socket(op)) {
-		pool_submit(p, op);
+		pool_submit(l->p, op);
 		return;
 	}
 	if (op->type == OP_CONNECT)
@@ -271,27 +327,55 @@ static void dispatch(struct pool *p, int ep, struct job_sched *s, struct op *op)
 	op->done = 0;
 	if (lat_current)
 		op->t_svc_start_ns = now_ns();
-	if (sock_step(ep, op)) {
-		if (lat_current)
-			op->t_svc_end_ns = now_ns();
-		sched_complete(s, op);
-	} else {
-		sched_park(s);
-	}
+	if (sock_step(l, op))
+		sock_done(l, op, false);
+	else
+		sched_park(l->s);
 }
 
 /* Issues every op the jobs can issue now. */
-static void issue(struct pool *p, int ep, struct job_sched *s)
+static void issue(struct ev_loop *l)
 {
 	struct op *op;
 
-	while ((op = sched_next(s)) != NULL)
-		dispatch(p, ep, s, op);
+	while ((op = sched_next(l->s)) != NULL)
+		dispatch(l, op);
+}
+
+/*
+ * Parked ops past their timeout: taken off epoll and finished with
+ * -ETIMEDOUT (a peer that never answers must not hang the trial).
+ * Returns the milliseconds to the next one, or -1 when none waits.
+ */
+static int expire(struct ev_loop *l)
+{
+	uint64_t now = now_ns();
+
+	while (l->qlen) {
+		struct parked *e = &l->q[l->qhead];
+		struct op *op = e->op;
+
+		if (op->park_seq == e->seq && e->due_ns > now)
+			return (int)((e->due_ns - now + 999999) / 1000000);
+		l->qhead = (l->qhead + 1) % l->qcap;
+		l->qlen--;
+		if (op->park_seq != e->seq)
+			continue;	/* completed, or parked again since */
+		epoll_ctl(l->ep, EPOLL_CTL_DEL, op->fd, NULL);
+		if (op->type == OP_CONNECT)
+			close(op->fd);
+		op->res = -ETIMEDOUT;
+		sock_done(l, op, true);
+		issue(l);
+		now = now_ns();
+	}
+	return -1;
 }
 
 /* Completes everything on the pool's done queue. */
-static void drain_done(struct pool *p, int ep, struct job_sched *s)
+static void drain_done(struct ev_loop *l)
 {
+	struct pool *p = l->p;
 	struct op *batch[64];
 
 	for (;;) {
@@ -309,22 +393,21 @@ static void drain_done(struct pool *p, int ep, struct job_sched *s)
 		 * queues it at once, so the pool works while the loop computes.
 		 */
 		for (size_t i = 0; i < k; i++) {
-			sched_complete(s, batch[i]);
-			issue(p, ep, s);
+			sched_complete(l->s, batch[i]);
+			issue(l);
 		}
 	}
 }
 
 /* Waits for the pool's eventfd or a parked socket, then completes what is ready. */
-static int loop_reap(struct pool *p, int ep, struct job_sched *s, char *msg,
-		     size_t len)
+static int loop_reap(struct ev_loop *l, char *msg, size_t len)
 {
 	struct epoll_event evs[64];
 	uint64_t count;
 	int n;
 
 	do
-		n = epoll_wait(ep, evs, 64, -1);
+		n = epoll_wait(l->ep, evs, 64, expire(l));
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		snprintf(msg, len, "epoll: epoll_wait: %s", strerror(errno));
@@ -334,21 +417,19 @@ static int loop_reap(struct pool *p, int ep, struct job_sched *s, char *msg,
 		struct op *op = evs[i].data.ptr;
 
 		if (op) {	/* a parked socket op: try again */
-			if (!sock_step(ep, op))
+			if (!sock_step(l, op))
 				continue;
-			if (lat_current)
-				op->t_svc_end_ns = now_ns();
-			sched_unpark(s);
-			sched_complete(s, op);
-			issue(p, ep, s);
+			sock_done(l, op, true);
+			issue(l);
 			continue;
 		}
-		if (read(p->efd, &count, sizeof(count)) < 0 && errno != EAGAIN) {
+		if (read(l->p->efd, &count, sizeof(count)) < 0 && errno != EAGAIN) {
 			snprintf(msg, len, "epoll: eventfd read: %s", strerror(errno));
 			return -errno;
 		}
-		drain_done(p, ep, s);
+		drain_done(l);
 	}
+	expire(l);
 	return 0;
 }
 
@@ -357,7 +438,8 @@ static int epoll_run(struct strat_ctx *ctx)
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };	/* NULL: the pool */
 	struct job_sched s;
 	struct pool p;
-	int ep = -1, rc;
+	struct ev_loop l = { .p = &p, .ep = -1, .s = &s };
+	int rc;
 
 	rc = sched_init(&s, ctx->jobs, ctx->njobs, ctx->workers);
 	if (rc < 0) {
@@ -367,15 +449,15 @@ static int epoll_run(struct strat_ctx *ctx)
 	rc = pool_start(&p, ctx->workers, ctx->pin, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		goto out_pool;
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, p.efd, &ev) < 0) {
+	l.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (l.ep < 0 || epoll_ctl(l.ep, EPOLL_CTL_ADD, p.efd, &ev) < 0) {
 		rc = -errno;
 		snprintf(ctx->msg, sizeof(ctx->msg), "epoll: %s: %s",
-			 ep < 0 ? "epoll_create1" : "epoll_ctl", strerror(errno));
+			 l.ep < 0 ? "epoll_create1" : "epoll_ctl", strerror(errno));
 		goto out_pool;
 	}
 	for (;;) {
-		issue(&p, ep, &s);
+		issue(&l);
 		if (sched_done(&s))
 			break;
 		if (sched_stalled(&s)) {
@@ -384,15 +466,16 @@ static int epoll_run(struct strat_ctx *ctx)
 				 "epoll: jobs wait with no op in flight (workload bug)");
 			break;
 		}
-		rc = loop_reap(&p, ep, &s, ctx->msg, sizeof(ctx->msg));
+		rc = loop_reap(&l, ctx->msg, sizeof(ctx->msg));
 		if (rc < 0)
 			break;
 	}
 out_pool:
 	/* ops still queued run to their end before the buffers go away */
 	pool_stop(&p);
-	if (ep >= 0)
-		close(ep);
+	if (l.ep >= 0)
+		close(l.ep);
+	free(l.q);
 	pool_destroy(&p);
 	sched_free(&s);
 	return rc;

@@ -194,6 +194,8 @@ struct uring_loop {
 	bool fixed_bufs;	/* reads and writes on registered buffers */
 	bool sqpoll;		/* a kernel thread polls the SQ (its head moves on its own) */
 	struct uring_bufs bufs;
+	/* per SQ slot: a linked timeout's time, read by the kernel at submission */
+	struct __kernel_timespec *ts;
 	const char *failed;	/* what failed, when a step returns -errno */
 	uint64_t enters, wait_ns, sqes;
 };
@@ -241,11 +243,34 @@ static int submit(struct uring_loop *l)
 	return rc < 0 ? rc : 0;
 }
 
+/* The user data of a linked timeout's own CQE, which the loop skips. */
+static char link_timeout_tag;
+
+/*
+ * A connection's op with a timeout gets a linked timeout in the next SQE:
+ * if the op has not completed by then, the kernel cancels it (-ECANCELED,
+ * turned into -ETIMEDOUT by finish_cqe).
+ */
+static void link_timeout(struct uring_loop *l, struct io_uring_sqe *sqe, const struct op *op)
+{
+	struct io_uring_sqe *t = io_uring_get_sqe(&l->ring);	/* room was made for it */
+	struct __kernel_timespec *ts = &l->ts[t - l->ring.sq.sqes];
+
+	sqe->flags |= IOSQE_IO_LINK;
+	ts->tv_sec = op->timeout_ms / 1000;
+	ts->tv_nsec = (long long)(op->timeout_ms % 1000) * 1000000;
+	io_uring_prep_link_timeout(t, ts, 0);
+	io_uring_sqe_set_data(t, &link_timeout_tag);
+	l->sqes++;
+}
+
 /* Puts @op (or the rest of a short one) into an SQE, submitting a full SQ first. */
 static int queue_op(struct uring_loop *l, struct op *op)
 {
 	struct io_uring_sqe *sqe;
 	int rc, buf_index = -1;
+	bool timed = op->timeout_ms && op_is_socket(op) && op->type != OP_CLOSE &&
+		     !(op->type == OP_CONNECT && op->fd < 0);
 
 	if (l->fixed_bufs && (op->type == OP_READ || op->type == OP_WRITE)) {
 		buf_index = ubufs_index(&l->bufs, op->job, op->buf, op->len);
@@ -254,21 +279,26 @@ static int queue_op(struct uring_loop *l, struct op *op)
 		if (buf_index < 0)
 			return buf_index;
 	}
-	sqe = io_uring_get_sqe(&l->ring);
+	/* an op and its linked timeout go into the SQ together, or not at all */
+	sqe = io_uring_sq_space_left(&l->ring) >= 1u + timed ? io_uring_get_sqe(&l->ring) : NULL;
 	if (!sqe) {
 		rc = submit(l);
 		if (rc < 0)
 			return rc;
-		sqe = io_uring_get_sqe(&l->ring);
 		/* SQPOLL: the poller moves the head on its own time (ring_loop) */
-		if (!sqe && l->sqpoll && io_uring_sqring_wait(&l->ring) >= 0)
-			sqe = io_uring_get_sqe(&l->ring);
+		while (l->sqpoll && io_uring_sq_space_left(&l->ring) < 1u + timed &&
+		       io_uring_sqring_wait(&l->ring) >= 0)
+			;
+		sqe = io_uring_sq_space_left(&l->ring) >= 1u + timed ? io_uring_get_sqe(&l->ring)
+								      : NULL;
 		l->failed = "no SQE free after a submit";
 		if (!sqe)
 			return -EBUSY;
 	}
 	prep(sqe, op, l->fixed, buf_index);
 	l->sqes++;
+	if (timed)
+		link_timeout(l, sqe, op);
 	if (l->stamps && l->nunsub < l->unsub_cap)
 		l->unsub[l->nunsub++] = op;
 	return 0;
@@ -284,6 +314,8 @@ static int finish_cqe(struct uring_loop *l, struct op *op, int res)
 	bool rw = op->type == OP_READ || op->type == OP_WRITE || op->type == OP_SEND ||
 		  op->type == OP_RECV;
 
+	if (res == -ECANCELED && op->timeout_ms)
+		res = -ETIMEDOUT;	/* its linked timeout fired */
 	if (op->type == OP_CONNECT) {
 		if (op->fd >= 0 && res < 0)
 			close(op->fd);
@@ -326,7 +358,11 @@ static int queue_ops(struct uring_loop *l)
 /* Ops submitted whose CQE has not arrived: the ones the device may hold. */
 static unsigned in_kernel(struct uring_loop *l)
 {
-	return sched_inflight(&l->s) - io_uring_sq_ready(&l->ring) - io_uring_cq_ready(&l->ring);
+	/* linked timeouts take SQEs and CQEs of their own: never below 0 */
+	long n = (long)sched_inflight(&l->s) - (long)io_uring_sq_ready(&l->ring) -
+		 (long)io_uring_cq_ready(&l->ring);
+
+	return n > 0 ? (unsigned)n : 0;
 }
 
 /*
@@ -346,6 +382,12 @@ static int reap(struct uring_loop *l)
 	while (io_uring_peek_cqe(&l->ring, &cqe) == 0) {
 		struct op *op = io_uring_cqe_get_data(cqe);
 		int res = cqe->res, rc;
+
+		if ((void *)op == &link_timeout_tag) {	/* a timeout's own CQE: its op has one too */
+			stamp_seen(l);
+			io_uring_cqe_seen(&l->ring, cqe);
+			continue;
+		}
 
 		/* peek may itself have run deferred task work and posted CQEs */
 		stamp_seen(l);
@@ -421,6 +463,11 @@ static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, s
 		l->s.on_done = bufs_job_done;
 		l->s.on_done_arg = &l->bufs;
 	}
+	l->ts = calloc(*l->ring.sq.kring_entries, sizeof(*l->ts));
+	if (!l->ts) {
+		snprintf(msg, len, "io_uring: out of memory");
+		return -ENOMEM;
+	}
 	l->stamps = lat_current != NULL;
 	if (!l->stamps)
 		return 0;
@@ -439,8 +486,15 @@ static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, s
 static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, char *msg,
 		     size_t len)
 {
+	unsigned entries;
 	int rc;
 
+	/*
+	 * --qd bounds the ops in flight (the scheduler); the SQ has room for
+	 * two SQEs at least, as an op on a connection takes its linked
+	 * timeout along (queue_op)
+	 */
+	entries = ctx->qd < 2 ? 2 : ctx->qd;
 	memset(l, 0, sizeof(*l));
 	rc = sched_init_shared(&l->s, ctx->jobs, ctx->njobs, ctx->qd, next,
 			       ctx->workers ? ctx->workers : 1);
@@ -453,13 +507,13 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, 
 		/* the poller sleeps after 50 ms without submissions */
 		struct io_uring_params prm = { .flags = IORING_SETUP_SQPOLL, .sq_thread_idle = 50 };
 
-		rc = io_uring_queue_init_params(ctx->qd, &l->ring, &prm);
+		rc = io_uring_queue_init_params(entries, &l->ring, &prm);
 	} else if (!getenv("IOBENCH_URING_PLAIN")) {
-		rc = io_uring_queue_init(ctx->qd, &l->ring, IORING_SETUP_SINGLE_ISSUER |
+		rc = io_uring_queue_init(entries, &l->ring, IORING_SETUP_SINGLE_ISSUER |
 					 IORING_SETUP_DEFER_TASKRUN);
 	}
 	if (rc == -EINVAL && !ctx->sqpoll)
-		rc = io_uring_queue_init(ctx->qd, &l->ring, 0);
+		rc = io_uring_queue_init(entries, &l->ring, 0);
 	if (rc < 0) {
 		char why[256];
 
@@ -476,6 +530,7 @@ out_ring:
 	ubufs_free(&l->bufs);
 	free(l->unsub);
 	free(l->cq_seen);
+	free(l->ts);
 	io_uring_queue_exit(&l->ring);
 out_sched:
 	sched_free(&l->s);
@@ -595,6 +650,7 @@ static void ring_run(struct uring_pool *p, bool pooled)
 		ubufs_free(&l.bufs);
 		free(l.unsub);
 		free(l.cq_seen);
+		free(l.ts);
 		sched_free(&l.s);
 	}
 	pthread_mutex_lock(&p->lock);

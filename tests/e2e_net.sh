@@ -96,5 +96,12 @@ for r in bad[:2]:
 sys.exit(0 if ok else 1)
 PYEOF
 
+# a server that does not answer in time: every strategy gives up on its own
+$IOBENCH run --size tiny --workload net --strategy all --conns 2 --requests 4 --latency-us 3000000 \
+	--timeout-ms 200 --repeat 1 --warmup 0 --no-tune --dir "$T/data" --results "$T/r6" --no-plot -q \
+	>/dev/null 2>"$T/r6.err"
+check "no answer within --timeout-ms: exit 1, every strategy's trial says 'Connection timed out'" \
+	bash -c "[ $? -eq 1 ] && [ \$(grep -c 'trial 1 failed: recv 127.0.0.1:[0-9]*: Connection timed out' '$T/r6.err') -eq 5 ]"
+
 [ "$fails" -eq 0 ] && echo "e2e_net: all checks passed" || echo "e2e_net: $fails check(s) failed"
 exit $((fails > 0))

@@ -31,7 +31,8 @@
 static const char *const reconnect_names[] = { "no", "yes", NULL };
 
 /* net's knobs, in the order of net_options[]. */
-enum { NET_REQUESTS, NET_MSG_SIZE, NET_CONNS, NET_LATENCY, NET_FAIL, NET_RECONNECT };
+enum { NET_REQUESTS, NET_MSG_SIZE, NET_CONNS, NET_LATENCY, NET_FAIL, NET_RECONNECT,
+	NET_TIMEOUT };
 static const struct wl_option net_options[] = {
 	[NET_REQUESTS] = { "requests", "N", "net: request/response exchanges per trial", WLO_NUM,
 			   1, 1ULL << 31, NULL, { 400, 10000, 50000, 200000 } },
@@ -48,6 +49,9 @@ static const struct wl_option net_options[] = {
 	[NET_RECONNECT] = { "reconnect", "R", "net: no (a connection per job) or yes (a new "
 			    "connection per request)", WLO_CHOICE, 0, 0, reconnect_names,
 			    { 0, 0, 0, 0 } },
+	[NET_TIMEOUT] = { "timeout-ms", "N", "net: a connect, send or receive not done in N ms "
+			  "fails the request (Connection timed out)", WLO_NUM, 1, 3600000, NULL,
+			  { 10000, 10000, 10000, 10000 } },
 };
 
 extern const struct workload workload_net;
@@ -57,6 +61,7 @@ struct net_data {
 	struct sink_params p;
 	char where[32];			/* "127.0.0.1:PORT", for messages */
 	uint64_t requests, conns;
+	unsigned timeout_ms;
 	bool reconnect;
 	unsigned char expect[16];
 	/* what this process's jobs must make the server see */
@@ -154,6 +159,7 @@ static int net_prepare(struct wl_ctx *ctx)
 	d->requests = wl_val(cfg, &workload_net, NET_REQUESTS);
 	d->conns = wl_val(cfg, &workload_net, NET_CONNS);
 	d->reconnect = wl_val(cfg, &workload_net, NET_RECONNECT) == 1;
+	d->timeout_ms = (unsigned)wl_val(cfg, &workload_net, NET_TIMEOUT);
 	d->p = (struct sink_params){
 		.msg_size = (uint32_t)wl_val(cfg, &workload_net, NET_MSG_SIZE),
 		.latency_us = wl_val(cfg, &workload_net, NET_LATENCY),
@@ -173,10 +179,10 @@ static int net_prepare(struct wl_ctx *ctx)
 	references(ctx, d);
 	ctx->njobs = d->conns;
 	snprintf(ctx->spec, sizeof(ctx->spec), "net requests=%llu msg_size=%u conns=%llu "
-		 "latency_us=%llu fail_one_in=%llu reconnect=%s server=%s",
+		 "latency_us=%llu fail_one_in=%llu reconnect=%s timeout_ms=%u server=%s",
 		 (unsigned long long)d->requests, d->p.msg_size, (unsigned long long)d->conns,
 		 (unsigned long long)d->p.latency_us, (unsigned long long)d->p.fail_one_in,
-		 d->reconnect ? "yes" : "no", d->where);
+		 d->reconnect ? "yes" : "no", d->timeout_ms, d->where);
 	return 0;
 }
 
@@ -195,7 +201,8 @@ static struct op *make_op(struct net_job *j)
 	const struct net_data *d = j->d;
 	struct op *o = &j->op;
 
-	*o = (struct op){ .fd = j->fd, .path = d->where, .job = &j->job };
+	*o = (struct op){ .fd = j->fd, .path = d->where, .job = &j->job,
+			  .timeout_ms = d->timeout_ms };
 	switch (j->state) {
 	case N_CONNECT:
 		o->type = OP_CONNECT;

@@ -62,7 +62,8 @@ static int64_t sr_full(const struct op *op)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			/* a blocking socket says EAGAIN when SO_RCVTIMEO/SO_SNDTIMEO ran out */
+			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
 		}
 		if (n == 0)	/* the peer closed: the job decides if that is wrong */
 			break;
@@ -79,13 +80,26 @@ int op_socket(const struct op *op, int type_flags)
 	if (fd < 0)
 		return -errno;
 	/* request/response: a small send must not wait for Nagle */
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0) {
-		int err = -errno;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		goto fail;
+	/*
+	 * A blocking socket times its connect and sends (SO_SNDTIMEO) and its
+	 * receives (SO_RCVTIMEO) out by itself; the executors that never
+	 * block do their own timing and ask with SOCK_NONBLOCK.
+	 */
+	if (op->timeout_ms && !(type_flags & SOCK_NONBLOCK)) {
+		struct timeval tv = { .tv_sec = op->timeout_ms / 1000,
+				      .tv_usec = (op->timeout_ms % 1000) * 1000 };
 
-		close(fd);
-		return err;
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+		    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+			goto fail;
 	}
 	return fd;
+fail:
+	one = -errno;
+	close(fd);
+	return one;
 }
 
 /* A blocking connect: the new fd, or -errno. */
@@ -99,12 +113,15 @@ static int64_t connect_blocking(const struct op *op)
 		return fd;
 	if (connect(fd, op->addr, op->addrlen) == 0)
 		return fd;
-	err = errno;
+	err = errno == EINPROGRESS ? ETIMEDOUT : errno;	/* SO_SNDTIMEO ran out */
 	/* interrupted, the connection goes on in the background: wait for it */
 	while (err == EINTR) {
+		int n;
+
 		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
-		if (poll(&pfd, 1, -1) < 0) {
-			err = errno;
+		n = poll(&pfd, 1, op->timeout_ms ? (int)op->timeout_ms : -1);
+		if (n <= 0) {
+			err = n == 0 ? ETIMEDOUT : errno;
 			continue;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)

@@ -41,6 +41,13 @@ struct op {
 	/* OP_CONNECT: the peer (the executor fills fd while it connects) */
 	const void *addr;
 	unsigned addrlen;
+	/*
+	 * CONNECT, SEND, RECV: give up after this long without completing,
+	 * with -ETIMEDOUT (a peer that never answers must not hang a trial);
+	 * 0: wait for ever.  Every executor honours it its own way.
+	 */
+	unsigned timeout_ms;
+	unsigned park_seq;	/* executor's scratch (epoll: which parking this is) */
 	void *buf;
 	size_t len;
 	uint64_t off;
@@ -87,8 +94,9 @@ void op_exec(struct op *op);
 
 /*
  * A TCP socket for OP_CONNECT's peer, TCP_NODELAY set, with @type_flags
- * (SOCK_NONBLOCK) added: the fd or -errno.  For executors that connect
- * their own way (an event loop, a ring).
+ * (SOCK_NONBLOCK) added: the fd or -errno.  A blocking one carries the
+ * op's timeout_ms as SO_SNDTIMEO and SO_RCVTIMEO; a non-blocking one's
+ * executor times its ops itself.
  */
 int op_socket(const struct op *op, int type_flags);
 
