@@ -283,15 +283,15 @@ for st in threaded epoll io_uring; do netrate[$st]=""; done
 for i in $(seq "$RUNS"); do
 	say "  net round $i of $RUNS"
 	for st in threaded epoll io_uring; do
-		t=$(iob1 net "$st" wall_s --requests 5120 --conns 256 --latency-us 10000 --msg-size 1K \
+		t=$(iob1 net "$st" wall_s --requests 25600 --conns 256 --latency-us 10000 --msg-size 1K \
 			--workers "$([ "$st" = threaded ] && echo 256 || echo "$CORES")" --qd $((256 / RINGS)))
-		netrate[$st]+=" $(py "5120 / float('$t')")"
+		netrate[$st]+=" $(py "25600 / float('$t')")"
 	done
 done
 for st in threaded epoll io_uring; do
 	lim=$(for _ in $(seq "$RUNS"); do printf '25600 '; done)
 	row "net: $st requests/s at 256 in flight, 10 ms each / Little's law (25600/s)" ">= 0.90" \
-		"--requests 5120 --conns 256 --latency-us 10000 --msg-size 1K; threaded: 256 workers; io_uring: $RINGS rings of qd $((256 / RINGS)); epoll: $CORES pool threads (its sockets wait on the loop)" \
+		"--requests 25600 (100 per connection) --conns 256 --latency-us 10000 --msg-size 1K; threaded: 256 workers; io_uring: $RINGS rings of qd $((256 / RINGS)); epoll: $CORES pool threads (its sockets wait on the loop)" \
 		ratio 0.90 "${netrate[$st]}" "$lim"
 done
 # memory per connection: the slope of the strategy's net peak memory from 64 to 1024 connections
