@@ -22,6 +22,9 @@ struct fake {
 	bool valid;
 };
 
+/* The setting each fake strategy's trials ran with (0: not given); reset by done(). */
+static unsigned fake_workers[8];
+
 struct world {
 	struct results r;
 	struct run_meta m;
@@ -45,6 +48,7 @@ static void build(struct world *w, const struct fake *f, unsigned nst, unsigned 
 				.wall_s = f[s].wall[t], .user_s = f[s].cpu[t], .sys_s = 0,
 				.peak_rss_kib = f[s].peak_rss, .mem_ok = true,
 				.mem_net_kib = (uint64_t)f[s].mem[t], .valid = f[s].valid,
+				.workers = fake_workers[s], .qd = fake_workers[s],
 			};
 
 			results_add(&w->r, &rec);
@@ -68,6 +72,7 @@ static const struct verdict *verdict(struct world *w)
 
 static void done(struct world *w)
 {
+	memset(fake_workers, 0, sizeof(fake_workers));
 	summary_free(&w->s);
 	results_free(&w->r);
 }
@@ -209,6 +214,27 @@ static void test_memory_is_net_and_must_be_large(void **state)
 	build(&w, f, 2, NT);
 	v = verdict(&w);
 	assert_int_equal(v->pick, -1);
+	done(&w);
+
+	/*
+	 * 40% less again, but with 2 workers against the other's 4: the
+	 * setting's memory, not the strategy's: no pick, and it says why
+	 */
+	for (int t = 0; t < NT; t++)
+		f[0].mem[t] = 3000 + 10 * t;
+	fake_workers[0] = 2;
+	fake_workers[1] = 4;
+	build(&w, f, 2, NT);
+	v = verdict(&w);
+	assert_int_equal(v->pick, -1);
+	assert_non_null(strstr(v->detail, "CPU and memory not compared: it ran with less "
+				       "concurrency"));
+	done(&w);
+	/* the same memory with the same concurrency, or more: picked */
+	fake_workers[0] = fake_workers[1] = 4;
+	build(&w, f, 2, NT);
+	v = verdict(&w);
+	assert_string_equal(pick(&w, v), "forked");
 	done(&w);
 }
 
