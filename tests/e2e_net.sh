@@ -36,6 +36,26 @@ sys.exit(0 if all(t["valid"] and t["io_shape"]["ops"]["connect"] == 400 for t in
 check "--workload all leaves net out (it needs its server, and minutes)" bash -c \
 	"$IOBENCH run --help | grep -q 'all = md5,csv,array'"
 
+echo "e2e_net: sweep --conns: memory against concurrency"
+$IOBENCH sweep --size tiny --workload net --strategy threaded,epoll --conns 16,256 --repeat 3 \
+	--dir "$T/data" --results "$T/rs" --plots "$T/ps" >"$T/rs.out" 2>"$T/rs.err"
+check "sweep --conns exits 0, with a table and a plot" bash -c \
+	"[ $? -eq 0 ] && ls '$T'/rs/*-conns.csv >/dev/null && ls '$T'/ps/*/conns-memory.png >/dev/null"
+check "each model's concurrency follows the connections; a thread costs more than a socket on the loop" \
+	$PY - "$T/rs" <<'PYEOF'
+import csv, glob, sys
+rows = list(csv.DictReader(open(glob.glob(sys.argv[1] + "/*-conns.csv")[0])))
+by = {(r["strategy"], int(r["conns"])): r for r in rows}
+ok = len(rows) == 4 and all(int(r["valid"]) == 3 for r in rows)
+ok = ok and by[("threaded", 256)]["workers"] == "256" and by[("epoll", 256)]["workers"] != "256"
+t, e = float(by[("threaded", 256)]["kib_per_conn"]), float(by[("epoll", 256)]["kib_per_conn"])
+print(f"    KiB per connection: threaded {t}, epoll {e}")
+sys.exit(0 if ok and t > e > 0 else 1)
+PYEOF
+expect 2 "--conns lists go with one workload that has connections" \
+	$IOBENCH sweep --size tiny --workload md5 --conns 16,64
+expect 2 "--conns is swept on its own" $IOBENCH sweep --size tiny --workload net --conns 16 --workers 1,2
+
 echo "e2e_net: the server: loopback only, gone after the run and after SIGINT"
 $IOBENCH run --size tiny --workload net --strategy epoll --latency-us 20000 --repeat 20 \
 	--warmup 0 --no-tune --dir "$T/data" --results "$T/r3" --no-plot -q >/dev/null 2>&1 &

@@ -6,12 +6,14 @@
 
 #include "cli.h"
 #include "cli_int.h"
+#include "workload.h"
 #include "util.h"
 
 /* The bounds of the swept knobs: the same as run's single values. */
 static const struct num_spec n_workers_l = { "workers", 1, 1024, false };
 static const struct num_spec n_qd_l = { "qd", 1, 4096, false };
 static const struct num_spec n_block_l = { "block", 512, 1 * GIB, true };
+static const struct num_spec n_conns_l = { "conns", 1, 1000000, false };
 
 /* "1,2,4,8" into @out; one line in @err on a bad value. */
 static int parse_num_list(const struct num_spec *ns, const char *arg, uint64_t *out,
@@ -56,6 +58,7 @@ static int sweep_lists(int argc, char **argv, struct config *cfg, char **rest, i
 		if (!strncmp(a, "--workers", 9)) { ns = &n_workers_l; out = cfg->sw_workers; cnt = &cfg->n_sw_workers; }
 		else if (!strncmp(a, "--qd", 4)) { ns = &n_qd_l; out = cfg->sw_qd; cnt = &cfg->n_sw_qd; }
 		else if (!strncmp(a, "--block", 7)) { ns = &n_block_l; out = cfg->sw_block; cnt = &cfg->n_sw_block; }
+		else if (!strncmp(a, "--conns", 7)) { ns = &n_conns_l; out = cfg->sw_conns; cnt = &cfg->n_sw_conns; }
 		if (ns) {
 			size_t k = strlen(ns->name) + 2;
 
@@ -103,9 +106,20 @@ int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
 		memcpy(cfg->sw_workers, lists.sw_workers, sizeof(cfg->sw_workers));
 		memcpy(cfg->sw_qd, lists.sw_qd, sizeof(cfg->sw_qd));
 		memcpy(cfg->sw_block, lists.sw_block, sizeof(cfg->sw_block));
-		if (!cfg->n_sw_workers && !cfg->n_sw_qd && !cfg->n_sw_block) {
-			snprintf(err, errlen, "sweep needs at least one of --workers, --qd, --block "
-				 "with a list of values (see iobench sweep --help)");
+		cfg->n_sw_conns = lists.n_sw_conns;
+		memcpy(cfg->sw_conns, lists.sw_conns, sizeof(cfg->sw_conns));
+		if (!cfg->n_sw_workers && !cfg->n_sw_qd && !cfg->n_sw_block && !cfg->n_sw_conns) {
+			snprintf(err, errlen, "sweep needs at least one of --workers, --qd, --block, "
+				 "--conns with a list of values (see iobench sweep --help)");
+			rc = -EINVAL;
+		} else if (cfg->n_sw_conns && (cfg->n_sw_workers || cfg->n_sw_qd ||
+						cfg->n_sw_block)) {
+			snprintf(err, errlen, "--conns is swept on its own, with each strategy's "
+				 "concurrency following it: drop --workers, --qd and --block");
+			rc = -EINVAL;
+		} else if (cfg->n_sw_conns && (cfg->n_wl != 1 || !wl_has_knob(cfg->wl[0], "conns"))) {
+			snprintf(err, errlen, "--conns lists go with one workload that has "
+				 "connections: --workload net");
 			rc = -EINVAL;
 		}
 	}

@@ -432,6 +432,8 @@ int run_main(struct config *cfgp)
 	if (json_stdout_open(&meta) < 0)
 		return 1;
 	results_new_run_id(&meta);
+	if (cfg.run_id_out)
+		snprintf(cfg.run_id_out, sizeof(meta.run_id), "%s", meta.run_id);
 	mpi_identity(&cfg, &meta);
 	/* every rank fails together, or none: the others would wait forever */
 	if (dist_any(run_setup(&cfg, &meta, &rfd, &journal) != 0)) {

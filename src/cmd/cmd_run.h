@@ -9,6 +9,9 @@
 /* Everything after parsing, for run, sweep and profile alike.  The exit status. */
 int run_main(struct config *cfg);
 
+/* iobench sweep --conns: a run per strategy and count, then the table and plot. */
+int sweep_conns(struct config *cfg);
+
 /*
  * What parsing said (@rc from cli_parse_*): after --help, @usage is shown
  * and 0 returned; a bad line is said (@err) and EXIT_USAGE returned;

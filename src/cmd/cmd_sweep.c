@@ -7,6 +7,7 @@
 
 static const char sweep_usage[] =
 	"Usage: iobench sweep [--workers LIST] [--qd LIST] [--block LIST] [run options]\n"
+	"       iobench sweep --workload net --conns LIST [run options]\n"
 	"Runs a grid of settings into one result file: each strategy is crossed with\n"
 	"the values of the knobs it uses (--workers: threaded, forked, epoll; --qd:\n"
 	"io_uring; --block: the md5 workload), e.g.\n"
@@ -14,6 +15,12 @@ static const char sweep_usage[] =
 	"Writes results/<run-id>.csv, .json and -sweep.csv (medians per setting and\n"
 	"the knee: the smallest setting within 5% of the best throughput), and plots\n"
 	"throughput against the swept knob in plots/<run-id>/ (log2 x axis).\n"
+	"--conns 10,100,1000 (with --workload net) runs each strategy once per\n"
+	"connection count instead, its concurrency following it (a thread or\n"
+	"process per connection for threaded and forked, rings deep enough for\n"
+	"io_uring, epoll's pool as usual), with the preset's requests per\n"
+	"connection, and writes results/<id>-conns.csv and a plot of net peak\n"
+	"memory against connections, with the memory per connection.\n"
 	"Every `iobench run` option applies; see iobench run --help.\n";
 
 static void usage(FILE *f)
@@ -27,6 +34,8 @@ int cmd_sweep(int argc, char **argv)
 	char err[512];
 	int rc = run_parsed(cli_parse_sweep(argc, argv, &cfg, err, sizeof(err)), err, usage);
 
-	return rc >= 0 ? rc : run_main(&cfg);
+	if (rc >= 0)
+		return rc;
+	return cfg.n_sw_conns ? sweep_conns(&cfg) : run_main(&cfg);
 }
 

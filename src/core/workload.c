@@ -79,6 +79,19 @@ uint64_t wl_knob(const struct config *cfg, const struct workload *wl, const char
 	return 0;
 }
 
+int wl_knob_index(const struct workload *wl, const char *name)
+{
+	for (unsigned i = 0; i < wl->noptions; i++)
+		if (!strcmp(wl->options[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+bool wl_has_knob(const struct workload *wl, const char *name)
+{
+	return wl_knob_index(wl, name) >= 0;
+}
+
 unsigned wl_ds_flags(const struct config *cfg)
 {
 	return (cfg->verify_data ? DS_VERIFY : 0) | (cfg->find_only ? DS_FIND_ONLY : 0);

@@ -145,6 +145,9 @@ uint64_t wl_val(const struct config *cfg, const struct workload *wl, unsigned op
 const char *wl_str(const struct config *cfg, const struct workload *wl, unsigned opt);
 /* Knob @name of @wl, or 0 when @wl has none by that name. */
 uint64_t wl_knob(const struct config *cfg, const struct workload *wl, const char *name);
+/* The index of @wl's knob @name in its option table, or -1. */
+int wl_knob_index(const struct workload *wl, const char *name);
+bool wl_has_knob(const struct workload *wl, const char *name);
 /* The knobs of @wl in @cfg (NULL if @wl is not registered). */
 struct wl_knobs *wl_knobs(struct config *cfg, const struct workload *wl);
 

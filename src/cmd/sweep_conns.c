@@ -1,0 +1,260 @@
+/*
+ * sweep_conns.c - `iobench sweep --conns LIST`: memory against concurrency.
+ *
+ * The background post's question (threads against an event loop for many
+ * requests) is how memory grows with the requests in flight.  For each
+ * strategy and each connection count C this runs the workload once (its
+ * own result files, as `iobench run` would), with each model's
+ * concurrency following C: a thread or process per connection for the
+ * pools (jobs_per_worker), rings deep enough for C between them, the
+ * event loop's pool at its usual size (its sockets wait on the loop, not
+ * on the pool).  The requests per connection stay those of the preset.
+ * Then one table, <results>/<id>-conns.csv, and a plot of net peak memory
+ * against C per strategy; memory per connection is the slope from the
+ * smallest count to the largest.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd_run.h"
+#include "plot.h"
+#include "results.h"
+#include "rundata.h"
+#include "safefs.h"
+#include "strategy.h"
+#include "sysinfo.h"
+#include "util.h"
+#include "workload.h"
+
+struct conns_point {
+	const char *strategy;
+	uint64_t conns;
+	unsigned workers, qd, valid;
+	double wall_s, mem_kib;		/* medians; NaN when no trial was valid */
+	char run_id[64];
+};
+
+/*
+ * A run's id is its start to the second and our pid: two runs of this
+ * process in one second would share it (and the second could not write
+ * its files).  Waits for the next second after the previous run's start.
+ */
+static void wait_next_second(void)
+{
+	static time_t last;
+	time_t now = time(NULL);
+
+	while (last && now <= last) {
+		usleep(20000);
+		now = time(NULL);
+	}
+	last = now;
+}
+
+/* One run of strategy @st at @conns connections; its summary row into @pt. */
+static int one_run(const struct config *base, const struct strategy *st, uint64_t conns,
+		   uint64_t per_conn, struct conns_point *pt)
+{
+	const struct workload *wl = base->wl[0];
+	struct config c = *base;
+	struct wl_knobs *k = wl_knobs(&c, wl);
+	unsigned cores = sysinfo_cores(), rings = base->workers_given ? (unsigned)base->workers
+								       : cores;
+	struct run_data rd;
+	const struct strat_summary *row;
+	char msg[512], *path;
+	int rc;
+
+	c.st[0] = st;
+	c.n_st = 1;
+	c.sweep = false;
+	c.n_sw_conns = 0;
+	c.quiet = true;
+	c.no_plot = true;
+	c.no_tune = true;	/* the concurrency is the swept value, not tuned */
+	k->v[wl_knob_index(wl, "conns")] = conns;
+	k->v[wl_knob_index(wl, "requests")] = conns * per_conn;
+	/* each model's concurrency follows the connections */
+	c.workers = st->jobs_per_worker ? conns : rings;
+	c.qd = st->uses_qd ? (conns + rings - 1) / rings : base->qd;
+	c.workers_given = c.qd_given = true;
+	*pt = (struct conns_point){ .strategy = st->name, .conns = conns, .wall_s = NAN,
+				    .mem_kib = NAN };
+	pt->run_id[0] = '\0';
+	c.run_id_out = pt->run_id;
+	fprintf(stderr, "sweep --conns: %s with %llu connections\n", st->name,
+		(unsigned long long)conns);
+	wait_next_second();
+	rc = run_main(&c);
+	if (!pt->run_id[0])
+		return rc ? rc : 1;
+	path = xasprintf("%s/%s.json", c.results_dir, pt->run_id);
+	if (rundata_load(path, &rd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		free(path);
+		return 1;
+	}
+	free(path);
+	row = summary_row(&rd.sum, wl->name, st->name);
+	if (row) {
+		pt->workers = row->workers;
+		pt->qd = row->qd;
+		pt->valid = row->valid;
+		if (row->valid) {
+			pt->wall_s = row->m[MET_WALL].median;
+			pt->mem_kib = row->m[MET_MEM].median;
+		}
+	}
+	rundata_free(&rd);
+	return rc;
+}
+
+/* KiB per connection: the slope of a strategy's points from its smallest count to its largest. */
+static double per_conn_kib(const struct conns_point *p, size_t n, const char *st)
+{
+	const struct conns_point *lo = NULL, *hi = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(p[i].strategy, st) || !(p[i].mem_kib == p[i].mem_kib))
+			continue;
+		if (!lo || p[i].conns < lo->conns)
+			lo = &p[i];
+		if (!hi || p[i].conns > hi->conns)
+			hi = &p[i];
+	}
+	return lo && hi && hi->conns > lo->conns
+		? (hi->mem_kib - lo->mem_kib) / (double)(hi->conns - lo->conns) : NAN;
+}
+
+struct table_args {
+	const struct conns_point *p;
+	size_t n;
+	uint64_t requests_per_conn;
+};
+
+static int emit_table(FILE *f, const void *arg)
+{
+	const struct table_args *a = arg;
+
+	fputs("strategy,conns,workers,queue_depth,valid,wall_s_median,requests_per_s,"
+	      "mem_net_kib_median,kib_per_conn,run_id\n", f);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct conns_point *q = &a->p[i];
+
+		fprintf(f, "%s,%llu,%u,%u,%u,%.6f,%.1f,%.0f,%.2f,%s\n", q->strategy,
+			(unsigned long long)q->conns, q->workers, q->qd, q->valid, q->wall_s,
+			(double)(q->conns * a->requests_per_conn) / q->wall_s, q->mem_kib,
+			per_conn_kib(a->p, a->n, q->strategy), q->run_id);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* Memory against connections, one line per strategy (plots/sweep.gp). */
+static void plot(const struct config *cfg, const char *id, const struct conns_point *p,
+		 size_t n, const struct strategy *const *sts, unsigned nst)
+{
+	char vars[2048] = "", names[256] = "", lts[64] = "", msg[512], *data, *out;
+	struct plot_dir pd;
+	FILE *f;
+
+	if (!plot_have_gnuplot()) {
+		errmsg("gnuplot is not installed: no plot (apt-get install gnuplot-nox or dnf "
+		       "install gnuplot)");
+		return;
+	}
+	if (plot_dir_create(cfg->plots_dir, id, &pd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		return;
+	}
+	f = plot_dir_fopen(&pd, "conns-memory.dat");
+	for (unsigned s = 0; f && s < nst; s++) {
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", s ? " " : "",
+			 sts[s]->name);
+		snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d", s ? " " : "",
+			 plot_lt(sts[s]->name));
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(p[i].strategy, sts[s]->name) && p[i].mem_kib == p[i].mem_kib)
+				fprintf(f, "%llu %.0f\n", (unsigned long long)p[i].conns, p[i].mem_kib);
+		fputs("\n\n", f);
+	}
+	if (!f || fclose(f)) {
+		errmsg("cannot write %s/conns-memory.dat: %s", pd.path, strerror(errno));
+		plot_dir_close(&pd);
+		return;
+	}
+	data = plot_dir_gnuplot(&pd, "conns-memory.dat");
+	out = plot_dir_gnuplot(&pd, "conns-memory");
+	plot_var(vars, sizeof(vars), "dir", plot_scripts_dir());
+	plot_var(vars, sizeof(vars), "data", data);
+	plot_var(vars, sizeof(vars), "out", out);
+	plot_var(vars, sizeof(vars), "title", "Memory against connections: net peak memory, median");
+	plot_var(vars, sizeof(vars), "lts", lts);
+	plot_var(vars, sizeof(vars), "names", names);
+	plot_var(vars, sizeof(vars), "xlabel", "connections (requests in flight)");
+	plot_var(vars, sizeof(vars), "ylabel", "net peak memory (KiB), median");
+	if (plot_gnuplot("sweep", vars) < 0)
+		errmsg("could not draw %s/conns-memory.png", pd.path);
+	else
+		printf("plot:    %s/conns-memory.png\n", pd.path);
+	free(data);
+	free(out);
+	plot_dir_close(&pd);
+}
+
+int sweep_conns(struct config *cfg)
+{
+	const struct workload *wl = cfg->wl[0];
+	const struct strategy *sts[MAX_SELECTED];
+	struct conns_point *p = xcalloc((size_t)cfg->n_st * cfg->n_sw_conns + 1, sizeof(*p));
+	uint64_t conns0 = wl_knob(cfg, wl, "conns"), req0 = wl_knob(cfg, wl, "requests");
+	uint64_t per_conn = conns0 && req0 / conns0 ? req0 / conns0 : 1;
+	struct run_meta id = { 0 };
+	struct table_args ta;
+	size_t n = 0;
+	unsigned nst = 0, failed = 0;
+	char msg[512], *name;
+	int dfd, rc;
+
+	for (unsigned s = 0; s < cfg->n_st; s++) {
+		char why[256];
+
+		if (cfg->st[s]->probe && cfg->st[s]->probe(why, sizeof(why)) < 0) {
+			errmsg("strategy %s is unavailable here: %s", cfg->st[s]->name, why);
+			continue;
+		}
+		sts[nst++] = cfg->st[s];
+		for (unsigned c = 0; c < cfg->n_sw_conns; c++)
+			failed += one_run(cfg, cfg->st[s], cfg->sw_conns[c], per_conn, &p[n++]) != 0;
+	}
+	results_new_run_id(&id);
+	printf("\nsweep --conns (%llu requests per connection): net peak memory against "
+	       "connections\n  %-9s %8s %9s %6s %10s %12s %10s %9s\n",
+	       (unsigned long long)per_conn, "strategy", "conns", "setting", "valid", "wall_s",
+	       "requests/s", "mem net", "KiB/conn");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-9s %8llu %4u x %-3u %6u %10.4f %12.0f %7.0f KiB %9.1f\n", p[i].strategy,
+		       (unsigned long long)p[i].conns, p[i].workers, p[i].qd, p[i].valid,
+		       p[i].wall_s, (double)(p[i].conns * per_conn) / p[i].wall_s, p[i].mem_kib,
+		       per_conn_kib(p, n, p[i].strategy));
+	ta = (struct table_args){ p, n, per_conn };
+	name = xasprintf("%s-conns.csv", id.run_id);
+	dfd = sfs_open_user_dir(cfg->results_dir, true, msg, sizeof(msg));
+	rc = dfd < 0 ? dfd : sfs_save_emit(dfd, name, false, emit_table, &ta);
+	if (rc < 0)
+		errmsg("cannot write %s/%s: %s", cfg->results_dir, name, dfd < 0 ? msg :
+		       strerror(-rc));
+	else
+		printf("\ntable:   %s/%s\n", cfg->results_dir, name);
+	if (dfd >= 0)
+		close(dfd);
+	if (rc == 0 && !cfg->no_plot && n)
+		plot(cfg, id.run_id, p, n, sts, nst);
+	free(name);
+	free(p);
+	return rc < 0 || failed || !nst ? 1 : 0;
+}
