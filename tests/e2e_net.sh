@@ -22,6 +22,8 @@ ok = ok and int(rows[0]["failed_requests"]) > 0
 # every request went out and came back: 400 sends and 400 receives per trial
 sys.exit(0 if ok else 1)
 PYEOF
+check "the failing requests are named, by number and reason, in the run's spec" bash -c \
+	"grep -q '^net: net requests=400 .* failing=503@[0-9]*,[0-9]*,' '$T/r1.out' || grep -q 'failing=503@' '$T'/r1/*[0-9].json"
 check "the JSON: 400 sends and receives per trial, 16 connects and closes" $PY -c '
 import json, glob, sys
 d = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))

@@ -150,6 +150,29 @@ static void references(struct wl_ctx *ctx, struct net_data *d)
 	free(ref);
 }
 
+/*
+ * The requests the server will fail, by number and reason, appended to
+ * the spec (the report and the JSON show it): every trial is checked to
+ * have failed exactly these (the count, and the digest over every answer's
+ * status), so this is each strategy's list too.
+ */
+static void failed_list(const struct net_data *d, char *out, size_t len)
+{
+	size_t off = strlen(out);
+	uint64_t n = 0;
+
+	for (uint32_t id = 0; id < d->requests; id++) {
+		if (!net_injected(d->p.seed, id, d->p.fail_one_in))
+			continue;
+		if (off + 24 < len)
+			off += (size_t)snprintf(out + off, len - off, "%s%u", n ? "," : " failing=503@",
+						id);
+		n++;
+	}
+	if (n && off + 24 >= len)
+		snprintf(out + off, len - off, ",... (%llu in all)", (unsigned long long)n);
+}
+
 static int net_prepare(struct wl_ctx *ctx)
 {
 	const struct config *cfg = ctx->cfg;
@@ -179,10 +202,12 @@ static int net_prepare(struct wl_ctx *ctx)
 	references(ctx, d);
 	ctx->njobs = d->conns;
 	snprintf(ctx->spec, sizeof(ctx->spec), "net requests=%llu msg_size=%u conns=%llu "
-		 "latency_us=%llu fail_one_in=%llu reconnect=%s timeout_ms=%u server=%s",
+		 "latency_us=%llu fail_one_in=%llu reconnect=%s timeout_ms=%u server=127.0.0.1",
 		 (unsigned long long)d->requests, d->p.msg_size, (unsigned long long)d->conns,
 		 (unsigned long long)d->p.latency_us, (unsigned long long)d->p.fail_one_in,
-		 d->reconnect ? "yes" : "no", d->timeout_ms, d->where);
+		 d->reconnect ? "yes" : "no", d->timeout_ms);
+	/* (not the port: it changes every run, and compare matches runs by their specs) */
+	failed_list(d, ctx->spec, sizeof(ctx->spec));
 	return 0;
 }
 
