@@ -57,6 +57,7 @@ PYEOF
 expect 2 "--conns lists go with one workload that has connections" \
 	$IOBENCH sweep --size tiny --workload md5 --conns 16,64
 expect 2 "--conns is swept on its own" $IOBENCH sweep --size tiny --workload net --conns 16 --workers 1,2
+expect 2 "--json - is one run's JSON" $IOBENCH sweep --size tiny --workload net --conns 16 --json -
 
 echo "e2e_net: the server: loopback only, gone after the run and after SIGINT"
 $IOBENCH run --size tiny --workload net --strategy epoll --latency-us 20000 --repeat 20 \

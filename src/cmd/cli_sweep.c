@@ -117,6 +117,10 @@ int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
 			snprintf(err, errlen, "--conns is swept on its own, with each strategy's "
 				 "concurrency following it: drop --workers, --qd and --block");
 			rc = -EINVAL;
+		} else if (cfg->n_sw_conns && cfg->json_stdout) {
+			snprintf(err, errlen, "--json - is one run's JSON; sweep --conns makes a run "
+				 "per strategy and count (their files, and the -conns.csv table)");
+			rc = -EINVAL;
 		} else if (cfg->n_sw_conns && (cfg->n_wl != 1 || !wl_has_knob(cfg->wl[0], "conns"))) {
 			snprintf(err, errlen, "--conns lists go with one workload that has "
 				 "connections: --workload net");
