@@ -5,12 +5,50 @@
 #include "howto.h"
 #include "registry.h"
 #include "strategy.h"
+#include "workload.h"
 
-int howto_hints(const struct strategy *st, unsigned workers, unsigned qd, char *py, size_t pylen,
+/* The same for a workload that talks over @conns connections (net). */
+static void socket_hints(const struct strategy *st, const struct howto_shape *sh, char *py,
+			 size_t pylen, char *c, size_t clen)
+{
+	unsigned long long n = (unsigned long long)sh->conns;
+
+	if (st->baseline) {
+		snprintf(py, pylen, "a plain loop, one request after another: "
+			 "`sock.sendall(req); sock.recv(n)`");
+		snprintf(c, clen, "a loop on one blocking socket");
+	} else if (st->uses_qd) {
+		snprintf(py, pylen, "no standard-library io_uring: the nearest is `asyncio` streams "
+			 "with all %llu connections in flight (`asyncio.gather`)", n);
+		snprintf(c, clen, "liburing: %u thread%s, each a ring of %u entries "
+			 "(`io_uring_prep_send`/`recv`)", sh->workers, sh->workers == 1 ? "" : "s",
+			 sh->qd);
+	} else if (st->one_loop_thread) {
+		snprintf(py, pylen, "`asyncio` streams: `await asyncio.open_connection(...)`, all %llu "
+			 "connections' requests in flight at once (`asyncio.gather`)", n);
+		snprintf(c, clen, "libuv: `uv_tcp_connect`, `uv_write`, `uv_read_start` on one loop");
+	} else if (st->worker_processes) {
+		snprintf(py, pylen, "`multiprocessing.Pool(%u)`, each worker one connection at a time",
+			 sh->workers);
+		snprintf(c, clen, "`fork()` %u workers on blocking sockets", sh->workers);
+	} else {
+		snprintf(py, pylen, "`concurrent.futures.ThreadPoolExecutor(max_workers=%u)`, a "
+			 "blocking socket (or a `requests.Session`) per task", sh->workers);
+		snprintf(c, clen, "a pthreads pool of %u on blocking sockets", sh->workers);
+	}
+}
+
+int howto_hints(const struct strategy *st, const struct howto_shape *sh, char *py, size_t pylen,
 		char *c, size_t clen)
 {
+	unsigned workers = sh->workers, qd = sh->qd;
+
 	if (!st || st->no_io)
 		return -ENOENT;
+	if (sh->conns) {
+		socket_hints(st, sh, py, pylen, c, clen);
+		return 0;
+	}
 	if (st->baseline) {
 		snprintf(py, pylen, "a plain loop: `for path in files: work(path)`");
 		snprintf(c, clen, "a loop on one thread, blocking read()/write()");
@@ -47,13 +85,24 @@ void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw
 	fputs("## Applying it\n\n| workload | recommended | in Python | in C |\n|---|---|---|---|\n", f);
 	for (size_t w = 0; w < nw; w++) {
 		const struct strat_summary *r = NULL;
+		struct howto_shape sh = { 0 };
 		char py[320], c[320];
 
 		for (size_t i = 0; i < rd->sum.n; i++)
 			if (!strcmp(rd->sum.rows[i].workload, wls[w]) && rd->sum.rows[i].recommended)
 				r = &rd->sum.rows[i];
-		if (!r || howto_hints(strategy_find(r->strategy), r->workers, r->qd, py,
-				      sizeof(py), c, sizeof(c)) < 0) {
+		if (r) {
+			/* a workload with connections: its N is how many are open at once */
+			const struct workload *wl = workload_find(wls[w]);
+			const char *at = strstr(rundata_spec(rd, wls[w]), " conns=");
+			unsigned long long conns = 0;
+
+			if (wl && wl_has_knob(wl, "conns") && at)
+				sscanf(at, " conns=%llu", &conns);
+			sh = (struct howto_shape){ r->workers, r->qd, conns };
+		}
+		if (!r || howto_hints(strategy_find(r->strategy), &sh, py, sizeof(py), c,
+				      sizeof(c)) < 0) {
 			fprintf(f, "| %s | none | no single winner: keep the simplest that is "
 				"among the fastest | the same |\n", wls[w]);
 			continue;

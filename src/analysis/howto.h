@@ -5,6 +5,7 @@
 #ifndef IOBENCH_HOWTO_H
 #define IOBENCH_HOWTO_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "rundata.h"
@@ -19,12 +20,19 @@ struct strategy;
  */
 void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw);
 
+/* How the recommended row ran: its setting, and the connections open at once (0: none). */
+struct howto_shape {
+	unsigned workers, qd;
+	uint64_t conns;
+};
+
 /*
- * The two hints for a strategy of @st's model run with @workers and @qd:
- * Python into @py, C into @c.  0, or -ENOENT for a strategy that does no
- * I/O (nothing to apply).
+ * The two hints for a strategy of @st's model run as @sh: Python into
+ * @py, C into @c (a workload with connections gets the socket forms:
+ * asyncio streams, libuv's tcp handles).  0, or -ENOENT for a strategy
+ * that does no I/O (nothing to apply).
  */
-int howto_hints(const struct strategy *st, unsigned workers, unsigned qd, char *py, size_t pylen,
+int howto_hints(const struct strategy *st, const struct howto_shape *sh, char *py, size_t pylen,
 		char *c, size_t clen);
 
 #endif
