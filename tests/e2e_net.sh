@@ -54,6 +54,22 @@ t, e = float(by[("threaded", 256)]["kib_per_conn"]), float(by[("epoll", 256)]["k
 print(f"    KiB per connection: threaded {t}, epoll {e}")
 sys.exit(0 if ok and t > e > 0 else 1)
 PYEOF
+$IOBENCH sweep --size tiny --workload net --strategy serial,epoll --latency-us 0,2000 --repeat 2 \
+	--dir "$T/data" --results "$T/rl" --plots "$T/pl" >"$T/rl.out" 2>"$T/rl.err"
+check "sweep --latency-us: requests/s against latency next to Little's law, a table and a plot" \
+	$PY - "$T/rl" "$T/pl" <<'PYEOF'
+import csv, glob, sys
+rows = list(csv.DictReader(open(glob.glob(sys.argv[1] + "/*-latency.csv")[0])))
+by = {(r["strategy"], int(r["latency_us"])): r for r in rows}
+ok = len(rows) == 4 and all(int(r["valid"]) == 2 for r in rows)
+# 16 connections at 2 ms: the loop keeps them all in flight, serial one at a time
+e, s = float(by[("epoll", 2000)]["of_littles_law"]), float(by[("serial", 2000)]["of_littles_law"])
+print(f"    of Little's law at 2 ms: epoll {e}, serial {s}")
+ok = ok and e > 0.5 and s < 0.1 and by[("epoll", 0)]["littles_law_per_s"] == "0.0"
+sys.exit(0 if ok and glob.glob(sys.argv[2] + "/*/latency-rate.png") else 1)
+PYEOF
+expect 2 "sweep one of --conns and --latency-us" \
+	$IOBENCH sweep --size tiny --workload net --conns 16 --latency-us 0,100
 expect 2 "--conns lists go with one workload that has connections" \
 	$IOBENCH sweep --size tiny --workload md5 --conns 16,64
 expect 2 "--conns is swept on its own" $IOBENCH sweep --size tiny --workload net --conns 16 --workers 1,2

@@ -14,6 +14,7 @@ static const struct num_spec n_workers_l = { "workers", 1, 1024, false };
 static const struct num_spec n_qd_l = { "qd", 1, 4096, false };
 static const struct num_spec n_block_l = { "block", 512, 1 * GIB, true };
 static const struct num_spec n_conns_l = { "conns", 1, 1000000, false };
+static const struct num_spec n_latency_l = { "latency-us", 0, 60000000, false };
 
 /* "1,2,4,8" into @out; one line in @err on a bad value. */
 static int parse_num_list(const struct num_spec *ns, const char *arg, uint64_t *out,
@@ -59,6 +60,7 @@ static int sweep_lists(int argc, char **argv, struct config *cfg, char **rest, i
 		else if (!strncmp(a, "--qd", 4)) { ns = &n_qd_l; out = cfg->sw_qd; cnt = &cfg->n_sw_qd; }
 		else if (!strncmp(a, "--block", 7)) { ns = &n_block_l; out = cfg->sw_block; cnt = &cfg->n_sw_block; }
 		else if (!strncmp(a, "--conns", 7)) { ns = &n_conns_l; out = cfg->sw_conns; cnt = &cfg->n_sw_conns; }
+		else if (!strncmp(a, "--latency-us", 12)) { ns = &n_latency_l; out = cfg->sw_latency; cnt = &cfg->n_sw_latency; }
 		if (ns) {
 			size_t k = strlen(ns->name) + 2;
 
@@ -84,6 +86,29 @@ static int sweep_lists(int argc, char **argv, struct config *cfg, char **rest, i
 	return 0;
 }
 
+/* --conns and --latency-us: each swept on its own, for a workload with connections. */
+static int net_lists(const struct config *cfg, char *err, size_t errlen)
+{
+	const char *which = cfg->n_sw_conns ? "--conns" : "--latency-us";
+
+	if (!cfg->n_sw_conns && !cfg->n_sw_latency)
+		return CLI_OK;
+	if (cfg->n_sw_conns && cfg->n_sw_latency)
+		snprintf(err, errlen, "sweep one of --conns and --latency-us at a time");
+	else if (cfg->n_sw_workers || cfg->n_sw_qd || cfg->n_sw_block)
+		snprintf(err, errlen, "%s is swept on its own, with each strategy's concurrency "
+			 "following the connections: drop --workers, --qd and --block", which);
+	else if (cfg->json_stdout)
+		snprintf(err, errlen, "--json - is one run's JSON; sweep %s makes a run per "
+			 "strategy and value (their files, and one table)", which);
+	else if (cfg->n_wl != 1 || !wl_has_knob(cfg->wl[0], "conns"))
+		snprintf(err, errlen, "%s lists go with one workload that has connections: "
+			 "--workload net", which);
+	else
+		return CLI_OK;
+	return -EINVAL;
+}
+
 int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
 		    size_t errlen)
 {
@@ -107,25 +132,16 @@ int cli_parse_sweep(int argc, char **argv, struct config *cfg, char *err,
 		memcpy(cfg->sw_qd, lists.sw_qd, sizeof(cfg->sw_qd));
 		memcpy(cfg->sw_block, lists.sw_block, sizeof(cfg->sw_block));
 		cfg->n_sw_conns = lists.n_sw_conns;
+		cfg->n_sw_latency = lists.n_sw_latency;
 		memcpy(cfg->sw_conns, lists.sw_conns, sizeof(cfg->sw_conns));
-		if (!cfg->n_sw_workers && !cfg->n_sw_qd && !cfg->n_sw_block && !cfg->n_sw_conns) {
-			snprintf(err, errlen, "sweep needs at least one of --workers, --qd, --block, "
-				 "--conns with a list of values (see iobench sweep --help)");
-			rc = -EINVAL;
-		} else if (cfg->n_sw_conns && (cfg->n_sw_workers || cfg->n_sw_qd ||
-						cfg->n_sw_block)) {
-			snprintf(err, errlen, "--conns is swept on its own, with each strategy's "
-				 "concurrency following it: drop --workers, --qd and --block");
-			rc = -EINVAL;
-		} else if (cfg->n_sw_conns && cfg->json_stdout) {
-			snprintf(err, errlen, "--json - is one run's JSON; sweep --conns makes a run "
-				 "per strategy and count (their files, and the -conns.csv table)");
-			rc = -EINVAL;
-		} else if (cfg->n_sw_conns && (cfg->n_wl != 1 || !wl_has_knob(cfg->wl[0], "conns"))) {
-			snprintf(err, errlen, "--conns lists go with one workload that has "
-				 "connections: --workload net");
-			rc = -EINVAL;
-		}
+		memcpy(cfg->sw_latency, lists.sw_latency, sizeof(cfg->sw_latency));
+		rc = net_lists(cfg, err, errlen);
+	}
+	if (rc == CLI_OK && !cfg->n_sw_workers && !cfg->n_sw_qd && !cfg->n_sw_block &&
+	    !cfg->n_sw_conns && !cfg->n_sw_latency) {
+		snprintf(err, errlen, "sweep needs at least one of --workers, --qd, --block, --conns, "
+			 "--latency-us with a list of values (see iobench sweep --help)");
+		rc = -EINVAL;
 	}
 	free(rest);
 	return rc;

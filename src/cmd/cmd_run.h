@@ -9,8 +9,8 @@
 /* Everything after parsing, for run, sweep and profile alike.  The exit status. */
 int run_main(struct config *cfg);
 
-/* iobench sweep --conns: a run per strategy and count, then the table and plot. */
-int sweep_conns(struct config *cfg);
+/* iobench sweep --conns or --latency-us: a run per strategy and value, then the table and plot. */
+int sweep_net(struct config *cfg);
 
 /*
  * What parsing said (@rc from cli_parse_*): after --help, @usage is shown

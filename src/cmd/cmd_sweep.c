@@ -7,7 +7,7 @@
 
 static const char sweep_usage[] =
 	"Usage: iobench sweep [--workers LIST] [--qd LIST] [--block LIST] [run options]\n"
-	"       iobench sweep --workload net --conns LIST [run options]\n"
+	"       iobench sweep --workload net --conns LIST | --latency-us LIST [run options]\n"
 	"Runs a grid of settings into one result file: each strategy is crossed with\n"
 	"the values of the knobs it uses (--workers: threaded, forked, epoll; --qd:\n"
 	"io_uring; --block: the md5 workload), e.g.\n"
@@ -21,6 +21,10 @@ static const char sweep_usage[] =
 	"io_uring, epoll's pool as usual), with the preset's requests per\n"
 	"connection, and writes results/<id>-conns.csv and a plot of net peak\n"
 	"memory against connections, with the memory per connection.\n"
+	"--latency-us 0,1000,10000 (with --workload net) runs each strategy once per\n"
+	"server latency at the run's connections: requests/s against latency next to\n"
+	"what Little's law allows (connections / latency), results/<id>-latency.csv\n"
+	"and a plot: where concurrency, not the server, stops helping.\n"
 	"Every `iobench run` option applies; see iobench run --help.\n";
 
 static void usage(FILE *f)
@@ -36,6 +40,6 @@ int cmd_sweep(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	return cfg.n_sw_conns ? sweep_conns(&cfg) : run_main(&cfg);
+	return cfg.n_sw_conns || cfg.n_sw_latency ? sweep_net(&cfg) : run_main(&cfg);
 }
 

@@ -72,9 +72,9 @@ struct config {
 	bool profile;		/* iobench profile: the breakdown table */
 	uint64_t sw_workers[MAX_SELECTED], sw_qd[MAX_SELECTED], sw_block[MAX_SELECTED];
 	unsigned n_sw_workers, n_sw_qd, n_sw_block;
-	/* iobench sweep --conns: a run per (strategy, connection count), sweep_conns.c */
-	uint64_t sw_conns[MAX_SELECTED];
-	unsigned n_sw_conns;
+	/* sweep --conns, --latency-us: a run per (strategy, value), sweep_net.c */
+	uint64_t sw_conns[MAX_SELECTED], sw_latency[MAX_SELECTED];
+	unsigned n_sw_conns, n_sw_latency;
 	char *run_id_out;	/* when set: run_main copies the run's id here (64 bytes) */
 	int argc;		/* the command line, for the JSON metadata */
 	char **argv;

@@ -1,5 +1,6 @@
 /*
- * sweep_conns.c - `iobench sweep --conns LIST`: memory against concurrency.
+ * sweep_net.c - `iobench sweep --workload net --conns LIST` (memory against
+ * concurrency) and `--latency-us LIST` (where concurrency stops helping).
  *
  * The background post's question (threads against an event loop for many
  * requests) is how memory grows with the requests in flight.  For each
@@ -12,6 +13,10 @@
  * Then one table, <results>/<id>-conns.csv, and a plot of net peak memory
  * against C per strategy; memory per connection is the slope from the
  * smallest count to the largest.
+ *
+ * --latency-us L runs each strategy once per service time at the run's
+ * connections instead: requests/s against latency, next to what Little's
+ * law allows (connections / latency), in <id>-latency.csv and a plot.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,7 +38,7 @@
 
 struct conns_point {
 	const char *strategy;
-	uint64_t conns;
+	uint64_t conns, requests, latency_us;
 	unsigned workers, qd, valid;
 	double wall_s, mem_kib;		/* medians; NaN when no trial was valid */
 	char run_id[64];
@@ -56,9 +61,9 @@ static void wait_next_second(void)
 	last = now;
 }
 
-/* One run of strategy @st at @conns connections; its summary row into @pt. */
+/* One run of strategy @st at @conns connections, @latency_us each; its summary row into @pt. */
 static int one_run(const struct config *base, const struct strategy *st, uint64_t conns,
-		   uint64_t per_conn, struct conns_point *pt)
+		   uint64_t requests, uint64_t latency_us, struct conns_point *pt)
 {
 	const struct workload *wl = base->wl[0];
 	struct config c = *base;
@@ -78,17 +83,18 @@ static int one_run(const struct config *base, const struct strategy *st, uint64_
 	c.no_plot = true;
 	c.no_tune = true;	/* the concurrency is the swept value, not tuned */
 	k->v[wl_knob_index(wl, "conns")] = conns;
-	k->v[wl_knob_index(wl, "requests")] = conns * per_conn;
+	k->v[wl_knob_index(wl, "requests")] = requests;
+	k->v[wl_knob_index(wl, "latency-us")] = latency_us;
 	/* each model's concurrency follows the connections */
 	c.workers = st->jobs_per_worker ? conns : rings;
 	c.qd = st->uses_qd ? (conns + rings - 1) / rings : base->qd;
 	c.workers_given = c.qd_given = true;
-	*pt = (struct conns_point){ .strategy = st->name, .conns = conns, .wall_s = NAN,
-				    .mem_kib = NAN };
+	*pt = (struct conns_point){ .strategy = st->name, .conns = conns, .requests = requests,
+				    .latency_us = latency_us, .wall_s = NAN, .mem_kib = NAN };
 	pt->run_id[0] = '\0';
 	c.run_id_out = pt->run_id;
-	fprintf(stderr, "sweep --conns: %s with %llu connections\n", st->name,
-		(unsigned long long)conns);
+	fprintf(stderr, "sweep: %s with %llu connections, %llu us each\n", st->name,
+		(unsigned long long)conns, (unsigned long long)latency_us);
 	wait_next_second();
 	rc = run_main(&c);
 	if (!pt->run_id[0])
@@ -131,34 +137,58 @@ static double per_conn_kib(const struct conns_point *p, size_t n, const char *st
 		? (hi->mem_kib - lo->mem_kib) / (double)(hi->conns - lo->conns) : NAN;
 }
 
+/* Requests/s of a point, and what Little's law allows (connections / latency; 0: no bound). */
+static double rate(const struct conns_point *q)
+{
+	return (double)q->requests / q->wall_s;
+}
+
+static double little(const struct conns_point *q)
+{
+	return q->latency_us ? (double)q->conns * 1e6 / (double)q->latency_us : 0;
+}
+
 struct table_args {
 	const struct conns_point *p;
 	size_t n;
-	uint64_t requests_per_conn;
+	bool latency;		/* the --latency-us sweep's table, else --conns' */
 };
 
 static int emit_table(FILE *f, const void *arg)
 {
 	const struct table_args *a = arg;
 
-	fputs("strategy,conns,workers,queue_depth,valid,wall_s_median,requests_per_s,"
+	fputs(a->latency ? "strategy,latency_us,conns,workers,queue_depth,valid,wall_s_median,"
+	      "requests_per_s,littles_law_per_s,of_littles_law,run_id\n"
+	      : "strategy,conns,workers,queue_depth,valid,wall_s_median,requests_per_s,"
 	      "mem_net_kib_median,kib_per_conn,run_id\n", f);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct conns_point *q = &a->p[i];
 
-		fprintf(f, "%s,%llu,%u,%u,%u,%.6f,%.1f,%.0f,%.2f,%s\n", q->strategy,
-			(unsigned long long)q->conns, q->workers, q->qd, q->valid, q->wall_s,
-			(double)(q->conns * a->requests_per_conn) / q->wall_s, q->mem_kib,
-			per_conn_kib(a->p, a->n, q->strategy), q->run_id);
+		if (a->latency)
+			fprintf(f, "%s,%llu,%llu,%u,%u,%u,%.6f,%.1f,%.1f,%.3f,%s\n", q->strategy,
+				(unsigned long long)q->latency_us, (unsigned long long)q->conns,
+				q->workers, q->qd, q->valid, q->wall_s, rate(q), little(q),
+				little(q) > 0 ? rate(q) / little(q) : NAN, q->run_id);
+		else
+			fprintf(f, "%s,%llu,%u,%u,%u,%.6f,%.1f,%.0f,%.2f,%s\n", q->strategy,
+				(unsigned long long)q->conns, q->workers, q->qd, q->valid,
+				q->wall_s, rate(q), q->mem_kib,
+				per_conn_kib(a->p, a->n, q->strategy), q->run_id);
 	}
 	return ferror(f) ? -EIO : 0;
 }
 
-/* Memory against connections, one line per strategy (plots/sweep.gp). */
-static void plot(const struct config *cfg, const char *id, const struct conns_point *p,
-		 size_t n, const struct strategy *const *sts, unsigned nst)
+/*
+ * One line per strategy (plots/sweep.gp, log2 x): memory against
+ * connections, or requests/s against latency (0 us has no place on a log
+ * axis and is left out of the plot, not the table).
+ */
+static void plot(const struct config *cfg, const char *id, const struct table_args *a,
+		 const struct strategy *const *sts, unsigned nst)
 {
-	char vars[2048] = "", names[256] = "", lts[64] = "", msg[512], *data, *out;
+	const char *stem = a->latency ? "latency-rate" : "conns-memory";
+	char vars[2048] = "", names[256] = "", lts[64] = "", msg[512], *data, *out, *dat;
 	struct plot_dir pd;
 	FILE *f;
 
@@ -171,47 +201,91 @@ static void plot(const struct config *cfg, const char *id, const struct conns_po
 		errmsg("%s", msg);
 		return;
 	}
-	f = plot_dir_fopen(&pd, "conns-memory.dat");
+	dat = xasprintf("%s.dat", stem);
+	f = plot_dir_fopen(&pd, dat);
 	for (unsigned s = 0; f && s < nst; s++) {
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", s ? " " : "",
 			 sts[s]->name);
 		snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d", s ? " " : "",
 			 plot_lt(sts[s]->name));
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(p[i].strategy, sts[s]->name) && p[i].mem_kib == p[i].mem_kib)
-				fprintf(f, "%llu %.0f\n", (unsigned long long)p[i].conns, p[i].mem_kib);
+		for (size_t i = 0; i < a->n; i++) {
+			const struct conns_point *q = &a->p[i];
+
+			if (strcmp(q->strategy, sts[s]->name) || !q->valid)
+				continue;
+			if (!a->latency)
+				fprintf(f, "%llu %.0f\n", (unsigned long long)q->conns, q->mem_kib);
+			else if (q->latency_us)
+				fprintf(f, "%llu %.1f\n", (unsigned long long)q->latency_us, rate(q));
+		}
 		fputs("\n\n", f);
 	}
 	if (!f || fclose(f)) {
-		errmsg("cannot write %s/conns-memory.dat: %s", pd.path, strerror(errno));
+		errmsg("cannot write %s/%s: %s", pd.path, dat, strerror(errno));
+		free(dat);
 		plot_dir_close(&pd);
 		return;
 	}
-	data = plot_dir_gnuplot(&pd, "conns-memory.dat");
-	out = plot_dir_gnuplot(&pd, "conns-memory");
+	data = plot_dir_gnuplot(&pd, dat);
+	out = plot_dir_gnuplot(&pd, stem);
 	plot_var(vars, sizeof(vars), "dir", plot_scripts_dir());
 	plot_var(vars, sizeof(vars), "data", data);
 	plot_var(vars, sizeof(vars), "out", out);
-	plot_var(vars, sizeof(vars), "title", "Memory against connections: net peak memory, median");
+	plot_var(vars, sizeof(vars), "title", a->latency
+		 ? "Requests/s against the server's latency (median)"
+		 : "Memory against connections: net peak memory, median");
 	plot_var(vars, sizeof(vars), "lts", lts);
 	plot_var(vars, sizeof(vars), "names", names);
-	plot_var(vars, sizeof(vars), "xlabel", "connections (requests in flight)");
-	plot_var(vars, sizeof(vars), "ylabel", "net peak memory (KiB), median");
+	plot_var(vars, sizeof(vars), "xlabel", a->latency ? "service time per request (us)"
+		 : "connections (requests in flight)");
+	plot_var(vars, sizeof(vars), "ylabel", a->latency ? "requests/s, median"
+		 : "net peak memory (KiB), median");
 	if (plot_gnuplot("sweep", vars) < 0)
-		errmsg("could not draw %s/conns-memory.png", pd.path);
+		errmsg("could not draw %s/%s.png", pd.path, stem);
 	else
-		printf("plot:    %s/conns-memory.png\n", pd.path);
+		printf("plot:    %s/%s.png\n", pd.path, stem);
+	free(dat);
 	free(data);
 	free(out);
 	plot_dir_close(&pd);
 }
 
-int sweep_conns(struct config *cfg)
+/* The table on the terminal. */
+static void print_table(const struct table_args *a)
+{
+	if (a->latency)
+		printf("\nsweep --latency-us: requests/s against the server's latency\n"
+		       "  %-9s %10s %6s %9s %6s %10s %12s %12s %7s\n", "strategy", "latency_us",
+		       "conns", "setting", "valid", "wall_s", "requests/s", "Little's law", "of it");
+	else
+		printf("\nsweep --conns: net peak memory against connections\n"
+		       "  %-9s %8s %9s %6s %10s %12s %10s %9s\n", "strategy", "conns", "setting",
+		       "valid", "wall_s", "requests/s", "mem net", "KiB/conn");
+	for (size_t i = 0; i < a->n; i++) {
+		const struct conns_point *q = &a->p[i];
+
+		if (a->latency)
+			printf("  %-9s %10llu %6llu %4u x %-3u %6u %10.4f %12.0f %12.0f %7.3f\n",
+			       q->strategy, (unsigned long long)q->latency_us,
+			       (unsigned long long)q->conns, q->workers, q->qd, q->valid, q->wall_s,
+			       rate(q), little(q), little(q) > 0 ? rate(q) / little(q) : NAN);
+		else
+			printf("  %-9s %8llu %4u x %-3u %6u %10.4f %12.0f %7.0f KiB %9.1f\n",
+			       q->strategy, (unsigned long long)q->conns, q->workers, q->qd,
+			       q->valid, q->wall_s, rate(q), q->mem_kib,
+			       per_conn_kib(a->p, a->n, q->strategy));
+	}
+}
+
+int sweep_net(struct config *cfg)
 {
 	const struct workload *wl = cfg->wl[0];
 	const struct strategy *sts[MAX_SELECTED];
-	struct conns_point *p = xcalloc((size_t)cfg->n_st * cfg->n_sw_conns + 1, sizeof(*p));
+	bool latency = cfg->n_sw_latency > 0;
+	unsigned nv = latency ? cfg->n_sw_latency : cfg->n_sw_conns;
+	struct conns_point *p = xcalloc((size_t)cfg->n_st * nv + 1, sizeof(*p));
 	uint64_t conns0 = wl_knob(cfg, wl, "conns"), req0 = wl_knob(cfg, wl, "requests");
+	uint64_t lat0 = wl_knob(cfg, wl, "latency-us");
 	uint64_t per_conn = conns0 && req0 / conns0 ? req0 / conns0 : 1;
 	struct run_meta id = { 0 };
 	struct table_args ta;
@@ -228,21 +302,17 @@ int sweep_conns(struct config *cfg)
 			continue;
 		}
 		sts[nst++] = cfg->st[s];
-		for (unsigned c = 0; c < cfg->n_sw_conns; c++)
-			failed += one_run(cfg, cfg->st[s], cfg->sw_conns[c], per_conn, &p[n++]) != 0;
+		for (unsigned v = 0; v < nv; v++) {
+			uint64_t c = latency ? conns0 : cfg->sw_conns[v];
+
+			failed += one_run(cfg, cfg->st[s], c, latency ? req0 : c * per_conn,
+					  latency ? cfg->sw_latency[v] : lat0, &p[n++]) != 0;
+		}
 	}
 	results_new_run_id(&id);
-	printf("\nsweep --conns (%llu requests per connection): net peak memory against "
-	       "connections\n  %-9s %8s %9s %6s %10s %12s %10s %9s\n",
-	       (unsigned long long)per_conn, "strategy", "conns", "setting", "valid", "wall_s",
-	       "requests/s", "mem net", "KiB/conn");
-	for (size_t i = 0; i < n; i++)
-		printf("  %-9s %8llu %4u x %-3u %6u %10.4f %12.0f %7.0f KiB %9.1f\n", p[i].strategy,
-		       (unsigned long long)p[i].conns, p[i].workers, p[i].qd, p[i].valid,
-		       p[i].wall_s, (double)(p[i].conns * per_conn) / p[i].wall_s, p[i].mem_kib,
-		       per_conn_kib(p, n, p[i].strategy));
-	ta = (struct table_args){ p, n, per_conn };
-	name = xasprintf("%s-conns.csv", id.run_id);
+	ta = (struct table_args){ p, n, latency };
+	print_table(&ta);
+	name = xasprintf("%s-%s.csv", id.run_id, latency ? "latency" : "conns");
 	dfd = sfs_open_user_dir(cfg->results_dir, true, msg, sizeof(msg));
 	rc = dfd < 0 ? dfd : sfs_save_emit(dfd, name, false, emit_table, &ta);
 	if (rc < 0)
@@ -253,7 +323,7 @@ int sweep_conns(struct config *cfg)
 	if (dfd >= 0)
 		close(dfd);
 	if (rc == 0 && !cfg->no_plot && n)
-		plot(cfg, id.run_id, p, n, sts, nst);
+		plot(cfg, id.run_id, &ta, sts, nst);
 	free(name);
 	free(p);
 	return rc < 0 || failed || !nst ? 1 : 0;
