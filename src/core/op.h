@@ -7,6 +7,7 @@
 #ifndef IOBENCH_OP_H
 #define IOBENCH_OP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -75,7 +76,7 @@ struct op {
 #define OP_CLOSE_SOCKET 1
 
 /* Ops on a connection: event loops wait on readiness for them, not on a pool. */
-static inline int op_is_socket(const struct op *op)
+static inline bool op_is_socket(const struct op *op)
 {
 	return op->type == OP_CONNECT || op->type == OP_SEND || op->type == OP_RECV ||
 	       (op->type == OP_CLOSE && (op->flags & OP_CLOSE_SOCKET));
