@@ -24,6 +24,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "hash64.h"
+#include "outdir.h"
 #include "prng.h"
 #include "safefs.h"
 #include "util.h"
@@ -33,11 +34,7 @@
 #define CSV_LINE_MAX 32		/* "99999-12-01,-3.000000\n" with room */
 
 struct csv_data {
-	char *outdir;		/* <dir>/<outname>, for messages */
-	char outname[64];	/* csv-out-<pid>, ours (ownership record) */
-	int outfd;		/* the trials create their files relative to it */
-	int lock_fd;		/* held while the run uses it: clean skips it */
-	struct data_dir dd;
+	struct outdir out;	/* csv-out-<pid>: the trials create their files in it */
 	char **paths;
 	char **names;
 	uint64_t files, rows, seed;
@@ -93,41 +90,12 @@ static void digest_of(const void *buf, size_t len, unsigned char out[16])
 static int csv_empty_outdir(struct csv_data *d, char *msg, size_t len)
 {
 	for (uint64_t i = 0; i < d->files; i++) {
-		if (unlinkat(d->outfd, d->names[i], 0) < 0 && errno != ENOENT) {
+		if (unlinkat(d->out.fd, d->names[i], 0) < 0 && errno != ENOENT) {
 			snprintf(msg, len, "cannot remove %s: %s", d->paths[i],
 				 strerror(errno));
 			return -errno;
 		}
 	}
-	return 0;
-}
-
-/*
- * The run's own output directory in --dir: new, ours (ownership record),
- * and locked for as long as the run uses it.
- */
-static int csv_outdir(struct wl_ctx *ctx, struct csv_data *d)
-{
-	const struct config *cfg = ctx->cfg;
-	int rc = data_dir_open(cfg->dir, false, &d->dd, ctx->msg, sizeof(ctx->msg));
-
-	if (rc < 0)
-		return rc;
-	/* per process: two runs at once never write into each other's files */
-	snprintf(d->outname, sizeof(d->outname), "csv-out-%ld", (long)getpid());
-	d->outdir = xasprintf("%s/%s", cfg->dir, d->outname);
-	d->lock_fd = sfs_lock(d->dd.fd, d->outname, LOCK_SH);
-	/* a leftover of an earlier process with our pid, provably iobench's */
-	if (sfs_is_ours(d->dd.fd, d->outname, d->dd.token))
-		sfs_remove_tree(d->dd.fd, d->outname);
-	d->outfd = sfs_mkdir_new(d->dd.fd, d->outname, 0755);
-	if (d->outfd < 0)
-		return wl_error(ctx, d->outfd, "cannot create %s: %s", d->outdir,
-				strerror(-d->outfd));
-	rc = sfs_claim(d->outfd, d->dd.token);
-	if (rc < 0)
-		return wl_error(ctx, rc, "cannot write %s/%s: %s", d->outdir, SFS_OWNER,
-				strerror(-rc));
 	return 0;
 }
 
@@ -160,9 +128,9 @@ static int csv_prepare(struct wl_ctx *ctx)
 	d->rows = wl_val(cfg, &workload_csv, CSV_ROWS);
 	d->seed = cfg->seed;
 	d->fsync = wl_val(cfg, &workload_csv, CSV_SYNC) == 1;
-	d->outfd = d->lock_fd = d->dd.fd = -1;
+	outdir_init(&d->out);
 	ctx->priv = d;
-	rc = csv_outdir(ctx, d);
+	rc = outdir_open(&d->out, cfg->dir, "csv", ctx->msg, sizeof(ctx->msg));
 	if (rc < 0) {
 		csv_release(ctx);
 		return rc;
@@ -171,7 +139,7 @@ static int csv_prepare(struct wl_ctx *ctx)
 	d->names = xcalloc(d->files, sizeof(*d->names));
 	for (uint64_t i = 0; i < d->files; i++) {
 		d->names[i] = xasprintf("station-%05llu.csv", (unsigned long long)i);
-		d->paths[i] = xasprintf("%s/%s", d->outdir, d->names[i]);
+		d->paths[i] = xasprintf("%s/%s", d->out.path, d->names[i]);
 	}
 
 	/* the reference: the same content, formatted in memory */
@@ -217,7 +185,7 @@ static enum job_state csv_next(struct job *job, struct op **op)
 		return JOB_WAIT;	/* the op is in flight: don't touch it */
 	if (j->state == C_DONE)
 		return JOB_DONE;
-	*o = (struct op){ .fd = j->fd, .path = j->path, .at_fd = j->d->outfd,
+	*o = (struct op){ .fd = j->fd, .path = j->path, .at_fd = j->d->out.fd,
 			  .at_name = j->name, .job = job };
 	switch (j->state) {
 	case C_OPEN:
@@ -348,7 +316,7 @@ static int csv_read_back(const struct wl_ctx *ctx, struct csv_data *d, unsigned 
 
 		if (!wl_mine(ctx, i))
 			continue;
-		rc = read_small_file_at(d->outfd, d->names[i], &text, &n);
+		rc = read_small_file_at(d->out.fd, d->names[i], &text, &n);
 		if (rc < 0) {
 			snprintf(msg, len, "reading back %s: %s", d->paths[i], strerror(-rc));
 			break;
@@ -392,26 +360,13 @@ static void csv_release(struct wl_ctx *ctx)
 
 	if (!d)
 		return;
-	if (d->outfd >= 0) {
-		close(d->outfd);
-		sfs_remove_tree(d->dd.fd, d->outname);
-	}
-	if (d->lock_fd >= 0) {
-		char *lf = xasprintf(".lock-%s", d->outname);
-
-		/* per process, so nobody else waits on it: it goes with the directory */
-		unlinkat(d->dd.fd, lf, 0);
-		free(lf);
-		close(d->lock_fd);
-	}
-	data_dir_close(&d->dd);
+	outdir_close(&d->out);
 	for (uint64_t i = 0; d->paths && i < d->files; i++) {
 		free(d->paths[i]);
 		free(d->names[i]);
 	}
 	free(d->paths);
 	free(d->names);
-	free(d->outdir);
 	free(d);
 	ctx->priv = NULL;
 }

@@ -12,5 +12,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_scaling(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

@@ -11,9 +11,10 @@
 
 static const char usage[] =
 	"Usage: iobench COMMAND [OPTIONS]\n"
-	"Runs the same disk-heavy workloads (md5, csv, array) under serial,\n"
-	"threaded, forked, epoll+threadpool and io_uring execution, measures\n"
-	"each, and checks every result.\n"
+	"Runs the same disk-heavy workloads (md5, csv, array, net, or your own\n"
+	"program recorded with 'record') under serial, threaded, forked,\n"
+	"epoll+threadpool and io_uring execution, measures each, and checks\n"
+	"every result.\n"
 	"\n"
 	"Commands:\n"
 	"  run       run workloads under strategies, write results/\n"
@@ -25,6 +26,8 @@ static const char usage[] =
 	"  sweep     run a grid of --workers, --qd, --block values; find the knee\n"
 	"  profile   where each strategy's time goes: CPU, run queue, block I/O, other\n"
 	"  scaling   runs made with different mpirun -np: throughput against the ranks\n"
+	"  record    run a program under strace; its file I/O as a trace to replay\n"
+	"  trace     show what a recorded trace holds (trace show FILE)\n"
 	"  clean     remove the datasets iobench made (and nothing else)\n"
 	"  help      this text; 'iobench COMMAND --help' for one command\n"
 	"  version   print the version\n";
@@ -45,6 +48,8 @@ static const struct {
 	{ "clean", cmd_clean, false },
 	{ "profile", cmd_profile, true },
 	{ "scaling", cmd_scaling, false },
+	{ "record", cmd_record, false },
+	{ "trace", cmd_trace, false },
 };
 
 static int dispatch(int argc, char **argv)
@@ -70,7 +75,7 @@ static int dispatch(int argc, char **argv)
 		       plot_scripts_dir());
 		return 0;
 	}
-	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, profile, scaling, clean, help, version)", cmd);
+	errmsg("unknown command '%s' (valid: run, list, info, plot, report, compare, sweep, profile, scaling, record, trace, clean, help, version)", cmd);
 	return EXIT_USAGE;
 }
 

@@ -11,7 +11,7 @@
 extern const struct strategy strategy_serial, strategy_threaded, strategy_forked,
 	strategy_epoll, strategy_io_uring, strategy_null;
 extern const struct workload workload_md5, workload_csv, workload_array,
-	workload_net, workload_null;
+	workload_net, workload_replay, workload_null;
 
 const struct strategy *const strategies[] = {
 	&strategy_serial,
@@ -28,6 +28,7 @@ const struct workload *const workloads[] = {
 	&workload_csv,
 	&workload_array,
 	&workload_net,
+	&workload_replay,
 	&workload_null,
 };
 const size_t n_workloads = ARRAY_SIZE(workloads);

@@ -1,0 +1,320 @@
+/* cmd_record.c - `iobench record`: a program's file I/O, traced once, as a replayable trace.
+ *
+ * Runs the command under strace (STRACE_FLAGS), its log in a private
+ * directory of ours (mkdtemp, 0700), then converts the log (strace_conv.c)
+ * and writes the trace atomically (safefs: a new temporary file renamed
+ * into place, so a planted symlink at -o is replaced, never followed).
+ * `--from-strace LOG` converts a log made elsewhere.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "iotrace.h"
+#include "safefs.h"
+#include "strace_conv.h"
+#include "util.h"
+
+static const char usage[] =
+	"Usage: iobench record -o FILE [--root DIR] -- COMMAND [ARGS...]\n"
+	"       iobench record -o FILE [--root DIR] [--cwd DIR] --from-strace LOG\n"
+	"Runs COMMAND under strace and writes its file I/O below DIR as a trace that\n"
+	"'iobench run --workload replay --trace FILE' replays under every strategy:\n"
+	"per file its path and size, per op its offset and length, and each thread's\n"
+	"compute between its calls.  Paths outside DIR (libraries, /proc, the\n"
+	"interpreter's imports) are left out and counted.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FILE     the trace to write (replaced atomically)\n"
+	"  --root DIR            keep the I/O on files below DIR (default: the current\n"
+	"                        directory); the trace's paths are relative to it\n"
+	"  --from-strace LOG     convert a log made elsewhere with\n"
+	"                        strace -f -ttt -T -y -o LOG COMMAND\n"
+	"                        (without -y: relative paths are taken from --cwd)\n"
+	"  --cwd DIR             the traced program's directory (default: the current one)\n"
+	"  -h, --help            this text\n"
+	"Exit status: 0 with the trace written; 1 when strace is missing or can't\n"
+	"trace, the command fails, or nothing below DIR was touched; 2 for usage.\n";
+
+/* The log's private directory: made by us, 0700, and only our file in it. */
+struct logdir {
+	char path[PATH_MAX];
+	int fd;
+};
+
+static int emit_trace(FILE *f, const void *arg)
+{
+	return iotrace_write(f, arg);
+}
+
+/* Writes @t to @out atomically (a new file renamed over the old one).  0 or -errno. */
+static int save_trace(const char *out, const struct iotrace *t, char *msg, size_t len)
+{
+	char *dup1 = xasprintf("%s", out), *dup2 = xasprintf("%s", out);
+	const char *dir = dirname(dup1), *base = basename(dup2);
+	int dfd = sfs_open_user_dir(dir, false, msg, len), rc;
+
+	if (dfd < 0) {
+		rc = dfd;
+		goto out;
+	}
+	rc = sfs_save_emit(dfd, base, true, emit_trace, t);
+	if (rc < 0)
+		snprintf(msg, len, "cannot write %s: %s", out, strerror(-rc));
+	close(dfd);
+out:
+	free(dup1);
+	free(dup2);
+	return rc;
+}
+
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *p, *save = NULL, *copy;
+	bool found = false;
+
+	if (!path)
+		return false;
+	copy = xasprintf("%s", path);
+	for (p = strtok_r(copy, ":", &save); p && !found; p = strtok_r(NULL, ":", &save)) {
+		char *f = xasprintf("%s/%s", *p ? p : ".", prog);
+
+		found = access(f, X_OK) == 0;
+		free(f);
+	}
+	free(copy);
+	return found;
+}
+
+/*
+ * Runs @argv under strace with the log in @ld.  Returns the command's exit
+ * status (strace passes it on), or -errno with @msg.
+ */
+static int run_traced(char **argv, int argc, struct logdir *ld, char *msg, size_t len)
+{
+	char **args = xcalloc((size_t)argc + 24, sizeof(*args)), *log;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	int n = 0, status;
+	pid_t pid;
+
+	log = xasprintf("%s/strace.log", ld->path);
+	args[n++] = "strace";
+	args[n++] = "-f";		/* threads and children */
+	args[n++] = "-ttt";		/* when each call started */
+	args[n++] = "-T";		/* how long it took */
+	args[n++] = "-y";		/* every fd with its file */
+	args[n++] = "-qq";
+	args[n++] = "-s0";		/* no buffer contents: small logs */
+	args[n++] = "--seccomp-bpf";	/* only the traced calls stop the program */
+	args[n++] = "-esignal=none";
+	args[n++] = "-e";
+	args[n++] = "trace=" STRACE_SYSCALLS;
+	args[n++] = "-o";
+	args[n++] = log;
+	args[n++] = "--";
+	for (int i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	/* like system(): Ctrl-C is the command's to take; we wait and clean up */
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		execvp("strace", args);
+		fprintf(stderr, "iobench: cannot run strace: %s\n", strerror(errno));
+		_exit(127);
+	}
+	status = -ECHILD;
+	if (pid < 0) {
+		status = -errno;
+		snprintf(msg, len, "cannot fork: %s", strerror(errno));
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	free(log);
+	free(args);
+	return status;
+}
+
+static char *join_args(char **argv, int argc)
+{
+	size_t len = 1, n = 0;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = xcalloc(1, len);
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			s[n++] = ' ';
+		for (const char *c = argv[i]; *c; c++)
+			s[n++] = *c == '\n' ? ' ' : *c;	/* one line in the trace */
+	}
+	return s;
+}
+
+static int convert_file(const char *log, const struct strace_opts *o, struct iotrace *t,
+			char *msg, size_t len)
+{
+	FILE *f = fopen(log, "re");
+	int rc;
+
+	if (!f) {
+		rc = -errno;
+		snprintf(msg, len, "strace log %s: %s", log, strerror(errno));
+		return rc;
+	}
+	rc = strace_convert(f, log, o, t, msg, len);
+	fclose(f);
+	return rc;
+}
+
+static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotrace *t,
+		       char *msg, size_t len)
+{
+	struct logdir ld;
+	const char *tmp = getenv("TMPDIR");
+	int status, rc;
+
+	if (!in_path("strace")) {
+		snprintf(msg, len, "record needs strace, which is not in PATH "
+			 "(apt-get install strace, or dnf install strace)");
+		return -ENOENT;
+	}
+	snprintf(ld.path, sizeof(ld.path), "%s/iobench-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(ld.path)) {
+		rc = -errno;
+		snprintf(msg, len, "cannot make a directory for strace's log in %s: %s",
+			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		return rc;
+	}
+	ld.fd = open(ld.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	status = run_traced(cmd, ncmd, &ld, msg, len);
+	if (status < 0) {
+		rc = status;
+	} else if (status != 0) {
+		char *log = xasprintf("%s/strace.log", ld.path);
+		bool traced = access(log, R_OK) == 0;
+
+		free(log);
+		snprintf(msg, len, "%s: '%s' exited with status %d%s: no trace written (it would "
+			 "hold a partial run)", traced ? "record" : "strace", o->command, status,
+			 traced ? "" : " before tracing began (is ptrace allowed here? containers "
+			 "need SYS_PTRACE)");
+		rc = -ECHILD;
+	} else {
+		char *log = xasprintf("%s/strace.log", ld.path);
+
+		rc = convert_file(log, o, t, msg, len);
+		free(log);
+	}
+	/* only what we made: the one log, in our own directory */
+	if (ld.fd >= 0) {
+		unlinkat(ld.fd, "strace.log", 0);
+		close(ld.fd);
+	}
+	rmdir(ld.path);
+	return rc;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "cwd", required_argument, NULL, 'c' },
+		{ "from-strace", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *root = ".", *cwd = NULL, *from = NULL;
+	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "";
+	struct strace_opts so = { 0 };
+	struct iotrace t;
+	struct it_summary s;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	/* "+": stop at the command, whose options are its own */
+	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'r': root = optarg; break;
+		case 'c': cwd = optarg; break;
+		case 'f': from = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_bad_option(c, argv, "record");
+		}
+	}
+	if (!out) {
+		errmsg("record: -o FILE is required (the trace to write)");
+		return EXIT_USAGE;
+	}
+	if (!from && optind >= argc) {
+		errmsg("record: no command to run (iobench record -o FILE -- COMMAND [ARGS...])");
+		return EXIT_USAGE;
+	}
+	if (from && optind < argc) {
+		errmsg("record: --from-strace converts a log; it runs no command ('%s')",
+		       argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!realpath(root, rroot)) {
+		errmsg("record: --root %s: %s", root, strerror(errno));
+		return 1;
+	}
+	if (cwd ? !realpath(cwd, rcwd) : !getcwd(rcwd, sizeof(rcwd))) {
+		errmsg("record: --cwd %s: %s", cwd ? cwd : ".", strerror(errno));
+		return 1;
+	}
+	so.root = rroot;
+	so.cwd = rcwd;
+	so.command = from ? from : NULL;
+	if (from) {
+		rc = convert_file(from, &so, &t, msg, sizeof(msg));
+	} else {
+		char *cmd = join_args(argv + optind, argc - optind);
+
+		so.command = cmd;
+		rc = record_live(argv + optind, argc - optind, &so, &t, msg, sizeof(msg));
+		free(cmd);
+	}
+	if (rc < 0) {
+		errmsg("%s", msg);
+		return 1;
+	}
+	rc = save_trace(out, &t, msg, sizeof(msg));
+	if (rc < 0) {
+		errmsg("%s", msg);
+		iotrace_free(&t);
+		return 1;
+	}
+	iotrace_summarise(&t, &s);
+	fprintf(stderr, "trace: %s: %zu ops on %zu files (%zu read, %zu written), %u thread%s; "
+		"%llu calls outside %s left out\n", out, t.nops, t.nfiles, s.files_in, s.files_out,
+		t.threads, t.threads == 1 ? "" : "s", (unsigned long long)t.dropped, rroot);
+	if (t.mmaps)
+		fprintf(stderr, "iobench: warning: the program mapped %llu file region(s) below "
+			"the root: reads through a mapping are not syscalls and are not in the "
+			"trace ('iobench trace show %s')\n", (unsigned long long)t.mmaps, out);
+	iotrace_free(&t);
+	return 0;
+}

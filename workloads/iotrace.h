@@ -1,0 +1,128 @@
+/* iotrace.h - a program's file I/O, recorded once, replayed under every strategy.
+ *
+ * The trace format (README "Your own job: record and replay") is line
+ * oriented and versioned.  The first line is "iobench-trace 1"; then
+ * header lines ("KEY VALUE..."), then one "file" line per file and one
+ * line per op, in the order the program issued them:
+ *
+ *   root /abs/dir            paths below are relative to it
+ *   command python3 job.py   what was recorded (free text)
+ *   span_ns N                first recorded op's start to last op's end
+ *   wall_ns N                the whole traced program, start to exit
+ *   lead_ns N                compute before each thread's first op (not replayed)
+ *   threads N
+ *   dropped N                calls on paths outside the root
+ *   failed N                 calls under the root that failed (not replayed)
+ *   unreplayed stat N        recorded, not replayed (also unlink, mkdir, dir)
+ *   mmap N BYTES             files under the root the program mapped: reads
+ *                            through a mapping are page faults, not syscalls
+ *   ignored N                other syscalls in the log
+ *   file ID in|out SIZE PATH
+ *       in:  the program read it and never wrote it; SIZE its size
+ *       out: the program wrote it; SIZE its size before the first write
+ *   open  TID FILE COMPUTE MODE      MODE: r, w or rw, then c (create), t (trunc), a (append)
+ *   read  TID FILE COMPUTE OFF LEN GOT
+ *   write TID FILE COMPUTE OFF LEN
+ *   fsync TID FILE COMPUTE
+ *   close TID FILE COMPUTE
+ *
+ * COMPUTE is the time in ns the thread spent between its previous
+ * recorded call and this op, minus the time of the calls in between.
+ * A PATH is relative, never leaves the root ("..", an absolute path and
+ * an empty component are refused), and is escaped: bytes below '!',
+ * '\\' and bytes from 0x7f up as \xHH.  '#' starts a comment line.
+ */
+#ifndef IOBENCH_IOTRACE_H
+#define IOBENCH_IOTRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define IOTRACE_MAGIC "iobench-trace"
+#define IOTRACE_VERSION 1
+
+enum it_type { IT_OPEN, IT_READ, IT_WRITE, IT_FSYNC, IT_CLOSE, IT_NTYPES };
+
+/* IT_OPEN's mode bits */
+enum { IT_O_READ = 1, IT_O_WRITE = 2, IT_O_CREAT = 4, IT_O_TRUNC = 8, IT_O_APPEND = 16 };
+
+/* What was recorded but is not replayed (counted in the header). */
+enum it_unreplayed { IT_U_STAT, IT_U_UNLINK, IT_U_MKDIR, IT_U_DIR, IT_U_N };
+
+struct it_file {
+	char *path;		/* relative to the root */
+	bool out;		/* written by the program */
+	uint64_t size;		/* in: its size; out: before the first write */
+};
+
+struct it_op {
+	uint8_t type;		/* enum it_type */
+	uint8_t mode;		/* IT_OPEN: IT_O_* */
+	uint32_t tid;		/* the program's thread, numbered from 0 */
+	uint32_t file;
+	uint64_t compute_ns;	/* before this op */
+	uint64_t off, len;	/* READ, WRITE */
+	uint64_t got;		/* READ: bytes the program got */
+};
+
+struct iotrace {
+	char *root;
+	char *command;
+	uint64_t span_ns, wall_ns, lead_ns;
+	uint32_t threads;
+	uint64_t dropped, failed, ignored;
+	uint64_t unreplayed[IT_U_N];
+	uint64_t mmaps, mmap_bytes;
+	struct it_file *files;
+	size_t nfiles, cap_files;
+	struct it_op *ops;
+	size_t nops, cap_ops;
+};
+
+extern const char *const it_type_names[IT_NTYPES];
+extern const char *const it_unreplayed_names[IT_U_N];
+
+void iotrace_init(struct iotrace *t);
+void iotrace_free(struct iotrace *t);
+
+/* Appends a file (the path is copied) and returns its id. */
+uint32_t iotrace_add_file(struct iotrace *t, const char *path, bool out, uint64_t size);
+/* Appends an op. */
+void iotrace_add_op(struct iotrace *t, const struct it_op *op);
+
+/*
+ * Is @path a relative path that stays below its root: not absolute, no
+ * "." or ".." or empty component, no NUL?  A trace naming anything else
+ * is refused, so a replay can never be steered outside its directories.
+ */
+bool iotrace_path_ok(const char *path);
+
+/*
+ * Reads a trace from @f (named @name in messages).  Returns 0, or -EINVAL
+ * (a malformed or inconsistent trace: "FILE:LINE: what"), -ENOTSUP (a
+ * newer version) or -errno, with @msg set.  Checks that every op names a
+ * declared file, that a thread's ops on a file come between its open and
+ * close, and that reads of an input file got what its size allows.
+ */
+int iotrace_read(FILE *f, const char *name, struct iotrace *t, char *msg, size_t len);
+/* iotrace_read of the file at @path. */
+int iotrace_load(const char *path, struct iotrace *t, char *msg, size_t len);
+
+/* Writes @t in the format above.  0 or -errno (the stream's error). */
+int iotrace_write(FILE *f, const struct iotrace *t);
+
+/* What `iobench trace show` prints: files, bytes, ops by type and size, compute share. */
+struct it_summary {
+	size_t files_in, files_out;
+	uint64_t bytes_in, bytes_read, bytes_written;
+	uint64_t ops[IT_NTYPES];
+	uint64_t compute_ns;
+	/* reads and writes by size: [k] counts sizes in [2^k, 2^(k+1)), [0] also 0 */
+	uint64_t read_sizes[64], write_sizes[64];
+};
+void iotrace_summarise(const struct iotrace *t, struct it_summary *s);
+void iotrace_print_summary(FILE *f, const struct iotrace *t);
+
+#endif

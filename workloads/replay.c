@@ -1,0 +1,645 @@
+/* replay.c - a recorded program's file I/O, replayed under every strategy.
+ *
+ * The user's own job instead of a preset: `iobench record` turns a run of
+ * their program into a trace (iotrace.h), and this workload issues its
+ * ops again, in order within each job, with the recorded compute between
+ * them as real CPU work on whichever thread the strategy runs the job.
+ * One job per file (--replay-jobs file) or per recorded thread (thread).
+ *
+ * The inputs are generated stand-ins of the recorded sizes in --dir (a
+ * dataset like md5's), or a read-only copy of the user's files named by
+ * --replay-data; the outputs go to the run's own directory (outdir.h)
+ * under names iobench makes ("o-000001"): no path in a trace is ever
+ * used to write.  Every byte read and written goes into the jobs'
+ * digests, checked against a simulation of the trace (replay_plan.c),
+ * and the outputs are read back after each trial.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "hash64.h"
+#include "iotrace.h"
+#include "outdir.h"
+#include "replay.h"
+#include "safefs.h"
+#include "util.h"
+#include "workload.h"
+
+struct replay_data {
+	struct iotrace t;
+	struct rp_plan plan;
+	struct dataset ds;
+	bool have_ds;
+	int data_fd;		/* --replay-data: the user's copy, read only */
+	const char *data_dir;
+	struct outdir out;
+	char **in_path;		/* per trace file: an input's path (stand-in or copy) */
+	char **out_name;	/* per trace file: an output's name in out */
+	char **out_path;	/* ...and its path, for messages */
+	uint32_t *in_index;	/* per dataset file: its trace file */
+	unsigned char expect[16];
+};
+
+/* replay's knobs, in the order of replay_options[]. */
+enum { RP_TRACE, RP_JOBS, RP_DATA };
+static const char *const jobs_names[] = { "file", "thread", NULL };
+static const struct wl_option replay_options[] = {
+	[RP_TRACE] = { "trace", "FILE", "the trace to replay (made by iobench record)", WLO_PATH },
+	[RP_JOBS] = { "replay-jobs", "J", "file (default: a job per file) or thread (per "
+		      "recorded thread)", WLO_CHOICE, 0, 0, jobs_names, { 0, 0, 0, 0 } },
+	[RP_DATA] = { "replay-data", "DIR", "read inputs from this copy of your files (read "
+		      "only) instead of generated stand-ins", WLO_PATH },
+};
+
+extern const struct workload workload_replay;
+
+static int replay_validate(const struct wl_knobs *k, char *err, size_t len)
+{
+	if (!k->s[RP_TRACE]) {
+		snprintf(err, len, "--workload replay needs --trace FILE (make one with "
+			 "'iobench record -o FILE -- COMMAND')");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int standin_fill(void *arg, size_t i, uint64_t off, void *buf, size_t len)
+{
+	const struct replay_data *d = arg;
+
+	replay_fill(d->plan.seed, d->in_index[i], off, buf, len);
+	return 0;
+}
+
+/* --replay-data: the user's bytes, for the reference. */
+static int copy_read(void *arg, uint32_t file, uint64_t off, void *buf, size_t len)
+{
+	const struct replay_data *d = arg;
+	int fd = openat(d->data_fd, d->t.files[file].path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = 0;
+	size_t got = 0;
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (got < len && (n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got))) > 0)
+		got += (size_t)n;
+	if (n < 0)
+		rc = -errno;
+	else if (got < len)
+		rc = -ENODATA;
+	close(fd);
+	return rc;
+}
+
+/* The inputs: stand-ins generated into --dir, once, like every dataset. */
+static int replay_standins(struct wl_ctx *ctx, struct replay_data *d)
+{
+	const struct iotrace *t = &d->t;
+	size_t n = 0;
+	char **names = xcalloc(t->nfiles + 1, sizeof(*names)), name[64], spec[160];
+	uint64_t *sizes = xcalloc(t->nfiles + 1, sizeof(*sizes)), h = 0;
+	int rc;
+
+	d->in_index = xcalloc(t->nfiles + 1, sizeof(*d->in_index));
+	for (size_t i = 0; i < t->nfiles; i++) {
+		if (t->files[i].out)
+			continue;
+		names[n] = xasprintf("f-%06zu.bin", i);
+		sizes[n] = t->files[i].size;
+		d->in_index[n++] = (uint32_t)i;
+		h = h64(h, &(uint64_t[2]){ i, t->files[i].size }, 16);
+	}
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	snprintf(name, sizeof(name), "replay-%016" PRIx64 "-s%" PRIu64, h, ctx->cfg->seed);
+	snprintf(spec, sizeof(spec), "replay inputs=%zu layout=%016" PRIx64 " seed=%" PRIu64, n,
+		 h, ctx->cfg->seed);
+	rc = dataset_get(ctx->cfg->dir, name, spec, n, names, sizes, standin_fill, d,
+			 wl_ds_flags(ctx->cfg), &d->ds, ctx->msg, sizeof(ctx->msg));
+	if (rc == 0) {
+		d->have_ds = true;
+		for (size_t k = 0; k < n; k++)
+			d->in_path[d->in_index[k]] = xasprintf("%s", d->ds.files[k].path);
+	}
+out:
+	for (size_t k = 0; k < n; k++)
+		free(names[k]);
+	free(names);
+	free(sizes);
+	return rc;
+}
+
+/* --replay-data DIR: every input must be there, a regular file of its recorded size. */
+static int replay_copy(struct wl_ctx *ctx, struct replay_data *d)
+{
+	const struct iotrace *t = &d->t;
+
+	d->data_fd = open(d->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->data_fd < 0)
+		return wl_error(ctx, -errno, "--replay-data %s: %s", d->data_dir, strerror(errno));
+	for (size_t i = 0; i < t->nfiles; i++) {
+		struct stat st;
+
+		if (t->files[i].out)
+			continue;
+		d->in_path[i] = xasprintf("%s/%s", d->data_dir, t->files[i].path);
+		if (fstatat(d->data_fd, t->files[i].path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return wl_error(ctx, -errno, "--replay-data: %s: %s", d->in_path[i],
+					strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			return wl_error(ctx, -EINVAL, "--replay-data: %s is not a regular file",
+					d->in_path[i]);
+		if ((uint64_t)st.st_size != t->files[i].size)
+			return wl_error(ctx, -EINVAL, "--replay-data: %s is %lld bytes, the trace "
+					"recorded %" PRIu64 ": not the recorded data", d->in_path[i],
+					(long long)st.st_size, t->files[i].size);
+	}
+	d->plan.read_input = copy_read;
+	d->plan.read_arg = d;
+	return 0;
+}
+
+static void replay_release(struct wl_ctx *ctx);
+
+static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
+{
+	const struct config *cfg = ctx->cfg;
+	const char *trace = wl_str(cfg, &workload_replay, RP_TRACE);
+	enum replay_jobs mode = (enum replay_jobs)wl_val(cfg, &workload_replay, RP_JOBS);
+	int rc;
+
+	if (cfg->cache == CACHE_DIRECT)
+		return wl_error(ctx, -EINVAL, "replay: --cache direct can't replay recorded "
+				"offsets and lengths, which O_DIRECT needs aligned");
+	rc = iotrace_load(trace, &d->t, ctx->msg, sizeof(ctx->msg));
+	if (rc < 0)
+		return rc;
+	rc = replay_plan_build(&d->plan, &d->t, mode, cfg->seed, ctx->msg, sizeof(ctx->msg));
+	if (rc < 0)
+		return rc;
+	d->in_path = xcalloc(d->t.nfiles + 1, sizeof(*d->in_path));
+	d->out_name = xcalloc(d->t.nfiles + 1, sizeof(*d->out_name));
+	d->out_path = xcalloc(d->t.nfiles + 1, sizeof(*d->out_path));
+	d->data_dir = wl_str(cfg, &workload_replay, RP_DATA);
+	rc = d->data_dir ? replay_copy(ctx, d) : replay_standins(ctx, d);
+	if (rc < 0)
+		return rc;
+	rc = outdir_open(&d->out, cfg->dir, "replay", ctx->msg, sizeof(ctx->msg));
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < d->t.nfiles; i++)
+		if (d->t.files[i].out) {
+			/* names of ours, never the trace's: nothing it says can steer a write */
+			d->out_name[i] = xasprintf("o-%06zu", i);
+			d->out_path[i] = xasprintf("%s/%s", d->out.path, d->out_name[i]);
+		}
+	return replay_plan_reference(&d->plan, ctx->msg, sizeof(ctx->msg));
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+static int replay_prepare(struct wl_ctx *ctx)
+{
+	struct replay_data *d = xcalloc(1, sizeof(*d));
+	struct job_result *ref;
+	struct it_summary s;
+	size_t nin = 0;
+	int rc;
+
+	d->data_fd = -1;
+	outdir_init(&d->out);
+	ctx->priv = d;
+	rc = replay_setup(ctx, d);
+	if (rc < 0) {
+		replay_release(ctx);
+		return rc;
+	}
+	ref = xcalloc(d->plan.njobs + 1, sizeof(*ref));
+	for (size_t j = 0; j < d->plan.njobs; j++)
+		wl_digest64(d->plan.jobs[j].expect, ref[j].digest);
+	wl_combine_digests(ctx, ref, d->plan.njobs, d->expect);
+	free(ref);
+	ctx->njobs = d->plan.njobs;
+	ctx->files = xcalloc(d->t.nfiles + 1, sizeof(*ctx->files));
+	for (size_t i = 0; i < d->t.nfiles; i++)
+		if (d->in_path[i])
+			ctx->files[nin++] = d->in_path[i];	/* for the cache state */
+	ctx->nfiles = nin;
+	iotrace_summarise(&d->t, &s);
+	ctx->data_bytes = s.bytes_in;
+	/* the original's figures, for the report's comparison (report.c) */
+	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%.48s jobs=%s files=%zu ops=%zu "
+		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
+		 " compute_ns=%" PRIu64 " data=%s seed=%" PRIu64,
+		 base_name(wl_str(ctx->cfg, &workload_replay, RP_TRACE)),
+		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.nfiles, d->t.nops,
+		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns,
+		 d->data_dir ? "copy" : "standin", ctx->cfg->seed);
+	return 0;
+}
+
+/* Before each trial: no output, but those that existed before the program ran. */
+static int replay_before_trial(struct wl_ctx *ctx)
+{
+	struct replay_data *d = ctx->priv;
+	const struct iotrace *t = &d->t;
+	unsigned char *buf = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < t->nfiles && rc == 0; i++) {
+		uint64_t size = t->files[i].size;
+		int fd;
+
+		if (!t->files[i].out)
+			continue;
+		if (unlinkat(d->out.fd, d->out_name[i], 0) < 0 && errno != ENOENT)
+			return wl_error(ctx, -errno, "cannot remove %s: %s", d->out_path[i],
+					strerror(errno));
+		if (!d->plan.preexist[i])
+			continue;
+		fd = sfs_create(d->out.fd, d->out_name[i], 0644);
+		if (fd < 0)
+			return wl_error(ctx, fd, "cannot create %s: %s", d->out_path[i],
+					strerror(-fd));
+		if (!buf)
+			buf = xcalloc(1, 1 << 20);
+		for (uint64_t off = 0; off < size && rc == 0; off += 1 << 20) {
+			size_t n = size - off < (1 << 20) ? (size_t)(size - off) : 1 << 20;
+
+			replay_fill(d->plan.seed, (uint32_t)i, off, buf, n);
+			rc = write_all(fd, buf, n);
+		}
+		if (close(fd) < 0 && rc == 0)
+			rc = -errno;
+		if (rc < 0)
+			wl_error(ctx, rc, "cannot write %s: %s", d->out_path[i], strerror(-rc));
+	}
+	free(buf);
+	return rc;
+}
+
+/* ---- a job: the trace's ops in order, one at a time ---- */
+
+struct replay_job {
+	struct job job;
+	const struct replay_data *d;
+	const struct rp_job *def;
+	size_t next;		/* the next of def->ops to issue */
+	bool busy;		/* an op is in flight */
+	bool closing;		/* after a failure: closing what is open */
+	int *fds;		/* per def->files; -1: closed */
+	unsigned char *buf;
+	uint64_t h;
+	struct op op;
+};
+
+/*
+ * The recorded compute, as real CPU work on this thread: hashing until
+ * the thread's own CPU clock has advanced by @ns.  CPU time, not wall
+ * time: on a busy machine a compute takes longer, as the program's would.
+ */
+static void replay_compute(uint64_t ns)
+{
+	static const uint64_t block[512] = { 1 };
+	struct timespec ts;
+	uint64_t start, now, h = ns;
+
+	if (!ns)
+		return;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	start = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	do {
+		h = h64(h, block, sizeof(block));	/* about 1 us of work per check */
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	} while (now - start < ns);
+	__asm__ volatile("" : : "r"(h));	/* the work must happen */
+}
+
+static void replay_finish_job(struct replay_job *j)
+{
+	if (!j->job.res->err)
+		wl_digest64(j->h, j->job.res->digest);
+	free(j->buf);
+	j->buf = NULL;
+	j->job.res->done = true;
+}
+
+/* After a failure: a close for each file still open, then done. */
+static enum job_state replay_wind_down(struct replay_job *j, struct op **op)
+{
+	for (size_t k = 0; k < j->def->nfiles; k++) {
+		if (j->fds[k] < 0)
+			continue;
+		j->op = (struct op){ .type = OP_CLOSE, .fd = j->fds[k], .job = &j->job,
+				     .slot = (unsigned)k, .path = "(replay output)" };
+		j->fds[k] = -1;
+		j->busy = true;
+		*op = &j->op;
+		return JOB_OP;
+	}
+	if (!j->job.res->done)
+		replay_finish_job(j);
+	return JOB_DONE;
+}
+
+static void replay_build_op(struct replay_job *j, const struct it_op *o, unsigned local)
+{
+	const struct replay_data *d = j->d;
+	struct op *op = &j->op;
+	uint32_t f = o->file;
+	bool out = d->t.files[f].out;
+
+	*op = (struct op){ .fd = j->fds[local], .job = &j->job, .slot = local,
+			   .path = out ? d->out_path[f] : d->in_path[f] };
+	switch (o->type) {
+	case IT_OPEN:
+		op->type = OP_OPEN;
+		if (out) {
+			op->at_fd = d->out.fd;
+			op->at_name = d->out_name[f];
+			op->flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC |
+				    (o->mode & IT_O_TRUNC ? O_TRUNC : 0) |
+				    (d->plan.creates[j->def->ops[j->next]] ? O_CREAT | O_EXCL : 0);
+			op->mode = 0644;
+		} else if (d->data_fd >= 0) {
+			op->at_fd = d->data_fd;
+			op->at_name = d->t.files[f].path;
+			op->flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+		} else {
+			op->flags = O_RDONLY | O_CLOEXEC;
+		}
+		break;
+	case IT_READ:
+		op->type = OP_READ;
+		op->buf = j->buf;
+		op->len = (size_t)o->len;
+		op->off = o->off;
+		break;
+	case IT_WRITE:
+		op->type = OP_WRITE;
+		op->buf = j->buf;
+		op->len = (size_t)o->len;
+		op->off = o->off;
+		replay_fill(d->plan.seed, f, o->off, j->buf, op->len);	/* the data: compute */
+		break;
+	case IT_FSYNC:
+		op->type = OP_FSYNC;
+		break;
+	default:
+		op->type = OP_CLOSE;
+		break;
+	}
+}
+
+static enum job_state replay_next(struct job *job, struct op **op)
+{
+	struct replay_job *j = (struct replay_job *)job;
+	const struct it_op *o;
+
+	if (j->busy)
+		return JOB_WAIT;
+	if (j->closing || job->res->err)
+		return replay_wind_down(j, op);
+	if (j->next == j->def->nops) {
+		if (!job->res->done)
+			replay_finish_job(j);
+		return JOB_DONE;
+	}
+	o = &j->d->t.ops[j->def->ops[j->next]];
+	replay_compute(o->compute_ns);
+	replay_build_op(j, o, j->def->local[j->next]);
+	j->busy = true;
+	*op = &j->op;
+	return JOB_OP;
+}
+
+static void replay_complete(struct job *job, struct op *op)
+{
+	struct replay_job *j = (struct replay_job *)job;
+	const struct it_op *o;
+
+	j->busy = false;
+	if (j->closing || job->res->err) {
+		if (op->res < 0 && !job->res->err)
+			job_fail_op(job, op);
+		return;
+	}
+	o = &j->d->t.ops[j->def->ops[j->next++]];
+	if (op->res < 0) {
+		job_fail_op(job, op);
+		if (op->type == OP_CLOSE)
+			j->fds[op->slot] = -1;
+		j->closing = true;
+		return;
+	}
+	switch (op->type) {
+	case OP_OPEN:
+		j->fds[op->slot] = (int)op->res;
+		j->h = replay_hash_op(j->h, o, NULL, 0);
+		return;
+	case OP_READ:
+		if ((uint64_t)op->res != o->got) {
+			job_fail(job, -ENODATA, "read %s at %" PRIu64 ": got %lld bytes, the recording "
+				 "got %" PRIu64 " (not the recorded data?)", op->path, o->off,
+				 (long long)op->res, o->got);
+			j->closing = true;
+			return;
+		}
+		j->h = replay_hash_op(j->h, o, op->buf, (size_t)op->res);
+		return;
+	case OP_WRITE:
+		j->h = replay_hash_op(j->h, o, op->buf, (size_t)op->res);
+		return;
+	case OP_CLOSE:
+		j->fds[op->slot] = -1;
+		j->h = replay_hash_op(j->h, o, NULL, 0);
+		return;
+	default:
+		j->h = replay_hash_op(j->h, o, NULL, 0);
+		return;
+	}
+}
+
+static void replay_destroy(struct job *job)
+{
+	struct replay_job *j = (struct replay_job *)job;
+
+	/* a trial cut short may leave fds open: its process ends with them */
+	free(j->buf);
+	free(j->fds);
+	free(j);
+}
+
+static const struct job_ops replay_job_ops = {
+	.next = replay_next,
+	.complete = replay_complete,
+	.destroy = replay_destroy,
+};
+
+static int replay_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct job **jobs)
+{
+	struct replay_data *d = ctx->priv;
+
+	for (size_t i = 0; i < ctx->njobs; i++) {
+		const struct rp_job *def = &d->plan.jobs[i];
+		struct replay_job *j = calloc(1, sizeof(*j));
+
+		if (j) {
+			j->fds = malloc((def->nfiles + 1) * sizeof(*j->fds));
+			/* the largest read or write, at least a byte */
+			j->buf = malloc(def->max_len ? (size_t)def->max_len : 1);
+		}
+		if (!j || !j->fds || !j->buf) {
+			if (j) {
+				free(j->fds);
+				free(j->buf);
+			}
+			free(j);
+			return wl_error(ctx, -ENOMEM, "replay: out of memory for jobs");
+		}
+		for (size_t k = 0; k < def->nfiles; k++)
+			j->fds[k] = -1;
+		j->job = (struct job){ .ops = &replay_job_ops, .res = &res[i], .id = (unsigned)i };
+		j->d = d;
+		j->def = def;
+		jobs[i] = &j->job;
+	}
+	return 0;
+}
+
+static void replay_finish(struct wl_ctx *ctx, const struct job_result *res,
+			  struct trial_out *out)
+{
+	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
+}
+
+/* An output as it is on disk now, hashed the way the plan hashed its expected bytes. */
+static int read_back(struct replay_data *d, size_t i, uint64_t *h, uint64_t *size)
+{
+	unsigned char *buf = malloc(64 * 1024);
+	int fd = sfs_open(d->out.fd, d->out_name[i], O_RDONLY);
+	ssize_t n = 0;
+	int rc = 0;
+
+	*h = *size = 0;
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return fd < 0 ? fd : -ENOMEM;
+	}
+	/* the pieces must match the plan's: full 64 KiB ones, then the rest */
+	for (;;) {
+		size_t got = 0;
+
+		while (got < 64 * 1024 && (n = read(fd, buf + got, 64 * 1024 - got)) > 0)
+			got += (size_t)n;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (got)
+			*h = replay_hash_bytes(*h, buf, got);
+		*size += got;
+		if (got < 64 * 1024)
+			break;
+	}
+	close(fd);
+	free(buf);
+	return rc;
+}
+
+static int replay_check(struct wl_ctx *ctx, const struct trial_out *out)
+{
+	struct replay_data *d = ctx->priv;
+	char got[33], want[33];
+
+	if (memcmp(out->digest, d->expect, 16) != 0) {
+		hex_encode(out->digest, 16, got);
+		hex_encode(d->expect, 16, want);
+		return wl_error(ctx, -EBADMSG, "replay digest %s does not match the trace's %s",
+				got, want);
+	}
+	for (size_t i = 0; i < d->t.nfiles; i++) {
+		uint64_t h, size;
+		int rc;
+
+		/* an output belongs to the job of its file (or its one thread) */
+		if (!d->t.files[i].out || (d->plan.njobs == d->t.nfiles && !wl_mine(ctx, i)))
+			continue;
+		rc = read_back(d, i, &h, &size);
+		if (rc < 0)
+			return wl_error(ctx, rc, "reading back %s: %s", d->out_path[i], strerror(-rc));
+		if (size != d->plan.final_size[i] || h != d->plan.final_hash[i])
+			return wl_error(ctx, -EBADMSG, "%s (the trace's %s) holds %" PRIu64 " bytes "
+					"that are not what the trace wrote (%" PRIu64 " bytes)",
+					d->out_path[i], d->t.files[i].path, size,
+					d->plan.final_size[i]);
+	}
+	return 0;
+}
+
+static void replay_release(struct wl_ctx *ctx)
+{
+	struct replay_data *d = ctx->priv;
+
+	if (!d)
+		return;
+	outdir_close(&d->out);
+	for (size_t i = 0; i < d->t.nfiles; i++) {
+		if (d->in_path)
+			free(d->in_path[i]);
+		if (d->out_name)
+			free(d->out_name[i]);
+		if (d->out_path)
+			free(d->out_path[i]);
+	}
+	free(d->in_path);
+	free(d->out_name);
+	free(d->out_path);
+	free(d->in_index);
+	if (d->have_ds)
+		dataset_free(&d->ds);
+	if (d->data_fd >= 0)
+		close(d->data_fd);
+	replay_plan_free(&d->plan);
+	iotrace_free(&d->t);
+	free(ctx->files);
+	ctx->files = NULL;
+	free(d);
+	ctx->priv = NULL;
+}
+
+const struct workload workload_replay = {
+	.name = "replay",
+	.desc = "a recorded program's file I/O and compute (iobench record), replayed",
+	.main_op = OP_READ,
+	.opt_in = true,
+	.creates_files = true,
+	.options = replay_options,
+	.noptions = ARRAY_SIZE(replay_options),
+	.validate = replay_validate,
+	.prepare = replay_prepare,
+	.before_trial = replay_before_trial,
+	.make_jobs = replay_make_jobs,
+	.finish = replay_finish,
+	.check = replay_check,
+	.release = replay_release,
+};

@@ -1,0 +1,301 @@
+/* replay_plan.c - a trace cut into jobs, and what each must prove (replay.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash64.h"
+#include "prng.h"
+#include "replay.h"
+#include "util.h"
+
+/* Outputs are hashed back in pieces of this size, from offset 0. */
+#define RP_PIECE (64 * 1024)
+
+void replay_fill(uint64_t seed, uint32_t file, uint64_t off, void *buf, size_t len)
+{
+	unsigned char *b = buf;
+	uint64_t w = off / 8;
+
+	/* byte p of a file is byte p % 8 of word p / 8: any range, any order */
+	for (size_t i = 0; i < len;) {
+		uint64_t x = seed ^ ((uint64_t)file * 0xd1b54a32d192ed03ULL) ^ (w * H64_K2);
+		uint64_t v = splitmix64(&x);
+		size_t skip = i == 0 ? (size_t)(off % 8) : 0, n = 8 - skip;
+
+		if (n > len - i)
+			n = len - i;
+		memcpy(b + i, (unsigned char *)&v + skip, n);
+		i += n;
+		w++;
+	}
+}
+
+uint64_t replay_hash_op(uint64_t h, const struct it_op *op, const void *data, size_t n)
+{
+	uint64_t meta[4] = { op->type, op->file, op->type == IT_READ || op->type == IT_WRITE ?
+			     op->off : 0, n };
+
+	h = h64(h, meta, sizeof(meta));
+	return data && n ? h64(h, data, n) : h;
+}
+
+uint64_t replay_hash_bytes(uint64_t h, const void *data, size_t n)
+{
+	return h64(h, data, n);
+}
+
+static int add_op(struct rp_job *j, uint32_t op, uint32_t file, const struct it_op *o,
+		  char *msg, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < j->nfiles && j->files[k] != file; k++)
+		;
+	if (k == j->nfiles) {
+		if (j->nfiles == UINT16_MAX) {
+			snprintf(msg, len, "replay: a job touches more than %u files", UINT16_MAX);
+			return -E2BIG;
+		}
+		j->files = realloc(j->files, (j->nfiles + 1) * sizeof(*j->files));
+		if (!j->files)
+			die(1, "out of memory planning a replay");
+		j->files[j->nfiles++] = file;
+	}
+	/* sized exactly once the counts are known (replay_plan_build) */
+	j->ops[j->nops] = op;
+	j->local[j->nops++] = (uint16_t)k;
+	if ((o->type == IT_READ || o->type == IT_WRITE) && o->len > j->max_len)
+		j->max_len = o->len;
+	return 0;
+}
+
+int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jobs mode,
+		      uint64_t seed, char *msg, size_t len)
+{
+	size_t *count;
+	uint32_t *owner;	/* per file, RJ_THREAD: the one thread that may use an output */
+	int rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->t = t;
+	p->seed = seed;
+	p->njobs = mode == RJ_FILE ? t->nfiles : t->threads;
+	p->jobs = xcalloc(p->njobs ? p->njobs : 1, sizeof(*p->jobs));
+	p->preexist = xcalloc(t->nfiles + 1, sizeof(*p->preexist));
+	p->final_size = xcalloc(t->nfiles + 1, sizeof(*p->final_size));
+	p->final_hash = xcalloc(t->nfiles + 1, sizeof(*p->final_hash));
+	p->creates = xcalloc(t->nops + 1, sizeof(*p->creates));
+	count = xcalloc(p->njobs + 1, sizeof(*count));
+	owner = xcalloc(t->nfiles + 1, sizeof(*owner));
+	for (size_t i = 0; i < t->nfiles; i++)
+		owner[i] = UINT32_MAX;
+	for (size_t i = 0; i < t->nops; i++) {
+		const struct it_op *o = &t->ops[i];
+
+		count[mode == RJ_FILE ? o->file : o->tid]++;
+		if (mode == RJ_THREAD && t->files[o->file].out) {
+			if (owner[o->file] != UINT32_MAX && owner[o->file] != o->tid) {
+				snprintf(msg, len, "replay --replay-jobs thread: %s is written and used "
+					 "by threads %u and %u, whose order the trace can't fix: "
+					 "replay it with --replay-jobs file", t->files[o->file].path,
+					 owner[o->file], o->tid);
+				rc = -EINVAL;
+				goto out;
+			}
+			owner[o->file] = o->tid;
+		}
+	}
+	for (size_t j = 0; j < p->njobs; j++) {
+		p->jobs[j].ops = xcalloc(count[j] + 1, sizeof(*p->jobs[j].ops));
+		p->jobs[j].local = xcalloc(count[j] + 1, sizeof(*p->jobs[j].local));
+	}
+	/*
+	 * An output exists before the program opens it when it had bytes
+	 * already or its first open did not create it; every other output's
+	 * first open creates it, exclusively.
+	 */
+	for (size_t i = 0; i < t->nfiles; i++)
+		p->preexist[i] = t->files[i].out && t->files[i].size > 0;
+	memset(owner, 0, (t->nfiles + 1) * sizeof(*owner));	/* now: opened yet? */
+	for (size_t i = 0; i < t->nops && rc == 0; i++) {
+		const struct it_op *o = &t->ops[i];
+
+		if (o->type == IT_OPEN && t->files[o->file].out && !owner[o->file]) {
+			owner[o->file] = 1;
+			if (!(o->mode & IT_O_CREAT))
+				p->preexist[o->file] = true;
+			p->creates[i] = !p->preexist[o->file];
+		}
+		rc = add_op(&p->jobs[mode == RJ_FILE ? o->file : o->tid], (uint32_t)i, o->file, o,
+			    msg, len);
+	}
+out:
+	free(count);
+	free(owner);
+	if (rc < 0)
+		replay_plan_free(p);
+	return rc;
+}
+
+/* An output's holes: ranges past its end that a write skipped, which read as zeros. */
+struct holes {
+	uint64_t (*r)[2];
+	size_t n, cap;
+};
+
+static void holes_cut(struct holes *h, uint64_t a, uint64_t b)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		uint64_t lo = h->r[i][0], hi = h->r[i][1];
+
+		if (b <= lo || a >= hi)
+			continue;
+		if (a > lo && b < hi) {	/* split in two */
+			if (h->n == h->cap) {
+				h->cap = h->cap ? h->cap * 2 : 4;
+				h->r = realloc(h->r, h->cap * sizeof(*h->r));
+				if (!h->r)
+					die(1, "out of memory planning a replay");
+			}
+			h->r[h->n][0] = b;
+			h->r[h->n++][1] = hi;
+			h->r[i][1] = a;
+		} else if (a > lo) {
+			h->r[i][1] = a;
+		} else if (b < hi) {
+			h->r[i][0] = b;
+		} else {
+			h->r[i][0] = h->r[i][1] = 0;
+		}
+	}
+}
+
+static void holes_add(struct holes *h, uint64_t a, uint64_t b)
+{
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 4;
+		h->r = realloc(h->r, h->cap * sizeof(*h->r));
+		if (!h->r)
+			die(1, "out of memory planning a replay");
+	}
+	h->r[h->n][0] = a;
+	h->r[h->n++][1] = b;
+}
+
+/* The bytes [off, off + n) of @file as the simulation says they are now. */
+static int expect_bytes(const struct rp_plan *p, const struct holes *h, uint32_t file,
+			uint64_t off, unsigned char *buf, size_t n)
+{
+	if (!p->t->files[file].out && p->read_input)
+		return p->read_input(p->read_arg, file, off, buf, n);
+	replay_fill(p->seed, file, off, buf, n);
+	for (size_t i = 0; h && i < h->n; i++) {
+		uint64_t a = h->r[i][0] > off ? h->r[i][0] : off;
+		uint64_t b = h->r[i][1] < off + n ? h->r[i][1] : off + n;
+
+		if (a < b)
+			memset(buf + (a - off), 0, (size_t)(b - a));
+	}
+	return 0;
+}
+
+int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
+{
+	const struct iotrace *t = p->t;
+	struct holes *holes = xcalloc(t->nfiles + 1, sizeof(*holes));
+	uint64_t *size = xcalloc(t->nfiles + 1, sizeof(*size));
+	unsigned char *buf = NULL;
+	size_t cap = RP_PIECE;
+	int rc = 0;
+
+	for (size_t j = 0; j < p->njobs; j++)
+		if (p->jobs[j].max_len > cap)
+			cap = (size_t)p->jobs[j].max_len;
+	buf = malloc(cap);
+	if (!buf) {
+		snprintf(msg, len, "replay: out of memory for a %zu-byte reference buffer", cap);
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < t->nfiles; i++)
+		size[i] = t->files[i].size;
+	/* each job alone, in its order: the plan gives no two jobs one output */
+	for (size_t j = 0; j < p->njobs && rc == 0; j++) {
+		struct rp_job *jb = &p->jobs[j];
+		uint64_t h = 0;
+
+		for (size_t k = 0; k < jb->nops && rc == 0; k++) {
+			const struct it_op *o = &t->ops[jb->ops[k]];
+			struct holes *hf = &holes[o->file];
+
+			switch (o->type) {
+			case IT_OPEN:
+				if (o->mode & IT_O_TRUNC) {
+					size[o->file] = 0;
+					hf->n = 0;
+				}
+				h = replay_hash_op(h, o, NULL, 0);
+				break;
+			case IT_READ:
+				rc = expect_bytes(p, hf, o->file, o->off, buf, (size_t)o->got);
+				if (rc < 0)
+					snprintf(msg, len, "replay: reading input %s: %s",
+						 t->files[o->file].path, strerror(-rc));
+				h = replay_hash_op(h, o, buf, (size_t)o->got);
+				break;
+			case IT_WRITE:
+				if (o->off > size[o->file])
+					holes_add(hf, size[o->file], o->off);
+				holes_cut(hf, o->off, o->off + o->len);
+				if (o->off + o->len > size[o->file])
+					size[o->file] = o->off + o->len;
+				replay_fill(p->seed, o->file, o->off, buf, (size_t)o->len);
+				h = replay_hash_op(h, o, buf, (size_t)o->len);
+				break;
+			default:
+				h = replay_hash_op(h, o, NULL, 0);
+				break;
+			}
+		}
+		jb->expect = h;
+	}
+	/* what each output must hold at the end, hashed as check reads it back */
+	for (size_t i = 0; i < t->nfiles && rc == 0; i++) {
+		uint64_t h = 0;
+
+		if (!t->files[i].out)
+			continue;
+		p->final_size[i] = size[i];
+		for (uint64_t off = 0; off < size[i]; off += RP_PIECE) {
+			size_t n = size[i] - off < RP_PIECE ? (size_t)(size[i] - off) : RP_PIECE;
+
+			expect_bytes(p, &holes[i], (uint32_t)i, off, buf, n);
+			h = replay_hash_bytes(h, buf, n);
+		}
+		p->final_hash[i] = h;
+	}
+out:
+	for (size_t i = 0; i < t->nfiles; i++)
+		free(holes[i].r);
+	free(holes);
+	free(size);
+	free(buf);
+	return rc;
+}
+
+void replay_plan_free(struct rp_plan *p)
+{
+	for (size_t j = 0; p->jobs && j < p->njobs; j++) {
+		free(p->jobs[j].ops);
+		free(p->jobs[j].local);
+		free(p->jobs[j].files);
+	}
+	free(p->jobs);
+	free(p->preexist);
+	free(p->final_size);
+	free(p->final_hash);
+	free(p->creates);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,37 @@
+/* strace_conv.h - a strace log of a program turned into an iobench trace.
+ *
+ * Reads what `strace -f -ttt -T [-y]` wrote (iobench record runs it with
+ * the flags in STRACE_FLAGS): one syscall per line, "PID SECONDS.MICROS
+ * name(args) = result <duration>", with the unfinished / resumed pairs
+ * of concurrent threads.  Keeps the file calls on paths below the root;
+ * turns read/write positions (lseek, O_APPEND, preadv...) into explicit
+ * offsets; measures each thread's compute between its calls.
+ */
+#ifndef IOBENCH_STRACE_CONV_H
+#define IOBENCH_STRACE_CONV_H
+
+#include <stdio.h>
+
+#include "iotrace.h"
+
+/* The syscalls iobench record traces ("?" : skipped where the arch lacks one). */
+#define STRACE_SYSCALLS \
+	"?open,openat,?openat2,?creat,read,pread64,readv,preadv,?preadv2,write,pwrite64," \
+	"writev,pwritev,?pwritev2,lseek,fsync,fdatasync,close,?unlink,unlinkat,?mkdir," \
+	"mkdirat,?stat,?lstat,fstat,?newfstatat,?statx,mmap,dup,?dup2,dup3,fcntl"
+
+struct strace_opts {
+	const char *root;	/* absolute, symlinks resolved: what the trace keeps */
+	const char *cwd;	/* absolute: relative paths in a log without -y */
+	const char *command;	/* for the trace's header; may be NULL */
+};
+
+/*
+ * Converts the log @f (named @name in messages) into @t.  Returns 0, or
+ * -EINVAL with "NAME:LINE: what" in @msg for a log it can't read (no
+ * timestamps, a line cut short) or one with nothing under the root.
+ */
+int strace_convert(FILE *f, const char *name, const struct strace_opts *o, struct iotrace *t,
+		   char *msg, size_t len);
+
+#endif
