@@ -367,6 +367,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		adaptive_line(f, rd, wls[w]);
 		table(f, rd, wls[w], sts, ns);
 		recommendation(f, rd, wls[w]);
+		report_replay(f, rd, wls[w]);
 		losers(f, rd, wls[w], sts, ns);
 		drift_note(f, rd, wls[w], sts, ns);
 		ranks_note(f, rd, wls[w], sts, ns);

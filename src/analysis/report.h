@@ -21,4 +21,10 @@ int report_write(const struct run_data *rd, const char *plotdir, char *msg, size
 void report_why_slower(const struct run_data *rd, const char *wl,
 		       const char *st, char *out, size_t len);
 
+/*
+ * For a replayed trace (the replay workload): the recorded program's
+ * time, ops and bytes next to the serial replay's.  Nothing for others.
+ */
+void report_replay(FILE *f, const struct run_data *rd, const char *wl);
+
 #endif

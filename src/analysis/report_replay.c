@@ -1,0 +1,73 @@
+/* report_replay.c - the report's "against the original" for a replayed trace.
+ *
+ * The replay workload's spec carries the original's figures from its
+ * trace (replay.c): its span (first recorded op to the last), the whole
+ * program's time, its ops and bytes.  Next to them: what the serial
+ * replay took and moved, from the run's own trials.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "summary.h"
+
+/* The number after " KEY=" in @spec, or 0. */
+static uint64_t spec_num(const char *spec, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = spec; (p = strstr(p, key)) != NULL; p += n)
+		if ((p == spec || p[-1] == ' ') && p[n] == '=')
+			return strtoull(p + n + 1, NULL, 10);
+	return 0;
+}
+
+/* The median of the serial trials' ops and bytes moved: they never vary, so the first. */
+static bool serial_moved(const struct run_data *rd, const char *wl, double *ops, double *bytes)
+{
+	const json_t *trials = jget(rd->root, "trials"), *t;
+	size_t i;
+
+	json_array_foreach(trials, i, t) {
+		if (strcmp(jget_str(t, "workload"), wl) || strcmp(jget_str(t, "strategy"), "serial") ||
+		    !json_is_true(json_object_get(t, "valid")))
+			continue;
+		*ops = jget_num(t, "ops");
+		*bytes = jget_num(t, "bytes");
+		return true;
+	}
+	return false;
+}
+
+void report_replay(FILE *f, const struct run_data *rd, const char *wl)
+{
+	const char *spec = rundata_spec(rd, wl);
+	const struct strat_summary *r = summary_row(&rd->sum, wl, "serial");
+	uint64_t span = spec_num(spec, "span_ns"), whole = spec_num(spec, "wall_ns");
+	uint64_t rd_b = spec_num(spec, "read"), wr_b = spec_num(spec, "written");
+	double ops = 0, bytes = 0, wall;
+
+	if (strncmp(spec, "replay ", 7))
+		return;
+	fprintf(f, "\n### Against the original\n\n");
+	if (!r || !r->valid || !serial_moved(rd, wl, &ops, &bytes)) {
+		fprintf(f, "No valid serial trial to set against the recording.\n");
+		return;
+	}
+	wall = r->m[MET_WALL].median;
+	fprintf(f, "| | the recorded program | serial replay |\n|---|---|---|\n");
+	fprintf(f, "| time | %.4f s from its first recorded op to its last (whole program "
+		"%.4f s) | %.4f s (%.2fx the recorded span) |\n", (double)span / 1e9,
+		(double)whole / 1e9, wall, span ? wall / ((double)span / 1e9) : 0.0);
+	fprintf(f, "| ops | %" PRIu64 " | %.0f |\n", spec_num(spec, "ops"), ops);
+	fprintf(f, "| bytes | %" PRIu64 " (%" PRIu64 " read, %" PRIu64 " written) | %.0f |\n\n",
+		rd_b + wr_b, rd_b, wr_b, bytes);
+	fprintf(f, "The recorded span was measured under strace, which stops the program at "
+		"every traced call: it is longer than the program's own time by that cost. "
+		"The replay runs the recorded compute (%.4f s) as CPU work and leaves out what "
+		"came before each thread's first op (the interpreter's start-up)%s.\n",
+		(double)spec_num(spec, "compute_ns") / 1e9,
+		strstr(spec, "data=copy") ? "; its inputs are the user's copy (--replay-data)"
+					  : "; its inputs are generated stand-ins of the recorded sizes");
+}
