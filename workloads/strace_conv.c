@@ -686,6 +686,8 @@ static void do_call(struct conv *c, struct call *k)
 	} else if (!strcmp(n, "close")) {
 		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], false)))
 			close_handle(c, th, k->ts, k->dur, h);
+		else
+			c->t->dropped++;
 	} else if (!strcmp(n, "dup") || !strcmp(n, "dup2") || !strcmp(n, "dup3") ||
 		   (!strcmp(n, "fcntl") && k->nargs > 1 && !strncmp(k->args[1], "F_DUPFD", 7))) {
 		char p[4096];
