@@ -12,9 +12,10 @@ mpi="openmpi-bin libopenmpi-dev"
 run="gnuplot-nox"
 # fuse3, btrfs-progs: storage with known answers (tests/e2e_storage.sh);
 # man-db: `man -l` renders the installed page (tests/e2e_install.sh);
-# python3-jsonschema: every result file the tests write against schema/
-test="libcmocka-dev python3-numpy python3-jsonschema clang libclang-rt-14-dev valgrind fuse3 libfuse3-dev btrfs-progs man-db"
-bench="fio python3"
+# python3-jsonschema: every result file the tests write against schema/;
+# strace: iobench record (tests/e2e_replay.sh records real Python jobs)
+test="strace libcmocka-dev python3-numpy python3-jsonschema clang libclang-rt-14-dev valgrind fuse3 libfuse3-dev btrfs-progs man-db"
+bench="fio python3 strace"
 
 case "${1:-build}" in
 	build) want="$build $run" ;;

@@ -262,8 +262,6 @@ static int run_setup(struct config *cfg, struct run_meta *meta, int *rfd, FILE *
 	}
 	sysinfo_collect(cfg->dir, &meta->sys);
 	memory_fs(cfg, meta);
-	if (dist.rank == 0)
-		warn_no_journal(cfg, &meta->sys);
 	return 0;
 }
 
@@ -446,11 +444,15 @@ int run_main(struct config *cfgp)
 		rc = 1;
 		goto out;
 	}
-	if (prepare_all(&cfg, ctxs, &meta) < 0)
+	if (prepare_all(&cfg, ctxs, &meta) < 0) {
 		rc = sig_stop() ? 128 + sig_stop() : 1;
-	else
+	} else {
+		/* after prepare: a run that can't start says only why */
+		if (dist.rank == 0)
+			warn_no_journal(&cfg, &meta.sys);
 		rc = finish(&cfg, rfd, &res, &meta,
 			    runloop_trials(&cfg, ctxs, &meta, &res, journal), &keep_journal);
+	}
 	release_all(&cfg, ctxs);
 out:
 	if (journal)

@@ -1,14 +1,22 @@
-"""Files hashed by a pool of threads, each file opened and read by one thread."""
+"""Files hashed by threads at once, each file opened and read by its own thread."""
 import hashlib
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
+
+paths = sys.argv[1:]
+start = threading.Barrier(len(paths))
+digests = [None] * len(paths)
 
 
-def md5(path):
-    with open(path, "rb") as f:
-        return hashlib.md5(f.read()).hexdigest()
+def md5(i):
+    start.wait()  # all at once: the threads' I/O interleaves
+    with open(paths[i], "rb") as f:
+        digests[i] = hashlib.md5(f.read()).hexdigest()
 
 
-with ThreadPoolExecutor(max_workers=2) as pool:
-    for d in pool.map(md5, sys.argv[1:]):
-        print(d)
+threads = [threading.Thread(target=md5, args=(i,)) for i in range(len(paths))]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("\n".join(digests))

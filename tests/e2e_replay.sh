@@ -1,0 +1,140 @@
+#!/bin/bash
+# e2e_replay.sh - iobench record, trace show and the replay workload: real
+# Python jobs recorded under strace, replayed under every strategy with the
+# recorded ops and bytes and one digest, and the error paths of each step.
+. "$(dirname "$0")/e2e_lib.sh"
+JOBS="$HERE/replay"
+mkdir -p "$T/data" "$T/dd" "$T/in"
+$PY -c "
+import numpy as np, os
+np.save('$T/in/a.npy', np.random.default_rng(0).standard_normal((2000, 64)))
+for i in range(2):
+    open(f'$T/in/f{i}.bin', 'wb').write(np.random.default_rng(i + 1).bytes((1 << 20) + 12345))
+"
+cd "$T" || exit 1
+rec() { local out=$1; shift; $IOBENCH record -o "$out" --root in -- $PY "$@" >/dev/null 2>"$out.err"; }
+# replay TRACE RESULTS [ARGS]: every strategy once, no tuning
+replay() {
+	local tr=$1 res=$2; shift 2
+	$IOBENCH run --workload replay --trace "$tr" --strategy all --repeat 1 --warmup 0 \
+		--no-tune --dir "$T/dd" --results "$res" --no-plot -q "$@" >"$res.out" 2>"$res.err"
+}
+# matches TRACE RESULTS: every strategy valid with one digest, and each trial's
+# ops by type and bytes moved are the trace's own
+matches() {
+	$PY - "$1" "$2" <<'PYEOF'
+import glob, json, sys
+ops, moved = {}, 0
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f and f[0] in ("open", "read", "write", "fsync", "close"):
+        ops[f[0]] = ops.get(f[0], 0) + 1
+        moved += int(f[6]) if f[0] == "read" else int(f[5]) if f[0] == "write" else 0
+d = json.load(open([p for p in glob.glob(sys.argv[2] + "/*.json")][0]))
+tr = d["trials"]
+ok = len({t["strategy"] for t in tr}) == 5 and all(t["valid"] for t in tr)
+ok = ok and len({t["digest"] for t in tr}) == 1
+for t in tr:
+    got = {k: v for k, v in t["io_shape"]["ops"].items() if v}
+    if got != ops or t["bytes"] != moved:
+        print(f"    {t['strategy']}: ops {got} bytes {t['bytes']}, the trace {ops} {moved}")
+        ok = False
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+echo "e2e_replay: record real Python jobs"
+rec md5.iotrace "$JOBS/md5_job.py" in/f0.bin in/f1.bin
+check "record md5_job.py: exit 0" test $? -eq 0
+rec csv.iotrace "$JOBS/csv_job.py" in 50
+check "record csv_job.py (50 files): exit 0" test $? -eq 0
+rec mmap.iotrace "$JOBS/npy_rows.py" in/a.npy mmap 200
+check "record numpy.load(mmap_mode='r'): exit 0, and a warning that mapped reads are not in the trace" \
+	grep -q "mapped 1 file region" mmap.iotrace.err
+rec seek.iotrace "$JOBS/npy_rows.py" in/a.npy seek 200
+check "record f.seek/f.read rows: exit 0" test $? -eq 0
+rec threads.iotrace "$JOBS/threads_job.py" in/f0.bin in/f1.bin
+check "record a ThreadPoolExecutor job: two threads" grep -q "^threads 2$" threads.iotrace
+
+$IOBENCH trace show md5.iotrace >show.out 2>&1
+check "trace show: the files, bytes and ops of md5_job.py" bash -c "
+	grep -q '^files: *2 (2 read, 2.0 MiB; 0 written)' show.out &&
+	grep -qE '^ops: .*open 2, read [0-9]+, write 0, fsync 0, close 2' show.out &&
+	grep -q '^compute:' show.out && grep -qE 'read +64 KiB' show.out"
+$IOBENCH trace show csv.iotrace >show2.out 2>&1
+check "trace show: csv's 50 outputs, its mkdir counted as not replayed" bash -c "
+	grep -q '0 read, 0 B; 50 written' show2.out && grep -qE 'mkdir [1-9]' show2.out"
+$IOBENCH trace show mmap.iotrace >show3.out 2>&1
+check "trace show: the mapping is said" grep -q "warning: *the program mapped 1 file region" show3.out
+check "the trace keeps no path outside the root (python's imports, /usr, /proc)" \
+	bash -c "! grep -E '^file .* (/|\.\./)' md5.iotrace mmap.iotrace && grep -qE '^dropped [1-9]' mmap.iotrace"
+
+echo "e2e_replay: replay under every strategy"
+for t in md5 csv mmap seek threads; do
+	replay $t.iotrace "$T/r-$t"
+	check "replay $t: exit 0; every strategy valid, one digest, the trace's ops and bytes" matches $t.iotrace "$T/r-$t"
+done
+replay threads.iotrace "$T/r-thr" --replay-jobs thread
+check "--replay-jobs thread: a job per recorded thread, the same ops and bytes" matches threads.iotrace "$T/r-thr"
+check "--replay-jobs thread: 2 jobs" bash -c "grep -q 'jobs=thread' '$T'/r-thr/*[0-9].json"
+replay md5.iotrace "$T/r-copy" --replay-data in
+check "--replay-data: the user's own files, read only, the same ops and bytes" matches md5.iotrace "$T/r-copy"
+check "--replay-data leaves the user's files as they were" bash -c "[ \$(stat -c %s in/f0.bin) -eq 1060921 ]"
+check "no output directory left in --dir after the runs" bash -c "! ls '$T/dd' | grep -q replay-out"
+check "nothing written into the traced root by the replays (csv wrote into in/out itself, before)" \
+	bash -c "[ \$(ls in | wc -l) -eq 4 ] && [ \$(ls in/out | wc -l) -eq 50 ]"
+$IOBENCH report "$(ls "$T"/r-md5/*[0-9].json)" >/dev/null 2>&1
+check "the report sets the serial replay against the recorded program" bash -c "
+	grep -q '### Against the original' '$T'/r-md5/*.md && grep -qE '^\| ops \| ([0-9]+) \| \1 \|' '$T'/r-md5/*.md"
+
+echo "e2e_replay: the digest bites"
+sf=$(ls "$T"/dd/replay-*/f-000000.bin | head -1)
+cp "$sf" "$T/keep.bin"
+printf 'XXXX' | dd of="$sf" bs=1 seek=70000 conv=notrunc status=none
+replay md5.iotrace "$T/r-bad"
+check "a stand-in changed behind iobench's back (same size): every trial invalid, exit 1" bash -c "
+	[ \$(grep -c . '$T/r-bad.err') -ge 1 ] && grep -q 'replay digest' '$T'/r-bad/*[0-9].csv"
+cp "$T/keep.bin" "$sf"
+
+echo "e2e_replay: error paths"
+expect 2 "--workload replay needs --trace FILE" $IOBENCH run --workload replay --dir "$T/dd" --results "$T/e1"
+expect 1 "trace $T/none.iotrace: No such file or directory" $IOBENCH run --workload replay --trace "$T/none.iotrace" --dir "$T/dd" --results "$T/e2" -q --no-plot
+printf 'iobench-trace 1\nfile 0 out 0 ../../etc/passwd\nopen 0 0 0 wc\nwrite 0 0 0 0 5\nclose 0 0 0\n' >evil.iotrace
+sum=$(md5sum /etc/passwd)
+expect 1 "path '../../etc/passwd' leaves the trace's root" $IOBENCH run --workload replay --trace evil.iotrace --dir "$T/dd" --results "$T/e3" -q --no-plot
+printf 'iobench-trace 1\nfile 0 out 0 etc/passwd\nopen 0 0 0 wc\nwrite 0 0 0 0 5\nclose 0 0 0\n' >named.iotrace
+replay named.iotrace "$T/r-named"
+check "a trace naming ../../etc/passwd is refused, one naming etc/passwd writes only into iobench's own output directory" \
+	bash -c "[ \"\$(md5sum /etc/passwd)\" = '$sum' ] && [ ! -e '$T/dd/etc' ] && [ ! -e '$T/etc' ] && grep -q '\"valid\": true' '$T'/r-named/*[0-9].json"
+head -c -9 md5.iotrace >cut.iotrace
+expect 1 "cut.iotrace:" $IOBENCH run --workload replay --trace cut.iotrace --dir "$T/dd" --results "$T/e4" -q --no-plot
+check "...a truncated trace names its last line" bash -c "$IOBENCH run --workload replay --trace cut.iotrace --dir '$T/dd' --results '$T/e4' -q --no-plot 2>&1 | grep -qE 'truncated|cut short|GOT missing|LEN missing|no end'"
+printf 'iobench-trace 1\nfile 0 in 10 a\nopen 0 0 0 r\nstatfs 0 0 0\nclose 0 0 0\n' >unknown.iotrace
+expect 1 "unknown.iotrace:4: unknown line 'statfs'" $IOBENCH trace show unknown.iotrace
+expect 1 "--replay-data $T/nodata: No such file or directory" $IOBENCH run --workload replay --trace md5.iotrace --replay-data "$T/nodata" --dir "$T/dd" --results "$T/e5" -q --no-plot
+mkdir -p "$T/nodata" && cp in/f0.bin "$T/nodata/"
+expect 1 "--replay-data: $T/nodata/f1.bin: No such file or directory" $IOBENCH run --workload replay --trace md5.iotrace --replay-data "$T/nodata" --dir "$T/dd" --results "$T/e5" -q --no-plot
+head -c 100 in/f1.bin >"$T/nodata/f1.bin"
+expect 1 "is 100 bytes, the trace recorded 1060921: not the recorded data" $IOBENCH run --workload replay --trace md5.iotrace --replay-data "$T/nodata" --dir "$T/dd" --results "$T/e6" -q --no-plot
+check "...and none of the failed runs wrote a result file" bash -c "! ls '$T'/e[1-6]/*.csv 2>/dev/null | grep -q ."
+
+# record's own errors
+printf '100 1.0 openat(AT_FDCWD</x>, "/etc/hosts", O_RDONLY) = 3</etc/hosts> <0.1>\n' >outside.log
+expect 1 "nothing below the root" $IOBENCH record -o o1.iotrace --root in --from-strace outside.log
+printf '100 1.0 openat(AT_FDCWD</x>, "%s/in/f0.bin", O_RDONLY) = 3</%s/in/f0.bin> <0.1>\n100 1.1 read(3</%s/in/f0.bin>, ""..., 10\n' "$T" "$T" "$T" >cut.log
+expect 1 "cut.log:2: read: the line is cut short" $IOBENCH record -o o2.iotrace --root in --from-strace cut.log
+printf '100 openat(AT_FDCWD, "x", O_RDONLY) = 3\n' >nots.log
+expect 1 "no timestamp: record with strace -f -ttt -T" $IOBENCH record -o o3.iotrace --root in --from-strace nots.log
+expect 1 "record needs strace, which is not in PATH" env PATH=/nonexistent $IOBENCH record -o o4.iotrace --root in -- /bin/true
+expect 1 "exited with status 3: no trace written" $IOBENCH record -o o5.iotrace --root in -- /bin/sh -c 'exit 3'
+expect 1 "--root $T/nope: No such file or directory" $IOBENCH record -o o6.iotrace --root "$T/nope" -- /bin/true
+expect 2 "no command to run" $IOBENCH record -o o7.iotrace --root in
+expect 2 "-o FILE is required" $IOBENCH record --root in -- /bin/true
+check "...none of them left a trace file or a strace log behind" bash -c "
+	! ls o*.iotrace 2>/dev/null | grep -q . && ! ls \"\${TMPDIR:-/tmp}\" | grep -q \"^iobench-record-\" "
+ln -s /etc/passwd planted.iotrace
+rec planted.iotrace "$JOBS/md5_job.py" in/f0.bin in/f1.bin
+check "record -o onto a planted symlink replaces the link, never follows it" bash -c "
+	[ \"\$(md5sum /etc/passwd)\" = '$sum' ] && [ ! -L planted.iotrace ] && head -1 planted.iotrace | grep -q '^iobench-trace 1'"
+
+[ "$fails" -eq 0 ] || { echo "e2e_replay: $fails check(s) failed"; exit 1; }
