@@ -2,7 +2,7 @@
 # bench/run.sh - iobench against the tools users would otherwise reach for
 # and against the machine's limits, on the same files, cold cache.
 #
-#   make bench                  (or: bench/run.sh [ROUNDS] [md5|array|csv|harness|net])
+#   make bench                  (or: bench/run.sh [ROUNDS] [md5|array|csv|harness|net|replay])
 #
 # Every row is measured in ROUNDS rounds (default 7) that alternate the two
 # sides (A B, A B, ...), so drift on this shared VM hits both alike.  Each
@@ -307,6 +307,62 @@ for st in threaded epoll io_uring; do
 		"$(py "'%.1f' % ((${m[1]} - ${m[0]}) / 960)")" "(context)" "-" \
 		"net peak memory $(printf %.0f "${m[0]}") KiB with 64, $(printf %.0f "${m[1]}") KiB with 1024 (medians of $RUNS); threaded runs a thread per connection"
 done
+fi
+
+# ---- 6. replay: a recorded program against itself; the harness per op -------
+if want replay; then
+say "replay: background post 002's serial MD5 script, recorded, replayed serially"
+MD5_DIR=$(dirname "$(echo $MD5_FILES | cut -d' ' -f1)")
+TR=$OUT/md5_seed.iotrace
+warm() { cat "$@" >/dev/null; }	# both sides read from the page cache
+$IOB record -o "$TR" --root "$MD5_DIR" -- $PY bench/md5_seed.py $MD5_FILES >>"$LOG" 2>&1 ||
+	say "  cannot record bench/md5_seed.py"
+$IOB trace show "$TR" >>"$LOG" 2>&1
+# the stand-ins: generated once, then warm like the originals
+$IOB run --dir "$DATA" --results "$OUT/res" --no-plot -q --workload replay --trace "$TR" \
+	--strategy serial --repeat 1 --warmup 0 --cache warm >>"$LOG" 2>&1
+STANDINS=$(ls "$DATA"/replay-*/f-*.bin 2>/dev/null)
+orig_t=() rep_t=()
+for i in $(seq "$RUNS"); do
+	say "  replay round $i of $RUNS"
+	warm $MD5_FILES
+	t0=$(now); $PY bench/md5_seed.py $MD5_FILES >/dev/null; t1=$(now)
+	orig_t+=("$(py "$t1 - $t0")")
+	warm $STANDINS
+	rep_t+=("$(iob1 replay serial wall_s --trace "$TR" --cache warm)")
+	say "    original ${orig_t[-1]} s, serial replay ${rep_t[-1]} s"
+done
+span=$(awk '$1 == "span_ns" { print $2 / 1e9 }' "$TR")
+row "replay: serial replay time / the script's own time (md5_seed.py, 4 x 256 MiB, warm)" ">= 0.90" \
+	"the script's time includes Python's start-up; the trace's span under strace was $span s" \
+	ratio 0.90 "${rep_t[*]}" "${orig_t[*]}"
+row "replay: the script's own time / serial replay time" ">= 0.90" \
+	"with the row above: within 10% either way" ratio 0.90 "${orig_t[*]}" "${rep_t[*]}"
+
+say "replay: the harness per op, against the null workload"
+# a trace of 20000 reads of 512 bytes at random offsets of a 1 MiB file, no compute
+SYN=$OUT/reads512.iotrace
+$PY - "$SYN" <<'PYEOF'
+import random, sys
+r = random.Random(1)
+with open(sys.argv[1], "w") as f:
+    f.write("iobench-trace 1\nroot /synthetic\nfile 0 in 1048576 reads.bin\nopen 0 0 0 r\n")
+    for _ in range(20000):
+        f.write(f"read 0 0 0 {r.randrange(0, 2048) * 512} 512 512\n")
+    f.write("close 0 0 0\n")
+PYEOF
+ones=$(for _ in $(seq "$RUNS"); do printf '1 '; done)
+rp_us=() null_us=()
+for i in $(seq "$RUNS"); do
+	t=$(iob1 replay serial wall_s --trace "$SYN" --cache warm)
+	rp_us+=("$(py "1e6 * float('$t') / 20002")")
+	t=$(iob1 null serial wall_s --null-jobs 1 --null-ops 20000)
+	null_us+=("$(py "1e6 * float('$t') / 20000")")
+done
+row "replay: serial time per op, us (20000 warm reads of 512 B, no compute)" "(context)" \
+	"a pread of 512 B from the page cache, the job's hash of it, and the harness" effect "${rp_us[*]}" "$ones"
+row "null: serial time per op, us (--null-jobs 1 --null-ops 20000)" "(context)" \
+	"the harness and the executor alone, no syscall" effect "${null_us[*]}" "$ones"
 fi
 
 {

@@ -115,8 +115,8 @@ int iotrace_write(FILE *f, const struct iotrace *t)
 		fprintf(f, "root %s\n", t->root);
 	if (t->command)
 		fprintf(f, "command %s\n", t->command);
-	fprintf(f, "span_ns %" PRIu64 "\nwall_ns %" PRIu64 "\nlead_ns %" PRIu64 "\n",
-		t->span_ns, t->wall_ns, t->lead_ns);
+	fprintf(f, "span_ns %" PRIu64 "\nwall_ns %" PRIu64 "\nlead_ns %" PRIu64
+		"\noverhead_ns %" PRIu64 "\n", t->span_ns, t->wall_ns, t->lead_ns, t->overhead_ns);
 	fprintf(f, "threads %u\ndropped %" PRIu64 "\nfailed %" PRIu64 "\nignored %" PRIu64 "\n",
 		t->threads, t->dropped, t->failed, t->ignored);
 	for (int u = 0; u < IT_U_N; u++)
@@ -338,6 +338,7 @@ static int read_header(struct reader *r, struct iotrace *t, const char *key, cha
 		{ "span_ns", offsetof(struct iotrace, span_ns) },
 		{ "wall_ns", offsetof(struct iotrace, wall_ns) },
 		{ "lead_ns", offsetof(struct iotrace, lead_ns) },
+		{ "overhead_ns", offsetof(struct iotrace, overhead_ns) },
 		{ "dropped", offsetof(struct iotrace, dropped) },
 		{ "failed", offsetof(struct iotrace, failed) },
 		{ "ignored", offsetof(struct iotrace, ignored) },
@@ -540,6 +541,8 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t)
 		(double)s.compute_ns / 1e9,
 		t->span_ns ? 100.0 * (double)s.compute_ns / (double)t->span_ns : 0.0,
 		(double)t->lead_ns / 1e9);
+	fprintf(f, "          strace's own cost, %.1f us per call, taken out of each gap\n",
+		(double)t->overhead_ns / 1e3);
 	fprintf(f, "sizes:\n");
 	print_sizes(f, "read", s.read_sizes);
 	print_sizes(f, "write", s.write_sizes);

@@ -27,7 +27,9 @@
  *   close TID FILE COMPUTE
  *
  * COMPUTE is the time in ns the thread spent between its previous
- * recorded call and this op, minus the time of the calls in between.
+ * recorded call and this op, minus the time of the calls in between and
+ * minus strace's own cost per call (overhead_ns, measured when recording).
+ *   overhead_ns N            that cost, subtracted from every gap
  * A PATH is relative, never leaves the root ("..", an absolute path and
  * an empty component are refused), and is escaped: bytes below '!',
  * '\\' and bytes from 0x7f up as \xHH.  '#' starts a comment line.
@@ -71,6 +73,7 @@ struct iotrace {
 	char *root;
 	char *command;
 	uint64_t span_ns, wall_ns, lead_ns;
+	uint64_t overhead_ns;	/* strace's cost per gap, taken out of every compute */
 	uint32_t threads;
 	uint64_t dropped, failed, ignored;
 	uint64_t unreplayed[IT_U_N];

@@ -208,7 +208,7 @@ static bool parse_ts(const char *s, uint64_t *ns)
 			scale /= 10;
 			frac += (uint64_t)(*s - '0') * scale;
 		}
-	if (*s && *s != ' ')
+	if (*s && *s != ' ' && *s != '>')	/* '>': a duration, "<0.000123>" */
 		return false;
 	*ns = (uint64_t)sec * 1000000000ULL + frac;
 	return true;
@@ -657,8 +657,8 @@ static void do_call(struct conv *c, struct call *k)
 	uint64_t sz;
 
 	/* the compute before this call: the gap since the thread's last one ended */
-	if (th->started && k->ts > th->last_end)
-		th->gap += k->ts - th->last_end;
+	if (th->started && k->ts > th->last_end + c->o->overhead_ns)
+		th->gap += k->ts - th->last_end - c->o->overhead_ns;
 	th->started = true;
 	th->last_end = k->ts + k->dur;
 
@@ -777,8 +777,7 @@ static int parse_result(struct conv *c, char *after, struct call *k)
 	if (lt) {
 		uint64_t d;
 
-		if (parse_ts(lt + 1, &d) || (strchr(lt, '>') && (*strchr(lt, '>') = '\0',
-								parse_ts(lt + 1, &d))))
+		if (parse_ts(lt + 1, &d))
 			k->dur = d;
 	}
 	return 0;
@@ -934,6 +933,7 @@ int strace_convert(FILE *f, const char *name, const struct strace_opts *o, struc
 	while (c.root_len > 1 && o->root[c.root_len - 1] == '/')
 		c.root_len--;
 	t->root = xasprintf("%.*s", (int)c.root_len, o->root);
+	t->overhead_ns = o->overhead_ns;
 	if (o->command)
 		t->command = xasprintf("%s", o->command);
 	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
@@ -967,5 +967,51 @@ int strace_convert(FILE *f, const char *name, const struct strace_opts *o, struc
 	free(line);
 	if (rc < 0)
 		iotrace_free(t);
+	return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int strace_calibrate(FILE *f, uint64_t *gap_ns)
+{
+	uint64_t *gaps = NULL, prev_end = 0, ts, dur;
+	size_t n = 0, cap = 0;
+	char *line = NULL, *p, *lt;
+	size_t lcap = 0;
+	bool started = false;
+	int rc = 0;
+
+	/* one thread (dd): "PID TS call(...) = RET <DUR>" */
+	while (getline(&line, &lcap, f) >= 0) {
+		p = line + strspn(line, "0123456789");
+		p += strspn(p, " ");
+		lt = strrchr(line, '<');
+		if (!parse_ts(p, &ts) || !lt || !parse_ts(lt + 1, &dur))
+			continue;
+		if (started && ts > prev_end) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				gaps = realloc(gaps, cap * sizeof(*gaps));
+				if (!gaps)
+					die(1, "out of memory calibrating strace");
+			}
+			gaps[n++] = ts - prev_end;
+		}
+		started = true;
+		prev_end = ts + dur;
+	}
+	if (n < 100) {
+		rc = -EINVAL;
+	} else {
+		qsort(gaps, n, sizeof(*gaps), cmp_u64);
+		*gap_ns = gaps[n / 2];
+	}
+	free(gaps);
+	free(line);
 	return rc;
 }

@@ -24,6 +24,12 @@ struct strace_opts {
 	const char *root;	/* absolute, symlinks resolved: what the trace keeps */
 	const char *cwd;	/* absolute: relative paths in a log without -y */
 	const char *command;	/* for the trace's header; may be NULL */
+	/*
+	 * strace's own cost in each gap between two calls of a thread (its
+	 * stops at the calls' exit and entry), taken out of every gap; 0:
+	 * none.  strace_calibrate measures it.
+	 */
+	uint64_t overhead_ns;
 };
 
 /*
@@ -33,5 +39,13 @@ struct strace_opts {
  */
 int strace_convert(FILE *f, const char *name, const struct strace_opts *o, struct iotrace *t,
 		   char *msg, size_t len);
+
+/*
+ * The median gap between consecutive calls of a thread in the log @f of a
+ * program that does nothing between its calls (dd from /dev/zero to
+ * /dev/null): strace's own cost per gap, into *@gap_ns.  0, or -EINVAL
+ * when the log has too few calls.
+ */
+int strace_calibrate(FILE *f, uint64_t *gap_ns);
 
 #endif

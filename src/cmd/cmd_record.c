@@ -42,6 +42,9 @@ static const char usage[] =
 	"                        strace -f -ttt -T -y -o LOG COMMAND\n"
 	"                        (without -y: relative paths are taken from --cwd)\n"
 	"  --cwd DIR             the traced program's directory (default: the current one)\n"
+	"  --overhead-ns N       with --from-strace: strace's own cost per call on the\n"
+	"                        machine that made LOG, taken out of every compute gap\n"
+	"                        (record measures it itself, with dd under strace)\n"
 	"  -h, --help            this text\n"
 	"Exit status: 0 with the trace written; 1 when strace is missing or can't\n"
 	"trace, the command fails, or nothing below DIR was touched; 2 for usage.\n";
@@ -98,17 +101,19 @@ static bool in_path(const char *prog)
 }
 
 /*
- * Runs @argv under strace with the log in @ld.  Returns the command's exit
- * status (strace passes it on), or -errno with @msg.
+ * Runs @argv under strace with the log @logname in @ld (@quiet: the
+ * command's output to /dev/null).  Returns the command's exit status
+ * (strace passes it on), or -errno with @msg.
  */
-static int run_traced(char **argv, int argc, struct logdir *ld, char *msg, size_t len)
+static int run_traced(char **argv, int argc, struct logdir *ld, const char *logname, bool quiet,
+		      char *msg, size_t len)
 {
 	char **args = xcalloc((size_t)argc + 24, sizeof(*args)), *log;
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
 	int n = 0, status;
 	pid_t pid;
 
-	log = xasprintf("%s/strace.log", ld->path);
+	log = xasprintf("%s/%s", ld->path, logname);
 	args[n++] = "strace";
 	args[n++] = "-f";		/* threads and children */
 	args[n++] = "-ttt";		/* when each call started */
@@ -133,6 +138,14 @@ static int run_traced(char **argv, int argc, struct logdir *ld, char *msg, size_
 	if (pid == 0) {
 		sigaction(SIGINT, &oint, NULL);
 		sigaction(SIGQUIT, &oquit, NULL);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0) {
+				dup2(null, STDOUT_FILENO);
+				dup2(null, STDERR_FILENO);
+			}
+		}
 		execvp("strace", args);
 		fprintf(stderr, "iobench: cannot run strace: %s\n", strerror(errno));
 		_exit(127);
@@ -186,6 +199,37 @@ static int convert_file(const char *log, const struct strace_opts *o, struct iot
 	return rc;
 }
 
+/*
+ * strace's own cost per gap between two calls, on this machine now: the
+ * median gap of dd copying /dev/zero to /dev/null under the same flags,
+ * a program that does nothing between its calls.  Without it every
+ * recorded compute would carry it (here about 140 us a call, which made
+ * a replay of a hashing loop 1.33x slower than the program).  0 when it
+ * can't be measured (said).
+ */
+static uint64_t calibrate(struct logdir *ld)
+{
+	char *dd[] = { "dd", "if=/dev/zero", "of=/dev/null", "bs=512", "count=2000", NULL };
+	char msg[256], *log = xasprintf("%s/calibrate.log", ld->path);
+	uint64_t gap = 0;
+	FILE *f;
+
+	if (run_traced(dd, 5, ld, "calibrate.log", true, msg, sizeof(msg)) != 0 ||
+	    !(f = fopen(log, "re"))) {
+		errmsg("warning: could not measure strace's own cost per call (dd under strace "
+		       "failed): the recorded compute includes it");
+	} else {
+		if (strace_calibrate(f, &gap) < 0)
+			errmsg("warning: could not measure strace's own cost per call (too few "
+			       "calls in dd's log): the recorded compute includes it");
+		fclose(f);
+	}
+	if (ld->fd >= 0)
+		unlinkat(ld->fd, "calibrate.log", 0);
+	free(log);
+	return gap;
+}
+
 static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotrace *t,
 		       char *msg, size_t len)
 {
@@ -206,7 +250,8 @@ static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotra
 		return rc;
 	}
 	ld.fd = open(ld.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	status = run_traced(cmd, ncmd, &ld, msg, len);
+	o->overhead_ns = calibrate(&ld);
+	status = run_traced(cmd, ncmd, &ld, "strace.log", false, msg, len);
 	if (status < 0) {
 		rc = status;
 	} else if (status != 0) {
@@ -241,10 +286,11 @@ int cmd_record(int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "cwd", required_argument, NULL, 'c' },
 		{ "from-strace", required_argument, NULL, 'f' },
+		{ "overhead-ns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *root = ".", *cwd = NULL, *from = NULL;
+	const char *out = NULL, *root = ".", *cwd = NULL, *from = NULL, *overhead = NULL;
 	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "";
 	struct strace_opts so = { 0 };
 	struct iotrace t;
@@ -260,6 +306,7 @@ int cmd_record(int argc, char **argv)
 		case 'r': root = optarg; break;
 		case 'c': cwd = optarg; break;
 		case 'f': from = optarg; break;
+		case 'n': overhead = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_bad_option(c, argv, "record");
 		}
@@ -284,6 +331,12 @@ int cmd_record(int argc, char **argv)
 	if (cwd ? !realpath(cwd, rcwd) : !getcwd(rcwd, sizeof(rcwd))) {
 		errmsg("record: --cwd %s: %s", cwd ? cwd : ".", strerror(errno));
 		return 1;
+	}
+	if (overhead && (!from || parse_u64(overhead, false, &so.overhead_ns) < 0 ||
+			 so.overhead_ns > 1000000000ULL)) {
+		errmsg("record: --overhead-ns %s: %s", overhead, from ? "a number of ns up to 1e9"
+		       : "only with --from-strace (record measures it)");
+		return EXIT_USAGE;
 	}
 	so.root = rroot;
 	so.cwd = rcwd;
