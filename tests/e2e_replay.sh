@@ -87,8 +87,23 @@ $IOBENCH report "$(ls "$T"/r-md5/*[0-9].json)" >/dev/null 2>&1
 check "the report sets the serial replay against the recorded program" bash -c "
 	grep -q '### Against the original' '$T'/r-md5/*.md && grep -qE '^\| ops \| ([0-9]+) \| \1 \|' '$T'/r-md5/*.md"
 
+# the recorded compute is real CPU work on the job's thread: 10 gaps of 30 ms
+{ printf 'iobench-trace 1\nfile 0 in 4096 a\nopen 0 0 0 r\n'
+  for i in $(seq 10); do printf 'read 0 0 30000000 0 4096 4096\n'; done
+  printf 'close 0 0 0\n'; } >compute.iotrace
+replay compute.iotrace "$T/r-cpu"
+check "300 ms of recorded compute: every strategy's trial spent at least 0.29 s of wall and 0.25 s of user CPU (the compute is user time)" \
+	$PY - "$T/r-cpu" <<'PYEOF'
+import csv, glob, sys
+rows = list(csv.DictReader(open([f for f in glob.glob(sys.argv[1] + "/*.csv") if "summary" not in f][0])))
+for r in rows:
+    print(f"    {r['strategy']}: wall {float(r['wall_s']):.3f} s, user {float(r['user_s']):.3f} s")
+sys.exit(0 if len(rows) == 5 and all(r["valid"] == "1" and float(r["user_s"]) >= 0.25
+                                     and float(r["wall_s"]) >= 0.29 for r in rows) else 1)
+PYEOF
+
 echo "e2e_replay: the digest bites"
-sf=$(ls "$T"/dd/replay-*/f-000000.bin | head -1)
+sf=$(find "$T"/dd/replay-*/ -name f-000000.bin -size 1060921c | head -1)
 cp "$sf" "$T/keep.bin"
 printf 'XXXX' | dd of="$sf" bs=1 seek=70000 conv=notrunc status=none
 replay md5.iotrace "$T/r-bad"
