@@ -106,7 +106,12 @@ static void test_errors(void **state)
 	(void)state;
 	expect_usage_error((char *[]){ "run", "--bogus", NULL }, "unknown option '--bogus'");
 	expect_usage_error((char *[]){ "run", "--workload", "md6", NULL },
-			   "unknown workload 'md6' (valid: md5, csv, array, net, null, all)");
+			   "unknown workload 'md6' (valid: md5, csv, array, net, replay, null, all)");
+	expect_usage_error((char *[]){ "run", "--workload", "replay", NULL },
+			   "--workload replay needs --trace FILE");
+	expect_usage_error((char *[]){ "run", "--workload", "replay", "--trace", "t", "--replay-jobs",
+					  "process", NULL },
+			   "unknown replay-jobs 'process' (valid: file, thread)");
 	expect_usage_error((char *[]){ "run", "--strategy", "serial,uring", NULL },
 			   "unknown strategy 'uring' (valid: serial, threaded");
 	expect_usage_error((char *[]){ "run", "--size", "huge", NULL },

@@ -70,14 +70,45 @@ static void trial(const struct workload *wl, struct wl_ctx *ctx,
 }
 
 /* Every workload of the registry under every strategy that does I/O. */
+/*
+ * replay's trace: an input read to its end, an output written past its
+ * end (a hole), synced, read back, then truncated by a second open; an
+ * output that existed before the program ran, read and overwritten; two
+ * threads.
+ */
+static const char replay_trace[] =
+	"iobench-trace 1\n"
+	"file 0 in 100000 in.bin\nfile 1 out 0 out.bin\nfile 2 out 100 pre.bin\n"
+	"open 0 0 1000 r\nread 0 0 0 0 65536 65536\nread 0 0 20000 65536 65536 34464\n"
+	"open 1 1 0 rwc\nwrite 1 1 5000 0 4096\nwrite 1 1 0 8192 100\nfsync 1 1 0\n"
+	"read 1 1 0 0 9000 8292\nclose 1 1 0\n"
+	"open 1 2 0 rw\nread 1 2 0 0 200 100\nwrite 1 2 0 50 100\nclose 1 2 0\n"
+	"close 0 0 0\nopen 1 1 0 rwt\nwrite 1 1 0 0 10\nclose 1 1 0\n";
+
+/* Writes replay_trace into @dir and points the replay workload at it. */
+static char *give_replay_a_trace(struct config *cfg, const char *dir)
+{
+	const struct workload *wl = workload_find("replay");
+	char *path = xasprintf("%s/test.iotrace", dir);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(replay_trace, f);
+	fclose(f);
+	wl_knobs(cfg, wl)->s[wl_knob_index(wl, "trace")] = path;
+	return path;
+}
+
 static void test_identical_work(void **state)
 {
 	char *dir = test_tmpdir("ident");
 	const struct strategy *base = baseline();
 	struct config cfg;
+	char *trace;
 
 	(void)state;
 	test_config(&cfg, dir);
+	trace = give_replay_a_trace(&cfg, dir);
 	for (size_t w = 0; w < n_workloads; w++) {
 		const struct workload *wl = workloads[w];
 		struct wl_ctx ctx = { .cfg = &cfg };
@@ -126,6 +157,7 @@ static void test_identical_work(void **state)
 			wl->release(&ctx);
 	}
 	remove_tree(dir);
+	free(trace);
 	free(dir);
 }
 

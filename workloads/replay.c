@@ -389,20 +389,21 @@ static void replay_build_op(struct replay_job *j, const struct it_op *o, unsigne
 			   .path = out ? d->out_path[f] : d->in_path[f] };
 	switch (o->type) {
 	case IT_OPEN:
+		/* no O_CLOEXEC: io_uring's opens into registered files refuse it */
 		op->type = OP_OPEN;
 		if (out) {
 			op->at_fd = d->out.fd;
 			op->at_name = d->out_name[f];
-			op->flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC |
+			op->flags = O_RDWR | O_NOFOLLOW |
 				    (o->mode & IT_O_TRUNC ? O_TRUNC : 0) |
 				    (d->plan.creates[j->def->ops[j->next]] ? O_CREAT | O_EXCL : 0);
 			op->mode = 0644;
 		} else if (d->data_fd >= 0) {
 			op->at_fd = d->data_fd;
 			op->at_name = d->t.files[f].path;
-			op->flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+			op->flags = O_RDONLY | O_NOFOLLOW;
 		} else {
-			op->flags = O_RDONLY | O_CLOEXEC;
+			op->flags = O_RDONLY;
 		}
 		break;
 	case IT_READ:
