@@ -243,6 +243,7 @@ static int replay_prepare(struct wl_ctx *ctx)
 	ctx->nfiles = nin;
 	iotrace_summarise(&d->t, &s);
 	ctx->data_bytes = s.bytes_in;
+	ctx->creates_files = s.files_out > 0;
 	/* the original's figures, for the report's comparison (report.c) */
 	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%.48s jobs=%s files=%zu ops=%zu "
 		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
@@ -366,8 +367,11 @@ static enum job_state replay_wind_down(struct replay_job *j, struct op **op)
 	for (size_t k = 0; k < j->def->nfiles; k++) {
 		if (j->fds[k] < 0)
 			continue;
+		uint32_t f = j->def->files[k];
+
 		j->op = (struct op){ .type = OP_CLOSE, .fd = j->fds[k], .job = &j->job,
-				     .slot = (unsigned)k, .path = "(replay output)" };
+				     .slot = (unsigned)k,
+				     .path = j->d->t.files[f].out ? j->d->out_path[f] : j->d->in_path[f] };
 		j->fds[k] = -1;
 		j->busy = true;
 		*op = &j->op;
@@ -443,6 +447,14 @@ static enum job_state replay_next(struct job *job, struct op **op)
 		return JOB_DONE;
 	}
 	o = &j->d->t.ops[j->def->ops[j->next]];
+	/* the buffer when the job first needs it, freed when it ends: memory
+	 * follows the jobs in flight, not how many files the trace has */
+	if ((o->type == IT_READ || o->type == IT_WRITE) && !j->buf &&
+	    !(j->buf = malloc(j->def->max_len ? (size_t)j->def->max_len : 1))) {
+		job_fail(job, -ENOMEM, "replay: out of memory for a %" PRIu64 "-byte buffer",
+			 j->def->max_len);
+		return replay_wind_down(j, op);
+	}
 	replay_compute(o->compute_ns);
 	replay_build_op(j, o, j->def->local[j->next]);
 	j->busy = true;
@@ -521,16 +533,9 @@ static int replay_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct j
 		const struct rp_job *def = &d->plan.jobs[i];
 		struct replay_job *j = calloc(1, sizeof(*j));
 
-		if (j) {
+		if (j)
 			j->fds = malloc((def->nfiles + 1) * sizeof(*j->fds));
-			/* the largest read or write, at least a byte */
-			j->buf = malloc(def->max_len ? (size_t)def->max_len : 1);
-		}
-		if (!j || !j->fds || !j->buf) {
-			if (j) {
-				free(j->fds);
-				free(j->buf);
-			}
+		if (!j || !j->fds) {
 			free(j);
 			return wl_error(ctx, -ENOMEM, "replay: out of memory for jobs");
 		}

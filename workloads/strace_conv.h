@@ -40,12 +40,4 @@ struct strace_opts {
 int strace_convert(FILE *f, const char *name, const struct strace_opts *o, struct iotrace *t,
 		   char *msg, size_t len);
 
-/*
- * The median gap between consecutive calls of a thread in the log @f of a
- * program that does nothing between its calls (dd from /dev/zero to
- * /dev/null): strace's own cost per gap, into *@gap_ns.  0, or -EINVAL
- * when the log has too few calls.
- */
-int strace_calibrate(FILE *f, uint64_t *gap_ns);
-
 #endif

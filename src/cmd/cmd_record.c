@@ -23,6 +23,7 @@
 #include "iotrace.h"
 #include "safefs.h"
 #include "strace_conv.h"
+#include "strace_text.h"
 #include "util.h"
 
 static const char usage[] =

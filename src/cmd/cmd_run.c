@@ -142,6 +142,7 @@ static int prepare_some(struct config *cfg, struct wl_ctx *ctxs, struct run_meta
 		int rc;
 
 		ctxs[w].cfg = cfg;
+		ctxs[w].creates_files = cfg->wl[w]->creates_files;
 		/* --mpi-share split: the ranks divide every workload's jobs */
 		if (dist.ranks > 1 && cfg->share == SHARE_SPLIT) {
 			ctxs[w].share_rank = (unsigned)dist.rank;
@@ -449,7 +450,7 @@ int run_main(struct config *cfgp)
 	} else {
 		/* after prepare: a run that can't start says only why */
 		if (dist.rank == 0)
-			warn_no_journal(&cfg, &meta.sys);
+			warn_no_journal(&cfg, ctxs, &meta.sys);
 		rc = finish(&cfg, rfd, &res, &meta,
 			    runloop_trials(&cfg, ctxs, &meta, &res, journal), &keep_journal);
 	}

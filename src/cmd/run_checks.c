@@ -21,12 +21,13 @@
  * the deletion (sync, then drop_caches) takes the freed inodes' table
  * blocks out of memory, and with them the check.
  */
-void warn_no_journal(const struct config *cfg, const struct sysinfo *si)
+void warn_no_journal(const struct config *cfg, const struct wl_ctx *ctxs,
+		     const struct sysinfo *si)
 {
 	const char *creator = NULL;
 
 	for (unsigned w = 0; w < cfg->n_wl; w++)
-		if (cfg->wl[w]->creates_files)
+		if (ctxs[w].creates_files)
 			creator = cfg->wl[w]->name;
 	if (creator && si->journal == 0 && !(cfg->drop_caches && cfg->cache != CACHE_WARM))
 		errmsg("warning: %s is ext4 without a journal: each %s trial's creates pay "

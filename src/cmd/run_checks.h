@@ -7,7 +7,8 @@
 #include "sysinfo.h"
 
 /* ext4 without a journal under a workload that creates files: said, with the remedy. */
-void warn_no_journal(const struct config *cfg, const struct sysinfo *si);
+void warn_no_journal(const struct config *cfg, const struct wl_ctx *ctxs,
+		     const struct sysinfo *si);
 /* tmpfs, ramfs: cold (or direct) becomes warm, said once and recorded in @meta. */
 void memory_fs(struct config *cfg, struct run_meta *meta);
 /* Open-file and process limits too low for many ops in flight: said. */

@@ -69,6 +69,11 @@ struct wl_ctx {
 	 */
 	unsigned share_rank, share_ranks;
 	char msg[MSG_MAX];	/* why prepare/before_trial/check failed */
+	/*
+	 * This run's jobs create files: the workload's trait, set before
+	 * prepare, which may clear it (replay: a trace that writes nothing).
+	 */
+	bool creates_files;
 };
 
 /*
