@@ -39,6 +39,17 @@ sys.exit(0 if all(t["valid"] and t["io_shape"]["ops"]["connect"] == 400 for t in
 check "--workload all leaves net out (it needs its server, and minutes)" bash -c \
 	"$IOBENCH run --help | grep -q 'all = md5,csv,array'"
 
+$IOBENCH run --size tiny --workload net --strategy all --latency-us 2000 --jitter-us 1500 \
+	--fail-one-in 9 --repeat 1 --warmup 0 --dir "$T/data" --results "$T/rj" --no-plot -q >/dev/null 2>&1
+check "--jitter-us: answers out of arrival order, every strategy valid with one digest and the same failures, said in the spec" $PY -c '
+import json, glob, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))
+t = d["trials"]
+ok = len(t) == 5 and all(x["valid"] for x in t) and len({x["digest"] for x in t}) == 1
+ok = ok and len({x["io_shape"]["failed_requests"] for x in t}) == 1 and t[0]["io_shape"]["failed_requests"] > 0 and "jitter_us=1500" in d["datasets"][0]["spec"]
+sys.exit(0 if ok else 1)' "$T/rj"
+expect 2 "--jitter-us 200 is more than --latency-us 100" $IOBENCH run --size tiny --workload net --jitter-us 200
+
 echo "e2e_net: sweep --conns: memory against concurrency"
 $IOBENCH sweep --size tiny --workload net --strategy threaded,epoll --conns 16,256 --repeat 3 \
 	--dir "$T/data" --results "$T/rs" --plots "$T/ps" >"$T/rs.out" 2>"$T/rs.err"

@@ -32,26 +32,29 @@ static const char *const reconnect_names[] = { "no", "yes", NULL };
 
 /* net's knobs, in the order of net_options[]. */
 enum { NET_REQUESTS, NET_MSG_SIZE, NET_CONNS, NET_LATENCY, NET_FAIL, NET_RECONNECT,
-	NET_TIMEOUT };
+	NET_TIMEOUT, NET_JITTER };
 static const struct wl_option net_options[] = {
-	[NET_REQUESTS] = { "requests", "N", "net: request/response exchanges per trial", WLO_NUM,
+	[NET_REQUESTS] = { "requests", "N", "request/response exchanges per trial", WLO_NUM,
 			   1, 1ULL << 31, NULL, { 400, 10000, 50000, 200000 } },
-	[NET_MSG_SIZE] = { "msg-size", "SIZE", "net: bytes of each request and of each answer",
+	[NET_MSG_SIZE] = { "msg-size", "SIZE", "bytes of each request and of each answer",
 			   WLO_SIZE, NET_HDR, 16 << 20, NULL, { 256, 1024, 1024, 4096 } },
-	[NET_CONNS] = { "conns", "N", "net: connections (jobs), each sending its share of the "
+	[NET_CONNS] = { "conns", "N", "connections (jobs), each sending its share of the "
 			"requests one after another", WLO_NUM, 1, 1000000, NULL,
 			{ 16, 64, 256, 1024 } },
-	[NET_LATENCY] = { "latency-us", "N", "net: the server's service time per request, "
+	[NET_LATENCY] = { "latency-us", "N", "the server's service time per request, "
 			  "microseconds (a timer, not a sleeping thread)", WLO_NUM, 0, 60000000,
 			  NULL, { 100, 1000, 1000, 1000 } },
-	[NET_FAIL] = { "fail-one-in", "N", "net: one request in N (seeded) is answered with an "
+	[NET_FAIL] = { "fail-one-in", "N", "one request in N (seeded) is answered with an "
 		       "error (0: none)", WLO_NUM, 0, 1ULL << 31, NULL, { 0, 0, 0, 0 } },
-	[NET_RECONNECT] = { "reconnect", "R", "net: no (a connection per job) or yes (a new "
+	[NET_RECONNECT] = { "reconnect", "R", "no (a connection per job) or yes (a new "
 			    "connection per request)", WLO_CHOICE, 0, 0, reconnect_names,
 			    { 0, 0, 0, 0 } },
-	[NET_TIMEOUT] = { "timeout-ms", "N", "net: a connect, send or receive not done in N ms "
+	[NET_TIMEOUT] = { "timeout-ms", "N", "a connect, send or receive not done in N ms "
 			  "fails the request (Connection timed out)", WLO_NUM, 1, 3600000, NULL,
 			  { 10000, 10000, 10000, 10000 } },
+	[NET_JITTER] = { "jitter-us", "N", "each request's service time is "
+			 "--latency-us plus a seeded offset in [-N, N] (the mean stays the same)",
+			 WLO_NUM, 0, 60000000, NULL, { 0, 0, 0, 0 } },
 };
 
 extern const struct workload workload_net;
@@ -95,6 +98,12 @@ static int net_validate(const struct wl_knobs *k, char *err, size_t len)
 {
 	uint64_t requests = k->v[NET_REQUESTS], conns = k->v[NET_CONNS];
 
+	if (k->v[NET_JITTER] > k->v[NET_LATENCY]) {
+		snprintf(err, len, "--jitter-us %llu is more than --latency-us %llu: a "
+			 "service time can't be negative", (unsigned long long)k->v[NET_JITTER],
+			 (unsigned long long)k->v[NET_LATENCY]);
+		return -EINVAL;
+	}
 	if (conns > requests) {
 		snprintf(err, len, "--conns %llu is more than --requests %llu: a connection "
 			 "would have nothing to send", (unsigned long long)conns,
@@ -186,6 +195,7 @@ static int net_prepare(struct wl_ctx *ctx)
 	d->p = (struct sink_params){
 		.msg_size = (uint32_t)wl_val(cfg, &workload_net, NET_MSG_SIZE),
 		.latency_us = wl_val(cfg, &workload_net, NET_LATENCY),
+		.jitter_us = wl_val(cfg, &workload_net, NET_JITTER),
 		.seed = cfg->seed,
 		.fail_one_in = wl_val(cfg, &workload_net, NET_FAIL),
 	};
@@ -207,6 +217,12 @@ static int net_prepare(struct wl_ctx *ctx)
 		 (unsigned long long)d->p.latency_us, (unsigned long long)d->p.fail_one_in,
 		 d->reconnect ? "yes" : "no", d->timeout_ms);
 	/* (not the port: it changes every run, and compare matches runs by their specs) */
+	if (d->p.jitter_us) {
+		size_t n = strlen(ctx->spec);
+
+		snprintf(ctx->spec + n, sizeof(ctx->spec) - n, " jitter_us=%llu",
+			 (unsigned long long)d->p.jitter_us);
+	}
 	failed_list(d, ctx->spec, sizeof(ctx->spec));
 	return 0;
 }

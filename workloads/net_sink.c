@@ -33,7 +33,11 @@ struct conn {
 	bool buried;
 };
 
-/* An answer due at @due_ns; with a fixed latency the queue is in due order. */
+/*
+ * An answer due at @due_ns.  The queue is a binary min-heap on due_ns:
+ * with --jitter-us a later request may be due before an earlier
+ * one.
+ */
 struct pending {
 	struct conn *c;
 	uint32_t id, status;
@@ -44,7 +48,7 @@ struct sink {
 	struct sink_params p;
 	int ep, lfd, ctl, tfd;
 	struct pending *q;
-	size_t qhead, qlen, qcap;
+	size_t qlen, qcap;	/* q[0] is due first */
 	bool timer_armed;
 	struct sink_stats st;
 	uint64_t conns_now;
@@ -54,6 +58,8 @@ struct sink {
 	 */
 	struct conn *grave;
 };
+
+static struct pending heap_pop(struct sink *k);
 
 static void conn_put(struct sink *k, struct conn *c)
 {
@@ -153,7 +159,7 @@ static void arm_timer(struct sink *k)
 		k->timer_armed = false;
 		return;
 	}
-	due = k->q[k->qhead].due_ns;
+	due = k->q[0].due_ns;
 	its.it_value.tv_sec = (time_t)(due / 1000000000ULL);
 	its.it_value.tv_nsec = (long)(due % 1000000000ULL);
 	timerfd_settime(k->tfd, TFD_TIMER_ABSTIME, &its, NULL);
@@ -167,13 +173,11 @@ static void on_timer(struct sink *k)
 
 	if (read(k->tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return;
-	while (k->qlen && k->q[k->qhead].due_ns <= now) {
-		struct pending *pd = &k->q[k->qhead];
-		struct conn *c = pd->c;
+	while (k->qlen && k->q[0].due_ns <= now) {
+		struct pending pd = heap_pop(k);
+		struct conn *c = pd.c;
 
-		k->qhead = (k->qhead + 1) % k->qcap;
-		k->qlen--;
-		answer(k, c, pd->id, pd->status);
+		answer(k, c, pd.id, pd.status);
 		c->pending--;
 		if (c->dead)
 			conn_put(k, c);
@@ -181,25 +185,67 @@ static void on_timer(struct sink *k)
 	arm_timer(k);
 }
 
+/*
+ * Request @id's service time: --latency-us, plus a seeded offset uniform
+ * in [-jitter, +jitter] when --jitter-us is set (the mean stays
+ * --latency-us, so Little's law's limit is the same).
+ */
+static uint64_t service_ns(const struct sink *k, uint32_t id)
+{
+	uint64_t x = k->p.seed ^ ((uint64_t)id * 0x9e3779b97f4a7c15ULL) ^ 0x6a697474ULL, j;
+
+	if (!k->p.jitter_us)
+		return k->p.latency_us * 1000;
+	x = (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	j = x % (2 * k->p.jitter_us * 1000 + 1);
+	return k->p.latency_us * 1000 + j - k->p.jitter_us * 1000;
+}
+
+static void heap_push(struct sink *k, struct pending pd)
+{
+	size_t i = k->qlen++;
+
+	while (i && k->q[(i - 1) / 2].due_ns > pd.due_ns) {
+		k->q[i] = k->q[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	k->q[i] = pd;
+}
+
+static struct pending heap_pop(struct sink *k)
+{
+	struct pending top = k->q[0], last = k->q[--k->qlen];
+	size_t i = 0, ch;
+
+	while ((ch = 2 * i + 1) < k->qlen) {
+		if (ch + 1 < k->qlen && k->q[ch + 1].due_ns < k->q[ch].due_ns)
+			ch++;
+		if (k->q[ch].due_ns >= last.due_ns)
+			break;
+		k->q[i] = k->q[ch];
+		i = ch;
+	}
+	if (k->qlen)
+		k->q[i] = last;
+	return top;
+}
+
 static int enqueue(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
 {
 	if (k->qlen == k->qcap) {
 		size_t cap = k->qcap ? k->qcap * 2 : 1024;
-		struct pending *q = calloc(cap, sizeof(*q));
+		struct pending *q = realloc(k->q, cap * sizeof(*q));
 
 		if (!q)
 			return -ENOMEM;
-		for (size_t i = 0; i < k->qlen; i++)
-			q[i] = k->q[(k->qhead + i) % k->qcap];
-		free(k->q);
 		k->q = q;
-		k->qhead = 0;
 		k->qcap = cap;
 	}
-	k->q[(k->qhead + k->qlen++) % k->qcap] = (struct pending){
-		c, id, status, mono_ns() + k->p.latency_us * 1000 };
+	heap_push(k, (struct pending){ c, id, status, mono_ns() + service_ns(k, id) });
 	c->pending++;
-	if (!k->timer_armed)
+	/* a new first answer (jitter): the timer moves to it */
+	if (!k->timer_armed || (k->q[0].c == c && k->q[0].id == id))
 		arm_timer(k);
 	return 0;
 }

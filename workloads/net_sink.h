@@ -20,6 +20,7 @@
 struct sink_params {
 	uint32_t msg_size;
 	uint64_t latency_us;
+	uint64_t jitter_us;	/* each answer's latency: latency_us +- up to this, seeded */
 	uint64_t seed;
 	uint64_t fail_one_in;	/* 0: no failures */
 };
