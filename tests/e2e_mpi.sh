@@ -175,5 +175,31 @@ ok = ok and subprocess.run(["pgrep", "-f", "results " + sys.argv[1]], capture_ou
 sys.exit(0 if ok else 1)
 PYEOF
 
+echo "e2e_mpi: a replayed trace, its jobs split between 2 ranks"
+# two threads, each reading an input and writing an output of its own
+printf 'iobench-trace 1\nfile 0 in 70000 a\nfile 1 out 0 b\nfile 2 in 5000 c\nfile 3 out 0 d\n%s' \
+	'open 0 0 0 r
+read 0 0 0 0 65536 65536
+open 1 2 0 r
+open 0 1 0 wc
+write 0 1 0 0 4096
+read 1 2 0 0 8192 5000
+open 1 3 0 wc
+write 1 3 0 100 50
+close 0 1 0
+close 0 0 0
+close 1 3 0
+close 1 2 0
+' >"$T/two.iotrace"
+for jobs in file thread; do
+	csv=$(mrun "$T/replay-$jobs" 2 --workload replay --trace "$T/two.iotrace" --replay-jobs $jobs)
+	check "replay --replay-jobs $jobs under 2 ranks: exit 0, every row valid (each rank's outputs read back)" \
+		$PY - "$csv" "$T/replay-$jobs.status" <<'PYEOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]))) if sys.argv[1] else []
+sys.exit(0 if int(open(sys.argv[2]).read()) == 0 and rows and all(r["valid"] == "1" for r in rows) else 1)
+PYEOF
+done
+
 [ "$fails" -eq 0 ] && echo "e2e_mpi: all checks passed" || echo "e2e_mpi: $fails check(s) failed"
 exit $((fails > 0))

@@ -268,8 +268,9 @@ static int read_op(struct reader *r, struct iotrace *t, int type, char *rest)
 	if ((rc = num(r, &rest, "TID", &tid)) < 0 || (rc = num(r, &rest, "FILE", &file)) < 0 ||
 	    (rc = num(r, &rest, "COMPUTE", &o.compute_ns)) < 0)
 		return rc;
-	if (tid > UINT32_MAX / 2)
-		return bad(r, -EINVAL, "thread %" PRIu64 " is out of range", tid);
+	if (tid >= IOTRACE_MAX_THREADS)	/* a job each with --replay-jobs thread */
+		return bad(r, -EINVAL, "thread %" PRIu64 " is out of range (at most %d)", tid,
+			   IOTRACE_MAX_THREADS - 1);
 	if (file >= t->nfiles)
 		return bad(r, -EINVAL, "%s names file %" PRIu64 ", which no 'file' line declared",
 			   it_type_names[type], file);
@@ -364,7 +365,10 @@ static int read_header(struct reader *r, struct iotrace *t, const char *key, cha
 	if (!strcmp(key, "threads")) {
 		if ((rc = num(r, &rest, key, &v)) < 0)
 			return rc;
-		t->threads = v > t->threads && v < UINT32_MAX / 2 ? (uint32_t)v : t->threads;
+		if (v > IOTRACE_MAX_THREADS)
+			return bad(r, -EINVAL, "threads %" PRIu64 " is out of range (at most %d)", v,
+				   IOTRACE_MAX_THREADS);
+		t->threads = v > t->threads ? (uint32_t)v : t->threads;
 		return 0;
 	}
 	if (!strcmp(key, "mmap"))

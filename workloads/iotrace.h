@@ -44,6 +44,7 @@
 
 #define IOTRACE_MAGIC "iobench-trace"
 #define IOTRACE_VERSION 1
+#define IOTRACE_MAX_THREADS 65536
 
 enum it_type { IT_OPEN, IT_READ, IT_WRITE, IT_FSYNC, IT_CLOSE, IT_NTYPES };
 

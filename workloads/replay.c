@@ -606,8 +606,8 @@ static int replay_check(struct wl_ctx *ctx, const struct trial_out *out)
 		uint64_t h, size;
 		int rc;
 
-		/* an output belongs to the job of its file (or its one thread) */
-		if (!d->t.files[i].out || (d->plan.njobs == d->t.nfiles && !wl_mine(ctx, i)))
+		/* an output is this process's when the one job that writes it is */
+		if (!d->t.files[i].out || !wl_mine(ctx, d->plan.file_job[i]))
 			continue;
 		rc = read_back(d, i, &h, &size);
 		if (rc < 0)

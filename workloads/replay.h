@@ -34,6 +34,7 @@ struct rp_plan {
 	struct rp_job *jobs;
 	size_t njobs;
 	/* per trace file */
+	uint32_t *file_job;	/* the job that uses it (an output: the one that may) */
 	bool *preexist;		/* out: exists before the program opens it (size0 bytes) */
 	uint64_t *final_size;	/* out: its size at the end */
 	uint64_t *final_hash;	/* out: the hash of its bytes at the end */

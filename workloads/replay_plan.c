@@ -84,6 +84,7 @@ int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jo
 	p->njobs = mode == RJ_FILE ? t->nfiles : t->threads;
 	p->jobs = xcalloc(p->njobs ? p->njobs : 1, sizeof(*p->jobs));
 	p->preexist = xcalloc(t->nfiles + 1, sizeof(*p->preexist));
+	p->file_job = xcalloc(t->nfiles + 1, sizeof(*p->file_job));
 	p->final_size = xcalloc(t->nfiles + 1, sizeof(*p->final_size));
 	p->final_hash = xcalloc(t->nfiles + 1, sizeof(*p->final_hash));
 	p->creates = xcalloc(t->nops + 1, sizeof(*p->creates));
@@ -128,8 +129,8 @@ int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jo
 				p->preexist[o->file] = true;
 			p->creates[i] = !p->preexist[o->file];
 		}
-		rc = add_op(&p->jobs[mode == RJ_FILE ? o->file : o->tid], (uint32_t)i, o->file, o,
-			    msg, len);
+		p->file_job[o->file] = mode == RJ_FILE ? o->file : o->tid;
+		rc = add_op(&p->jobs[p->file_job[o->file]], (uint32_t)i, o->file, o, msg, len);
 	}
 out:
 	free(count);
@@ -294,6 +295,7 @@ void replay_plan_free(struct rp_plan *p)
 	}
 	free(p->jobs);
 	free(p->preexist);
+	free(p->file_job);
 	free(p->final_size);
 	free(p->final_hash);
 	free(p->creates);
