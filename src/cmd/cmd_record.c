@@ -362,8 +362,9 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	iotrace_summarise(&t, &s);
-	fprintf(stderr, "trace: %s: %zu ops on %zu files (%zu read, %zu written), %u thread%s; "
-		"%llu calls outside %s left out\n", out, t.nops, t.nfiles, s.files_in, s.files_out,
+	fprintf(stderr, "trace: %s: %zu ops on %zu file%s (%zu read, %zu written), %u thread%s; "
+		"%llu calls outside %s left out\n", out, t.nops, t.nfiles, t.nfiles == 1 ? "" : "s",
+		s.files_in, s.files_out,
 		t.threads, t.threads == 1 ? "" : "s", (unsigned long long)t.dropped, rroot);
 	if (t.mmaps)
 		fprintf(stderr, "iobench: warning: the program mapped %llu file region(s) below "
