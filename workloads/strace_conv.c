@@ -283,9 +283,14 @@ static void close_handle(struct conv *c, struct thread *th, uint64_t ts, uint64_
 	}
 }
 
-/* The handle an fd argument names, or NULL when its file is not below the root. */
+/*
+ * The handle an fd argument names, or NULL when its file is not below the
+ * root or (unless @synth) no open of it was seen.  With @synth (reads,
+ * writes, syncs: calls that move data) an fd opened before the trace began
+ * or by an untraced call is opened now, for writing when @writes.
+ */
 static struct handle *handle_of(struct conv *c, struct thread *th, uint64_t pid, uint64_t ts,
-				const char *arg, bool writes)
+				const char *arg, bool writes, bool synth)
 {
 	char path[4096];
 	uint32_t file = UINT32_MAX;
@@ -300,7 +305,7 @@ static struct handle *handle_of(struct conv *c, struct thread *th, uint64_t pid,
 	if (c->with_y && !path[0])
 		return NULL;
 	h = handle_slot(c, handle_key(c, pid, file, fd), false);
-	if (h || file == UINT32_MAX)
+	if (h || file == UINT32_MAX || !synth)
 		return h;
 	/* opened before the trace began or by a call not traced: opened now */
 	open_handle(c, th, pid, ts, 0, file, fd, writes ? IT_O_WRITE : IT_O_READ);
@@ -397,18 +402,22 @@ static void do_open(struct conv *c, struct thread *th, struct call *k)
 	/* with -y the result names the file the kernel opened, symlinks resolved */
 	if (!k->failed && parse_fd(c, k->ret_text, &fd, rpath, sizeof(rpath)) && rpath[0] == '/')
 		snprintf(abs, sizeof(abs), "%s", rpath);
-	file = rooted(c, abs, !k->failed && !strstr(flags, "O_DIRECTORY"));
-	if (file == UINT32_MAX && (k->failed || !strstr(flags, "O_DIRECTORY") ||
-				   strncmp(abs, c->o->root, c->root_len))) {
-		if (k->failed && !strncmp(abs, c->o->root, c->root_len) &&
-		    abs[c->root_len] == '/')
-			c->t->failed++;
-		else
-			c->t->dropped++;
+	if (strncmp(abs, c->o->root, c->root_len) ||
+	    (abs[c->root_len] != '/' && abs[c->root_len] != '\0')) {
+		c->t->dropped++;	/* outside the root */
+		return;
+	}
+	if (k->failed) {
+		c->t->failed++;
 		return;
 	}
 	if (strstr(flags, "O_DIRECTORY") || strstr(flags, "O_PATH")) {
-		c->t->unreplayed[IT_U_DIR]++;
+		c->t->unreplayed[IT_U_DIR]++;	/* a directory, or no I/O through it */
+		return;
+	}
+	file = rooted(c, abs, true);
+	if (file == UINT32_MAX) {
+		c->t->dropped++;	/* the root itself */
 		return;
 	}
 	open_handle(c, th, k->pid, k->ts, k->dur, file, (int)k->ret, open_mode(flags));
@@ -417,7 +426,7 @@ static void do_open(struct conv *c, struct thread *th, struct call *k)
 static void do_rw(struct conv *c, struct thread *th, struct call *k, bool writes, bool positional,
 		  bool vector)
 {
-	struct handle *h = handle_of(c, th, k->pid, k->ts, k->args[0], writes);
+	struct handle *h = handle_of(c, th, k->pid, k->ts, k->args[0], writes, true);
 	struct cfile *f;
 	struct it_op op = { .type = writes ? IT_WRITE : IT_READ };
 	uint64_t want;
@@ -486,17 +495,17 @@ static void do_call(struct conv *c, struct call *k)
 	} else if (!strncmp(n, "preadv", 6) || !strncmp(n, "pwritev", 7)) {
 		do_rw(c, th, k, n[1] == 'w', k->nargs >= 4, true);
 	} else if (!strcmp(n, "lseek")) {
-		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], false)) && !k->failed)
+		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], false, false)) && !k->failed)
 			h->pos = (uint64_t)k->ret;
 	} else if (!strcmp(n, "fsync") || !strcmp(n, "fdatasync")) {
 		struct it_op op = { .type = IT_FSYNC };
 
-		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], true)) && !k->failed)
+		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], true, true)) && !k->failed)
 			emit(c, th, k->ts, k->dur, h->file, &op);
 		else
 			c->t->dropped += !h;
 	} else if (!strcmp(n, "close")) {
-		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], false)))
+		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], false, false)))
 			close_handle(c, th, k->ts, k->dur, h);
 		else
 			c->t->dropped++;
@@ -505,7 +514,7 @@ static void do_call(struct conv *c, struct call *k)
 		char p[4096];
 		int fd;
 
-		h = handle_of(c, th, k->pid, k->ts, k->args[0], false);
+		h = handle_of(c, th, k->pid, k->ts, k->args[0], false, false);
 		if (h && !k->failed && parse_fd(c, k->ret_text, &fd, p, sizeof(p)))
 			open_handle(c, th, k->pid, k->ts, k->dur, h->file, fd, IT_O_READ);
 		else if (!h)
@@ -515,7 +524,7 @@ static void do_call(struct conv *c, struct call *k)
 		bool at = n[0] == 'n' || n[1] == 't';	/* newfstatat, statx: (dirfd, path) */
 
 		if (!strcmp(n, "fstat")) {
-			h = handle_of(c, th, k->pid, k->ts, k->args[0], false);
+			h = handle_of(c, th, k->pid, k->ts, k->args[0], false, false);
 			file = h ? h->file : UINT32_MAX;
 		} else if (k->nargs < 2 || !path_arg(c, at ? k->args[0] : NULL,
 						       k->args[at ? 1 : 0], abs, sizeof(abs))) {
@@ -546,7 +555,7 @@ static void do_call(struct conv *c, struct call *k)
 		else
 			c->t->dropped++;
 	} else if (!strcmp(n, "mmap")) {
-		h = k->nargs >= 6 ? handle_of(c, th, k->pid, k->ts, k->args[4], false) : NULL;
+		h = k->nargs >= 6 ? handle_of(c, th, k->pid, k->ts, k->args[4], false, false) : NULL;
 		if (h && !k->failed) {
 			c->t->mmaps++;
 			c->t->mmap_bytes += strtoull(k->args[1], NULL, 0);
