@@ -146,6 +146,17 @@ struct holes {
 	size_t n, cap;
 };
 
+/* Room for one more range. */
+static void holes_room(struct holes *h)
+{
+	if (h->n < h->cap)
+		return;
+	h->cap = h->cap ? h->cap * 2 : 4;
+	h->r = realloc(h->r, h->cap * sizeof(*h->r));
+	if (!h->r)
+		die(1, "out of memory planning a replay");
+}
+
 static void holes_cut(struct holes *h, uint64_t a, uint64_t b)
 {
 	for (size_t i = 0; i < h->n; i++) {
@@ -154,12 +165,7 @@ static void holes_cut(struct holes *h, uint64_t a, uint64_t b)
 		if (b <= lo || a >= hi)
 			continue;
 		if (a > lo && b < hi) {	/* split in two */
-			if (h->n == h->cap) {
-				h->cap = h->cap ? h->cap * 2 : 4;
-				h->r = realloc(h->r, h->cap * sizeof(*h->r));
-				if (!h->r)
-					die(1, "out of memory planning a replay");
-			}
+			holes_room(h);
 			h->r[h->n][0] = b;
 			h->r[h->n++][1] = hi;
 			h->r[i][1] = a;
@@ -175,12 +181,7 @@ static void holes_cut(struct holes *h, uint64_t a, uint64_t b)
 
 static void holes_add(struct holes *h, uint64_t a, uint64_t b)
 {
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 4;
-		h->r = realloc(h->r, h->cap * sizeof(*h->r));
-		if (!h->r)
-			die(1, "out of memory planning a replay");
-	}
+	holes_room(h);
 	h->r[h->n][0] = a;
 	h->r[h->n++][1] = b;
 }
