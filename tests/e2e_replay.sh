@@ -141,6 +141,8 @@ expect 1 "cut.log:2: read: the line is cut short" $IOBENCH record -o o2.iotrace 
 printf '100 openat(AT_FDCWD, "x", O_RDONLY) = 3\n' >nots.log
 expect 1 "no timestamp: record with strace -f -ttt -T" $IOBENCH record -o o3.iotrace --root in --from-strace nots.log
 expect 1 "record needs strace, which is not in PATH" env PATH=/nonexistent $IOBENCH record -o o4.iotrace --root in -- /bin/true
+mkdir -p fakebin && printf '#!/bin/sh\necho "strace: ptrace(PTRACE_TRACEME, ...): Operation not permitted" >&2\nexit 1\n' >fakebin/strace && chmod +x fakebin/strace
+expect 1 "strace cannot trace here" env PATH="$T/fakebin:$PATH" $IOBENCH record -o o8.iotrace --root in -- /bin/true
 expect 1 "exited with status 3: no trace written" $IOBENCH record -o o5.iotrace --root in -- /bin/sh -c 'exit 3'
 expect 1 "--root $T/nope: No such file or directory" $IOBENCH record -o o6.iotrace --root "$T/nope" -- /bin/true
 expect 2 "no command to run" $IOBENCH record -o o7.iotrace --root in

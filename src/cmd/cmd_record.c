@@ -205,30 +205,37 @@ static int convert_file(const char *log, const struct strace_opts *o, struct iot
  * median gap of dd copying /dev/zero to /dev/null under the same flags,
  * a program that does nothing between its calls.  Without it every
  * recorded compute would carry it (here about 140 us a call, which made
- * a replay of a hashing loop 1.33x slower than the program).  0 when it
- * can't be measured (said).
+ * a replay of a hashing loop 1.33x slower than the program).  It is also
+ * the test that strace can trace here at all (ptrace may be refused in a
+ * container): -EPERM with @msg when it can't, before the user's command
+ * runs.  A log too short to measure leaves *@gap_ns 0 (said).
  */
-static uint64_t calibrate(struct logdir *ld)
+static int calibrate(struct logdir *ld, uint64_t *gap_ns, char *msg, size_t len)
 {
 	char *dd[] = { "dd", "if=/dev/zero", "of=/dev/null", "bs=512", "count=2000", NULL };
-	char msg[256], *log = xasprintf("%s/calibrate.log", ld->path);
-	uint64_t gap = 0;
-	FILE *f;
+	char *log = xasprintf("%s/calibrate.log", ld->path);
+	int status, rc = 0;
+	FILE *f = NULL;
 
-	if (run_traced(dd, 5, ld, "calibrate.log", true, msg, sizeof(msg)) != 0 ||
-	    !(f = fopen(log, "re"))) {
-		errmsg("warning: could not measure strace's own cost per call (dd under strace "
-		       "failed): the recorded compute includes it");
-	} else {
-		if (strace_calibrate(f, &gap) < 0)
-			errmsg("warning: could not measure strace's own cost per call (too few "
-			       "calls in dd's log): the recorded compute includes it");
-		fclose(f);
+	*gap_ns = 0;
+	status = run_traced(dd, 5, ld, "calibrate.log", true, msg, len);
+	if (status < 0) {
+		rc = status;
+	} else if (status != 0 || !(f = fopen(log, "re"))) {
+		snprintf(msg, len, "strace cannot trace here ('strace ... dd' exited with status "
+			 "%d): is ptrace allowed? (containers need SYS_PTRACE; see also the "
+			 "kernel.yama.ptrace_scope sysctl)", status);
+		rc = -EPERM;
+	} else if (strace_calibrate(f, gap_ns) < 0) {
+		errmsg("warning: could not measure strace's own cost per call (too few calls in "
+		       "dd's log): the recorded compute includes it");
 	}
+	if (f)
+		fclose(f);
 	if (ld->fd >= 0)
 		unlinkat(ld->fd, "calibrate.log", 0);
 	free(log);
-	return gap;
+	return rc;
 }
 
 static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotrace *t,
@@ -251,8 +258,8 @@ static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotra
 		return rc;
 	}
 	ld.fd = open(ld.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	o->overhead_ns = calibrate(&ld);
-	status = run_traced(cmd, ncmd, &ld, "strace.log", false, msg, len);
+	rc = calibrate(&ld, &o->overhead_ns, msg, len);
+	status = rc < 0 ? rc : run_traced(cmd, ncmd, &ld, "strace.log", false, msg, len);
 	if (status < 0) {
 		rc = status;
 	} else if (status != 0) {
