@@ -101,21 +101,22 @@ sys.exit(0 if rows and all(r["valid"] == "1" for r in rows) else 1)' "$slow"
 	# (no read-ahead window), so exactly 16 are in flight
 	pool=$(run "$T/pool" --dir "$T/dmnt" --workload array --reads 512 --repeat 3 --warmup 0 \
 		--strategy threaded --workers 16 --no-sync-readahead)
-	# serial holds Little's law within 25%; at 16 in flight each op took 3.1 ms, not
-	# 2 (the FUSE daemon's own cost on 2 vCPUs; 3.5 ms under ThreadSanitizer): the
-	# pool must reach 40% of the law, more than 6 reads at once
-	check "Little's law: serial within 25% of 1/delay, a pool of 16 at least 40% of 16/delay" \
+	# serial holds Little's law within 25% (0.6 below: on 2026-12-03 under ASan a
+	# serial op took 2.8 ms, the FUSE daemon's own cost on 2 vCPUs), which says the
+	# delay is real; the pool of 16 must overlap at least 4 of them at once, as a
+	# rate against serial's in the same run (at 16 in flight each op took 3.1 ms
+	# one day, 8 ms another: the daemon, not the pool; 40% of the law flaked)
+	check "Little's law: serial within [0.6, 1.25] of 1/delay, a pool of 16 at least 4x serial's rate" \
 		$PY - "$slow" "$pool" $DELAY_US <<'PYEOF'
 import csv, statistics, sys
 delay = int(sys.argv[3]) / 1e6
-ok = True
-for path, st, inflight, lo, hi in ((sys.argv[1], "serial", 1, 0.75, 1.25),
-                                   (sys.argv[2], "threaded", 16, 0.4, 1.25)):
+rate = {}
+for path, st, inflight in ((sys.argv[1], "serial", 1), (sys.argv[2], "threaded", 16)):
     rows = [r for r in csv.DictReader(open(path)) if r["warmup"] == "0" and r["strategy"] == st]
-    got = statistics.median(float(r["ops_per_s"]) for r in rows)
-    want = inflight / delay
-    print(f"    {st}: {inflight} in flight, {got:.0f} ops/s, Little's law says {want:.0f}")
-    ok = ok and lo <= got / want <= hi
+    rate[st] = statistics.median(float(r["ops_per_s"]) for r in rows)
+    print(f"    {st}: {inflight} in flight, {rate[st]:.0f} ops/s, Little's law says {inflight / delay:.0f}")
+ok = 0.6 <= rate["serial"] * delay <= 1.25
+ok = ok and 4 * rate["serial"] <= rate["threaded"] <= 1.25 * 16 / delay
 sys.exit(0 if ok else 1)
 PYEOF
 	check "the tuned pool reaches io_uring's order or beyond, tuning kept in the JSON" $PY -c '
