@@ -170,7 +170,7 @@ expect 2 "compare takes two result files" $IOBENCH compare "$csv"
 
 echo "e2e: machine-readable output and the regression gate"
 $IOBENCH run --size tiny --dir "$T/data" --results "$T/res-j" --workload md5 \
-	--strategy serial,threaded --repeat 4 --warmup 0 --no-tune --no-plot --json - \
+	--strategy serial,threaded --repeat 6 --warmup 0 --no-tune --no-plot --json - \
 	>"$T/j.out" 2>"$T/j.err"
 check "run --json -: exit 0" test $? -eq 0
 check "--json -: stdout is the run's JSON and nothing else, the same as the file" $PY -c '
@@ -197,10 +197,17 @@ for lo, hi, n in zip(h["response"]["low_ns"], h["response"]["high_ns"], h["respo
         break
 sys.exit(0 if ok else 1)' "$T/j.out"
 ja=$(ls "$T"/res-j/*[0-9].json)
-# B: the same run, every wall time 1.5x (and a file of a newer schema)
-$PY - "$ja" "$T/res-j/slower.json" "$T/res-j/future.json" <<'PYEOF'
+# B: the same run, every wall time 1.5x (and a file of a newer schema).  The
+# gate checks A's recommended strategy; where this run's verdict singled out
+# none (it did not, twice, in clean-clone CI under ASan), A's fastest md5 row is
+# marked recommended in a copy: the gate is tested here, not the verdict
+$PY - "$ja" "$T/res-j/slower.json" "$T/res-j/future.json" "$T/res-j/a.json" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
+md5 = [r for r in d["summary"] if r["workload"] == "md5"]
+if not any(r["recommended"] for r in md5):
+    min(md5, key=lambda r: r["wall_s"]["median"])["recommended"] = True
+json.dump(d, open(sys.argv[4], "w"))
 for r in d["summary"]:
     r["wall_s_counted"] = [w * 1.5 for w in r["wall_s_counted"]]
     for k in ("median", "mean", "min", "max", "ci_lo", "ci_hi", "stddev"):
@@ -209,7 +216,7 @@ json.dump(d, open(sys.argv[2], "w"))
 d["schema_version"] = 99
 json.dump(d, open(sys.argv[3], "w"))
 PYEOF
-$IOBENCH compare "$ja" "$T/res-j/slower.json" --plots "$T/plots-g" --fail-if-slower 5% >"$T/gate.out" 2>&1
+$IOBENCH compare "$T/res-j/a.json" "$T/res-j/slower.json" --plots "$T/plots-g" --fail-if-slower 5% >"$T/gate.out" 2>&1
 check "compare --fail-if-slower 5%: 1.5x slower exits 3, the row says SLOWER" bash -c "[ $? -eq 3 ] &&
 	grep -qE '^  md5 +[a-z_]+ +1\.500, at least 1\.[0-9]+: SLOWER' '$T/gate.out'"
 check "--fail-if-slower 60%: within it, exit 0" bash -c \
