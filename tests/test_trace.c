@@ -152,6 +152,34 @@ static void test_convert_errors(void **state)
 	iotrace_free(&t);
 }
 
+/* Thousands of opens and closes: the handle table is rebuilt many times over its tombstones. */
+static void test_convert_many_opens(void **state)
+{
+	char *log = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&log, &len);
+	struct iotrace t;
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		int fd = 3 + i % 7;
+
+		fprintf(f, "1 %d.000000 openat(AT_FDCWD</d>, \"/data/f%d\", O_RDONLY) = %d</data/f%d> <0.000001>\n"
+			   "1 %d.100000 read(%d</data/f%d>, \"\"..., 10) = 10 <0.000001>\n"
+			   "1 %d.200000 close(%d</data/f%d>) = 0 <0.000001>\n",
+			i + 1, i % 500, fd, i % 500, i + 1, fd, i % 500, i + 1, fd, i % 500);
+	}
+	fclose(f);
+	assert_int_equal(convert(log, &t), 0);
+	assert_int_equal(t.nfiles, 500);
+	assert_int_equal(t.nops, 9000);
+	for (size_t i = 0; i < t.nops; i++)
+		if (t.ops[i].type == IT_READ)
+			assert_int_equal(t.ops[i].off, 0);	/* every handle starts afresh */
+	iotrace_free(&t);
+	free(log);
+}
+
 static void test_trace_round_trip(void **state)
 {
 	struct iotrace t, u;
@@ -273,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_convert_threads),
 		cmocka_unit_test(test_convert_without_y),
 		cmocka_unit_test(test_convert_errors),
+		cmocka_unit_test(test_convert_many_opens),
 		cmocka_unit_test(test_trace_round_trip),
 		cmocka_unit_test(test_trace_errors),
 		cmocka_unit_test(test_path_ok),

@@ -162,11 +162,9 @@ __attribute__((format(printf, 3, 4)))
 static int bad(struct reader *r, int err, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(r->msg, r->len, "%s:%zu: ", r->name, r->line);
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < r->len)
-		vsnprintf(r->msg + n, r->len - (size_t)n, fmt, ap);
+	line_error(r->msg, r->len, r->name, r->line, err, fmt, ap);
 	va_end(ap);
 	return err;
 }

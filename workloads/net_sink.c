@@ -192,13 +192,11 @@ static void on_timer(struct sink *k)
  */
 static uint64_t service_ns(const struct sink *k, uint32_t id)
 {
-	uint64_t x = k->p.seed ^ ((uint64_t)id * 0x9e3779b97f4a7c15ULL) ^ 0x6a697474ULL, j;
+	uint64_t x = k->p.seed ^ (0x6a697474ULL << 32) ^ id, j;	/* as net_injected does */
 
 	if (!k->p.jitter_us)
 		return k->p.latency_us * 1000;
-	x = (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 29;
-	j = x % (2 * k->p.jitter_us * 1000 + 1);
+	j = splitmix64(&x) % (2 * k->p.jitter_us * 1000 + 1);
 	return k->p.latency_us * 1000 + j - k->p.jitter_us * 1000;
 }
 

@@ -26,7 +26,7 @@ struct cfile {
 	unsigned depth;		/* handles open on it */
 	bool written;		/* a write, or an open for writing */
 	bool trunc_first;	/* its first open truncated or created it new */
-	bool first_open_seen, first_open_creat;
+	bool first_open_seen;
 	bool eof_known;		/* a read before any write ended short: its size is known */
 	uint64_t eof, extent, stat_size;	/* before the first write */
 	uint64_t size_now;	/* for O_APPEND */
@@ -79,11 +79,9 @@ __attribute__((format(printf, 3, 4)))
 static int bad(struct conv *c, int err, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(c->msg, c->len, "%s:%zu: ", c->name, c->line);
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < c->len)
-		vsnprintf(c->msg + n, c->len - (size_t)n, fmt, ap);
+	line_error(c->msg, c->len, c->name, c->line, err, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -126,15 +124,25 @@ static uint32_t file_find(struct conv *c, const char *rel, bool add)
 	return (uint32_t)c->nfiles++;
 }
 
-/* Linear probing with tombstones avoided: handles are few; rebuilt when full. */
+/*
+ * Linear probing.  A closed handle stays as a tombstone (file UINT32_MAX)
+ * so probe chains hold; when used slots reach half the table it is
+ * rebuilt with the live handles only, twice as big only if those alone
+ * fill a quarter: a program opening and closing millions of files keeps
+ * a table the size of what it has open at once.
+ */
 static struct handle *handle_slot(struct conv *c, uint64_t key, bool add)
 {
 	size_t i;
 
 	if (add && (c->h_used + 1) * 2 >= c->h_cap) {
-		size_t ncap = c->h_cap ? c->h_cap * 2 : 256;
-		struct handle *n = xcalloc(ncap, sizeof(*n));
+		size_t live = 0, ncap;
+		struct handle *n;
 
+		for (size_t k = 0; k < c->h_cap; k++)
+			live += c->h[k].key && c->h[k].file != UINT32_MAX;
+		ncap = !c->h_cap ? 256 : (live + 1) * 4 >= c->h_cap ? c->h_cap * 2 : c->h_cap;
+		n = xcalloc(ncap, sizeof(*n));
 		for (size_t k = 0; k < c->h_cap; k++) {
 			if (!c->h[k].key || c->h[k].file == UINT32_MAX)
 				continue;
@@ -145,6 +153,7 @@ static struct handle *handle_slot(struct conv *c, uint64_t key, bool add)
 		free(c->h);
 		c->h = n;
 		c->h_cap = ncap;
+		c->h_used = live;
 	}
 	if (!c->h_cap)
 		return NULL;
@@ -256,7 +265,6 @@ static void open_handle(struct conv *c, struct thread *th, uint64_t pid, uint64_
 		f->size_now = f->stat_size;	/* an existing file's end, for O_APPEND */
 	if (!f->first_open_seen) {
 		f->first_open_seen = true;
-		f->first_open_creat = mode & IT_O_CREAT;
 		f->trunc_first = mode & IT_O_TRUNC;
 	}
 	if (mode & IT_O_WRITE)

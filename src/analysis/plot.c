@@ -64,19 +64,7 @@ const char *plot_scripts_dir(void)
 
 bool plot_have_gnuplot(void)
 {
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL;
-	bool found = false;
-
-	copy = xasprintf("%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		char *exe = xasprintf("%s/gnuplot", *dir ? dir : ".");
-
-		found = access(exe, X_OK) == 0;
-		free(exe);
-	}
-	free(copy);
-	return found;
+	return in_path("gnuplot");
 }
 
 void plot_var(char *buf, size_t cap, const char *key, const char *value)

@@ -82,25 +82,6 @@ out:
 	return rc;
 }
 
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *p, *save = NULL, *copy;
-	bool found = false;
-
-	if (!path)
-		return false;
-	copy = xasprintf("%s", path);
-	for (p = strtok_r(copy, ":", &save); p && !found; p = strtok_r(NULL, ":", &save)) {
-		char *f = xasprintf("%s/%s", *p ? p : ".", prog);
-
-		found = access(f, X_OK) == 0;
-		free(f);
-	}
-	free(copy);
-	return found;
-}
-
 /*
  * Runs @argv under strace with the log @logname in @ld (@quiet: the
  * command's output to /dev/null).  Returns the command's exit status

@@ -266,3 +266,30 @@ int render_mem(int (*emit)(FILE *, const void *), const void *arg, char **buf, s
 	}
 	return rc;
 }
+
+bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+	bool found = false;
+
+	copy = xasprintf("%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		char *exe = xasprintf("%s/%s", *dir ? dir : ".", prog);
+
+		found = access(exe, X_OK) == 0;
+		free(exe);
+	}
+	free(copy);
+	return found;
+}
+
+int line_error(char *msg, size_t len, const char *name, size_t line, int err,
+	       const char *fmt, va_list ap)
+{
+	int n = snprintf(msg, len, "%s:%zu: ", name, line);
+
+	if (n >= 0 && (size_t)n < len)
+		vsnprintf(msg + n, len - (size_t)n, fmt, ap);
+	return err;
+}

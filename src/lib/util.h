@@ -2,6 +2,7 @@
 #ifndef IOBENCH_UTIL_H
 #define IOBENCH_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,16 @@ char *path_relative(const char *from, const char *target);
  * rendered whole first, then written in one go (safefs.h).
  */
 int render_mem(int (*emit)(FILE *, const void *), const void *arg, char **buf, size_t *len);
+
+/* Is @prog an executable in $PATH (or, with no PATH, /usr/local/bin:/usr/bin:/bin)? */
+bool in_path(const char *prog);
+
+/*
+ * "NAME:LINE: " then @fmt into @msg: the message of a malformed line of a
+ * file iobench reads (a trace, a strace log).  Returns @err.
+ */
+int line_error(char *msg, size_t len, const char *name, size_t line, int err,
+	       const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* True when stderr is a terminal: progress lines go there only then. */
 bool stderr_is_tty(void);
