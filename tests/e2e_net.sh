@@ -48,6 +48,18 @@ t = d["trials"]
 ok = len(t) == 5 and all(x["valid"] for x in t) and len({x["digest"] for x in t}) == 1
 ok = ok and len({x["io_shape"]["failed_requests"] for x in t}) == 1 and t[0]["io_shape"]["failed_requests"] > 0 and "jitter_us=1500" in d["datasets"][0]["spec"]
 sys.exit(0 if ok else 1)' "$T/rj"
+check "server_late_us: the server's own delay, measured in every trial, not the service time it waits" $PY -c '
+import json, glob, sys
+t = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))["trials"]
+late = [(x["io_shape"]["server_late_us"], x["io_shape"]["server_late_max_us"]) for x in t]
+print("    server late (mean, max) us:", late)
+# the service times are 0.5 to 3.5 ms: a mean of 1 ms would be a server counting them
+sys.exit(0 if all(m is not None and 0 <= m <= mx and m < 1000 for m, mx in late) else 1)' "$T/rj"
+$IOBENCH run --workload null --strategy serial --repeat 1 --warmup 0 --results "$T/rn" --no-plot -q >/dev/null 2>&1
+check "...and n/a for a workload without a server" $PY -c '
+import csv, glob, sys
+r = list(csv.DictReader(open([f for f in glob.glob(sys.argv[1] + "/*.csv") if "summary" not in f][0])))
+sys.exit(0 if r and all(x["server_late_us"] == "n/a" == x["server_late_max_us"] for x in r) else 1)' "$T/rn"
 expect 2 "--jitter-us 200 is more than --latency-us 100" $IOBENCH run --size tiny --workload net --jitter-us 200
 
 echo "e2e_net: sweep --conns: memory against concurrency"

@@ -427,6 +427,10 @@ static int net_check(struct wl_ctx *ctx, const struct trial_out *out)
 				"%llu, %llu expected", (unsigned long long)out->failed,
 				(unsigned long long)st.injected,
 				(unsigned long long)d->want_injected);
+	if (st.answers) {
+		ctx->server_late_us = (double)st.late_ns_sum / (double)st.answers / 1e3;
+		ctx->server_late_max_us = (double)st.late_ns_max / 1e3;
+	}
 	if (memcmp(out->digest, d->expect, 16))
 		return wl_error(ctx, -EBADMSG, "net: the answers the jobs got differ from the "
 				"server's");

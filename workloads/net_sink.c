@@ -119,9 +119,22 @@ static void conn_flush(struct sink *k, struct conn *c)
 	}
 }
 
-static void answer(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Answers request @id, which was due at @due_ns (its arrival plus its
+ * service time); how late the answer leaves is the server's own delay.
+ */
+static void answer(struct sink *k, struct conn *c, uint32_t id, uint32_t status, uint64_t due_ns)
 {
 	uint32_t n = k->p.msg_size;
+	uint64_t now = mono_ns(), late = now > due_ns ? now - due_ns : 0;
 
 	if (c->dead)
 		return;
@@ -139,15 +152,11 @@ static void answer(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
 	net_message(c->out + c->outlen, n, k->p.seed, id, true, status);
 	c->outlen += n;
 	k->st.bytes_out += n;
+	k->st.answers++;
+	k->st.late_ns_sum += late;
+	if (late > k->st.late_ns_max)
+		k->st.late_ns_max = late;
 	conn_flush(k, c);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static void arm_timer(struct sink *k)
@@ -166,23 +175,43 @@ static void arm_timer(struct sink *k)
 	k->timer_armed = true;
 }
 
-/* Answers every request that is due. */
-static void on_timer(struct sink *k)
+/* Answers every request that is due; the timer moves to the next one. */
+static void answer_due(struct sink *k)
 {
-	uint64_t now = mono_ns(), ticks;
+	uint64_t now = mono_ns();
 
-	if (read(k->tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-		return;
 	while (k->qlen && k->q[0].due_ns <= now) {
 		struct pending pd = heap_pop(k);
 		struct conn *c = pd.c;
 
-		answer(k, c, pd.id, pd.status);
+		answer(k, c, pd.id, pd.status, pd.due_ns);
 		c->pending--;
 		if (c->dead)
 			conn_put(k, c);
 	}
 	arm_timer(k);
+}
+
+static void on_timer(struct sink *k)
+{
+	uint64_t ticks;
+
+	if (read(k->tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		return;
+	answer_due(k);
+}
+
+/*
+ * Between two connections of one epoll batch: answers that fell due while
+ * the batch was read go out now, not after it.  Otherwise a batch of
+ * requests read in one go delays the answers due meanwhile, they go out
+ * in one go, the next requests come back together, and the server's own
+ * batching, not the service time, sets the pace (5 ms on top of 10 here).
+ */
+static void answer_due_between(struct sink *k)
+{
+	if (k->qlen && k->q[0].due_ns <= mono_ns())
+		answer_due(k);
 }
 
 /*
@@ -229,7 +258,7 @@ static struct pending heap_pop(struct sink *k)
 	return top;
 }
 
-static int enqueue(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
+static int enqueue(struct sink *k, struct conn *c, uint32_t id, uint32_t status, uint64_t arrived)
 {
 	if (k->qlen == k->qcap) {
 		size_t cap = k->qcap ? k->qcap * 2 : 1024;
@@ -240,7 +269,9 @@ static int enqueue(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
 		k->q = q;
 		k->qcap = cap;
 	}
-	heap_push(k, (struct pending){ c, id, status, mono_ns() + service_ns(k, id) });
+	if (!arrived)
+		arrived = mono_ns();
+	heap_push(k, (struct pending){ c, id, status, arrived + service_ns(k, id) });
 	c->pending++;
 	/* a new first answer (jitter): the timer moves to it */
 	if (!k->timer_armed || (k->q[0].c == c && k->q[0].id == id))
@@ -249,7 +280,7 @@ static int enqueue(struct sink *k, struct conn *c, uint32_t id, uint32_t status)
 }
 
 /* A whole request arrived: counted, then answered now or when its latency is up. */
-static void on_request(struct sink *k, struct conn *c)
+static void on_request(struct sink *k, struct conn *c, uint64_t arrived)
 {
 	struct net_hdr h;
 	uint32_t status;
@@ -266,8 +297,32 @@ static void on_request(struct sink *k, struct conn *c)
 	k->st.injected += status != NET_OK;
 	k->st.bytes_in += h.len;
 	k->st.req_hash_sum += net_hash(c->in, h.len);
-	if (k->p.latency_us == 0 || enqueue(k, c, h.id, status) < 0)
-		answer(k, c, h.id, status);
+	if (k->p.latency_us == 0 || enqueue(k, c, h.id, status, arrived) < 0)
+		answer(k, c, h.id, status, arrived ? arrived : mono_ns());
+}
+
+/*
+ * When the kernel received the bytes just read, on CLOCK_MONOTONIC, from
+ * the SO_TIMESTAMPNS stamp (CLOCK_REALTIME); 0 when there is none.
+ */
+static uint64_t arrival_ns(struct msghdr *mh)
+{
+	struct timespec rt, mono, ts;
+	struct cmsghdr *cm;
+	int64_t age;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		age = ((int64_t)rt.tv_sec - ts.tv_sec) * 1000000000LL + (rt.tv_nsec - ts.tv_nsec);
+		if (age < 0 || age > 10000000000LL)
+			return 0;	/* the wall clock was stepped: not to be trusted */
+		return (uint64_t)mono.tv_sec * 1000000000ULL + (uint64_t)mono.tv_nsec - (uint64_t)age;
+	}
+	return 0;
 }
 
 /*
@@ -277,15 +332,25 @@ static void on_request(struct sink *k, struct conn *c)
  */
 static void on_readable(struct sink *k, struct conn *c)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
-	do
-		n = recv(c->fd, c->in + c->inlen, k->p.msg_size - c->inlen, MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
+	do {
+		iov.iov_base = c->in + c->inlen;
+		iov.iov_len = k->p.msg_size - c->inlen;
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		n = recvmsg(c->fd, &mh, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		c->inlen += (uint32_t)n;
 		if (c->inlen == k->p.msg_size)
-			on_request(k, c);
+			on_request(k, c, arrival_ns(&mh));
 		return;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -314,6 +379,8 @@ static void on_accept(struct sink *k)
 			continue;
 		}
 		c->fd = fd;
+		/* the service time runs from the request's arrival, not from our read */
+		setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
 		k->st.conns_total++;
 		if (++k->conns_now > k->st.conns_max)
 			k->st.conns_max = k->conns_now;
@@ -369,6 +436,7 @@ static void sink_serve(struct sink *k)
 					conn_flush(k, c);
 				if (!c->dead && evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 					on_readable(k, c);
+				answer_due_between(k);
 			}
 		}
 		bury_all(k);

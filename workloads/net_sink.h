@@ -30,6 +30,12 @@ struct sink_stats {
 	uint64_t requests, injected, bytes_in, bytes_out;
 	uint64_t req_hash_sum;	/* sum of net_hash() of every request: order-free */
 	uint64_t conns_total, conns_max, proto_errors;
+	/*
+	 * The server's own delay: per answer, how long after its due time
+	 * (the request's arrival in the socket, by SO_TIMESTAMPNS, plus its
+	 * service time) it was handed to the socket.
+	 */
+	uint64_t answers, late_ns_sum, late_ns_max;
 };
 
 struct net_sink {

@@ -20,7 +20,8 @@ const char results_csv_header[] =
 	"other_s,threads_max,procs,inflight_avg,inflight_max,io_uring_enters,"
 	"cycles,instructions,cache_misses,delay_glitches,steal_s,mem_base_kib,"
 	"mem_net_kib,io_workers,ring_wait_s,svc_p50_us,svc_p99_us,svc_p999_us,"
-	"svc_max_us,rank,ranks,node,straggler,start_skew_us,failed_requests";
+	"svc_max_us,rank,ranks,node,straggler,start_skew_us,failed_requests,"
+	"server_late_us,server_late_max_us";
 
 /* A measured count, or "n/a": never a 0 that looks measured. */
 static void csv_u64(FILE *f, bool ok, uint64_t v)
@@ -131,6 +132,8 @@ static void csv_ranks(FILE *f, const struct trial_rec *t)
 	csv_dbl(f, t->straggler >= 0, 3, t->straggler);
 	csv_dbl(f, t->start_skew_s >= 0, 1, t->start_skew_s * 1e6);
 	fprintf(f, ",%" PRIu64, t->failed_requests);
+	csv_dbl(f, t->server_late_us >= 0, 1, t->server_late_us);
+	csv_dbl(f, t->server_late_max_us >= 0, 1, t->server_late_max_us);
 }
 
 int results_write_csv(FILE *f, const struct results *r, const bool *outlier, const char *run_id)

@@ -117,6 +117,9 @@ static void add_up(const struct trial_rec *x, struct trial_rec *a)
 	a->bytes_read += x->bytes_read;
 	a->bytes_written += x->bytes_written;
 	a->failed_requests += x->failed_requests;
+	/* each rank has its own server: the worst of them */
+	a->server_late_us = fmax(a->server_late_us, x->server_late_us);
+	a->server_late_max_us = fmax(a->server_late_max_us, x->server_late_max_us);
 	a->inflight_avg += x->inflight_avg;
 	a->inflight_max += x->inflight_max;	/* an upper bound: the ranks' peaks may differ in time */
 	a->enter_calls += x->enter_calls;
@@ -142,6 +145,7 @@ void ranks_aggregate(const struct trial_rec *r, const struct lat_set *lat, int n
 	agg->latency_on = r[0].latency_on;
 	agg->main_op = r[0].main_op;
 	agg->resident_pct = r[0].resident_pct;
+	agg->server_late_us = agg->server_late_max_us = -1;	/* n/a unless a rank has one */
 	agg->warmup = r[0].warmup;
 	memcpy(agg->digest, r[0].digest, sizeof(agg->digest));
 	snprintf(agg->hw_why, sizeof(agg->hw_why), "%s", r[0].hw_why);

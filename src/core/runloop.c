@@ -51,6 +51,8 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->io_workers = -1;
 	rec->straggler = -1;
 	rec->start_skew_s = -1;
+	rec->server_late_us = -1;
+	rec->server_late_max_us = -1;
 	rec->sqpoll_cpu_s = -1;
 	rec->uring_sqes = -1;
 	rec->uring_iowq = -1;

@@ -323,6 +323,8 @@ static void judge(const struct workload *wl, struct wl_ctx *wctx,
 		  const struct strategy *st, const struct trial_out *out,
 		  const siginfo_t *si, struct trial_rec *rec)
 {
+	int rc;
+
 	rec->valid = false;
 	if (rec->stopped) {
 		snprintf(rec->error, sizeof(rec->error),
@@ -351,7 +353,11 @@ static void judge(const struct workload *wl, struct wl_ctx *wctx,
 			 "strategy %s performs no I/O: result not checked", st->name);
 		return;
 	}
-	if (wl->check(wctx, out) < 0) {
+	wctx->server_late_us = wctx->server_late_max_us = -1;
+	rc = wl->check(wctx, out);
+	rec->server_late_us = wctx->server_late_us;
+	rec->server_late_max_us = wctx->server_late_max_us;
+	if (rc < 0) {
 		snprintf(rec->error, sizeof(rec->error), "%s", wctx->msg);
 		return;
 	}

@@ -83,6 +83,13 @@ struct trial_rec {
 	uint64_t ops_by_type[OP_NTYPES];
 	uint64_t bytes_read, bytes_written;
 	uint64_t failed_requests;	/* answered with an error by the peer (net) */
+	/*
+	 * net: the delay the server itself added to its answers beyond their
+	 * service time, mean and largest, µs (see sink_stats); < 0: n/a.  Not
+	 * the strategy's: a large one says the server, not the strategy under
+	 * test, set the pace.
+	 */
+	double server_late_us, server_late_max_us;
 	double inflight_avg;
 	int64_t inflight_max;
 	uint64_t enter_calls;		/* batched submit/reap calls (strat_ctx) */

@@ -74,6 +74,12 @@ struct wl_ctx {
 	 * prepare, which may clear it (replay: a trace that writes nothing).
 	 */
 	bool creates_files;
+	/*
+	 * Set by check, for the trial it checked (net): the server's own delay
+	 * per answer beyond its service time, mean and largest, µs.  The
+	 * harness sets both to -1 (n/a) before check.
+	 */
+	double server_late_us, server_late_max_us;
 };
 
 /*
