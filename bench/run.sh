@@ -281,26 +281,39 @@ RINGS=$CORES
 # Every service time exactly 10 ms keeps the 256 connections in lockstep
 # (all answers due at once, every cycle); +-2 ms of seeded jitter, the
 # same mean, lets them spread.  Both, in the same rounds.
-declare -A netrate
-for st in threaded epoll io_uring; do netrate[$st]="" netrate[$st-j]=""; done
+# The server shares the machine's CPUs with the trial: its own delay per
+# answer (server_late_us, beyond the service time) is shown beside each row.
+declare -A netrate netlate netpins
+# With --pin the busy threads are bound from the first CPU on and the
+# server to the last: a lone loop thread left free is pulled onto the
+# server's CPU by the kernel (loopback wakes with the sync hint), which a
+# client of a remote server would not pay.
+for st in threaded epoll io_uring; do netrate[$st]="" netrate[$st-j]="" netrate[$st-p]="" netlate[$st]=""; done
 for i in $(seq "$RUNS"); do
 	say "  net round $i of $RUNS"
 	for st in threaded epoll io_uring; do
-		for j in 0 2000; do
+		for j in 0 2000 pin; do
 			t=$(iob1 net "$st" wall_s --requests 25600 --conns 256 --latency-us 10000 --msg-size 1K \
-				--jitter-us $j --workers "$([ "$st" = threaded ] && echo 256 || echo "$CORES")" \
+				--jitter-us "$([ $j = pin ] && echo 0 || echo $j)" $([ $j = pin ] && echo --pin) \
+				--workers "$([ "$st" = threaded ] && echo 256 || echo "$CORES")" \
 				--qd $((256 / RINGS)))
-			netrate[$st$([ $j = 0 ] || echo -j)]+=" $(py "25600 / float('$t')")"
+			netrate[$st$(case $j in 0) ;; pin) echo -p ;; *) echo -j ;; esac)]+=" $(py "25600 / float('$t')")"
+			[ $j = 0 ] && netlate[$st]+=" $(col_med "$(newest_csv)" net "$st" server_late_us)"
+			[ $j = pin ] && netpins[$st]=$($PY -c 'import json, sys
+t = json.load(open(sys.argv[1]))["trials"]
+print(t[-1]["pins"][:120] if t else "")' "$(newest_csv | sed 's/\.csv$/.json/')" 2>/dev/null)
 		done
 	done
 done
 lim=$(for _ in $(seq "$RUNS"); do printf '25600 '; done)
 for st in threaded epoll io_uring; do
 	row "net: $st requests/s at 256 in flight, 10 ms each / Little's law (25600/s)" ">= 0.90" \
-		"--requests 25600 (100 per connection) --conns 256 --latency-us 10000 --msg-size 1K; threaded: 256 workers; io_uring: $RINGS rings of qd $((256 / RINGS)); epoll: $CORES pool threads (its sockets wait on the loop)" \
+		"--requests 25600 (100 per connection) --conns 256 --latency-us 10000 --msg-size 1K; threaded: 256 workers; io_uring: $RINGS rings of qd $((256 / RINGS)); epoll: $CORES pool threads (its sockets wait on the loop); the server's own delay per answer, µs, by round:${netlate[$st]}" \
 		ratio 0.90 "${netrate[$st]}" "$lim"
 	row "net: $st, the same with --jitter-us 2000 (10 +- 2 ms, same mean) / Little's law" ">= 0.90" \
 		"the connections no longer answered in lockstep" ratio 0.90 "${netrate[$st-j]}" "$lim"
+	row "net: $st, the same (10 ms each) with --pin: busy threads from the first CPU on, the server on the last / Little's law" ">= 0.90" \
+		"last trial's threads: ${netpins[$st]:-?}" ratio 0.90 "${netrate[$st-p]}" "$lim"
 done
 # memory per connection: the slope of the strategy's net peak memory from 64 to 1024 connections
 for st in threaded epoll io_uring; do

@@ -1,6 +1,7 @@
 /* jobsched.c - see jobsched.h. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "jobsched.h"
 
@@ -15,7 +16,12 @@ int sched_init(struct job_sched *s, struct job **jobs, size_t njobs,
 	 */
 	s->active_cap = (size_t)max_inflight + 1 + njobs;
 	s->active = calloc(s->active_cap, sizeof(*s->active));
-	return s->active ? 0 : -ENOMEM;
+	s->waits = calloc(s->active_cap, 1);
+	if (!s->active || !s->waits) {
+		sched_free(s);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int sched_init_shared(struct job_sched *s, struct job **jobs, size_t njobs,
@@ -47,7 +53,9 @@ static struct job *take_job(struct job_sched *s)
 void sched_free(struct job_sched *s)
 {
 	free(s->active);
+	free(s->waits);
 	s->active = NULL;
+	s->waits = NULL;
 }
 
 struct op *sched_next(struct job_sched *s)
@@ -55,12 +63,20 @@ struct op *sched_next(struct job_sched *s)
 	while (s->inflight < s->max_inflight) {
 		struct job *job;
 		struct op *op;
+		unsigned char *w;
 
+		/* past the jobs known to wait */
+		if (s->cursor < s->nactive && s->waits[s->cursor]) {
+			w = memchr(s->waits + s->cursor, 0, s->nactive - s->cursor);
+			s->cursor = w ? (size_t)(w - s->waits) : s->nactive;
+		}
 		if (s->cursor == s->nactive) {
 			/* every active job waits: start the next one, if any */
 			if (s->nactive > (size_t)s->max_inflight + s->parked ||
 			    s->nactive >= s->active_cap || !(job = take_job(s)))
 				return NULL;
+			job->sched_slot = s->nactive;
+			s->waits[s->nactive] = 0;
 			s->active[s->nactive++] = job;
 		}
 		job = s->active[s->cursor];
@@ -69,12 +85,15 @@ struct op *sched_next(struct job_sched *s)
 			s->inflight++;
 			return op;
 		case JOB_WAIT:
-			s->cursor++;
+			s->waits[s->cursor++] = 1;
 			break;
 		case JOB_DONE:
 			/* keep the order: older jobs first, so files finish in turn */
-			for (size_t i = s->cursor; i + 1 < s->nactive; i++)
+			for (size_t i = s->cursor; i + 1 < s->nactive; i++) {
 				s->active[i] = s->active[i + 1];
+				s->waits[i] = s->waits[i + 1];
+				s->active[i]->sched_slot = i;
+			}
 			s->nactive--;
 			s->ndone++;
 			if (s->on_done)
@@ -99,8 +118,12 @@ void sched_unpark(struct job_sched *s)
 
 void sched_complete(struct job_sched *s, struct op *op)
 {
+	struct job *job = op->job;
+
 	s->inflight--;
-	job_complete(op->job, op);
-	/* the completion may let any active job issue again */
-	s->cursor = 0;
+	job_complete(job, op);
+	/* it may issue again; the jobs before it that wait still wait */
+	s->waits[job->sched_slot] = 0;
+	if (job->sched_slot < s->cursor)
+		s->cursor = job->sched_slot;
 }

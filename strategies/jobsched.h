@@ -21,6 +21,14 @@ struct job_sched {
 	bool exhausted;		/* ...and none is left to take */
 	size_t max_active;	/* shared: jobs one loop may hold at once */
 	struct job **active;
+	/*
+	 * waits[i]: active[i] said JOB_WAIT and none of its ops completed
+	 * since, so asking it again is pointless (JOB_WAIT's contract).  A
+	 * completion clears its job's flag and moves the cursor back to it:
+	 * with hundreds of connections parked, asking every active job after
+	 * every completion was most of the loop's own CPU.
+	 */
+	unsigned char *waits;
 	size_t nactive, cursor;
 	unsigned inflight, max_inflight;
 	/*

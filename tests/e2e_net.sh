@@ -126,11 +126,27 @@ for table in ("tcp", "tcp6"):
 # 0100007F:PORT is 127.0.0.1 (little-endian hex)
 sys.exit(0 if listen and all(a.startswith("0100007F:") for a in listen) else 1)
 PYEOF
+allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status"; }
+check "unpinned, the server may run on every CPU the run may" test "$(allowed "$sink")" = "$(allowed $$)"
 kill -INT "$run"
 wait "$run"
 status=$?
 check "SIGINT: the run exits 130" test "$status" -eq 130
 check "SIGINT: no server left" test -z "$(ours)"
+if [ "$(nproc)" -ge 2 ]; then
+	$IOBENCH run --size tiny --workload net --strategy epoll --latency-us 20000 --repeat 20 --pin \
+		--warmup 0 --no-tune --dir "$T/data" --results "$T/rpin" --no-plot -q >/dev/null 2>&1 &
+	run=$!
+	for _ in $(seq 100); do [ -n "$(ours)" ] && break; sleep 0.05; done
+	sink=$(ours | head -1)
+	for _ in $(seq 100); do [ "$(allowed "$sink")" != "$(allowed $$)" ] && break; sleep 0.02; done
+	# the last CPU this shell may use (taskset's list, expanded)
+	last=$($PY -c 'import os; print(max(os.sched_getaffinity(0)))')
+	check "--pin: the server binds itself to the last CPU ($last), away from the pinned loop" \
+		test "$(allowed "$sink")" = "$last"
+	kill -INT "$run"
+	wait "$run"
+fi
 
 echo "e2e_net: errors"
 expect 2 "--conns 500 is more than --requests 400" $IOBENCH run --size tiny --workload net --conns 500

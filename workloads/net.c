@@ -198,6 +198,7 @@ static int net_prepare(struct wl_ctx *ctx)
 		.jitter_us = wl_val(cfg, &workload_net, NET_JITTER),
 		.seed = cfg->seed,
 		.fail_one_in = wl_val(cfg, &workload_net, NET_FAIL),
+		.pin_last = cfg->pin,
 	};
 	d->sink.pid = -1;
 	d->sink.ctl = -1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -450,6 +451,22 @@ static int add_fd(int ep, int fd, void *tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* Binds the server to the highest-numbered CPU it may run on (--pin). */
+static void bind_last_cpu(void)
+{
+	cpu_set_t set, one;
+	int last = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0 || CPU_COUNT(&set) < 2)
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			last = c;
+	CPU_ZERO(&one);
+	CPU_SET(last, &one);
+	sched_setaffinity(0, sizeof(one), &one);	/* unbound on failure: only slower */
+}
+
 /* The server process: never returns. */
 static void sink_main(int lfd, int ctl, const struct sink_params *p)
 {
@@ -465,6 +482,8 @@ static void sink_main(int lfd, int ctl, const struct sink_params *p)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	if (getppid() == 1)
 		_exit(0);
+	if (p->pin_last)
+		bind_last_cpu();
 	k.ep = epoll_create1(EPOLL_CLOEXEC);
 	k.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (k.ep < 0 || k.tfd < 0 || add_fd(k.ep, lfd, &tag_listen) < 0 ||

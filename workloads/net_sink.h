@@ -23,6 +23,14 @@ struct sink_params {
 	uint64_t jitter_us;	/* each answer's latency: latency_us +- up to this, seeded */
 	uint64_t seed;
 	uint64_t fail_one_in;	/* 0: no failures */
+	/*
+	 * --pin: the server binds itself to the last CPU it may use, where
+	 * pinned strategies put their busy threads last.  Unbound, the
+	 * kernel's wake-affine pulls a lone loop thread and the server onto
+	 * one CPU (loopback wakes with the sync hint), which a client of a
+	 * remote server never pays.
+	 */
+	bool pin_last;
 };
 
 /* What the server saw since its last reset. */

@@ -39,6 +39,7 @@ static const char run_usage_head[] =
 	"                     (default: cold)\n"
 	"  --drop-caches      cold/direct, as root: also echo 3 > /proc/sys/vm/drop_caches\n"
 	"  --pin              bind threads and worker processes to distinct cores\n"
+	"                     (net: the server to the last CPU)\n"
 	"  --no-latency       don't time each op (latency columns stay 0)\n"
 	"  --verify-data      check every dataset file's MD5 against its manifest\n"
 	"                     (sizes are always checked); regenerate on mismatch\n"

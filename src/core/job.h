@@ -17,7 +17,7 @@
 
 enum job_state {
 	JOB_OP,		/* *op is ready to issue */
-	JOB_WAIT,	/* nothing to issue until an op in flight completes */
+	JOB_WAIT,	/* nothing to issue until one of its own ops in flight completes */
 	JOB_DONE,	/* finished, successfully or not (see res->err) */
 };
 
@@ -65,6 +65,7 @@ struct job {
 	const struct job_ops *ops;
 	struct job_result *res;
 	unsigned id;
+	size_t sched_slot;	/* jobsched's: where it sits among the active jobs */
 };
 
 /* Asks the job for an op; an op handed out is stamped with its issue time. */
