@@ -55,6 +55,9 @@ late = [(x["io_shape"]["server_late_us"], x["io_shape"]["server_late_max_us"]) f
 print("    server late (mean, max) us:", late)
 # the service times are 0.5 to 3.5 ms: a mean of 1 ms would be a server counting them
 sys.exit(0 if all(m is not None and 0 <= m <= mx and m < 1000 for m, mx in late) else 1)' "$T/rj"
+$IOBENCH report "$T/rj/"*[0-9].json --plots "$T/pj" >/dev/null 2>&1
+check "...and the report says it per strategy, next to the service time" \
+	grep -q "^The server's own delay per answer, beyond its service time (server_late_us, medians): serial [0-9]* µs, threaded .*; the service time is 2000 µs" "$T"/rj/*[0-9].md
 $IOBENCH run --workload null --strategy serial --repeat 1 --warmup 0 --results "$T/rn" --no-plot -q >/dev/null 2>&1
 check "...and n/a for a workload without a server" $PY -c '
 import csv, glob, sys

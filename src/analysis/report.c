@@ -89,6 +89,39 @@ static void steal_note(FILE *f, const struct run_data *rd, const char *wl,
 }
 
 /*
+ * net: the server shares the trial's CPUs, and what it delays an answer
+ * beyond its service time is not the strategy's.  Says how much, per
+ * strategy, and when it reaches 5% of the service time, that the
+ * requests/s here understate what a remote server would allow.
+ */
+static void server_note(FILE *f, const struct run_data *rd, const char *wl,
+			const char **sts, size_t ns)
+{
+	const char *at = strstr(rundata_spec(rd, wl), "latency_us=");
+	double worst = -1, service = at ? atof(at + strlen("latency_us=")) : 0;
+	bool any = false;
+
+	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+
+		if (!r || !isfinite(r->med[DESC_SERVER_LATE]))
+			continue;
+		fprintf(f, "%s %s %.0f µs", any ? "," : "\nThe server's own delay per answer, beyond "
+			"its service time (server_late_us, medians):", sts[s], r->med[DESC_SERVER_LATE]);
+		worst = fmax(worst, r->med[DESC_SERVER_LATE]);
+		any = true;
+	}
+	if (!any)
+		return;
+	fprintf(f, "; the service time is %.0f µs.", service);
+	if (service > 0 && worst >= 0.05 * service)
+		fprintf(f, " At %.0f%% of it, the server (on the same CPUs) set part of the pace: "
+			"the requests/s here understate what a server elsewhere would allow.",
+			100 * worst / service);
+	fputc('\n', f);
+}
+
+/*
  * A path as a Markdown link destination inside <...>: spaces are fine
  * there, and the characters that could end it or break the line are
  * percent-encoded, so no file name can produce a broken image link.
@@ -372,6 +405,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		drift_note(f, rd, wls[w], sts, ns);
 		ranks_note(f, rd, wls[w], sts, ns);
 		steal_note(f, rd, wls[w], sts, ns);
+		server_note(f, rd, wls[w], sts, ns);
 		ring_note(f, rd, wls[w], sts, ns);
 		where_time_goes(f, rd, wls[w], sts, ns);
 		if (lnk)
