@@ -115,9 +115,9 @@ static void server_note(FILE *f, const struct run_data *rd, const char *wl,
 		return;
 	fprintf(f, "; the service time is %.0f µs.", service);
 	if (service > 0 && worst >= 0.05 * service)
-		fprintf(f, " At %.0f%% of it, the server (on the same CPUs) set part of the pace: "
+		fprintf(f, " At %.0f%% of it, the server (on the same CPUs) set %sthe pace: "
 			"the requests/s here understate what a server elsewhere would allow.",
-			100 * worst / service);
+			100 * worst / service, worst >= service ? "" : "part of ");
 	fputc('\n', f);
 }
 
