@@ -186,7 +186,7 @@ e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh
 	$(Q)IOBENCH=./$(BIN) DELAYFS=$(BUILD)/tests/delayfs tests/e2e_storage.sh
-	$(Q)IOBENCH=./$(BIN) tests/e2e_net.sh
+	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e_net.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_replay.sh
 	$(Q)MAKE="$(MAKE)" BIN=$(BIN) tests/e2e_install.sh
 	$(if $(SANITIZE),,$(Q)MAKE="$(MAKE)" tests/e2e_nolibs.sh)
