@@ -315,18 +315,22 @@ for st in threaded epoll io_uring; do
 	row "net: $st, the same (10 ms each) with --pin: busy threads from the first CPU on, the server on the last / Little's law" ">= 0.90" \
 		"last trial's threads: ${netpins[$st]:-?}" ratio 0.90 "${netrate[$st-p]}" "$lim"
 done
-# memory per connection: the slope of the strategy's net peak memory from 64 to 1024 connections
+# memory per connection: the slope of the strategy's net peak memory from
+# 64 to 1024 connections.  20 requests each (200 ms): with 4 each, the
+# first of 1024 threads finished before the last started (500-700 in
+# flight at most) and the figure moved by half between runs.
 for st in threaded epoll io_uring; do
-	m=()
+	m=() f=()
 	for c in 64 1024; do
-		iob --workload net --strategy "$st" --requests $((4 * c)) --conns "$c" --latency-us 10000 \
+		iob --workload net --strategy "$st" --requests $((20 * c)) --conns "$c" --latency-us 10000 \
 			--msg-size 1K --workers "$([ "$st" = threaded ] && echo "$c" || echo "$CORES")" \
 			--qd $((c / RINGS))
 		m+=("$(col_med "$(newest_csv)" net "$st" mem_net_kib)")
+		f+=("$(col_med "$(newest_csv)" net "$st" inflight_max)")
 	done
 	rowv "net: $st memory per connection, KiB (64 to 1024 connections)" \
 		"$(py "'%.1f' % ((${m[1]} - ${m[0]}) / 960)")" "(context)" "-" \
-		"net peak memory $(printf %.0f "${m[0]}") KiB with 64, $(printf %.0f "${m[1]}") KiB with 1024 (medians of $RUNS); threaded runs a thread per connection"
+		"net peak memory $(printf %.0f "${m[0]}") KiB with 64, $(printf %.0f "${m[1]}") KiB with 1024 (medians of $RUNS); in flight at most $(printf %.0f "${f[0]}") and $(printf %.0f "${f[1]}") (medians); threaded runs a thread per connection"
 done
 fi
 

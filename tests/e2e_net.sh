@@ -89,6 +89,10 @@ t, e = float(by[("threaded", 256)]["kib_per_conn"]), float(by[("epoll", 256)]["k
 print(f"    KiB per connection: threaded {t}, epoll {e}")
 sys.exit(0 if ok and t > e > 0 else 1)
 PYEOF
+check "...and says how many connections were in flight at once (at most all of them)" $PY -c '
+import csv, glob, sys
+rows = list(csv.DictReader(open(glob.glob(sys.argv[1] + "/*-conns.csv")[0])))
+sys.exit(0 if rows and all(1 <= int(r["inflight_max"]) <= int(r["conns"]) for r in rows) else 1)' "$T/rs"
 $IOBENCH sweep --size tiny --workload net --strategy serial,epoll --latency-us 0,2000 --repeat 2 \
 	--dir "$T/data" --results "$T/rl" --plots "$T/pl" >"$T/rl.out" 2>"$T/rl.err"
 check "sweep --latency-us: requests/s against latency next to Little's law, a table and a plot" \

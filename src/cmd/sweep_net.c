@@ -41,6 +41,15 @@ struct conns_point {
 	uint64_t conns, requests, latency_us;
 	unsigned workers, qd, valid;
 	double wall_s, mem_kib;		/* medians; NaN when no trial was valid */
+	/*
+	 * The fewest requests in flight at the busiest moment of a counted
+	 * trial (inflight_max); -1: n/a (--no-latency).  Memory per
+	 * connection means something only when every connection was open at
+	 * once: with few requests each, the first ones finish before the last
+	 * start (4 each at 10 ms: 500-700 of 1024 threads, and a memory figure
+	 * that moved by half between runs).
+	 */
+	long long inflight_max;
 	char run_id[64];
 };
 
@@ -61,9 +70,29 @@ static void wait_next_second(void)
 	last = now;
 }
 
+/* The least inflight_max over @st's counted, valid trials in a run's JSON; -1: none known. */
+static long long least_inflight_max(const json_t *root, const char *st)
+{
+	const json_t *trials = jget(root, "trials"), *t;
+	long long least = -1;
+	size_t i;
+
+	json_array_foreach(trials, i, t) {
+		const json_t *m = jget(t, "io_shape.inflight_max");
+
+		if (strcmp(jget_str(t, "strategy"), st) || json_is_true(jget(t, "warmup")) ||
+		    !json_is_true(jget(t, "valid")) || !json_is_integer(m))
+			continue;
+		if (least < 0 || json_integer_value(m) < least)
+			least = json_integer_value(m);
+	}
+	return least;
+}
+
 /* One run of strategy @st at @conns connections, @latency_us each; its summary row into @pt. */
 static int one_run(const struct config *base, const struct strategy *st, uint64_t conns,
-		   uint64_t requests, uint64_t latency_us, struct conns_point *pt)
+		   uint64_t requests, uint64_t latency_us, bool latency_sweep,
+		   struct conns_point *pt)
 {
 	const struct workload *wl = base->wl[0];
 	struct config c = *base;
@@ -90,7 +119,8 @@ static int one_run(const struct config *base, const struct strategy *st, uint64_
 	c.qd = st->uses_qd ? (conns + rings - 1) / rings : base->qd;
 	c.workers_given = c.qd_given = true;
 	*pt = (struct conns_point){ .strategy = st->name, .conns = conns, .requests = requests,
-				    .latency_us = latency_us, .wall_s = NAN, .mem_kib = NAN };
+				    .latency_us = latency_us, .wall_s = NAN, .mem_kib = NAN,
+				    .inflight_max = -1 };
 	pt->run_id[0] = '\0';
 	c.run_id_out = pt->run_id;
 	fprintf(stderr, "sweep: %s with %llu connections, %llu us each\n", st->name,
@@ -116,6 +146,12 @@ static int one_run(const struct config *base, const struct strategy *st, uint64_
 			pt->mem_kib = row->m[MET_MEM].median;
 		}
 	}
+	pt->inflight_max = least_inflight_max(rd.root, st->name);
+	if (!latency_sweep && pt->inflight_max >= 0 && (uint64_t)pt->inflight_max < conns)
+		errmsg("warning: sweep: %s had at most %lld of %llu connections in flight at once "
+		       "(the first finished before the last started): its memory is that of %lld; "
+		       "more --requests per connection", st->name, pt->inflight_max,
+		       (unsigned long long)conns, pt->inflight_max);
 	rundata_free(&rd);
 	return rc;
 }
@@ -161,7 +197,7 @@ static int emit_table(FILE *f, const void *arg)
 	fputs(a->latency ? "strategy,latency_us,conns,workers,queue_depth,valid,wall_s_median,"
 	      "requests_per_s,littles_law_per_s,of_littles_law,run_id\n"
 	      : "strategy,conns,workers,queue_depth,valid,wall_s_median,requests_per_s,"
-	      "mem_net_kib_median,kib_per_conn,run_id\n", f);
+	      "mem_net_kib_median,kib_per_conn,inflight_max,run_id\n", f);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct conns_point *q = &a->p[i];
 
@@ -171,10 +207,17 @@ static int emit_table(FILE *f, const void *arg)
 				q->workers, q->qd, q->valid, q->wall_s, rate(q), little(q),
 				little(q) > 0 ? rate(q) / little(q) : NAN, q->run_id);
 		else
-			fprintf(f, "%s,%llu,%u,%u,%u,%.6f,%.1f,%.0f,%.2f,%s\n", q->strategy,
+		{
+			fprintf(f, "%s,%llu,%u,%u,%u,%.6f,%.1f,%.0f,%.2f,", q->strategy,
 				(unsigned long long)q->conns, q->workers, q->qd, q->valid,
 				q->wall_s, rate(q), q->mem_kib,
-				per_conn_kib(a->p, a->n, q->strategy), q->run_id);
+				per_conn_kib(a->p, a->n, q->strategy));
+			if (q->inflight_max >= 0)
+				fprintf(f, "%lld", q->inflight_max);
+			else
+				fputs("n/a", f);
+			fprintf(f, ",%s\n", q->run_id);
+		}
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -259,8 +302,8 @@ static void print_table(const struct table_args *a)
 		       "conns", "setting", "valid", "wall_s", "requests/s", "Little's law", "of it");
 	else
 		printf("\nsweep --conns: net peak memory against connections\n"
-		       "  %-9s %8s %9s %6s %10s %12s %10s %9s\n", "strategy", "conns", "setting",
-		       "valid", "wall_s", "requests/s", "mem net", "KiB/conn");
+		       "  %-9s %8s %9s %6s %10s %12s %10s %9s %10s\n", "strategy", "conns", "setting",
+		       "valid", "wall_s", "requests/s", "mem net", "KiB/conn", "in flight");
 	for (size_t i = 0; i < a->n; i++) {
 		const struct conns_point *q = &a->p[i];
 
@@ -270,10 +313,10 @@ static void print_table(const struct table_args *a)
 			       (unsigned long long)q->conns, q->workers, q->qd, q->valid, q->wall_s,
 			       rate(q), little(q), little(q) > 0 ? rate(q) / little(q) : NAN);
 		else
-			printf("  %-9s %8llu %4u x %-3u %6u %10.4f %12.0f %7.0f KiB %9.1f\n",
+			printf("  %-9s %8llu %4u x %-3u %6u %10.4f %12.0f %7.0f KiB %9.1f %10lld\n",
 			       q->strategy, (unsigned long long)q->conns, q->workers, q->qd,
 			       q->valid, q->wall_s, rate(q), q->mem_kib,
-			       per_conn_kib(a->p, a->n, q->strategy));
+			       per_conn_kib(a->p, a->n, q->strategy), q->inflight_max);
 	}
 }
 
@@ -306,7 +349,7 @@ int sweep_net(struct config *cfg)
 			uint64_t c = latency ? conns0 : cfg->sw_conns[v];
 
 			failed += one_run(cfg, cfg->st[s], c, latency ? req0 : c * per_conn,
-					  latency ? cfg->sw_latency[v] : lat0, &p[n++]) != 0;
+					  latency ? cfg->sw_latency[v] : lat0, latency, &p[n++]) != 0;
 		}
 	}
 	results_new_run_id(&id);
