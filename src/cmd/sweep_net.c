@@ -201,23 +201,21 @@ static int emit_table(FILE *f, const void *arg)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct conns_point *q = &a->p[i];
 
-		if (a->latency)
+		if (a->latency) {
 			fprintf(f, "%s,%llu,%llu,%u,%u,%u,%.6f,%.1f,%.1f,%.3f,%s\n", q->strategy,
 				(unsigned long long)q->latency_us, (unsigned long long)q->conns,
 				q->workers, q->qd, q->valid, q->wall_s, rate(q), little(q),
 				little(q) > 0 ? rate(q) / little(q) : NAN, q->run_id);
-		else
-		{
-			fprintf(f, "%s,%llu,%u,%u,%u,%.6f,%.1f,%.0f,%.2f,", q->strategy,
-				(unsigned long long)q->conns, q->workers, q->qd, q->valid,
-				q->wall_s, rate(q), q->mem_kib,
-				per_conn_kib(a->p, a->n, q->strategy));
-			if (q->inflight_max >= 0)
-				fprintf(f, "%lld", q->inflight_max);
-			else
-				fputs("n/a", f);
-			fprintf(f, ",%s\n", q->run_id);
+			continue;
 		}
+		fprintf(f, "%s,%llu,%u,%u,%u,%.6f,%.1f,%.0f,%.2f,", q->strategy,
+			(unsigned long long)q->conns, q->workers, q->qd, q->valid, q->wall_s,
+			rate(q), q->mem_kib, per_conn_kib(a->p, a->n, q->strategy));
+		if (q->inflight_max >= 0)
+			fprintf(f, "%lld", q->inflight_max);
+		else
+			fputs("n/a", f);
+		fprintf(f, ",%s\n", q->run_id);
 	}
 	return ferror(f) ? -EIO : 0;
 }
