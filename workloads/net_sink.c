@@ -176,19 +176,6 @@ static void answer_due(struct sink *k)
 }
 
 /*
- * Between two connections of one epoll batch: answers that fell due while
- * the batch was read go out now, not after it, so the server's own delay
- * (server_late_us) is one request's handling, not a batch's.  (What had
- * the server set the pace, 15 ms for a 10 ms service under 256 threads,
- * was the service time starting at the read: see arrival_ns.)
- */
-static void answer_due_between(struct sink *k)
-{
-	if (k->qlen && k->q[0].due_ns <= mono_ns())
-		answer_due(k);
-}
-
-/*
  * Request @id's service time: --latency-us, plus a seeded offset uniform
  * in [-jitter, +jitter] when --jitter-us is set (the mean stays
  * --latency-us, so Little's law's limit is the same).
@@ -440,7 +427,13 @@ static void sink_serve(struct sink *k)
 					conn_flush(k, c);
 				if (!c->dead && evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 					on_readable(k, c);
-				answer_due_between(k);
+				/*
+				 * between two connections of one batch: answers
+				 * that fell due while it was read go out now, so
+				 * the server's own delay (server_late_us) is one
+				 * request's handling, not a batch's
+				 */
+				answer_due(k);
 			}
 		}
 		answer_due(k);	/* the wait timed out for them, or they fell due meanwhile */
