@@ -278,9 +278,10 @@ say "net: 256 requests in flight at 10 ms each, and memory per connection"
 ulimit -n 20000 2>/dev/null
 RINGS=$CORES
 # Little's law: 256 requests each taking 10 ms allow 256 / 0.010 = 25600 requests/s
-# Every service time exactly 10 ms keeps the 256 connections in lockstep
-# (all answers due at once, every cycle); +-2 ms of seeded jitter, the
-# same mean, lets them spread.  Both, in the same rounds.
+# Every service time exactly 10 ms keeps the 256 connections in the step
+# they started in (all connect and send at once, and each answer is due
+# 10 ms after its request arrived); +-2 ms of seeded jitter, the same
+# mean, lets them spread.  Both, in the same rounds.
 # The server shares the machine's CPUs with the trial: its own delay per
 # answer (server_late_us, beyond the service time) is shown beside each row.
 declare -A netrate netlate netpins
