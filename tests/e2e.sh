@@ -85,9 +85,12 @@ check("one warmup row per workload and strategy",
       len([r for r in rows if r["warmup"] == "1"]) == 3 * len(avail))
 check("latency columns filled for the main op",
       all(float(r["lat_p50_us"]) > 0 and float(r["lat_max_us"]) >= float(r["lat_p99_us"]) for r in counted))
-check("JSON summary and a recommendation per workload",
+check("JSON summary and a verdict per workload: faster or equivalent with a pick, "
+      "undecided without one",
       len(meta["summary"]) == 3 * len(meta["strategies"]) and len(meta["recommendations"]) == 3
-      and all(x["reason"] and (x["strategy"] or len(x["equivalent"]) >= 2)
+      and all(x["reason"] and x["outcome"] in ("faster", "equivalent", "undecided")
+              and bool(x["strategy"]) == (x["outcome"] != "undecided")
+              and x["fastest"] and len(x["comparisons"]) == len(meta["strategies"]) - 1
               for x in meta["recommendations"]))
 check("every trial valid", all(r["valid"] == "1" for r in rows if r["trial"] != "0"))
 check("units: wall_s > 0, bytes > 0, MiB/s = bytes/MiB/wall",
@@ -117,7 +120,7 @@ for p in wall speedup cpu-md5 memory-csv latency-array; do
 	check "plot $p.png is a PNG" bash -c "head -c 8 '$pd/$p.png' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
 	check "plot $p.svg is well-formed SVG" $PY -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith('svg') and len(list(r.iter())) > 20 else 1)" "$pd/$p.svg"
 done
-check "report written with a recommendation per workload" test "$(grep -c -E '^\*\*(Recommendation: |No single recommendation)' "${csv%.csv}.md")" -eq 3
+check "report written with a verdict per workload" test "$(grep -c -E '^\*\*(Recommendation: |Undecided\.)' "${csv%.csv}.md")" -eq 3
 check "report ends with how to apply it: a row per workload, in Python and C" bash -c \
 	"grep -q '^## Applying it' '${csv%.csv}.md' &&
 	 [ \$(grep -cE '^\| (md5|csv|array) \| [a-z_]+ \| .+ \| .+ \|\$' '${csv%.csv}.md') -eq 3 ]"

@@ -185,7 +185,7 @@ if root && [ -d /sys/fs/cgroup/blkio ] && [ -e /sys/fs/cgroup/blkio/blkio.thrott
 	echo "$(lsblk -no MAJ:MIN "$dev" | tr -d ' ') $CAP" >"$CGROUP/blkio.throttle.read_bps_device"; then
 	capped=$(sh -c "echo \$\$ >'$CGROUP/cgroup.procs' && exec $IOBENCH run --size tiny --dir '$T/cap' \
 		--results '$T/capr' --no-plot -q --workload md5 --strategy serial,threaded,io_uring \
-		--repeat 4 --warmup 0" >"$T/capr.log" 2>&1; ls "$T"/capr/*[0-9].csv 2>/dev/null)
+		--repeat 6 --warmup 0" >"$T/capr.log" 2>&1; ls "$T"/capr/*[0-9].csv 2>/dev/null)
 	check "capped: every strategy within 15% of the cap" $PY - "$capped" $CAP <<'PYEOF'
 import csv, statistics, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["warmup"] == "0" and r["valid"] == "1"]

@@ -172,7 +172,7 @@ static void test_report(void **state)
 	assert_int_equal(report_write(&rd, NULL, msg, sizeof(msg)), 0);
 	path = xasprintf("%s/%s.md", dir, RUN_A);
 	assert_int_equal(read_small_file(path, &md, &len), 0);
-	assert_non_null(strstr(md, "**Recommendation: threaded.** threaded is fastest."));
+	assert_non_null(strstr(md, "**Recommendation: threaded** (faster). threaded is fastest."));
 	assert_non_null(strstr(md, "| threaded **(recommended)** | 5/5 | 0.500 [0.480, 0.520] | "
 				   "2.00 ± 0.05 x faster |"));
 	assert_non_null(strstr(md, "| strategy | valid | median wall (s) [CI] | vs serial |"));

@@ -1,5 +1,5 @@
 /* test_summary.c - the recommendation on synthetic results. */
-#include <ctype.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,11 +13,12 @@
 #include "summary.h"
 
 #define NT 5
+#define NMAX 32
 
 /* One strategy's counted trials: wall, CPU and net memory per trial. */
 struct fake {
 	const char *name;
-	double wall[NT], cpu[NT], mem[NT];
+	double wall[NMAX], cpu[NMAX], mem[NMAX];
 	uint64_t peak_rss;	/* the largest process: must never decide */
 	bool valid;
 };
@@ -49,6 +50,7 @@ static void build(struct world *w, const struct fake *f, unsigned nst, unsigned 
 				.peak_rss_kib = f[s].peak_rss, .mem_ok = true,
 				.mem_net_kib = (uint64_t)f[s].mem[t], .valid = f[s].valid,
 				.workers = fake_workers[s], .qd = fake_workers[s],
+				.other_cpu_s = 0, .steal_s = 0,
 			};
 
 			results_add(&w->r, &rec);
@@ -82,6 +84,11 @@ static const char *pick(const struct world *w, const struct verdict *v)
 	return v->pick >= 0 ? w->s.rows[v->pick].strategy : "none";
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
 #define FLAT(x) { x, x, x, x, x }
 
 static void test_clear_winner(void **state)
@@ -96,170 +103,102 @@ static void test_clear_winner(void **state)
 	(void)state;
 	build(&w, f, 2, NT);
 	v = verdict(&w);
+	assert_int_equal(v->outcome, OUTCOME_FASTER);
 	assert_string_equal(pick(&w, v), "threaded");
-	assert_false(v->tie);
 	assert_true(v->p < 0.05);
-	assert_string_equal(v->reason, "threaded is fastest");
-	assert_non_null(strstr(v->detail, "50% less wall time than the runner-up serial"));
+	assert_string_equal(v->reason, "threaded is fastest (50% less time than serial)");
+	assert_int_equal(v->cmp[0].est.method, RATIO_LOGNORMAL);
+	assert_non_null(strstr(v->detail, "log-normal"));
 	assert_true(w.s.rows[1].speedup > 1.99 && w.s.rows[1].speedup < 2.01);
 	assert_int_equal(w.s.rows[0].m[MET_WALL].n, NT);	/* the warmup stayed out */
+	assert_true(w.s.rows[1].recommended && !w.s.rows[0].recommended);
 	done(&w);
 }
 
-/* The fastest median also uses measurably less CPU: it is singled out. */
-static void test_tie_settled_by_cpu(void **state)
+/* Known answer: 3 trials against 3, 10x apart with 10% spread, is decided. */
+static void test_three_v_three_at_10x(void **state)
 {
 	struct fake f[2] = {
-		{ "serial", { 1.0, 1.2, 0.9, 1.1, 1.05 }, { 2.0, 2.1, 1.9, 2.05, 1.95 },
-		  FLAT(4000), 4000, true },
-		{ "threaded", { 1.02, 1.15, 0.95, 1.08, 1.0 }, { 1.0, 1.1, 0.9, 1.05, 0.95 },
-		  FLAT(8000), 8000, true },
+		{ "serial", { 4.9, 5.39, 4.41 }, FLAT(1), FLAT(4000), 4000, true },
+		{ "epoll", { 0.49, 0.539, 0.441 }, FLAT(1), FLAT(4000), 4000, true },
 	};
 	struct world w;
 	const struct verdict *v;
 
 	(void)state;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	assert_true(v->tie);
-	assert_string_equal(pick(&w, v), "threaded");
-	assert_string_equal(v->reason, "serial or threaded: no measurable difference in time; "
-				       "threaded uses measurably less CPU");
-	done(&w);
-}
-
-/* Item 9: a consistent but small CPU difference (a VM's noise) decides nothing. */
-static void test_few_percent_cpu_is_noise(void **state)
-{
-	struct fake f[2] = {
-		{ "forked", { 1.0, 1.2, 0.9, 1.1, 1.03 }, { 1.94, 1.95, 1.96, 1.97, 1.98 },
-		  FLAT(4000), 4000, true },
-		{ "threaded", { 1.02, 1.25, 0.95, 1.08, 1.04 }, { 2.0, 2.01, 2.02, 2.03, 2.04 },
-		  FLAT(4000), 4000, true },
-	};
-	struct world w;
-	const struct verdict *v;
-
-	(void)state;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	/* forked's CPU is lower in every trial (p < 0.05), but by 3% */
-	assert_true(v->tie);
-	assert_int_equal(v->pick, -1);
-	done(&w);
-}
-
-/* Item 15: a slower median is never singled out on CPU or memory. */
-static void test_slower_median_never_picked(void **state)
-{
-	struct fake f[2] = {
-		{ "threaded", { 1.0, 1.2, 0.9, 1.1, 1.03 }, { 2.0, 2.1, 1.9, 2.05, 1.95 },
-		  FLAT(9000), 9000, true },
-		{ "epoll", { 1.02, 1.25, 0.95, 1.08, 1.04 }, { 1.0, 1.1, 0.9, 1.05, 0.95 },
-		  FLAT(1000), 1000, true },
-	};
-	struct world w;
-	const struct verdict *v;
-
-	(void)state;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	assert_true(v->tie);
-	assert_string_equal(w.s.rows[v->fastest].strategy, "threaded");
-	assert_int_equal(v->pick, -1);
-	assert_int_equal(v->nequiv, 2);
-	assert_non_null(strstr(v->reason, "threaded or epoll: no measurable difference in time"));
-	/* the verdict is text a rerun can reproduce: no figures in it */
-	for (const char *c = v->reason; *c; c++)
-		assert_false(isdigit((unsigned char)*c));
-	done(&w);
-}
-
-/*
- * Item 1: memory decides only on the memory a strategy adds, when large
- * and significant; the largest process (peak_rss_kib) never decides.
- */
-static void test_memory_is_net_and_must_be_large(void **state)
-{
-	struct fake f[2] = {
-		/* forked: smallest single process, largest total */
-		{ "forked", { 1.0, 1.2, 0.9, 1.1, 1.03 }, FLAT(1.0),
-		  { 9000, 9100, 8900, 9050, 9000 }, 3000, true },
-		{ "threaded", { 1.02, 1.25, 0.95, 1.08, 1.04 }, FLAT(1.0),
-		  { 5000, 5100, 4900, 5050, 5000 }, 5000, true },
-	};
-	struct world w;
-	const struct verdict *v;
-
-	(void)state;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	/* forked has the lower median wall but adds more memory: no pick */
-	assert_string_equal(w.s.rows[v->fastest].strategy, "forked");
-	assert_int_equal(v->pick, -1);
-	done(&w);
-
-	/* the fastest adding 40% less memory, significantly: picked */
-	for (int t = 0; t < NT; t++)
-		f[0].mem[t] = 3000 + 10 * t;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	assert_string_equal(pick(&w, v), "forked");
-	assert_non_null(strstr(v->reason, "forked uses measurably less memory"));
-	done(&w);
-
-	/* 5% less is noise, however consistent */
-	for (int t = 0; t < NT; t++)
-		f[0].mem[t] = 4750 + 10 * t;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	assert_int_equal(v->pick, -1);
-	done(&w);
-
-	/*
-	 * 40% less again, but with 2 workers against the other's 4: the
-	 * setting's memory, not the strategy's: no pick, and it says why
-	 */
-	for (int t = 0; t < NT; t++)
-		f[0].mem[t] = 3000 + 10 * t;
-	fake_workers[0] = 2;
-	fake_workers[1] = 4;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	assert_int_equal(v->pick, -1);
-	assert_non_null(strstr(v->detail, "CPU and memory not compared: it ran with less "
-				       "concurrency"));
-	done(&w);
-	/* the same memory with the same concurrency, or more: picked */
-	fake_workers[0] = fake_workers[1] = 4;
-	build(&w, f, 2, NT);
-	v = verdict(&w);
-	assert_string_equal(pick(&w, v), "forked");
-	done(&w);
-}
-
-/* Item 10: three trials each can never separate anything; the verdict says so. */
-static void test_underpowered(void **state)
-{
-	struct fake f[2] = {
-		{ "serial", { 2.0, 2.1, 1.9 }, FLAT(2), FLAT(4000), 4000, true },
-		{ "threaded", { 1.0, 1.1, 0.9 }, FLAT(2), FLAT(4000), 4000, true },
-	};
-	struct world w;
-	const struct verdict *v;
-
-	(void)state;
-	assert_float_equal(summary_min_p(3, 3), 0.1, 1e-12);
-	assert_float_equal(summary_min_p(4, 4), 2.0 / 70, 1e-12);
 	build(&w, f, 2, 3);
 	v = verdict(&w);
-	assert_true(v->underpowered);
-	assert_true(v->tie);
-	assert_non_null(strstr(v->detail, "no difference can be significant"));
+	assert_int_equal(v->outcome, OUTCOME_FASTER);
+	assert_string_equal(pick(&w, v), "epoll");
+	assert_true(starts(v->reason, "epoll is fastest (90% less time than serial)"));
+	assert_true(v->cmp[0].est.lo > 8 && v->cmp[0].est.hi < 12.5);
 	done(&w);
 }
 
-/* Item 11: a trial in the wrong cache state is valid but not counted. */
+/* Known answer: 3 against 3 at 1.05x is undecided, and says what would decide it. */
+static void test_three_v_three_at_5pct(void **state)
+{
+	struct fake f[2] = {
+		{ "serial", { 1.05, 1.155, 0.945 }, FLAT(1), FLAT(4000), 4000, true },
+		{ "threaded", { 1.0, 1.1, 0.9 }, FLAT(1), FLAT(4000), 4000, true },
+	};
+	struct world w;
+	const struct verdict *v;
+
+	(void)state;
+	build(&w, f, 2, 3);
+	v = verdict(&w);
+	assert_int_equal(v->outcome, OUTCOME_UNDECIDED);
+	assert_int_equal(v->pick, -1);
+	assert_int_equal(v->nequiv, 1);		/* not shown different is not equivalent */
+	assert_false(w.s.rows[0].equivalent);
+	assert_true(starts(v->reason, "undecided between threaded and serial: needs about "));
+	assert_non_null(strstr(v->reason, "more trials each"));
+	assert_true(v->more > 10 && v->more < 1000);
+	/* the leader and the medians are still reported */
+	assert_non_null(strstr(v->detail, "the leader: threaded, median 1 s"));
+	done(&w);
+}
+
+/* n values around 1 with a standard deviation of about @sd, in a fixed shuffled order. */
+static void spread(double *v, unsigned n, double sd, unsigned shift)
+{
+	for (unsigned i = 0; i < n; i++) {
+		/* -1 .. 1 evenly, then scaled: the sd of a uniform on [-a, a] is a / sqrt 3 */
+		double u = (double)((i * 7 + shift) % n) / (n - 1) * 2 - 1;
+
+		v[i] = 1 + u * sd * sqrt(3);
+	}
+}
+
+/* Known answer: 30 against 30 at 1.00x with 2% spread is equivalent at a 5% margin. */
+static void test_thirty_v_thirty_equivalent(void **state)
+{
+	struct fake f[2] = { { "threaded", .valid = true }, { "serial", .valid = true } };
+	struct world w;
+	const struct verdict *v;
+
+	(void)state;
+	spread(f[0].wall, 30, 0.02, 3);
+	spread(f[1].wall, 30, 0.02, 11);
+	f[0].wall[0] *= 0.999;		/* threaded's median the lower: the simpler is not */
+	build(&w, f, 2, 30);
+	v = verdict(&w);
+	assert_int_equal(v->outcome, OUTCOME_EQUIVALENT);
+	assert_int_equal(v->nequiv, 2);
+	assert_string_equal(pick(&w, v), "serial");
+	assert_string_equal(v->reason, "threaded and serial are equivalent within 5%; keep serial, "
+				       "the simpler");
+	done(&w);
+	/* the same at a 0.5% margin is not shown */
+	build(&w, f, 2, 30);
+	w.cfg.margin = 0.005;
+	v = verdict(&w);
+	assert_int_equal(v->outcome, OUTCOME_UNDECIDED);
+	done(&w);
+}
+
+/* A trial in the wrong cache state is valid but not counted. */
 static void test_cache_flagged_left_out(void **state)
 {
 	struct fake f[2] = {
@@ -284,40 +223,85 @@ static void test_cache_flagged_left_out(void **state)
 	done(&w);
 }
 
-/* Item 11: when the flagged outliers made the verdict, it says so. */
+/*
+ * Trials another process disturbed are left out and counted, and the
+ * verdict names the interference it measured, not the storage.
+ */
+static void test_disturbed_left_out(void **state)
+{
+	struct fake f[2] = { { "serial", .valid = true }, { "threaded", .valid = true } };
+	struct world w;
+	const struct verdict *v;
+	unsigned hit = 0;
+
+	(void)state;
+	spread(f[0].wall, 10, 0.03, 1);
+	spread(f[1].wall, 10, 0.03, 4);
+	for (int t = 0; t < 10; t++)
+		f[0].wall[t] *= 2;
+	build(&w, f, 2, 10);
+	/* a CPU hog beside 4 of threaded's trials: they took 3x as long */
+	for (size_t i = 0; i < w.r.n && hit < 4; i++) {
+		struct trial_rec *t = &w.r.recs[i];
+
+		if (!strcmp(t->strategy, "threaded") && !t->warmup) {
+			t->wall_s *= 3;
+			t->other_cpu_s = 1.4 * t->wall_s;
+			t->disturbed = true;
+			hit++;
+		}
+	}
+	v = verdict(&w);
+	assert_int_equal(w.s.rows[1].disturbed, 4);
+	assert_int_equal(w.s.rows[1].valid, 6);
+	assert_int_equal(v->outcome, OUTCOME_FASTER);
+	assert_string_equal(pick(&w, v), "threaded");
+	assert_string_equal(v->interference, "other processes used 1.40 CPUs during 4 of 20 trials");
+	assert_null(strstr(v->reason, "burst"));
+	done(&w);
+
+	/* all but one of threaded's disturbed: undecided, and why */
+	build(&w, f, 2, 10);
+	hit = 0;
+	for (size_t i = 0; i < w.r.n && hit < 9; i++) {
+		struct trial_rec *t = &w.r.recs[i];
+
+		if (!strcmp(t->strategy, "threaded") && !t->warmup) {
+			t->other_cpu_s = t->wall_s;
+			t->disturbed = true;
+			hit++;
+		}
+	}
+	v = verdict(&w);
+	assert_int_equal(v->outcome, OUTCOME_UNDECIDED);
+	assert_non_null(strstr(v->reason, "or a quieter machine (other processes used 1.00 CPUs "
+				       "during 9 of 20 trials)"));
+	done(&w);
+}
+
+/* When the flagged outliers made the verdict, it says so. */
 static void test_outlier_changes_verdict(void **state)
 {
-	struct fake f[2] = {
-		{ "serial", { 1.00, 1.01, 1.02, 1.03, 1.04 }, FLAT(1), FLAT(4000), 4000, true },
-		{ "threaded", { 1.005, 1.015, 1.025, 1.035, 9.0 }, FLAT(1), FLAT(4000), 4000, true },
+	struct fake g[2] = {
+		{ "serial", { 2.0, 2.1, 1.9, 2.05, 1.95 }, FLAT(1), FLAT(4000), 4000, true },
+		{ "threaded", { 1.0, 1.01, 1.02, 50.0, 60.0 }, FLAT(1), FLAT(4000), 4000, true },
 	};
 	struct world w;
 	const struct verdict *v;
 
 	(void)state;
-	build(&w, f, 2, NT);
+	/* threaded clearly faster but for two wild trials: the rank test, undecided */
+	build(&w, g, 2, NT);
 	v = verdict(&w);
-	(void)v;
-	/* with or without the outlier the two are equivalent: no note */
-	assert_string_equal(w.s.v[0].outlier_note, "");
+	assert_true(w.s.rows[1].outliers >= 2);
+	assert_int_equal(v->outcome, OUTCOME_UNDECIDED);
+	assert_int_equal(v->cmp[0].est.method, RATIO_RANK);
+	assert_non_null(strstr(v->outlier_note, "changed this verdict: without them, threaded is "
+						"fastest"));
 	done(&w);
-
-	/* threaded clearly faster but for two wild trials */
-	{
-		struct fake g[2] = {
-			{ "serial", { 2.0, 2.1, 1.9, 2.05, 1.95 }, FLAT(1), FLAT(4000), 4000, true },
-			{ "threaded", { 1.0, 1.01, 1.02, 50.0, 60.0 }, FLAT(1), FLAT(4000), 4000, true },
-		};
-
-		build(&w, g, 2, NT);
-		v = verdict(&w);
-		assert_true(w.s.rows[1].outliers >= 2);
-		assert_non_null(strstr(v->outlier_note, "changed this verdict"));
-		done(&w);
-	}
 }
 
-/* Three strategies: the fastest must beat each, with Holm's correction. */
+/* Three strategies: the fastest against each, Holm's correction over them. */
 static void test_three_way(void **state)
 {
 	struct fake f[3] = {
@@ -331,9 +315,11 @@ static void test_three_way(void **state)
 	(void)state;
 	build(&w, f, 3, NT);
 	v = verdict(&w);
-	assert_int_equal(v->nequiv, 2);
-	assert_string_equal(v->reason, "threaded or forked: no measurable difference in time, "
-				       "nor one in CPU or memory that singles out the fastest");
+	assert_int_equal(v->outcome, OUTCOME_UNDECIDED);
+	assert_int_equal(v->ncmp, 2);
+	assert_int_equal(v->cmp[0].outcome, OUTCOME_FASTER);	/* serial: 3x */
+	assert_int_equal(v->cmp[1].outcome, OUTCOME_UNDECIDED);	/* forked: 1% */
+	assert_true(starts(v->reason, "undecided between threaded and forked: needs about "));
 	done(&w);
 }
 
@@ -351,6 +337,7 @@ static void test_all_invalid(void **state)
 	w.r.n--;	/* drop the (valid) warmup: every counted trial is invalid */
 	v = verdict(&w);
 	assert_int_equal(v->pick, -1);
+	assert_int_equal(v->outcome, OUTCOME_NONE);
 	assert_non_null(strstr(v->reason, "no strategy produced a valid trial"));
 	assert_int_equal(w.s.rows[0].valid, 0);
 	assert_int_equal(w.s.rows[0].total, NT);
@@ -358,18 +345,18 @@ static void test_all_invalid(void **state)
 }
 
 /*
- * All strategies tie while waiting on the storage: the storage is the
- * limit, and the simplest (the baseline) is picked.  The same tie with the
+ * All strategies shown equivalent while waiting on the storage: the
+ * storage is the limit, and the simplest is kept.  The same with the
  * CPUs busy is no storage limit.
  */
 static void test_storage_limit(void **state)
 {
 	struct fake f[3] = {
+		{ "io_uring", { 0.99, 1.0, 1.01, 1.0, 1.02 }, { 0.11, 0.1, 0.1, 0.1, 0.1 },
+		  FLAT(4000), 4000, true },
 		{ "serial", { 1.0, 1.02, 0.99, 1.01, 1.0 }, { 0.1, 0.1, 0.1, 0.1, 0.1 },
 		  FLAT(4000), 4000, true },
 		{ "threaded", { 1.01, 0.99, 1.0, 1.02, 0.98 }, { 0.08, 0.09, 0.085, 0.08, 0.09 },
-		  FLAT(4000), 4000, true },
-		{ "io_uring", { 0.99, 1.0, 1.01, 1.0, 1.02 }, { 0.11, 0.1, 0.1, 0.1, 0.1 },
 		  FLAT(4000), 4000, true },
 	};
 	struct world w;
@@ -378,25 +365,28 @@ static void test_storage_limit(void **state)
 	(void)state;
 	build(&w, f, 3, NT);
 	v = verdict(&w);
+	assert_int_equal(v->outcome, OUTCOME_EQUIVALENT);
 	assert_true(v->storage_limit);
 	assert_string_equal(pick(&w, v), "serial");
-	assert_string_equal(v->reason, "the storage is the limit: no strategy is measurably "
-				       "faster and none keeps a CPU busy; keep the simplest, serial");
+	assert_string_equal(v->reason, "io_uring, serial and threaded are equivalent within 5%; "
+				       "keep serial, the simplest");
+	assert_non_null(strstr(v->detail, "the storage is the limit"));
 	done(&w);
 	for (int i = 0; i < 3; i++)
 		for (int t = 0; t < NT; t++)
 			f[i].cpu[t] = 0.9;	/* busy: the CPU, not the storage */
 	build(&w, f, 3, NT);
 	v = verdict(&w);
+	assert_int_equal(v->outcome, OUTCOME_EQUIVALENT);
 	assert_false(v->storage_limit);
 	done(&w);
 }
 
 /*
- * Trials of a few ms, or in two groups 2x apart (a throttled device's
- * burst for some trials, not others): too short to decide, nothing picked.
+ * Trials of a few ms are too short to decide; trial times in two groups
+ * 2x apart are left to the rank test, which decides only what it can.
  */
-static void test_too_short(void **state)
+static void test_too_short_and_bimodal(void **state)
 {
 	struct fake f[2] = {
 		{ "serial", { 0.009, 0.0095, 0.009, 0.0092, 0.0091 }, FLAT(0.001), FLAT(4000), 4000, true },
@@ -409,9 +399,11 @@ static void test_too_short(void **state)
 	build(&w, f, 2, NT);
 	v = verdict(&w);
 	assert_true(v->too_short);
+	assert_int_equal(v->outcome, OUTCOME_UNDECIDED);
 	assert_int_equal(v->pick, -1);
+	assert_non_null(strstr(v->reason, "too short"));
 	done(&w);
-	/* long enough, but threaded's trials are 9 ms in its burst and 40 ms after */
+	/* long enough, but threaded's trials are 9 ms in a burst and 40 ms after */
 	{
 		struct fake g[2] = {
 			{ "serial", { 0.05, 0.051, 0.049, 0.05, 0.052 }, FLAT(0.01), FLAT(4000), 4000, true },
@@ -420,11 +412,37 @@ static void test_too_short(void **state)
 
 		build(&w, g, 2, NT);
 		v = verdict(&w);
-		assert_true(v->too_short);
+		assert_false(v->too_short);
 		assert_true(w.s.rows[1].bimodal && !w.s.rows[0].bimodal);
-		assert_non_null(strstr(v->detail, "two groups"));
+		assert_int_equal(v->cmp[0].est.method, RATIO_RANK);
+		/* every threaded trial below every serial one: 5 v 5 decides it */
+		assert_int_equal(v->outcome, OUTCOME_FASTER);
+		assert_non_null(strstr(v->detail, "rank tests"));
 		done(&w);
 	}
+}
+
+/* --until-decided: a clear gap is decided early, a small one needs its 10 trials. */
+static void test_decided(void **state)
+{
+	struct fake f[2] = {
+		{ "serial", { 2.0, 2.1, 1.9, 2.05, 1.95 }, FLAT(2), FLAT(4000), 4000, true },
+		{ "threaded", { 1.0, 1.1, 0.9, 1.05, 0.95 }, FLAT(2), FLAT(4000), 4000, true },
+	};
+	struct world w;
+	char why[512];
+
+	(void)state;
+	build(&w, f, 2, NT);
+	assert_true(summary_decided(&w.r, &w.m, 0, why, sizeof(why)));
+	assert_true(starts(why, "decided: threaded is fastest"));
+	done(&w);
+	for (int t = 0; t < NT; t++)
+		f[0].wall[t] = f[1].wall[t] * 1.15;
+	f[0].wall[0] *= 1.001;
+	build(&w, f, 2, NT);
+	assert_false(summary_decided(&w.r, &w.m, 0, why, sizeof(why)));
+	done(&w);
 }
 
 /* A row whose trials rise over the run is said to drift; a steady one is not. */
@@ -464,18 +482,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clear_winner),
-		cmocka_unit_test(test_tie_settled_by_cpu),
-		cmocka_unit_test(test_slower_median_never_picked),
-		cmocka_unit_test(test_few_percent_cpu_is_noise),
-		cmocka_unit_test(test_memory_is_net_and_must_be_large),
-		cmocka_unit_test(test_underpowered),
+		cmocka_unit_test(test_three_v_three_at_10x),
+		cmocka_unit_test(test_three_v_three_at_5pct),
+		cmocka_unit_test(test_thirty_v_thirty_equivalent),
 		cmocka_unit_test(test_cache_flagged_left_out),
+		cmocka_unit_test(test_disturbed_left_out),
 		cmocka_unit_test(test_outlier_changes_verdict),
 		cmocka_unit_test(test_drift),
 		cmocka_unit_test(test_storage_limit),
-		cmocka_unit_test(test_too_short),
+		cmocka_unit_test(test_too_short_and_bimodal),
 		cmocka_unit_test(test_three_way),
 		cmocka_unit_test(test_all_invalid),
+		cmocka_unit_test(test_decided),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,8 @@ size_t compare_runs(const struct run_data *a, const struct run_data *b,
 		rb = wb->mean > 0 ? wb->stddev / wb->mean : 0;
 		r->sd = r->ratio * sqrt(ra * ra + rb * rb);
 		/* the counted trials each run's summary was computed over */
-		r->p = stats_mann_whitney_p(x->wall, x->nwall, y->wall, y->nwall);
+		ratio_estimate(x->wall, x->nwall, y->wall, y->nwall, SUMMARY_ALPHA, &r->est);
+		r->p = r->est.p;
 		n++;
 	}
 	/* every row is a test: the family-wise error stays at 5% (Holm) */
@@ -43,8 +44,14 @@ size_t compare_runs(const struct run_data *a, const struct run_data *b,
 		p[i] = out[i].p;
 	stats_holm(p, n);
 	for (size_t i = 0; i < n; i++) {
-		out[i].p_holm = p[i];
-		out[i].significant = p[i] < 0.05;
+		struct cmp_row *r = &out[i];
+		double m = a->sum.margin > 0 ? a->sum.margin : SUMMARY_MARGIN;
+
+		r->p_holm = p[i];
+		r->significant = p[i] < SUMMARY_ALPHA && r->est.method != RATIO_NONE;
+		r->outcome = r->est.method != RATIO_NONE && r->est.lo >= 1 / (1 + m) &&
+			     r->est.hi <= 1 + m ? OUTCOME_EQUIVALENT :
+			     r->significant ? OUTCOME_FASTER : OUTCOME_UNDECIDED;
 	}
 	free(p);
 	return n;

@@ -12,9 +12,16 @@ struct cmp_row {
 	double a, b;		/* median wall times (s) */
 	double a_lo, a_hi, b_lo, b_hi;	/* their confidence intervals */
 	double ratio, sd;	/* b / a, with relative spreads in quadrature */
-	double p;		/* Mann-Whitney on the two runs' wall times */
+	struct ratio_est est;	/* B's wall times over A's (ratio.h): interval, p, method */
+	double p;		/* est.p */
 	double p_holm;		/* p after Holm's correction over every row */
 	bool significant;	/* p_holm < 0.05 */
+	/*
+	 * As a verdict says it (summary.h): FASTER when B differs (significant,
+	 * its interval not inside the margin; est.ratio says which way),
+	 * EQUIVALENT within A's --margin, else UNDECIDED.
+	 */
+	enum outcome outcome;
 };
 
 /*

@@ -80,17 +80,46 @@ int howto_hints(const struct strategy *st, const struct howto_shape *sh, char *p
 	return 0;
 }
 
+/* The verdict run @rd stored for workload @wl, or NULL. */
+static const struct verdict *verdict_of(const struct run_data *rd, const char *wl)
+{
+	for (size_t i = 0; i < rd->sum.nv; i++)
+		if (!strcmp(rd->sum.v[i].workload, wl))
+			return &rd->sum.v[i];
+	return NULL;
+}
+
+/*
+ * The row "Applying it" names for @v: the pick (faster: the fastest;
+ * equivalent: the simplest of them), else, undecided, the leader; NULL
+ * when there is none.  *@word says which.
+ */
+static const struct strat_summary *applied_row(const struct run_data *rd,
+					       const struct verdict *v, const char **word)
+{
+	*word = "";
+	if (!v)
+		return NULL;
+	if (v->pick >= 0) {
+		*word = v->outcome == OUTCOME_EQUIVALENT ? " (the simplest equivalent)" : "";
+		return &rd->sum.rows[v->pick];
+	}
+	if (v->outcome == OUTCOME_UNDECIDED && v->fastest >= 0) {
+		*word = " (undecided: the leader so far)";
+		return &rd->sum.rows[v->fastest];
+	}
+	return NULL;
+}
+
 void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw)
 {
 	fputs("## Applying it\n\n| workload | recommended | in Python | in C |\n|---|---|---|---|\n", f);
 	for (size_t w = 0; w < nw; w++) {
-		const struct strat_summary *r = NULL;
+		const char *word;
+		const struct strat_summary *r = applied_row(rd, verdict_of(rd, wls[w]), &word);
 		struct howto_shape sh = { 0 };
 		char py[320], c[320];
 
-		for (size_t i = 0; i < rd->sum.n; i++)
-			if (!strcmp(rd->sum.rows[i].workload, wls[w]) && rd->sum.rows[i].recommended)
-				r = &rd->sum.rows[i];
 		if (r) {
 			/* a workload with connections: its N is how many are open at once */
 			const struct workload *wl = workload_find(wls[w]);
@@ -103,12 +132,12 @@ void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw
 		}
 		if (!r || howto_hints(strategy_find(r->strategy), &sh, py, sizeof(py), c,
 				      sizeof(c)) < 0) {
-			fprintf(f, "| %s | none | no single winner: keep the simplest that is "
-				"among the fastest | the same |\n", wls[w]);
+			fprintf(f, "| %s | none | no strategy has valid trials to apply | - |\n",
+				wls[w]);
 			continue;
 		}
-		fprintf(f, "| %s | %s | %s | %s |\n", wls[w], r->strategy, py, c);
+		fprintf(f, "| %s | %s%s | %s | %s |\n", wls[w], r->strategy, word, py, c);
 	}
-	fputs("\nN is the concurrency the recommended strategy's counted trials ran with "
+	fputs("\nN is the concurrency the named strategy's counted trials ran with "
 	      "(tuned, or as given).\n\n", f);
 }

@@ -212,13 +212,19 @@ static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 	if (v->pick >= 0) {
 		char lbl[96];
 
-		fprintf(f, "\n**Recommendation: %s.** %s.",
-			summary_label(&rd->sum.rows[v->pick], lbl, sizeof(lbl)), v->reason);
-	}
-	else
+		fprintf(f, "\n**Recommendation: %s** (%s). %s.",
+			summary_label(&rd->sum.rows[v->pick], lbl, sizeof(lbl)),
+			outcome_names[v->outcome], v->reason);
+	} else if (v->outcome == OUTCOME_UNDECIDED) {
+		fprintf(f, "\n**Undecided.** %s.", v->reason);
+	} else {
 		fprintf(f, "\n**No single recommendation.** %s.", v->reason);
+	}
 	if (v->detail[0])
 		fprintf(f, " (%s.)", v->detail);
+	if (v->interference[0] && v->outcome != OUTCOME_UNDECIDED)
+		fprintf(f, "\n\nNote: %s; those trials are left out of the statistics.",
+			v->interference);
 	if (v->outlier_note[0])
 		fprintf(f, "\n\nNote: %s.", v->outlier_note);
 	fputs("\n\n", f);

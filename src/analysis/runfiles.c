@@ -122,6 +122,19 @@ static json_t *io_shape_json(const struct trial_rec *t)
 	return o;
 }
 
+/* What else used the machine during the trial (interfere.h); null when n/a. */
+static json_t *interference_json(const struct trial_rec *t)
+{
+	json_t *o = json_object();
+	double cpus = trial_interference(t);
+
+	jset(o, "other_cpu_s", t->other_cpu_s >= 0 ? jnum(t->other_cpu_s, 3) : json_null());
+	jset(o, "psi_cpu_s", t->psi_cpu_s >= 0 ? jnum(t->psi_cpu_s, 3) : json_null());
+	jset(o, "psi_io_s", t->psi_io_s >= 0 ? jnum(t->psi_io_s, 3) : json_null());
+	jset(o, "cpus", isfinite(cpus) ? jnum(cpus, 3) : json_null());
+	return o;
+}
+
 static json_t *hw_json(const struct trial_rec *t)
 {
 	json_t *o = json_object();
@@ -164,6 +177,8 @@ static json_t *trial_json(const struct trial_rec *t, const struct trial_hists *h
 	jset(o, "outlier", json_boolean(outlier));
 	jset(o, "resident_pct", t->resident_pct >= 0 ? jnum(t->resident_pct, 1) : json_null());
 	jset(o, "cache_flag", json_boolean(t->cache_flag));
+	jset(o, "disturbed", json_boolean(t->disturbed));
+	jset(o, "interference", interference_json(t));
 	jset(o, "main_op", jstr(op_name(t->main_op)));
 	jset(o, "block", json_integer((json_int_t)t->block));
 	jset(o, "read_bytes", jcount(t->io_ok, t->read_bytes));
@@ -295,6 +310,9 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));
 	jset(o, "budget_s", json_integer((json_int_t)cfg->budget_s));
+	jset(o, "margin", jnum(cfg->margin, 4));
+	jset(o, "max_interference", jnum(cfg->max_interference, 3));
+	jset(o, "wait_quiet_s", json_integer((json_int_t)cfg->wait_quiet_s));
 	return o;
 }
 

@@ -1,7 +1,7 @@
 /* summary.c - statistics per strategy and the comparison with the baseline.
  *
- * Only counted trials enter a statistic: not warmup, valid, and started
- * in the cache state asked for.  The decision rule is in summary.h.
+ * Only counted trials enter a statistic: not warmup, valid, started in
+ * the cache state asked for, and not disturbed by other processes.  The decision rule is in summary.h.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -67,7 +67,7 @@ static double desc(const struct trial_rec *t, enum desc d)
 bool summary_counted(const struct trial_rec *t)
 {
 	/* under mpirun the aggregate row speaks for the ranks' */
-	return !t->warmup && t->trial > 0 && t->valid && !t->cache_flag &&
+	return !t->warmup && t->trial > 0 && t->valid && !t->cache_flag && !t->disturbed &&
 	       (t->ranks <= 1 || t->rank < 0);
 }
 
@@ -146,7 +146,7 @@ static void rank_walls(const struct results *r, struct strat_summary *row, doubl
 
 			/* the rank's own valid trials of this row */
 			if (t->rank == (int)k && !t->warmup && t->trial > 0 && t->valid &&
-			    !t->cache_flag && !strcmp(t->workload, row->workload) &&
+			    !t->cache_flag && !t->disturbed && !strcmp(t->workload, row->workload) &&
 			    !strcmp(t->strategy, row->strategy))
 				v[n++] = t->wall_s;
 		}
@@ -191,6 +191,7 @@ static void summarize_row(const struct results *r, struct strat_summary *row, bo
 		if (!t->valid && !row->error)
 			row->error = t->error;
 		row->cache_flagged += t->valid && t->cache_flag;
+		row->disturbed += t->valid && !t->cache_flag && t->disturbed;
 	}
 	for (int m = 0; m < MET_N; m++)
 		stats_summarize(v, samples(r, row, get_metric, m, NULL, v), &row->m[m]);
@@ -259,6 +260,7 @@ void summary_compute(const struct results *r, const struct run_meta *m,
 	out->rows = xcalloc((size_t)cfg->n_wl * cfg->n_st, sizeof(*out->rows));
 	out->outlier = xcalloc(r->n + 1, sizeof(bool));
 	out->nrecs = r->n;
+	out->margin = cfg->margin > 0 ? cfg->margin : SUMMARY_MARGIN;
 	for (unsigned s = 0; s < cfg->n_st; s++)
 		if (cfg->st[s]->baseline)
 			out->baseline = cfg->st[s]->name;

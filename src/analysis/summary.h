@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "jsonh.h"
+#include "ratio.h"
 #include "stats.h"
 #include "trial.h"
 
@@ -32,7 +33,8 @@ extern const char *const desc_names[DESC_N];
 
 /*
  * Does trial @t count?  Valid, not warmup (nor a round's trial 0),
- * started in the cache state asked for, and under mpirun the aggregate of
+ * started in the cache state asked for, not disturbed by other processes
+ * (trial.h), and under mpirun the aggregate of
  * the ranks (their own rows are kept, not counted): the one definition
  * every statistic (summary, verdict, sweep, compare) is computed over.
  */
@@ -40,12 +42,13 @@ bool summary_counted(const struct trial_rec *t);
 
 /*
  * One (workload, strategy): counted, valid trials only.  A trial that did
- * not start in the cache state asked for (cache_flag) is valid but not
- * counted: it measured something else.
+ * not start in the cache state asked for (cache_flag), or that other
+ * processes disturbed, is valid but not counted: it measured something else.
  */
 struct strat_summary {
 	const char *workload, *strategy;
 	unsigned valid, total, outliers, cache_flagged;
+	unsigned disturbed;		/* valid, but other processes took the CPUs (trial.h) */
 	struct summary m[MET_N];
 	double med[DESC_N];		/* medians; NaN when not measured */
 	double *wall;			/* the counted wall times, in trial order */
@@ -76,53 +79,74 @@ struct strat_summary {
 };
 
 #define SUMMARY_ALPHA 0.05
-/* A CPU or memory difference decides a tie only when at least this large... */
-#define SUMMARY_MIN_REL 0.10
-/* ...and, for memory, above the kernel's counter resolution (memuse.h). */
-#define SUMMARY_MIN_MEM_KIB 1024
+/* Equivalent by default when the ratio's 90% interval lies within 1 +- this (--margin). */
+#define SUMMARY_MARGIN 0.05
 /* A trend over the run is reported as drift from this relative change on. */
 #define SUMMARY_DRIFT 0.10
-/* A fastest median wall below this is too short to decide on (start-up, bursts). */
+/* A fastest median wall below this is too short to decide on (start-up weighs as much). */
 #define SUMMARY_SHORT_S 0.005
 
 /*
- * The decision for one workload.  The fastest (lowest median wall) is
- * tested against every other strategy (Mann-Whitney on wall times, Holm's
- * correction over those comparisons); the ones it is not separated from
- * are its equivalents.  Alone, it is picked.  When every strategy is an
- * equivalent and the fastest keeps less than half a CPU busy, the storage
- * is the limit: the baseline is picked, the simplest that reaches it.
- * With equivalents otherwise it is
- * picked only when it also uses measurably less CPU (then memory) than
- * each of them: significant and at least SUMMARY_MIN_REL less.  A slower
- * median is never picked on a weaker figure; otherwise nothing is picked
- * and the verdict names the equivalents.
+ * What the evidence says of two strategies, and of a workload: the
+ * fastest is faster than another (the difference is significant after
+ * Holm's correction and its interval is not inside the margin), the two
+ * are equivalent (the 90% interval of the ratio of their times lies
+ * within 1 +- margin: the two one-sided tests of an equivalence at 5%
+ * each), or it is undecided (neither).  "Not shown different" is never
+ * "equivalent".  NONE: nothing to compare.
+ */
+enum outcome { OUTCOME_NONE, OUTCOME_FASTER, OUTCOME_EQUIVALENT, OUTCOME_UNDECIDED, OUTCOME_N };
+extern const char *const outcome_names[OUTCOME_N];
+
+/* The fastest against one other strategy. */
+struct vcomp {
+	int row;		/* the other's row in the summary */
+	enum outcome outcome;	/* FASTER: the fastest is faster than it */
+	struct ratio_est est;	/* the other's wall over the fastest's */
+	double p_holm;		/* est.p after Holm's correction over the comparisons */
+	double more;		/* undecided: trials more each that would decide; INFINITY: unknown */
+};
+
+/*
+ * The decision for one workload (verdict.c).  The fastest (lowest median
+ * wall) is compared with every other strategy (ratio.h).  Faster than all:
+ * it is picked.  Faster than some and equivalent to the rest: the
+ * simplest of the equivalent ones is picked (the registry lists the
+ * strategies from the simplest).  Undecided against any: nothing is
+ * picked, and the verdict says what would decide it.
  */
 struct verdict {
 	const char *workload;
+	enum outcome outcome;
 	int fastest, runner_up, pick;	/* indexes into rows, -1 if none */
-	int equiv[16];			/* rows not separated from the fastest, rows' order */
-	unsigned nequiv;		/* the fastest included */
+	int equiv[16];			/* shown equivalent to the fastest, itself included */
+	unsigned nequiv;
+	struct vcomp cmp[16];		/* the fastest against each other with trials */
+	unsigned ncmp;
 	double p;			/* fastest v runner-up, Holm-adjusted */
-	double min_p;			/* the smallest p these trial counts allow */
-	bool tie;			/* the fastest has equivalents */
-	bool underpowered;		/* too few trials: no difference can be significant */
+	double margin;			/* of the equivalence */
+	double more;			/* undecided: the most trials more any comparison needs */
 	/*
 	 * Every strategy is equivalent to the fastest and none keeps half a
-	 * CPU busy: the storage is the limit, at about ceiling_mibs, and the
-	 * simplest strategy (the baseline) is picked.
+	 * CPU busy: the storage is the limit, at about ceiling_mibs.
 	 */
 	bool storage_limit;
 	double ceiling_mibs;
-	/*
-	 * The fastest's trials are under SUMMARY_SHORT_S, or the fastest's or
-	 * the runner-up's times are bimodal: what was measured is start-up or
-	 * a device's burst, not the strategy.  Nothing is picked.
-	 */
+	/* The fastest's median is under SUMMARY_SHORT_S: undecided, start-up weighs as much. */
 	bool too_short;
-	char reason[256];		/* the verdict: the same text when a rerun agrees */
-	char detail[512];		/* the numbers behind it */
+	/* The fastest's or an undecided other's counted times fall in two groups 2x apart. */
+	bool bimodal;
+	/*
+	 * Trials of this workload that were disturbed (trial.h), of its valid
+	 * ones, and the CPUs other processes and the hypervisor took during
+	 * them, on average: the measured interference the verdict names.
+	 */
+	unsigned disturbed, trials;
+	double other_cpus, steal_cpus;
+	char reason[320];		/* the headline: the same text when a rerun agrees */
+	char detail[640];		/* the numbers behind it */
 	char outlier_note[384];		/* set when the outliers changed the verdict */
+	char interference[256];		/* set when trials were disturbed */
 };
 
 /*
@@ -137,6 +161,7 @@ struct run_summary {
 	struct verdict v[16];
 	size_t nv;
 	const char *baseline;	/* the strategy speedups are relative to, or NULL */
+	double margin;		/* of the equivalences (--margin) */
 	bool *outlier;		/* per trial of the results; NULL when read back */
 	size_t nrecs;
 };
@@ -175,16 +200,15 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 
 /*
  * For --until-decided: is workload @w (index into m->cfg->wl) decided by
- * the trials so far?  Yes when, with at least SUMMARY_MIN_DECIDE trials of
- * the fastest and the runner-up, the fastest is separated from every other
- * strategy, or it ties with the runner-up and both medians are known
- * within 5% (95% CIs).  @why says which, or why not.
+ * the trials so far?  Yes when its verdict is not undecided and the
+ * fastest and the runner-up have SUMMARY_MIN_DECIDE trials each, or
+ * fewer when every comparison's interval lies beyond SUMMARY_CLEAR (a gap
+ * no streak of slow trials explains).  @why says which, or why not.
  */
 bool summary_decided(const struct results *r, const struct run_meta *m, unsigned w, char *why,
 		     size_t len);
 
-/* Smallest two-sided p the exact Mann-Whitney test can give for na v nb. */
-double summary_min_p(size_t na, size_t nb);
+#define SUMMARY_CLEAR 1.25
 
 /* The terminal tables and recommendations (summary_io.c). */
 void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *m);

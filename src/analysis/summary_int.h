@@ -15,4 +15,12 @@ void summary_workload(const struct results *r, const struct run_meta *m, unsigne
 void verdict_outliers(const struct run_summary *s, size_t first, size_t n,
 		      const struct results *r, struct verdict *v);
 
+/*
+ * The verdict's sentences (verdict_text.c): v->reason, detail and
+ * interference from its outcome and comparisons.  @med: each row's median
+ * wall as the verdict counted it (NULL when nothing was compared).
+ */
+void verdict_text(const struct strat_summary *rows, size_t first, const double *med,
+		  struct verdict *v);
+
 #endif

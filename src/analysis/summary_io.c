@@ -45,6 +45,7 @@ static void print_row(FILE *f, const struct strat_summary *row)
 	if (!row->valid) {
 		fprintf(f, "  %-9s %-11s %5s %s\n", row->strategy, "", valid,
 			row->cache_flagged ? "every valid trial started in the wrong cache state"
+			: row->disturbed ? "every valid trial was disturbed by other processes"
 			: row->error ? row->error : "no trials");
 		return;
 	}
@@ -60,6 +61,9 @@ static void print_row(FILE *f, const struct strat_summary *row)
 	fprintf(f, " %8.3f %9s %9.1f %10s%s%s", row->m[MET_CPU].median, mem,
 		row->m[MET_MIBS].median, p99, row->outliers ? "  (outliers flagged)" : "",
 		row->cache_flagged ? "  (cache-flagged trials left out)" : "");
+	if (row->disturbed)
+		fprintf(f, "  (%u disturbed trial%s left out)", row->disturbed,
+			row->disturbed == 1 ? "" : "s");
 	if (row->drift)
 		fprintf(f, "  (drifting: %+.0f%% over the run)", 100 * row->trend_change);
 	fputc('\n', f);
@@ -82,11 +86,17 @@ void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *
 		if (vd->pick >= 0)
 			fprintf(f, "  recommendation: %s\n",
 				summary_label(&s->rows[vd->pick], at, sizeof(at)));
+		else if (vd->outcome == OUTCOME_UNDECIDED && vd->fastest >= 0)
+			fprintf(f, "  recommendation: none yet (undecided; the leader: %s)\n",
+				summary_label(&s->rows[vd->fastest], at, sizeof(at)));
 		else
 			fprintf(f, "  recommendation: none singled out\n");
 		fprintf(f, "    %s\n", vd->reason);
 		if (vd->detail[0])
 			fprintf(f, "    (%s)\n", vd->detail);
+		/* undecided: the interference is already in the reason */
+		if (vd->interference[0] && vd->outcome != OUTCOME_UNDECIDED)
+			fprintf(f, "    note: %s; left out of the statistics\n", vd->interference);
 		if (vd->outlier_note[0])
 			fprintf(f, "    note: %s\n", vd->outlier_note);
 	}
@@ -114,7 +124,8 @@ int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
 			"%1$s_ci_lo,%1$s_ci_hi", metric_names[m]);
 	for (int d = 0; d < DESC_N; d++)
 		fprintf(f, ",%s_median", desc_names[d]);
-	fputs(",ci_level,recommended,equivalent,cache_flagged,trend_change,trend_p,drift\n", f);
+	fputs(",ci_level,recommended,equivalent,cache_flagged,trend_change,trend_p,drift,disturbed\n",
+	      f);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct strat_summary *row = &s->rows[i];
 
@@ -133,9 +144,9 @@ int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
 		}
 		for (int d = 0; d < DESC_N; d++)
 			csv_num6(f, row->med[d]);
-		fprintf(f, ",%.4f,%d,%d,%u,%.4f,%.4g,%d\n", row->m[MET_WALL].ci_level,
+		fprintf(f, ",%.4f,%d,%d,%u,%.4f,%.4g,%d,%u\n", row->m[MET_WALL].ci_level,
 			row->recommended, row->equivalent, row->cache_flagged, row->trend_change,
-			row->trend_p, row->drift);
+			row->trend_p, row->drift, row->disturbed);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -172,6 +183,7 @@ static json_t *row_json(const struct run_summary *s, size_t i)
 	jset(o, "total", json_integer(row->total));
 	jset(o, "outliers", json_integer(row->outliers));
 	jset(o, "cache_flagged", json_integer(row->cache_flagged));
+	jset(o, "disturbed", json_integer(row->disturbed));
 	jset(o, "available", json_boolean(!row->unavailable));
 	jset(o, "unavailable", jstr(row->unavailable));
 	jset(o, "error", jstr(row->valid ? NULL : row->error));
@@ -211,26 +223,59 @@ static json_t *name_of(const struct run_summary *s, int row)
 	return jstr(row >= 0 ? s->rows[row].strategy : "");
 }
 
+/* A bound JSON can hold: null for an unbounded one. */
+static json_t *jbound(double v)
+{
+	return isfinite(v) ? jnum(v, 4) : json_null();
+}
+
+static json_t *comparison_json(const struct run_summary *s, const struct vcomp *c)
+{
+	json_t *o = json_object();
+
+	jset(o, "strategy", name_of(s, c->row));
+	jset(o, "outcome", jstr(outcome_names[c->outcome]));
+	jset(o, "ratio", jbound(c->est.ratio));
+	jset(o, "ci_lo", jbound(c->est.lo));
+	jset(o, "ci_hi", jbound(c->est.hi));
+	jset(o, "p", jnum(c->est.p, -1));
+	jset(o, "p_holm", jnum(c->p_holm, -1));
+	jset(o, "method", jstr(ratio_method_names[c->est.method]));
+	jset(o, "more_trials", c->outcome == OUTCOME_UNDECIDED && isfinite(c->more) ?
+	     json_integer((json_int_t)c->more) : json_null());
+	return o;
+}
+
 static json_t *verdict_json(const struct run_summary *s, const struct verdict *vd)
 {
-	json_t *o = json_object(), *eq = json_array();
+	json_t *o = json_object(), *eq = json_array(), *cmp = json_array();
 
 	jset(o, "workload", jstr(vd->workload));
+	jset(o, "outcome", jstr(outcome_names[vd->outcome]));
 	jset(o, "strategy", name_of(s, vd->pick));
 	jset(o, "fastest", name_of(s, vd->fastest));
 	jset(o, "runner_up", name_of(s, vd->runner_up));
 	for (unsigned e = 0; e < vd->nequiv; e++)
 		json_array_append_new(eq, name_of(s, vd->equiv[e]));
 	jset(o, "equivalent", eq);
+	for (unsigned k = 0; k < vd->ncmp; k++)
+		json_array_append_new(cmp, comparison_json(s, &vd->cmp[k]));
+	jset(o, "comparisons", cmp);
+	jset(o, "margin", jnum(vd->margin, 4));
 	jset(o, "p", jnum(vd->p, -1));
-	jset(o, "min_p", jnum(vd->min_p, -1));
-	jset(o, "tie", json_boolean(vd->tie));
-	jset(o, "underpowered", json_boolean(vd->underpowered));
+	jset(o, "more_trials", vd->outcome == OUTCOME_UNDECIDED && isfinite(vd->more) ?
+	     json_integer((json_int_t)vd->more) : json_null());
 	jset(o, "storage_limit", json_boolean(vd->storage_limit));
 	jset(o, "too_short", json_boolean(vd->too_short));
+	jset(o, "bimodal", json_boolean(vd->bimodal));
 	jset(o, "ceiling_mib_per_s", vd->storage_limit ? jnum(vd->ceiling_mibs, 3) : json_null());
+	jset(o, "disturbed", json_integer(vd->disturbed));
+	jset(o, "trials", json_integer(vd->trials));
+	jset(o, "other_cpus", vd->disturbed ? jnum(vd->other_cpus, 3) : json_null());
+	jset(o, "steal_cpus", vd->disturbed ? jnum(vd->steal_cpus, 3) : json_null());
 	jset(o, "reason", jstr(vd->reason));
 	jset(o, "detail", jstr(vd->detail));
+	jset(o, "interference", jstr(vd->interference));
 	jset(o, "outlier_note", jstr(vd->outlier_note));
 	return o;
 }
@@ -244,6 +289,7 @@ void summary_to_json(const struct run_summary *s, json_t *root)
 	for (size_t v = 0; v < s->nv; v++)
 		json_array_append_new(recs, verdict_json(s, &s->v[v]));
 	jset(root, "baseline", s->baseline ? jstr(s->baseline) : json_null());
+	jset(root, "margin", jnum(s->margin, 4));
 	jset(root, "summary", rows);
 	jset(root, "recommendations", recs);
 }
@@ -285,6 +331,7 @@ static void row_from_json(const json_t *o, struct strat_summary *row)
 	row->total = count(o, "total");
 	row->outliers = count(o, "outliers");
 	row->cache_flagged = count(o, "cache_flagged");
+	row->disturbed = count(o, "disturbed");
 	row->unavailable = json_is_false(json_object_get(o, "available")) ?
 			   jget_str(o, "unavailable") : NULL;
 	row->error = jget_str(o, "error")[0] ? jget_str(o, "error") : NULL;
@@ -319,9 +366,41 @@ static int row_of(const struct run_summary *s, const char *wl, const char *name)
 	return r ? (int)(r - s->rows) : -1;
 }
 
+/* The outcome named @name; files written before outcomes were: from the pick. */
+static enum outcome outcome_of(const char *name, const struct verdict *vd)
+{
+	for (int k = 0; k < OUTCOME_N; k++)
+		if (!strcmp(name, outcome_names[k]))
+			return (enum outcome)k;
+	return vd->pick >= 0 ? (vd->nequiv > 1 ? OUTCOME_EQUIVALENT : OUTCOME_FASTER) :
+	       vd->fastest >= 0 ? OUTCOME_UNDECIDED : OUTCOME_NONE;
+}
+
+static void comparison_from_json(const struct run_summary *s, const char *wl, const json_t *o,
+				 struct vcomp *c)
+{
+	const char *m = jget_str(o, "method");
+
+	c->row = row_of(s, wl, jget_str(o, "strategy"));
+	c->est.ratio = jget_num(o, "ratio");
+	c->est.lo = jget_num(o, "ci_lo");
+	c->est.hi = jget_num(o, "ci_hi");
+	c->est.p = jget_num(o, "p");
+	c->p_holm = jget_num(o, "p_holm");
+	c->est.method = !strcmp(m, "log-normal") ? RATIO_LOGNORMAL : !strcmp(m, "rank") ?
+			RATIO_RANK : RATIO_NONE;
+	c->more = json_is_integer(json_object_get(o, "more_trials")) ?
+		  jget_num(o, "more_trials") : INFINITY;
+	c->outcome = OUTCOME_UNDECIDED;
+	for (int k = 0; k < OUTCOME_N; k++)
+		if (!strcmp(jget_str(o, "outcome"), outcome_names[k]))
+			c->outcome = (enum outcome)k;
+}
+
 static void verdict_from_json(const struct run_summary *s, const json_t *o, struct verdict *vd)
 {
-	const json_t *eq = json_object_get(o, "equivalent"), *e;
+	const json_t *eq = json_object_get(o, "equivalent"), *cmp = json_object_get(o, "comparisons");
+	const json_t *e;
 	size_t k;
 
 	memset(vd, 0, sizeof(*vd));
@@ -335,15 +414,25 @@ static void verdict_from_json(const struct run_summary *s, const json_t *o, stru
 		if (r >= 0 && vd->nequiv < ARRAY_SIZE(vd->equiv))
 			vd->equiv[vd->nequiv++] = r;
 	}
+	json_array_foreach(cmp, k, e)
+		if (json_is_object(e) && vd->ncmp < ARRAY_SIZE(vd->cmp))
+			comparison_from_json(s, vd->workload, e, &vd->cmp[vd->ncmp++]);
+	vd->outcome = outcome_of(jget_str(o, "outcome"), vd);
+	vd->margin = jget_num(o, "margin");
 	vd->p = jget_num(o, "p");
-	vd->min_p = jget_num(o, "min_p");
-	vd->tie = json_is_true(json_object_get(o, "tie"));
-	vd->underpowered = json_is_true(json_object_get(o, "underpowered"));
+	vd->more = json_is_integer(json_object_get(o, "more_trials")) ?
+		   jget_num(o, "more_trials") : INFINITY;
 	vd->storage_limit = json_is_true(json_object_get(o, "storage_limit"));
 	vd->too_short = json_is_true(json_object_get(o, "too_short"));
+	vd->bimodal = json_is_true(json_object_get(o, "bimodal"));
 	vd->ceiling_mibs = jget_num(o, "ceiling_mib_per_s");
+	vd->disturbed = count(o, "disturbed");
+	vd->trials = count(o, "trials");
+	vd->other_cpus = jget_num(o, "other_cpus");
+	vd->steal_cpus = jget_num(o, "steal_cpus");
 	snprintf(vd->reason, sizeof(vd->reason), "%s", jget_str(o, "reason"));
 	snprintf(vd->detail, sizeof(vd->detail), "%s", jget_str(o, "detail"));
+	snprintf(vd->interference, sizeof(vd->interference), "%s", jget_str(o, "interference"));
 	snprintf(vd->outlier_note, sizeof(vd->outlier_note), "%s", jget_str(o, "outlier_note"));
 }
 
@@ -360,6 +449,8 @@ int summary_from_json(const json_t *root, struct run_summary *out, char *msg, si
 		return -EBADMSG;
 	}
 	out->baseline = json_string_value(json_object_get(root, "baseline"));
+	out->margin = json_is_number(json_object_get(root, "margin")) ?
+		      jget_num(root, "margin") : SUMMARY_MARGIN;
 	out->rows = xcalloc(json_array_size(rows) + 1, sizeof(*out->rows));
 	json_array_foreach(rows, k, o) {
 		row_from_json(o, &out->rows[out->n]);

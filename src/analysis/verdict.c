@@ -1,67 +1,51 @@
 /*
- * verdict.c - the decision per workload (the rule is in summary.h) and
+ * verdict.c - the decision per workload (the rule is in summary.h, the
+ * statistics in ratio.h, the sentences in verdict_text.c) and
  * --until-decided's question: is it decided yet?
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "summary.h"
 #include "registry.h"
+#include "summary.h"
 #include "summary_int.h"
 #include "util.h"
 
-static double pct_less(double mine, double theirs)
-{
-	return theirs > 0 ? 100.0 * (theirs - mine) / theirs : 0;
-}
+const char *const outcome_names[OUTCOME_N] = { "none", "faster", "equivalent", "undecided" };
 
-double summary_min_p(size_t na, size_t nb)
-{
-	/* the most extreme arrangement: 2 / C(na + nb, na), in log space */
-	double lc;
-
-	if (!na || !nb)
-		return 1;
-	lc = lgamma((double)(na + nb + 1)) - lgamma((double)(na + 1)) - lgamma((double)(nb + 1));
-	return fmin(1, 2 * exp(-lc));
-}
-
-/* Per row of a workload: its samples of each metric used in the verdict. */
+/* Per row of a workload: its counted wall times and median. */
 struct vrow {
-	double *v[3];		/* wall, cpu, mem */
-	size_t n[3];
-	double med[3];
+	double *wall;
+	size_t n;
+	double med;
 };
-static const enum metric vmet[3] = { MET_WALL, MET_CPU, MET_MEM };
 
-/* The rows' samples (without the outliers unless @with_outliers) and medians. */
+/* The rows' wall times (without the outliers unless @with_outliers) and medians. */
 static struct vrow *vrows_new(const struct run_summary *s, size_t first, size_t n,
 			      const struct results *r, bool with_outliers)
 {
 	struct vrow *vr = xcalloc(n + 1, sizeof(*vr));
 
-	for (size_t i = 0; i < n; i++)
-		for (int m = 0; m < 3; m++) {
-			double *tmp;
+	for (size_t i = 0; i < n; i++) {
+		double *tmp;
 
-			vr[i].v[m] = xcalloc(r->n + 1, sizeof(double));
-			vr[i].n[m] = summary_samples(r, &s->rows[first + i], vmet[m],
-						     with_outliers ? NULL : s->outlier, vr[i].v[m]);
-			/* stats_median sorts: a copy keeps the samples in trial order */
-			tmp = xcalloc(vr[i].n[m] + 1, sizeof(double));
-			memcpy(tmp, vr[i].v[m], vr[i].n[m] * sizeof(double));
-			vr[i].med[m] = stats_median(tmp, vr[i].n[m]);
-			free(tmp);
-		}
+		vr[i].wall = xcalloc(r->n + 1, sizeof(double));
+		vr[i].n = summary_samples(r, &s->rows[first + i], MET_WALL,
+					  with_outliers ? NULL : s->outlier, vr[i].wall);
+		/* stats_median sorts: a copy keeps the samples in trial order */
+		tmp = xcalloc(vr[i].n + 1, sizeof(double));
+		memcpy(tmp, vr[i].wall, vr[i].n * sizeof(double));
+		vr[i].med = stats_median(tmp, vr[i].n);
+		free(tmp);
+	}
 	return vr;
 }
 
 static void vrows_free(struct vrow *vr, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		for (int m = 0; m < 3; m++)
-			free(vr[i].v[m]);
+		free(vr[i].wall);
 	free(vr);
 }
 
@@ -70,234 +54,152 @@ static void rank(const struct vrow *vr, size_t n, int *best, int *second)
 {
 	*best = *second = -1;
 	for (size_t i = 0; i < n; i++) {
-		if (!vr[i].n[0])
+		if (!vr[i].n)
 			continue;
-		if (*best < 0 || vr[i].med[0] < vr[*best].med[0]) {
+		if (*best < 0 || vr[i].med < vr[*best].med) {
 			*second = *best;
 			*best = (int)i;
-		} else if (*second < 0 || vr[i].med[0] < vr[*second].med[0]) {
+		} else if (*second < 0 || vr[i].med < vr[*second].med) {
 			*second = (int)i;
 		}
 	}
 }
 
 /*
- * The fastest against every other, one family of comparisons (Holm): the
- * ones it is not separated from are its equivalents.  Sets v->equiv, p,
- * min_p, tie, underpowered.  Returns the number of comparisons.
+ * The fastest against every other with trials, one family (Holm), each
+ * comparison judged faster, equivalent or undecided.
  */
-static size_t separate(const struct vrow *vr, size_t first, size_t n, int best, int second,
-		       struct verdict *v)
+static void compare_all(const struct vrow *vr, size_t first, size_t n, int best,
+			struct verdict *v)
 {
 	double p[16];
-	int other[16];
-	size_t k = 0;
 
+	v->ncmp = 0;
 	for (size_t i = 0; i < n; i++) {
-		if ((int)i == best || !vr[i].n[0])
+		struct vcomp *c = &v->cmp[v->ncmp];
+
+		if ((int)i == best || !vr[i].n)
 			continue;
-		p[k] = stats_mann_whitney_p(vr[best].v[0], vr[best].n[0], vr[i].v[0], vr[i].n[0]);
-		v->min_p = fmin(v->min_p, summary_min_p(vr[best].n[0], vr[i].n[0]));
-		other[k++] = (int)i;
+		c->row = (int)(first + i);
+		ratio_estimate(vr[best].wall, vr[best].n, vr[i].wall, vr[i].n, SUMMARY_ALPHA,
+			       &c->est);
+		p[v->ncmp++] = c->est.p;
 	}
-	stats_holm(p, k);
+	stats_holm(p, v->ncmp);
+	for (unsigned k = 0; k < v->ncmp; k++) {
+		struct vcomp *c = &v->cmp[k];
+		const struct vrow *o = &vr[c->row - (int)first];
+		double more;
+
+		c->p_holm = p[k];
+		c->more = NAN;
+		if (c->est.method != RATIO_NONE && c->est.lo >= 1 / (1 + v->margin) &&
+		    c->est.hi <= 1 + v->margin)
+			c->outcome = OUTCOME_EQUIVALENT;
+		else if (c->est.method != RATIO_NONE && c->p_holm < SUMMARY_ALPHA && c->est.ratio > 1)
+			c->outcome = OUTCOME_FASTER;
+		else
+			c->outcome = OUTCOME_UNDECIDED;
+		if (c->outcome != OUTCOME_UNDECIDED)
+			continue;
+		/* Holm's first step is the strictest a comparison can meet */
+		more = ratio_trials_needed(&c->est, SUMMARY_ALPHA / v->ncmp, SUMMARY_ALPHA,
+					   v->margin);
+		c->more = fmax(1, more - (double)(vr[best].n < o->n ? vr[best].n : o->n));
+	}
+}
+
+/* Where a strategy stands from the simplest (the registry's order); unknown ones last. */
+static size_t simplicity(const char *name)
+{
+	for (size_t i = 0; i < n_strategies; i++)
+		if (!strcmp(strategies[i]->name, name))
+			return i;
+	return n_strategies;
+}
+
+/* The workload's outcome from its comparisons, and the pick. */
+static void conclude(const struct strat_summary *rows, size_t first, int best, struct verdict *v)
+{
+	unsigned faster = 0, undecided = 0;
+
 	v->nequiv = 0;
-	for (size_t i = 0; i < n; i++) {
-		if ((int)i == best)
-			v->equiv[v->nequiv++] = (int)(first + i);
-		for (size_t j = 0; j < k; j++)
-			if (other[j] == (int)i) {
-				if (p[j] >= SUMMARY_ALPHA)
-					v->equiv[v->nequiv++] = (int)(first + i);
-				if ((int)i == second)
-					v->p = p[j];
-			}
+	v->equiv[v->nequiv++] = (int)first + best;
+	v->more = 0;
+	for (unsigned k = 0; k < v->ncmp; k++) {
+		const struct vcomp *c = &v->cmp[k];
+
+		faster += c->outcome == OUTCOME_FASTER;
+		undecided += c->outcome == OUTCOME_UNDECIDED;
+		if (c->outcome == OUTCOME_EQUIVALENT)
+			v->equiv[v->nequiv++] = c->row;
+		if (c->outcome == OUTCOME_UNDECIDED)
+			v->more = fmax(v->more, c->more);
+		if (c->row == v->runner_up)
+			v->p = c->p_holm;
 	}
-	v->underpowered = v->min_p >= SUMMARY_ALPHA;
-	v->tie = v->nequiv > 1;
-	return k;
-}
-
-/*
- * Is @best measurably lower than every other equivalent on metric @m:
- * significant after Holm, at least SUMMARY_MIN_REL less, and for memory
- * at least SUMMARY_MIN_MEM_KIB less?  Sets *pmax to the largest adjusted p.
- */
-static bool lower_than_all(const struct vrow *vr, const struct verdict *v, size_t first,
-			   int best, int m, double *pmax)
-{
-	double p[16];
-	size_t k = 0;
-	bool ok = true;
-
-	*pmax = 0;
-	for (unsigned e = 0; e < v->nequiv; e++) {
-		int o = v->equiv[e] - (int)first;
-		double a = vr[best].med[m], b;
-
-		if (o == best)
-			continue;
-		b = vr[o].med[m];
-		if (!vr[best].n[m] || !vr[o].n[m] || !(a <= b * (1 - SUMMARY_MIN_REL)) ||
-		    (vmet[m] == MET_MEM && b - a < SUMMARY_MIN_MEM_KIB))
-			ok = false;
-		p[k++] = stats_mann_whitney_p(vr[best].v[m], vr[best].n[m], vr[o].v[m], vr[o].n[m]);
-	}
-	stats_holm(p, k);
-	for (size_t i = 0; i < k; i++) {
-		*pmax = fmax(*pmax, p[i]);
-		ok = ok && p[i] < SUMMARY_ALPHA;
-	}
-	return ok && k > 0;
-}
-
-/* "a, b or c", in the rows' (the command line's) order. */
-static void name_list(const struct strat_summary *rows, const struct verdict *v, size_t first,
-		      char *out, size_t len)
-{
-	size_t off = 0;
-
-	out[0] = '\0';
-	for (unsigned e = 0; e < v->nequiv && off < len; e++)
-		off += (size_t)snprintf(out + off, len - off, "%s%s",
-					e == 0 ? "" : e + 1 == v->nequiv ? " or " : ", ",
-					rows[(size_t)v->equiv[e] - first].strategy);
-}
-
-/* Ops a row could keep in flight: a ring's depth times the rings, else its workers. */
-static unsigned concurrency(const struct strat_summary *row)
-{
-	const struct strategy *st = strategy_find(row->strategy);
-
-	if (st && st->uses_qd)
-		return (row->workers ? row->workers : 1) * (row->qd ? row->qd : 1);
-	return row->qd ? row->qd : row->workers;
-}
-
-/*
- * Did @best run with less concurrency than another equivalent?  Then its
- * lower CPU or memory may be its setting's (fewer workers, fewer stacks,
- * fewer buffers), not its model's, and deciding on it would let the
- * tuner's choice between two settings within 5% of each other (noise on
- * a small machine) pick the strategy: seen as forked at 2 workers against
- * threaded at 4 deciding md5 in one run and not the next.
- */
-static bool less_concurrent(const struct strat_summary *rows, const struct verdict *v,
-			    size_t first, int best)
-{
-	for (unsigned e = 0; e < v->nequiv; e++)
-		if (concurrency(&rows[(size_t)v->equiv[e] - first]) > concurrency(&rows[best]))
-			return true;
-	return false;
-}
-
-/*
- * With equivalents: picked on measurably less CPU, then memory (only when
- * the fastest ran with no less concurrency than the others), or not at all.
- */
-static void tie_break(const struct strat_summary *rows, const struct vrow *vr, size_t first,
-		      int best, int second, struct verdict *v)
-{
-	char names[160], lb[96], ls[96];
-	bool fair = !less_concurrent(rows, v, first, best);
-	double pc, pm;
-
-	name_list(rows, v, first, names, sizeof(names));
-	summary_label(&rows[best], lb, sizeof(lb));
-	summary_label(&rows[second], ls, sizeof(ls));
-	if (fair && lower_than_all(vr, v, first, best, 1, &pc)) {
-		snprintf(v->reason, sizeof(v->reason),
-			 "%s: no measurable difference in time; %s uses measurably less CPU",
-			 names, lb);
-		snprintf(v->detail, sizeof(v->detail),
-			 "%s has the lowest median wall (%.4g s) and CPU (%.4g s, p<=%.2g "
-			 "against each equivalent)", lb, vr[best].med[0],
-			 vr[best].med[1], pc);
-	} else if (fair && lower_than_all(vr, v, first, best, 2, &pm)) {
-		snprintf(v->reason, sizeof(v->reason),
-			 "%s: no measurable difference in time or CPU; %s uses measurably "
-			 "less memory", names, lb);
-		snprintf(v->detail, sizeof(v->detail),
-			 "%s has the lowest median wall (%.4g s) and memory (%.0f KiB net, "
-			 "p<=%.2g against each equivalent)", lb,
-			 vr[best].med[0], vr[best].med[2], pm);
-	} else {
+	if (v->too_short || undecided) {
+		v->outcome = OUTCOME_UNDECIDED;
 		v->pick = -1;
-		snprintf(v->reason, sizeof(v->reason),
-			 "%s: no measurable difference in time, nor one in CPU or memory "
-			 "that singles out the fastest", names);
-		snprintf(v->detail, sizeof(v->detail),
-			 "the lowest median wall was that of %s (%.4g s; runner-up %s, %.4g s; "
-			 "p=%.2g Holm-adjusted)%s", lb, vr[best].med[0],
-			 ls, vr[second].med[0], v->p, fair ? "" : "; CPU and memory not compared: "
-			 "it ran with less concurrency than another equivalent, which alone "
-			 "lowers both");
+		return;
 	}
+	v->outcome = faster == v->ncmp ? OUTCOME_FASTER : OUTCOME_EQUIVALENT;
+	v->pick = (int)first + best;
+	for (unsigned e = 0; e < v->nequiv; e++)
+		if (simplicity(rows[v->equiv[e] - (int)first].strategy) <
+		    simplicity(rows[v->pick - (int)first].strategy))
+			v->pick = v->equiv[e];
 }
 
 /*
- * The storage is the limit: all @nvalid strategies with trials are
- * equivalents, with trials enough to have told them apart, and the fastest
- * spends most of its time waiting (under half a CPU busy), so neither more
- * concurrency nor less CPU would help.  Then the simplest is picked.
+ * The storage is the limit: every strategy with trials is equivalent to
+ * the fastest, and the fastest keeps under half a CPU busy, so neither
+ * more concurrency nor less CPU would help.
  */
-static bool storage_limit(const struct strat_summary *rows, const struct vrow *vr, size_t first,
-			  size_t nvalid, int best, struct verdict *v)
+static void storage_limit(const struct strat_summary *rows, size_t first, size_t nvalid,
+			  int best, struct verdict *v)
 {
 	const struct summary *cpu = &rows[best].m[MET_CPU], *wall = &rows[best].m[MET_WALL];
-	char lb[96];
 
-	if (!v->tie || v->underpowered || v->nequiv < nvalid || !cpu->n || !(wall->median > 0) ||
-	    cpu->median / wall->median >= 0.5)
-		return false;
+	(void)first;
+	if (v->outcome != OUTCOME_EQUIVALENT || v->nequiv < nvalid || !cpu->n ||
+	    !(wall->median > 0) || cpu->median / wall->median >= 0.5)
+		return;
 	v->storage_limit = true;
 	v->ceiling_mibs = rows[best].m[MET_MIBS].median;
-	v->pick = -1;
-	for (unsigned e = 0; e < v->nequiv; e++)
-		if (rows[v->equiv[e] - (int)first].baseline)
-			v->pick = v->equiv[e];
-	snprintf(v->reason, sizeof(v->reason), "the storage is the limit: no strategy is "
-		 "measurably faster and none keeps a CPU busy%s%s",
-		 v->pick >= 0 ? "; keep the simplest, " : "",
-		 v->pick >= 0 ? rows[v->pick - (int)first].strategy : "");
-	snprintf(v->detail, sizeof(v->detail), "every strategy reaches about %.3g MiB/s (%s, "
-		 "the fastest median: %.4g s, %.2f cores busy)", v->ceiling_mibs,
-		 summary_label(&rows[best], lb, sizeof(lb)), vr[best].med[0],
-		 cpu->median / wall->median);
-	return true;
 }
 
-/* Too short, or bimodal, to decide anything on (verdict.too_short). */
-static bool too_short(const struct strat_summary *rows, const struct vrow *vr, int best,
-		      int second, struct verdict *v)
+/* The trials of the workload that were disturbed, and by how much, from @r. */
+static void interference(const struct results *r, const char *wl, struct verdict *v)
 {
-	char lb[96];
+	double other = 0, steal = 0;
 
-	/* on the samples this verdict uses: without the outliers, they may be one group */
-	bool two = stats_bimodal(vr[best].v[0], vr[best].n[0]) ||
-		   (second >= 0 && stats_bimodal(vr[second].v[0], vr[second].n[0]));
+	for (size_t i = 0; i < r->n; i++) {
+		const struct trial_rec *t = &r->recs[i];
 
-	if (vr[best].med[0] >= SUMMARY_SHORT_S && !two)
-		return false;
-	v->too_short = true;
-	v->pick = -1;
-	snprintf(v->reason, sizeof(v->reason), "too short to decide: the trials measure start-up "
-		 "or the storage's burst allowance as much as the strategies; use a bigger --size");
-	snprintf(v->detail, sizeof(v->detail), "%s: median %.3g ms%s", summary_label(&rows[best],
-		 lb, sizeof(lb)), 1e3 * vr[best].med[0],
-		 two ? ", trial times in two groups 2x apart" : "");
-	return true;
+		if (strcmp(t->workload, wl) || t->warmup || t->trial == 0 || !t->valid ||
+		    (t->ranks > 1 && t->rank >= 0))
+			continue;
+		v->trials++;
+		if (!t->disturbed)
+			continue;
+		v->disturbed++;
+		other += fmax(t->other_cpu_s, 0) / t->wall_s;
+		steal += fmax(t->steal_s, 0) / t->wall_s;
+	}
+	v->other_cpus = v->disturbed ? other / v->disturbed : 0;
+	v->steal_cpus = v->disturbed ? steal / v->disturbed : 0;
 }
 
-static void verdict_reset(struct verdict *v)
+static void verdict_reset(struct verdict *v, double margin)
 {
-	memset(v->equiv, 0, sizeof(v->equiv));
+	const char *wl = v->workload;
+
+	memset(v, 0, sizeof(*v));
+	v->workload = wl;
 	v->fastest = v->runner_up = v->pick = -1;
-	v->nequiv = 0;
-	v->p = v->min_p = 1;
-	v->tie = v->underpowered = v->storage_limit = v->too_short = false;
-	v->ceiling_mibs = 0;
-	v->reason[0] = v->detail[0] = v->outlier_note[0] = '\0';
+	v->p = 1;
+	v->margin = margin > 0 ? margin : SUMMARY_MARGIN;
 }
 
 void summary_verdict(const struct run_summary *s, size_t first, size_t n,
@@ -306,55 +208,44 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 	const struct strat_summary *rows = s->rows + first;
 	struct vrow *vr;
 	int best, second;
-	char lb[96], ls[96];
-	size_t k;
+	size_t nvalid = 0;
 
 	n = n < 16 ? n : 16;
 	vr = vrows_new(s, first, n, r, with_outliers);
-	verdict_reset(v);
+	verdict_reset(v, s->margin);
+	if (n)
+		interference(r, rows[0].workload, v);
 	rank(vr, n, &best, &second);
 	if (best < 0) {
-		snprintf(v->reason, sizeof(v->reason),
-			 "no strategy produced a valid trial: no recommendation");
+		v->outcome = v->disturbed ? OUTCOME_UNDECIDED : OUTCOME_NONE;
+		verdict_text(rows, first, NULL, v);
 		goto out;
 	}
 	v->fastest = v->pick = (int)first + best;
-	v->equiv[v->nequiv++] = v->fastest;
 	if (second < 0) {
-		snprintf(v->reason, sizeof(v->reason), "%s is the only strategy with valid trials",
-			 summary_label(&rows[best], lb, sizeof(lb)));
+		verdict_text(rows, first, NULL, v);
 		goto out;
 	}
 	v->runner_up = (int)first + second;
-	k = separate(vr, first, n, best, second, v);
-	if (too_short(rows, vr, best, second, v))
-		goto out;
-	if (!v->tie) {
-		snprintf(v->reason, sizeof(v->reason), "%s is fastest",
-			 summary_label(&rows[best], lb, sizeof(lb)));
-		snprintf(v->detail, sizeof(v->detail),
-			 "median %.4g s, %.0f%% less wall time than the runner-up %s (%.4g s); "
-			 "p=%.2g, Holm-adjusted over %zu comparison%s",
-			 vr[best].med[0], pct_less(vr[best].med[0], vr[second].med[0]),
-			 summary_label(&rows[second], ls, sizeof(ls)), vr[second].med[0], v->p, k,
-			 k == 1 ? "" : "s");
-		goto out;
-	}
+	v->too_short = vr[best].med < SUMMARY_SHORT_S;
+	compare_all(vr, first, n, best, v);
+	v->bimodal = stats_bimodal(vr[best].wall, vr[best].n);
+	for (unsigned k = 0; k < v->ncmp; k++)
+		if (v->cmp[k].outcome == OUTCOME_UNDECIDED) {
+			const struct vrow *o = &vr[v->cmp[k].row - (int)first];
+
+			v->bimodal |= stats_bimodal(o->wall, o->n);
+		}
+	conclude(rows, first, best, v);
+	for (size_t i = 0; i < n; i++)
+		nvalid += vr[i].n > 0;
+	storage_limit(rows, first, nvalid, best, v);
 	{
-		size_t nvalid = 0;
+		double med[16];
 
 		for (size_t i = 0; i < n; i++)
-			nvalid += vr[i].n[0] > 0;
-		if (storage_limit(rows, vr, first, nvalid, best, v))
-			goto out;
-	}
-	tie_break(rows, vr, first, best, second, v);
-	if (v->underpowered) {
-		size_t off = strlen(v->detail);
-
-		snprintf(v->detail + off, sizeof(v->detail) - off,
-			 "; with this few trials no difference can be significant (smallest "
-			 "possible p=%.2g): use --repeat 4 or more, or --until-decided", v->min_p);
+			med[i] = vr[i].med;
+		verdict_text(rows, first, med, v);
 	}
 out:
 	vrows_free(vr, n);
@@ -362,9 +253,9 @@ out:
 
 /* Says when the flagged outliers made the verdict what it is. */
 void verdict_outliers(const struct run_summary *s, size_t first, size_t n,
-			  const struct results *r, struct verdict *v)
+		      const struct results *r, struct verdict *v)
 {
-	struct verdict alt;
+	struct verdict alt = { .workload = v->workload };
 	unsigned outliers = 0;
 
 	for (size_t i = first; i < first + n; i++)
@@ -379,58 +270,59 @@ void verdict_outliers(const struct run_summary *s, size_t first, size_t n,
 		 outliers == 1 ? "" : "s", alt.reason);
 }
 
+/* Does every comparison's interval lie beyond SUMMARY_CLEAR (or within the margin)? */
+static bool clear_gaps(const struct verdict *v)
+{
+	for (unsigned k = 0; k < v->ncmp; k++)
+		if (v->cmp[k].outcome == OUTCOME_FASTER && !(v->cmp[k].est.lo > SUMMARY_CLEAR))
+			return false;
+	return v->outcome == OUTCOME_FASTER;
+}
+
 /* summary_decided on one workload's summary @s and its verdict @v. */
 static bool decided(const struct run_summary *s, const struct verdict *v, char *why,
 		    size_t len)
 {
-	const struct summary *a, *b;
-	bool narrow;
+	const char *a, *b;
 
 	if (v->fastest < 0 || v->runner_up < 0) {
-		snprintf(why, len, "nothing to separate (%s)", v->reason);
-		return true;
+		snprintf(why, len, "%s (%s)", v->outcome == OUTCOME_UNDECIDED ? "undecided" :
+			 "nothing to separate", v->reason);
+		return v->outcome != OUTCOME_UNDECIDED;
 	}
-	/*
-	 * Stopping at the first look that separates them would lock in a
-	 * streak: on this VM one strategy's md5 trials ran 25% slow for five
-	 * rounds in a row and fine in the next run.  Every look needs at least
-	 * SUMMARY_MIN_DECIDE trials of the two.
-	 */
-	if (s->rows[v->fastest].valid < SUMMARY_MIN_DECIDE ||
-	    s->rows[v->runner_up].valid < SUMMARY_MIN_DECIDE) {
-		snprintf(why, len, "undecided: fewer than %d trials of %s and %s", SUMMARY_MIN_DECIDE,
-			 s->rows[v->fastest].strategy, s->rows[v->runner_up].strategy);
+	a = s->rows[v->fastest].strategy;
+	b = s->rows[v->runner_up].strategy;
+	if (v->outcome == OUTCOME_UNDECIDED) {
+		snprintf(why, len, "%s", v->reason);
 		return false;
 	}
-	if (!v->tie) {
-		snprintf(why, len, "decided: %s separated from every other (p=%.2g)",
-			 s->rows[v->fastest].strategy, v->p);
-		return true;
+	/*
+	 * Stopping at the first look that decides would lock in a streak: on
+	 * this VM one strategy's md5 trials ran 25% slow for five rounds in
+	 * a row and fine in the next run.  Every look needs at least
+	 * SUMMARY_MIN_DECIDE trials of the two, unless the gaps are wider
+	 * than such a streak.
+	 */
+	if ((s->rows[v->fastest].valid < SUMMARY_MIN_DECIDE ||
+	     s->rows[v->runner_up].valid < SUMMARY_MIN_DECIDE) && !clear_gaps(v)) {
+		snprintf(why, len, "undecided: fewer than %d trials of %s and %s", SUMMARY_MIN_DECIDE,
+			 a, b);
+		return false;
 	}
-	/* a real tie: both medians known to within 5% at 95% confidence */
-	a = &s->rows[v->fastest].m[MET_WALL];
-	b = &s->rows[v->runner_up].m[MET_WALL];
-	narrow = a->ci_level >= 0.95 && b->ci_level >= 0.95 &&
-		 a->ci_hi - a->ci_lo <= 0.05 * a->median && b->ci_hi - b->ci_lo <= 0.05 * b->median;
-	if (narrow)
-		snprintf(why, len, "decided: %s and %s tie, both medians known within 5%% "
-			 "(95%% CIs)", s->rows[v->fastest].strategy, s->rows[v->runner_up].strategy);
-	else
-		snprintf(why, len, "undecided: %s v %s p=%.2g, CI of the medians %.1f%% and %.1f%% wide",
-			 s->rows[v->fastest].strategy, s->rows[v->runner_up].strategy, v->p,
-			 100 * (a->ci_hi - a->ci_lo) / a->median, 100 * (b->ci_hi - b->ci_lo) / b->median);
-	return narrow;
+	snprintf(why, len, "decided: %s", v->reason);
+	return true;
 }
 
 bool summary_decided(const struct results *r, const struct run_meta *m, unsigned w,
 		     char *why, size_t len)
 {
 	struct run_summary s = { 0 };
-	struct verdict v;
+	struct verdict v = { .workload = m->cfg->wl[w]->name };
 	bool yes;
 
 	s.rows = xcalloc(m->cfg->n_st, sizeof(*s.rows));
 	s.outlier = xcalloc(r->n + 1, sizeof(bool));
+	s.margin = m->cfg->margin;
 	summary_workload(r, m, w, s.rows, s.outlier);
 	s.n = m->cfg->n_st;
 	summary_verdict(&s, 0, s.n, r, true, &v);
@@ -438,4 +330,3 @@ bool summary_decided(const struct results *r, const struct run_meta *m, unsigned
 	summary_free(&s);
 	return yes;
 }
-

@@ -27,11 +27,21 @@ static const char run_usage_head[] =
 	"  --repeat N         counted trials per workload and strategy (default: 5)\n"
 	"  --warmup N         uncounted trials before them (default: 1)\n"
 	"  --until-decided    after the --repeat rounds, keep adding interleaved rounds\n"
-	"                     per workload while the fastest and the runner-up are not\n"
-	"                     separated (p >= 0.05) and the medians' 95%% CIs are wider\n"
-	"                     than 5%%, within --budget\n"
+	"                     per workload while its verdict is undecided (the fastest\n"
+	"                     neither shown faster than another nor shown equivalent\n"
+	"                     to it), within --budget\n"
 	"  --budget TIME      time for those extra rounds, all workloads together:\n"
 	"                     90s, 10m, 1h (default: 10m; implies --until-decided)\n"
+	"  --margin PCT       two strategies are equivalent when the 90% interval of\n"
+	"                     the ratio of their times lies within 1 +- PCT\n"
+	"                     (default: 5%)\n"
+	"  --max-interference CPUS\n"
+	"                     a trial during which other processes and the hypervisor\n"
+	"                     (steal) took more than CPUS on average is disturbed: kept\n"
+	"                     in the files, left out of the statistics, counted in the\n"
+	"                     verdict (default: 0.25; 0: never)\n"
+	"  --wait-quiet TIME  before each trial, wait up to TIME (5s, 1m) for the\n"
+	"                     machine to be that quiet (default: 0, don't wait)\n"
 	"  --shuffle          random strategy order in each round (from --seed);\n"
 	"                     default: round-robin A B C A B C ...\n"
 	"  --cache MODE       cold: drop the dataset from the page cache before each\n"
@@ -100,7 +110,7 @@ enum {
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
 	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED, OPT_FIXED_BUFS, OPT_SYNC_RA,
-	OPT_JSON,
+	OPT_JSON, OPT_MARGIN, OPT_MAX_INTERFERENCE, OPT_WAIT_QUIET,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
 #define MAX_KNOB_NAMES 64
@@ -134,6 +144,9 @@ static const struct option run_options[] = {
 	{ "no-sync-readahead", no_argument, NULL, OPT_SYNC_RA },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "json", required_argument, NULL, OPT_JSON },
+	{ "margin", required_argument, NULL, OPT_MARGIN },
+	{ "max-interference", required_argument, NULL, OPT_MAX_INTERFERENCE },
+	{ "wait-quiet", required_argument, NULL, OPT_WAIT_QUIET },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 };
@@ -293,6 +306,8 @@ static void config_defaults(struct config *cfg)
 	cfg->warmup = 1;
 	cfg->seed = 1;
 	cfg->budget_s = 600;
+	cfg->margin = 0.05;
+	cfg->max_interference = 0.25;
 	cfg->sync_readahead = true;
 }
 
@@ -373,6 +388,21 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		rc = parse_duration("budget", a, &cfg->budget_s, err, errlen);
 		cfg->until_decided = true;
 		break;
+	case OPT_MARGIN:
+		if (parse_percent(a, &cfg->margin) < 0 || !(cfg->margin > 0 && cfg->margin < 1)) {
+			snprintf(err, errlen, "--margin '%s' is not a percentage above 0 and below "
+				 "100 (e.g. 5%% or 2.5%%)", a);
+			rc = -EINVAL;
+		}
+		break;
+	case OPT_MAX_INTERFERENCE:
+		if (parse_real(a, 0, 4096, &cfg->max_interference) < 0) {
+			snprintf(err, errlen, "--max-interference '%s' is not a number of CPUs "
+				 "from 0 to 4096 (e.g. 0.25; 0: never flag)", a);
+			rc = -EINVAL;
+		}
+		break;
+	case OPT_WAIT_QUIET: rc = parse_duration("wait-quiet", a, &cfg->wait_quiet_s, err, errlen); break;
 	case 'q': cfg->quiet = true; break;
 	}
 	return rc < 0 ? -EINVAL : 0;

@@ -15,10 +15,12 @@ static const char compare_usage[] =
 	"Usage: iobench compare A B [--plots DIR] [--force] [--fail-if-slower X [--all]]\n"
 	"Compares two runs (result files: .csv, -summary.csv or .json), e.g. old\n"
 	"storage (A) and new (B): per workload and strategy the ratio B/A of median\n"
-	"wall times with its uncertainty and a Mann-Whitney test (p, and p after\n"
-	"Holm's correction over all the rows, which decides \"significant\"), whether\n"
-	"the recommended strategy changes, and a side-by-side plot in\n"
-	"DIR/compare-<A>-vs-<B>/ (default plots/).\n"
+	"wall times with its uncertainty, p (Welch's t on log times, or Mann-Whitney\n"
+	"where the times have outliers) and p after Holm's correction over all the\n"
+	"rows, and the verdict in iobench run's words: B faster or slower (Holm p <\n"
+	"0.05), equivalent (the 90% interval of B/A within A's --margin, 5% by\n"
+	"default) or undecided (neither); whether the recommended strategy changes,\n"
+	"and a side-by-side plot in DIR/compare-<A>-vs-<B>/ (default plots/).\n"
 	"The runs must differ only in where they ran: a different preset, cache\n"
 	"mode, --workers, --qd, seed or dataset is refused (exit 1, naming the\n"
 	"differences) unless --force, which compares anyway and says so.\n"
@@ -40,20 +42,6 @@ struct compare_opts {
 	bool force, all;
 	double limit;		/* --fail-if-slower, as a fraction; < 0: no gate */
 };
-
-/* "5%", "5" or "0.5%" into 0.05, 0.05, 0.005.  0 or -EINVAL. */
-static int parse_percent(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !(v >= 0 && v < 1000) || (*end && strcmp(end, "%")))
-		return -EINVAL;
-	*out = v / 100;
-	return 0;
-}
 
 /* -1 to go on, else the exit status (help, or a usage error said). */
 static int parse(int argc, char **argv, struct compare_opts *o)
@@ -142,12 +130,15 @@ static void print_rows(const struct run_data *a, const struct run_data *b,
 		const struct cmp_row *r = &rows[i];
 		char verdict[64];
 
-		if (!r->significant)
-			snprintf(verdict, sizeof(verdict), "no significant change");
-		else if (r->ratio < 1)
-			snprintf(verdict, sizeof(verdict), "B %.2fx faster", 1 / r->ratio);
+		if (r->outcome == OUTCOME_EQUIVALENT)
+			snprintf(verdict, sizeof(verdict), "equivalent within %.3g%%",
+				 100 * (a->sum.margin > 0 ? a->sum.margin : SUMMARY_MARGIN));
+		else if (r->outcome == OUTCOME_UNDECIDED)
+			snprintf(verdict, sizeof(verdict), "undecided");
+		else if (r->est.ratio < 1)
+			snprintf(verdict, sizeof(verdict), "B faster (%.2fx)", 1 / r->ratio);
 		else
-			snprintf(verdict, sizeof(verdict), "B %.2fx slower", r->ratio);
+			snprintf(verdict, sizeof(verdict), "B slower (%.2fx)", r->ratio);
 		printf("  %-6s %-9s %10.4f %10.4f %9.3f ± %.3f %8.3g %8.3g  %s\n", r->workload,
 		       r->strategy, r->a, r->b, r->ratio, r->sd, r->p, r->p_holm, verdict);
 	}

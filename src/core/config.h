@@ -52,6 +52,16 @@ struct config {
 	bool json_stdout;	/* --json -: the run's JSON on stdout, the rest on stderr */
 	bool until_decided;	/* add rounds until the verdict is decided */
 	uint64_t budget_s;	/* ...within this many seconds in all */
+	/*
+	 * A trial during which other processes and the hypervisor took more
+	 * than this many CPUs on average is disturbed: kept, not counted
+	 * (--max-interference; 0: never).  --wait-quiet: before each trial,
+	 * wait up to this many seconds for the machine to be that quiet.
+	 */
+	double max_interference;
+	uint64_t wait_quiet_s;
+	/* equivalent: the ratio's interval within 1 +- margin (--margin) */
+	double margin;
 	const char *plots_dir;
 	uint64_t seed;
 	uint64_t workers;

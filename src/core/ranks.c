@@ -128,6 +128,7 @@ static void add_up(const struct trial_rec *x, struct trial_rec *a)
 	for (int k = 0; k < HW_N; k++)
 		a->hw[k] = a->hw[k] < 0 || x->hw[k] < 0 ? -1 : a->hw[k] + x->hw[k];
 	a->cache_flag |= x->cache_flag;
+	a->disturbed |= x->disturbed;
 	a->stopped |= x->stopped;
 }
 
@@ -170,6 +171,8 @@ void ranks_aggregate(const struct trial_rec *r, const struct lat_set *lat, int n
 	agg->mib_per_s = agg->wall_s > 0 ? (double)agg->bytes / MIB / agg->wall_s : 0;
 	agg->ops_per_s = agg->wall_s > 0 ? (double)agg->ops / agg->wall_s : 0;
 	agg->steal_s = steal(r, n);
+	/* each rank counts the others as other processes: n/a (runloop.c) */
+	agg->other_cpu_s = agg->psi_cpu_s = agg->psi_io_s = -1;
 	agg->straggler = straggler(r, n);
 	if (agg->latency_on)
 		merge_latency(lat, n, agg);

@@ -5,6 +5,7 @@
  * before_trial, the cache state) and is recorded, journalled and shown.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "cache.h"
 #include "dist.h"
+#include "interfere.h"
 #include "plan.h"
 #include "ranks.h"
 #include "runloop.h"
@@ -48,6 +50,9 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->cache = cfg->cache;
 	rec->resident_pct = -1;
 	rec->steal_s = -1;
+	rec->other_cpu_s = -1;
+	rec->psi_cpu_s = -1;
+	rec->psi_io_s = -1;
 	rec->io_workers = -1;
 	rec->straggler = -1;
 	rec->start_skew_s = -1;
@@ -112,6 +117,57 @@ static void run_one(struct wl_ctx *ctx, const struct workload *wl, const struct 
 		       rec->resident_pct, cache_names[cfg->cache]);
 }
 
+/*
+ * Marks @rec disturbed when other processes and the hypervisor took more
+ * than --max-interference CPUs during it.  Under mpirun the other ranks
+ * on a node are "other processes" to each rank: the figure is n/a there.
+ */
+static void judge_interference(const struct config *cfg, struct trial_rec *rec)
+{
+	if (dist.ranks > 1)
+		rec->other_cpu_s = -1;
+	rec->disturbed = trial_disturbed(rec, cfg->max_interference);
+}
+
+/*
+ * --wait-quiet: until other processes and the hypervisor take at most
+ * --max-interference CPUs over a 200 ms look, or the bound has passed,
+ * or a signal asks us to stop.  Says once per run what it waits for.
+ */
+static void wait_quiet(const struct config *cfg)
+{
+	static bool said;
+	uint64_t end = now_ns() + cfg->wait_quiet_s * 1000000000ULL;
+
+	if (!cfg->wait_quiet_s || dist.ranks > 1)
+		return;
+	while (!sig_stop()) {
+		struct interfere_mark a, b;
+		struct interfere itf;
+		double cpus;
+
+		interfere_mark(&a, 0);
+		usleep(200000);
+		interfere_mark(&b, 0);
+		interfere_since(&a, &b, 0, &itf);
+		cpus = (itf.other_cpu_s + (double)(b.steal_ns - a.steal_ns) / 1e9) /
+		       ((double)(b.t_ns - a.t_ns) / 1e9);
+		if (itf.other_cpu_s < 0 || cpus <= fmax(cfg->max_interference, 0.05))
+			return;
+		if (now_ns() >= end) {
+			errmsg("warning: --wait-quiet: the machine did not become quiet within "
+			       "%" PRIu64 " s (other processes use %.2f CPUs); the trial runs, and "
+			       "is flagged if disturbed", cfg->wait_quiet_s, cpus);
+			return;
+		}
+		if (!said)
+			errmsg("waiting up to %" PRIu64 " s before a trial for the machine to be "
+			       "quiet: other processes use %.2f CPUs (--max-interference %.2f)",
+			       cfg->wait_quiet_s, cpus, cfg->max_interference);
+		said = true;
+	}
+}
+
 /* The state of the trial loop shared by every round. */
 struct trial_loop {
 	struct config *cfg;
@@ -151,7 +207,9 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	memset(tl->lat, 0, sizeof(*tl->lat));
 	rec.trial = t;
 	rec.warmup = warmup;
+	wait_quiet(cfg);
 	run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, &o, &rec);
+	judge_interference(cfg, &rec);
 	/*
 	 * mpirun ends a job with SIGCONT to every rank, then SIGTERM a
 	 * second later: a trial that saw the first is lost with the

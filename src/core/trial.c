@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "conc.h"
 #include "hwcount.h"
+#include "interfere.h"
 #include "memuse.h"
 #include "pin.h"
 #include "taskstats.h"
@@ -416,6 +418,22 @@ static double steal_since(uint64_t t0)
 	return (double)(t1 - t0) / 1e9;
 }
 
+double trial_interference(const struct trial_rec *t)
+{
+	if ((t->other_cpu_s < 0 && t->steal_s < 0) || !(t->wall_s > 0))
+		return NAN;
+	return (fmax(t->other_cpu_s, 0) + fmax(t->steal_s, 0)) / t->wall_s;
+}
+
+bool trial_disturbed(const struct trial_rec *t, double max_cpus)
+{
+	double cpus = trial_interference(t);
+
+	/* the counters' own steps are no evidence of anything */
+	return max_cpus > 0 && isfinite(cpus) &&
+	       cpus - INTERFERE_RES_S / t->wall_s > max_cpus;
+}
+
 /* What a caller gathering ranks needs beyond the record: digests, histograms. */
 static void hand_back(const struct wl_ctx *wctx, const struct trial_opts *o,
 		      const struct trial_out *out, const struct job_result *res)
@@ -446,6 +464,8 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	size_t nres = (wctx->njobs ? wctx->njobs : 1) * sizeof(struct job_result);
 	struct trial_out *out = shared_alloc(sizeof(*out));
 	struct job_result *res = shared_alloc(nres);
+	struct interfere_mark m0, m1;
+	struct interfere itf;
 	struct rusage ru;
 	siginfo_t si;
 	uint64_t t0, t1, steal0;
@@ -467,6 +487,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	conts0 = sig_conts();
 	if (o->ready)
 		o->ready();
+	interfere_mark(&m0, 0);
 	t0 = now_ns();
 	pid = fork();
 	if (pid < 0) {
@@ -484,6 +505,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	}
 	t1 = now_ns();
 	rec->steal_s = steal_since(steal0);
+	interfere_mark(&m1, pid);
 	while (wait4(pid, NULL, 0, &ru) < 0 && errno == EINTR)
 		;
 	reap_tree(pid);
@@ -492,6 +514,10 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->wall_s = (double)(t1 - t0) / 1e9;
 	rec->stopped = sig_conts() != conts0 || out->stopped;
 	fill_usage(rec, &ru);
+	interfere_since(&m0, &m1, rec->user_s + rec->sys_s, &itf);
+	rec->other_cpu_s = itf.other_cpu_s;
+	rec->psi_cpu_s = itf.psi_cpu_s;
+	rec->psi_io_s = itf.psi_io_s;
 	breakdown(pid, out->ring_wait_ns, rec);
 	copy_out(out, o, rec);
 	judge(wl, wctx, st, out, &si, rec);

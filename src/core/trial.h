@@ -73,6 +73,15 @@ struct trial_rec {
 	double runq_wait_s, blkio_wait_s, other_s, task_s;
 	unsigned delay_glitches;	/* impossible kernel values dropped */
 	double steal_s;			/* the hypervisor's, all CPUs; < 0: n/a */
+	/*
+	 * What else used the machine during the trial (interfere.h): CPU time
+	 * of processes outside the trial and the harness, and the kernel's
+	 * pressure stall time (CPU, I/O; "some").  < 0: n/a.  disturbed: the
+	 * other CPU and the steal came to more than --max-interference CPUs
+	 * on average; like cache_flag, kept but never counted.
+	 */
+	double other_cpu_s, psi_cpu_s, psi_io_s;
+	bool disturbed;
 	/* threads and processes the trial ran (itself included), counted as
 	 * they start; the column keeps its old name, threads_max */
 	unsigned threads_max, procs;
@@ -111,6 +120,19 @@ struct trial_rec {
 	double start_skew_s;		/* aggregate: latest start - earliest (the barrier's spread); < 0 n/a */
 	uint64_t t_start_ns, t_end_ns;	/* CLOCK_MONOTONIC at fork and at exit */
 };
+
+/*
+ * The CPUs taken from trial @t by everything else, on average over its
+ * wall time: other processes' CPU plus the hypervisor's steal.  NaN when
+ * neither was measured.
+ */
+double trial_interference(const struct trial_rec *t);
+
+/*
+ * Did more than @max_cpus (> 0; else never) interfere with @t, beyond
+ * what the counters' resolution (INTERFERE_RES_S) can account for?
+ */
+bool trial_disturbed(const struct trial_rec *t, double max_cpus);
 
 /*
  * Runs one trial in a fresh child process and fills @rec.  The parent

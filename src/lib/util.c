@@ -293,3 +293,30 @@ int line_error(char *msg, size_t len, const char *name, size_t line, int err,
 		vsnprintf(msg + n, len - (size_t)n, fmt, ap);
 	return err;
 }
+
+int parse_percent(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !(v >= 0 && v < 1000) || (*end && strcmp(end, "%")))
+		return -EINVAL;
+	*out = v / 100;
+	return 0;
+}
+
+int parse_real(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	/* strtod takes "nan", "inf" and hex: a user's number is none of those */
+	if (end == s || *end || errno || strpbrk(s, "xXnNiI") || !(v >= min && v <= max))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

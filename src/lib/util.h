@@ -40,6 +40,12 @@ uint64_t now_ns(void);
  */
 int parse_u64(const char *s, bool allow_suffix, uint64_t *out);
 
+/* "5%", "5" or "0.5%" into 0.05, 0.05, 0.005 (0 to under 1000%).  0 or -EINVAL. */
+int parse_percent(const char *s, double *out);
+
+/* A plain decimal number within [@min, @max] ("0.25", "2").  0 or -EINVAL. */
+int parse_real(const char *s, double min, double max, double *out);
+
 /* Formats a byte count as "256 MiB", "1.5 GiB", "512 B". */
 const char *fmt_bytes(uint64_t n, char *buf, size_t len);
 
