@@ -195,10 +195,11 @@ static void put_num(FILE *f, double v)
  */
 static int write_grouped(const struct plot_dir *pd, const char *name,
 			 const struct run_data *rd, const char **wls, size_t nw,
-			 const char **sts, size_t ns, bool speedup)
+			 const char **sts, size_t ns, bool speedup, size_t *points)
 {
 	FILE *f = plot_dir_fopen(pd, name);
 
+	*points = 0;
 	if (!f)
 		return -errno;
 	fputs("workload", f);
@@ -223,6 +224,7 @@ static int write_grouped(const struct plot_dir *pd, const char *name,
 			put_num(f, y);
 			put_num(f, lo);
 			put_num(f, hi);
+			*points += isfinite(y);
 		}
 		fputc('\n', f);
 	}
@@ -372,11 +374,11 @@ static int chart(struct plot_set *ps, const char *script, const char *name, cons
 	return rc;
 }
 
+/* No point to draw (every trial failed or was left out): no chart, no gnuplot error. */
 static int write_wall(struct plot_set *ps, const char *dat, const void *speedup, size_t *rows)
 {
-	*rows = ps->nw;
 	return write_grouped(&ps->pd, dat, ps->rd, ps->wls, ps->nw, ps->sts, ps->ns,
-			     speedup != NULL);
+			     speedup != NULL, rows);
 }
 
 /* What write_per_strategy draws for one chart. */

@@ -43,7 +43,9 @@ static const char *methods(const struct verdict *v, char *out, size_t len)
 
 	for (unsigned c = 0; c < v->ncmp; c++)
 		k[v->cmp[c].est.method]++;
-	if (k[RATIO_LOGNORMAL] && !k[RATIO_RANK])
+	if (!k[RATIO_LOGNORMAL] && !k[RATIO_RANK])
+		snprintf(out, len, "no test: under 2 trials on a side");
+	else if (k[RATIO_LOGNORMAL] && !k[RATIO_RANK])
 		snprintf(out, len, "the log-normal model (Welch's t on log wall times)");
 	else if (k[RATIO_RANK] && !k[RATIO_LOGNORMAL])
 		snprintf(out, len, "rank tests (Mann-Whitney, Hodges-Lehmann interval): the times "
@@ -52,7 +54,7 @@ static const char *methods(const struct verdict *v, char *out, size_t len)
 		snprintf(out, len, "the log-normal model for %u comparison%s, rank tests for %u "
 			 "(outliers or two groups)", k[RATIO_LOGNORMAL],
 			 k[RATIO_LOGNORMAL] == 1 ? "" : "s", k[RATIO_RANK]);
-	if (k[RATIO_NONE])
+	if (k[RATIO_NONE] && (k[RATIO_LOGNORMAL] || k[RATIO_RANK]))
 		add(out, len, "; %u with under 2 trials on a side", k[RATIO_NONE]);
 	return out;
 }
@@ -64,11 +66,13 @@ static void comparisons(const struct strat_summary *rows, size_t first, const st
 	for (unsigned k = 0; k < v->ncmp; k++) {
 		const struct vcomp *c = &v->cmp[k];
 
-		add(out, len, "%s%s %s: x%.3g [%.3g, %.3g]", k ? "; " : "",
-		    rows[(size_t)c->row - first].strategy, outcome_names[c->outcome],
-		    c->est.ratio, c->est.lo, c->est.hi);
-		if (c->est.method != RATIO_NONE)
-			add(out, len, " p=%.2g", c->p_holm);
+		add(out, len, "%s%s %s: ", k ? "; " : "", rows[(size_t)c->row - first].strategy,
+		    outcome_names[c->outcome]);
+		if (c->est.method == RATIO_NONE)
+			add(out, len, "under 2 trials on a side");
+		else
+			add(out, len, "x%.3g [%.3g, %.3g] p=%.2g", c->est.ratio, c->est.lo,
+			    c->est.hi, c->p_holm);
 	}
 }
 
