@@ -184,6 +184,7 @@ e2e: $(BIN) $(HELPERS)
 	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_numbers.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh
+	$(Q)IOBENCH=./$(BIN) tests/e2e_hostile.sh
 	$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh
 	$(Q)IOBENCH=./$(BIN) DELAYFS=$(BUILD)/tests/delayfs tests/e2e_storage.sh
 	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e_net.sh
@@ -236,17 +237,22 @@ build/iobench.bash: $(BIN) scripts/mkcompletion.sh
 PREFIX ?= /usr/local
 INST := $(DESTDIR)$(PREFIX)
 GP_SCRIPTS := $(wildcard plots/*.gp)
+# DESTDIR and PREFIX may hold spaces or quotes: the shell gets them as one
+# single-quoted word ("make uninstall DESTDIR='a b'" once removed a file "a")
+SQ_INST := '$(subst ','\'',$(INST))'
 install: $(BIN) build/iobench.1 build/iobench.bash
-	install -D -m 755 $(BIN) $(INST)/bin/iobench
-	install -d $(INST)/share/iobench
-	install -m 644 $(GP_SCRIPTS) $(INST)/share/iobench/
-	install -D -m 644 build/iobench.1 $(INST)/share/man/man1/iobench.1
-	install -D -m 644 build/iobench.bash $(INST)/share/bash-completion/completions/iobench
+	inst=$(SQ_INST); \
+	install -D -m 755 $(BIN) "$$inst/bin/iobench" && \
+	install -d "$$inst/share/iobench" && \
+	install -m 644 $(GP_SCRIPTS) "$$inst/share/iobench/" && \
+	install -D -m 644 build/iobench.1 "$$inst/share/man/man1/iobench.1" && \
+	install -D -m 644 build/iobench.bash "$$inst/share/bash-completion/completions/iobench"
 uninstall:
-	rm -f $(INST)/bin/iobench $(INST)/share/man/man1/iobench.1 \
-		$(INST)/share/bash-completion/completions/iobench \
-		$(addprefix $(INST)/share/iobench/,$(notdir $(GP_SCRIPTS)))
-	-rmdir $(INST)/share/iobench
+	inst=$(SQ_INST); \
+	rm -f "$$inst/bin/iobench" "$$inst/share/man/man1/iobench.1" \
+		"$$inst/share/bash-completion/completions/iobench"; \
+	for f in $(notdir $(GP_SCRIPTS)); do rm -f "$$inst/share/iobench/$$f"; done; \
+	rmdir "$$inst/share/iobench" 2>/dev/null || true
 
 bench:
 	$(Q)scripts/deps.sh bench

@@ -112,9 +112,19 @@ static void prep(struct io_uring_sqe *sqe, struct op *op, bool fixed, int buf_in
 		break;
 	case OP_OPEN:
 		/* a slot is no descriptor: the kernel refuses O_CLOEXEC on it */
-		io_uring_prep_openat(sqe, op->at_name ? op->at_fd : AT_FDCWD,
-				     op->at_name ? op->at_name : op->path,
-				     op->flags | (fixed ? 0 : O_CLOEXEC), op->mode);
+		if (op->at_name && op->beneath) {
+			/* kept in the op: the kernel reads it at submission */
+			op->how = (struct open_how){
+				.flags = (uint64_t)(op->flags | O_NOFOLLOW | (fixed ? 0 : O_CLOEXEC)),
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					   RESOLVE_NO_MAGICLINKS,
+			};
+			io_uring_prep_openat2(sqe, op->at_fd, op->at_name, &op->how);
+		} else {
+			io_uring_prep_openat(sqe, op->at_name ? op->at_fd : AT_FDCWD,
+					     op->at_name ? op->at_name : op->path,
+					     op->flags | (fixed ? 0 : O_CLOEXEC), op->mode);
+		}
 		/*
 		 * "any free slot", set directly: Debian's liburing 2.3 adds 1 to
 		 * io_uring_prep_openat_direct's index, which turns ALLOC into 0,

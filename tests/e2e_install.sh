@@ -43,5 +43,14 @@ check "bash completion: commands, and each command's own options" bash -c "
 $MAKE --no-print-directory uninstall DESTDIR="$D" PREFIX=/usr/local >>"$T/install.log" 2>&1
 check "make uninstall removes every file install put there" test -z "$(find "$D" -type f)"
 
+echo "e2e_install: a DESTDIR with a space in it"
+mkdir -p "$T/sp"
+echo "keep" >"$T/sp/a"
+# unquoted, "$T/sp/a b/usr/local/bin/iobench" was the two words "$T/sp/a" and "b/..."
+$MAKE --no-print-directory install DESTDIR="$T/sp/a b" PREFIX=/usr/local >>"$T/install.log" 2>&1
+$MAKE --no-print-directory uninstall DESTDIR="$T/sp/a b" PREFIX=/usr/local >>"$T/install.log" 2>&1
+check "install into DESTDIR='.../a b', uninstall: every file gone, the unrelated file '.../a' kept" \
+	bash -c "[ -s '$T/sp/a' ] && [ -z \"\$(find '$T/sp/a b' -type f)\" ]"
+
 [ "$fails" -eq 0 ] && echo "e2e_install: all checks passed" || echo "e2e_install: $fails check(s) failed"
 exit $((fails > 0))

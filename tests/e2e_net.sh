@@ -163,6 +163,71 @@ if [ "$(nproc)" -ge 2 ]; then
 	wait "$run"
 fi
 
+echo "e2e_net: another local user attacks the server during a run"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && command -v ss >/dev/null; then
+	# serial's trials take about 0.8 s each: the 2 s attack reaches counted trials
+	$IOBENCH run --size tiny --workload net --strategy serial,epoll --requests 800 \
+		--msg-size 256 --latency-us 1000 --repeat 3 --warmup 0 --no-tune \
+		--dir "$T/data" --results "$T/ra" --no-plot -q >"$T/ra.out" 2>&1 &
+	job=$!
+	sink=""
+	for _ in $(seq 100); do sink=$(ours | head -1); [ -n "$sink" ] && break; sleep 0.05; done
+	port=$(ss -ltnpH 2>/dev/null | grep "pid=$sink," | sed -E 's/.*127\.0\.0\.1:([0-9]+).*/\1/' | head -1)
+	chmod 755 "$HERE/attack" "$HERE/attack/net_client.py" 2>/dev/null
+	setpriv --reuid=65534 --regid=65534 --clear-groups $PY "$HERE/attack/net_client.py" \
+		"${port:-1}" 256 2 >"$T/attack.out" 2>&1 &
+	attacker=$!
+	rss=0
+	while kill -0 $attacker 2>/dev/null; do
+		r=$(awk '/^VmRSS/ {print $2}' /proc/"$sink"/status 2>/dev/null)
+		[ -n "$r" ] && [ "$r" -gt "$rss" ] && rss=$r
+		sleep 0.1
+	done
+	wait $attacker
+	wait $job
+	st=$?
+	read -r aconns answers <"$T/attack.out"
+	echo "    the attacker (nobody) on port $port: ${aconns:-?} connections, ${answers:-?} answers; the server's RSS at most $rss KiB"
+	check "attacked: the run exits 0" test "$st" -eq 0
+	check "attacked: the attacker connected, and was never answered" \
+		bash -c "[ '${aconns:-0}' -gt 10 ] && [ '${answers:-1}' -eq 0 ]"
+	check "attacked: the server's memory stayed bounded (under 64 MiB)" test "$rss" -lt 65536
+	check "attacked: the trials it reached are flagged, counted nowhere, and the verdict says so" \
+		$PY - "$T/ra" <<'PYEOF'
+import csv, glob, json, sys
+path = [f for f in glob.glob(sys.argv[1] + "/*[0-9].csv")][0]
+rows = list(csv.DictReader(open(path)))
+hit = [r for r in rows if int(r["foreign_conns"]) > 0]
+d = json.load(open(path[:-4] + ".json"))
+v = d["recommendations"][0]
+print("    %d of %d trials reached; %s" % (len(hit), len(rows), v["interference"]))
+sys.exit(0 if hit and all(r["valid"] == "1" and r["disturbed"] == "1" for r in hit)
+         and all(r["valid"] == "1" for r in rows) and v["foreign_trials"] > 0
+         and "connections from outside the run reached the net server" in v["interference"]
+         else 1)
+PYEOF
+else
+	echo "  skip  an unprivileged client against the server (needs root, setpriv and ss)"
+fi
+# a server someone stopped (SIGSTOP): the harness neither hangs on it nor ignores Ctrl-C
+$IOBENCH run --size tiny --workload net --strategy serial --requests 800 --latency-us 1000 \
+	--repeat 20 --warmup 0 --dir "$T/data" --results "$T/rs" --no-plot -q >"$T/rs.out" 2>&1 &
+job=$!
+sink=""
+for _ in $(seq 100); do sink=$(ours | head -1); [ -n "$sink" ] && break; sleep 0.05; done
+kill -STOP "$sink" 2>/dev/null
+sleep 1
+kill -INT $job
+t0=$(date +%s%N)
+wait $job
+st=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+kill -CONT "$sink" 2>/dev/null
+sleep 0.5
+left=$(ours)
+check "a stopped server: SIGINT still ends the run ($ms ms, exit $st), no server left" bash -c \
+	"[ $st -eq 130 ] && [ $ms -lt 5000 ] && [ -z '$left' ]"
+
 echo "e2e_net: errors"
 expect 2 "--conns 500 is more than --requests 400" $IOBENCH run --size tiny --workload net --conns 500
 (ulimit -n 200; "$IOBENCH" run --size tiny --workload net --conns 300 --requests 600 --dir "$T/data" \

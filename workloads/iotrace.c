@@ -525,8 +525,12 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t)
 	iotrace_summarise(t, &s);
 	for (int i = 0; i < IT_NTYPES; i++)
 		total += s.ops[i];
-	fprintf(f, "command:  %s\nroot:     %s\n", t->command ? t->command : "?",
-		t->root ? t->root : "?");
+	/* the trace's own text: a file anyone may have written */
+	fputs("command:  ", f);
+	fputs_untrusted(t->command ? t->command : "?", f);
+	fputs("\nroot:     ", f);
+	fputs_untrusted(t->root ? t->root : "?", f);
+	fputc('\n', f);
 	fprintf(f, "files:    %zu (%zu read, %s; %zu written)\n", t->nfiles, s.files_in,
 		fmt_bytes(s.bytes_in, b1, sizeof(b1)), s.files_out);
 	fprintf(f, "bytes:    %s read, %s written\n", fmt_bytes(s.bytes_read, b2, sizeof(b2)),

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 
 #include "iobuf.h"
@@ -147,7 +148,7 @@ static void references(struct wl_ctx *ctx, struct net_data *d)
 			h = h64(h, &(uint64_t){ net_hash(m, d->p.msg_size) }, 8);
 			if (!wl_mine(ctx, j))
 				continue;
-			net_message(m, d->p.msg_size, d->p.seed, id, false, 0);
+			net_message(m, d->p.msg_size, d->p.seed, id, false, net_tag(d->p.key, id));
 			d->want_requests++;
 			d->want_injected += bad;
 			d->want_hash_sum += net_hash(m, d->p.msg_size);
@@ -203,6 +204,10 @@ static int net_prepare(struct wl_ctx *ctx)
 	d->sink.pid = -1;
 	d->sink.ctl = -1;
 	ctx->priv = d;
+	/* the run's secret: only its own jobs' requests are served */
+	if (getrandom(&d->p.key, sizeof(d->p.key), 0) != (ssize_t)sizeof(d->p.key))
+		return wl_error(ctx, -errno ? -errno : -EIO, "net: no random key for the server: %s",
+				strerror(errno));
 	rc = check_fd_limit(ctx, d->conns);
 	if (rc < 0)
 		return rc;
@@ -228,13 +233,24 @@ static int net_prepare(struct wl_ctx *ctx)
 	return 0;
 }
 
+/* What went wrong on the server's control socket, in words. */
+static int sink_gone(struct wl_ctx *ctx, const struct net_data *d, int rc)
+{
+	if (rc == -ETIMEDOUT)
+		return wl_error(ctx, rc, "net: the server at %s (pid %d) did not answer within "
+				"%d s: stopped or hung", d->where, (int)d->sink.pid,
+				SINK_CTL_TIMEOUT_S);
+	if (rc == -EINTR)
+		return wl_error(ctx, rc, "net: stopped by a signal");
+	return wl_error(ctx, -EPIPE, "net: the server at %s is gone", d->where);
+}
+
 static int net_before_trial(struct wl_ctx *ctx)
 {
 	struct net_data *d = ctx->priv;
+	int rc = sink_reset(&d->sink);
 
-	if (sink_reset(&d->sink) < 0)
-		return wl_error(ctx, -EPIPE, "the server at %s is gone", d->where);
-	return 0;
+	return rc < 0 ? sink_gone(ctx, d, rc) : 0;
 }
 
 /* The op of the job's current state. */
@@ -253,7 +269,8 @@ static struct op *make_op(struct net_job *j)
 		o->addrlen = sizeof(d->sink.addr);
 		break;
 	case N_SEND:
-		net_message(j->req, d->p.msg_size, d->p.seed, j->next_id, false, 0);
+		net_message(j->req, d->p.msg_size, d->p.seed, j->next_id, false,
+			    net_tag(d->p.key, j->next_id));
 		o->type = OP_SEND;
 		o->buf = j->req;
 		o->len = d->p.msg_size;
@@ -415,9 +432,11 @@ static int net_check(struct wl_ctx *ctx, const struct trial_out *out)
 {
 	struct net_data *d = ctx->priv;
 	struct sink_stats st;
+	int rc = sink_stats(&d->sink, &st);
 
-	if (sink_stats(&d->sink, &st) < 0)
-		return wl_error(ctx, -EPIPE, "net: the server at %s is gone", d->where);
+	if (rc < 0)
+		return sink_gone(ctx, d, rc);
+	ctx->foreign = st.foreign;
 	if (st.requests != d->want_requests || st.req_hash_sum != d->want_hash_sum)
 		return wl_error(ctx, -EBADMSG, "net: the server received %llu requests, not the "
 				"%llu the jobs must send%s", (unsigned long long)st.requests,

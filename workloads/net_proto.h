@@ -35,6 +35,19 @@ static inline bool net_injected(uint64_t seed, uint32_t id, uint64_t one_in)
 	return one_in && splitmix64(&x) % one_in == 0;
 }
 
+/*
+ * A request's proof that it comes from this run's jobs, in the status
+ * field a request otherwise leaves 0: a tag keyed by the run's secret
+ * (sink_params.key, from getrandom), which another local user cannot read.
+ * The server answers no connection whose first request lacks it.
+ */
+static inline uint32_t net_tag(uint64_t key, uint32_t id)
+{
+	uint64_t x = key ^ ((uint64_t)id << 32 | id);
+
+	return (uint32_t)(splitmix64(&x) >> 32);
+}
+
 /* Fills @buf (@len >= NET_HDR bytes) with message @id: a request or the server's answer. */
 static inline void net_message(void *buf, uint32_t len, uint64_t seed, uint32_t id, bool resp,
 			       uint32_t status)

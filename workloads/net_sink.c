@@ -1,6 +1,7 @@
 /* net_sink.c - see net_sink.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "net_proto.h"
 #include "net_sink.h"
+#include "signals.h"
 #include "util.h"
 
 /* epoll tags for the three fds that are not connections */
@@ -138,6 +140,12 @@ static void answer(struct sink *k, struct conn *c, uint32_t id, uint32_t status,
 
 	if (c->dead)
 		return;
+	if (c->outlen - c->outoff >= (size_t)SINK_MAX_UNSENT * n) {
+		/* a peer that sends and never reads: not one of the run's jobs */
+		k->st.foreign++;
+		conn_put(k, c);
+		return;
+	}
 	if (c->outlen + n > c->outcap) {
 		size_t cap = (c->outlen + n) * 2;
 		unsigned char *o = realloc(c->out, cap);
@@ -245,8 +253,10 @@ static void on_request(struct sink *k, struct conn *c, uint64_t arrived)
 
 	memcpy(&h, c->in, sizeof(h));
 	c->inlen = 0;
-	if (h.magic != NET_MAGIC_REQ || h.len != k->p.msg_size) {
-		k->st.proto_errors++;
+	if (h.magic != NET_MAGIC_REQ || h.len != k->p.msg_size ||
+	    h.status != net_tag(k->p.key, h.id)) {
+		/* not the run's: dropped, never answered, and the trial flagged */
+		k->st.foreign++;
 		conn_put(k, c);
 		return;
 	}
@@ -521,7 +531,10 @@ int sink_start(struct net_sink *s, const struct sink_params *p, char *msg, size_
 	close(lfd);
 	close(sv[1]);
 	s->ctl = sv[0];
-	return sink_reset(s) < 0 ? (snprintf(msg, len, "the server did not answer"), -EIO) : 0;
+	rc = sink_reset(s);
+	if (rc < 0)
+		snprintf(msg, len, "the server did not answer: %s", strerror(-rc));
+	return rc;
 out_close:
 	if (lfd >= 0)
 		close(lfd);
@@ -532,14 +545,31 @@ out_close:
 	return rc;
 }
 
-/* Reads exactly @n bytes of the server's reply. */
+/*
+ * Reads exactly @n bytes of the server's reply, waiting at most
+ * SINK_CTL_TIMEOUT_S: a server another user stopped (SIGSTOP) must not
+ * hang the run, nor keep it from its signals.
+ */
 static int ctl_read(struct net_sink *s, void *buf, size_t n)
 {
+	uint64_t end = now_ns() + SINK_CTL_TIMEOUT_S * 1000000000ULL;
 	size_t got = 0;
 
 	while (got < n) {
-		ssize_t r = read(s->ctl, (char *)buf + got, n - got);
+		struct pollfd pfd = { .fd = s->ctl, .events = POLLIN };
+		int rc = poll(&pfd, 1, 100);
+		ssize_t r;
 
+		if (sig_stop())
+			return -EINTR;
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+		if (rc <= 0) {
+			if (now_ns() >= end)
+				return -ETIMEDOUT;
+			continue;
+		}
+		r = read(s->ctl, (char *)buf + got, n - got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -558,10 +588,12 @@ static int ctl_send(struct net_sink *s, char cmd)
 int sink_reset(struct net_sink *s)
 {
 	char ack;
+	int rc;
 
 	if (ctl_send(s, 'r') < 0)
 		return -EPIPE;
-	return ctl_read(s, &ack, 1) < 0 || ack != 'k' ? -EPIPE : 0;
+	rc = ctl_read(s, &ack, 1);
+	return rc < 0 ? rc : ack != 'k' ? -EPIPE : 0;
 }
 
 int sink_stats(struct net_sink *s, struct sink_stats *out)

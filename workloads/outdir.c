@@ -25,7 +25,20 @@ int outdir_open(struct outdir *od, const char *dir, const char *prefix, char *ms
 	/* per process: two runs at once never write into each other's files */
 	snprintf(od->name, sizeof(od->name), "%s-out-%ld", prefix, (long)getpid());
 	od->path = xasprintf("%s/%s", dir, od->name);
-	od->lock_fd = sfs_lock(od->dd.fd, od->name, LOCK_SH);
+	/*
+	 * Nobody else has a reason to hold a lock named after our pid: one
+	 * that is held, or another user's (pre-created for the pids to come),
+	 * is refused, never waited on.
+	 */
+	od->lock_fd = sfs_lock(od->dd.fd, od->name, LOCK_SH | LOCK_NB);
+	if (od->lock_fd < 0) {
+		rc = od->lock_fd;
+		snprintf(msg, len, "%s/.lock-%s: %s", dir, od->name, rc == -EACCES ?
+			 "another user's file: refusing it (remove it, or use another --dir)" :
+			 rc == -EWOULDBLOCK ? "held by another process: refusing to wait on it" :
+			 strerror(-rc));
+		return rc;
+	}
 	/* a leftover of an earlier process with our pid, provably iobench's */
 	if (sfs_is_ours(od->dd.fd, od->name, od->dd.token))
 		sfs_remove_tree(od->dd.fd, od->name);

@@ -89,13 +89,19 @@ static int standin_fill(void *arg, size_t i, uint64_t off, void *buf, size_t len
 static int copy_read(void *arg, uint32_t file, uint64_t off, void *buf, size_t len)
 {
 	const struct replay_data *d = arg;
-	int fd = openat(d->data_fd, d->t.files[file].path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = sfs_open_beneath(d->data_fd, d->t.files[file].path,
+				  O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	ssize_t n = 0;
 	size_t got = 0;
 	int rc = 0;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;	/* swapped for something else since the check */
+	}
 	while (got < len && (n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got))) > 0)
 		got += (size_t)n;
 	if (n < 0)
@@ -150,19 +156,31 @@ out:
 static int replay_copy(struct wl_ctx *ctx, struct replay_data *d)
 {
 	const struct iotrace *t = &d->t;
+	int rc;
 
 	d->data_fd = open(d->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->data_fd < 0)
 		return wl_error(ctx, -errno, "--replay-data %s: %s", d->data_dir, strerror(errno));
 	for (size_t i = 0; i < t->nfiles; i++) {
 		struct stat st;
+		int fd;
 
 		if (t->files[i].out)
 			continue;
 		d->in_path[i] = xasprintf("%s/%s", d->data_dir, t->files[i].path);
-		if (fstatat(d->data_fd, t->files[i].path, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return wl_error(ctx, -errno, "--replay-data: %s: %s", d->in_path[i],
-					strerror(errno));
+		/* what is opened is what is checked: no link on the way, no FIFO waited on */
+		fd = sfs_open_beneath(d->data_fd, t->files[i].path, O_RDONLY | O_NONBLOCK |
+				      O_CLOEXEC);
+		if (fd < 0)
+			return wl_error(ctx, fd, "--replay-data: %s: %s", d->in_path[i],
+					fd == -ELOOP ? "a symbolic link on the way (links are not "
+					"followed in --replay-data)" : fd == -EXDEV ?
+					"outside --replay-data" : strerror(-fd));
+		rc = fstat(fd, &st) < 0 ? -errno : 0;
+		close(fd);
+		if (rc < 0)
+			return wl_error(ctx, rc, "--replay-data: %s: %s", d->in_path[i],
+					strerror(-rc));
 		if (!S_ISREG(st.st_mode))
 			return wl_error(ctx, -EINVAL, "--replay-data: %s is not a regular file",
 					d->in_path[i]);
@@ -449,8 +467,16 @@ static void replay_build_op(struct replay_job *j, const struct it_op *o, unsigne
 				    (d->plan.creates[j->def->ops[j->next]] ? O_CREAT | O_EXCL : 0);
 			op->mode = 0644;
 		} else if (d->data_fd >= 0) {
+			/*
+			 * the user's tree: no link anywhere on the way.  Not
+			 * O_NONBLOCK, which io_uring takes as "never punt to
+			 * io-wq" and answers a cold read with -EAGAIN; the type
+			 * was checked in prepare (a FIFO swapped in since is a
+			 * hang this does not cover).
+			 */
 			op->at_fd = d->data_fd;
 			op->at_name = d->t.files[f].path;
+			op->beneath = true;
 			op->flags = O_RDONLY | O_NOFOLLOW;
 		} else {
 			op->flags = O_RDONLY;

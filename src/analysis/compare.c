@@ -49,9 +49,17 @@ size_t compare_runs(const struct run_data *a, const struct run_data *b,
 
 		r->p_holm = p[i];
 		r->significant = p[i] < SUMMARY_ALPHA && r->est.method != RATIO_NONE;
-		r->outcome = r->est.method != RATIO_NONE && r->est.lo >= 1 / (1 + m) &&
-			     r->est.hi <= 1 + m ? OUTCOME_EQUIVALENT :
-			     r->significant ? OUTCOME_FASTER : OUTCOME_UNDECIDED;
+		/* as a verdict judges it, whichever way B went */
+		if (r->est.method != RATIO_NONE && r->est.ratio < 1) {
+			struct ratio_est inv = r->est;
+
+			inv.ratio = 1 / r->est.ratio;
+			inv.lo = r->est.hi > 0 ? 1 / r->est.hi : INFINITY;
+			inv.hi = r->est.lo > 0 ? 1 / r->est.lo : INFINITY;
+			r->outcome = summary_outcome(&inv, r->p_holm, m);
+		} else {
+			r->outcome = summary_outcome(&r->est, r->p_holm, m);
+		}
 	}
 	free(p);
 	return n;

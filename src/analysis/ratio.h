@@ -48,9 +48,10 @@ bool ratio_lognormal_ok(const double *v, size_t n);
 
 /*
  * Trials per side that would, at the spread @e saw, show a difference
- * (two-sided at @alpha_diff) or an equivalence within 1 +- @margin (at
- * @alpha), whichever comes first, with 80% power: the normal
- * approximation, a guide, not a promise.  INFINITY when neither can.
+ * (two-sided at @alpha_diff) when the ratio is at least 1 + @margin, or
+ * else an equivalence within 1 +- @margin (at @alpha), with 80% power:
+ * the normal approximation, a guide, not a promise.  INFINITY when it
+ * can't say.
  */
 double ratio_trials_needed(const struct ratio_est *e, double alpha_diff, double alpha,
 			   double margin);

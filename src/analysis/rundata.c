@@ -104,11 +104,18 @@ int rundata_load(const char *path, struct run_data *rd, char *msg, size_t len)
 		/* files before schema 1 have none, and read as 1 */
 		json_t *v = json_object_get(rd->root, "schema_version");
 
-		if (v && (!json_is_integer(v) || json_integer_value(v) > RESULTS_SCHEMA_VERSION)) {
+		if (v && !json_is_integer(v)) {
+			/* "1", 1.0 or null: a file that was edited, not one a newer iobench wrote */
+			snprintf(msg, len, "%s: schema_version is not a whole number (%s): not a "
+				 "result file iobench wrote", json, json_is_string(v) ? "a string" :
+				 json_is_real(v) ? "a fraction" : json_is_null(v) ? "null" : "not a number");
+			rc = -EBADMSG;
+		} else if (v && (json_integer_value(v) > RESULTS_SCHEMA_VERSION ||
+				 json_integer_value(v) < 1)) {
 			snprintf(msg, len, "%s: result schema_version %lld is not one this iobench "
-				 "reads (up to %d): use a newer iobench", json,
-				 json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
-				 RESULTS_SCHEMA_VERSION);
+				 "reads (1 to %d)%s", json, (long long)json_integer_value(v),
+				 RESULTS_SCHEMA_VERSION, json_integer_value(v) > RESULTS_SCHEMA_VERSION ?
+				 ": use a newer iobench" : "");
 			rc = -EPROTO;
 		}
 	}

@@ -111,6 +111,7 @@ static json_t *io_shape_json(const struct trial_rec *t)
 	jset(o, "bytes_read", json_integer((json_int_t)t->bytes_read));
 	jset(o, "bytes_written", json_integer((json_int_t)t->bytes_written));
 	jset(o, "failed_requests", json_integer((json_int_t)t->failed_requests));
+	jset(o, "foreign_conns", json_integer((json_int_t)t->foreign_conns));
 	jset(o, "server_late_us", t->server_late_us >= 0 ? jnum(t->server_late_us, 1) : json_null());
 	jset(o, "server_late_max_us",
 	     t->server_late_max_us >= 0 ? jnum(t->server_late_max_us, 1) : json_null());

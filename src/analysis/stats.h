@@ -60,6 +60,13 @@ int stats_ratio_lower(const double *a, size_t na, const double *b, size_t nb, do
 		      double *lower);
 
 /*
+ * The @k-th smallest (0-based, k < na * nb) of the na x nb pairwise
+ * log(b_j / a_i) (all values > 0), in O((na + nb) log) time and memory,
+ * never listing the pairs.
+ */
+double stats_logratio_kth(const double *a, size_t na, const double *b, size_t nb, size_t k);
+
+/*
  * Holm's step-down correction of @k p-values of one family, in place: the
  * j-th smallest (0-based) becomes max over i <= j of min(1, (k - i) p_(i)),
  * so "adjusted p < alpha" keeps the family-wise error rate at alpha.

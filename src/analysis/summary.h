@@ -89,7 +89,7 @@ struct strat_summary {
 /*
  * What the evidence says of two strategies, and of a workload: the
  * fastest is faster than another (the difference is significant after
- * Holm's correction and its interval is not inside the margin), the two
+ * Holm's correction and at least the margin), the two
  * are equivalent (the 90% interval of the ratio of their times lies
  * within 1 +- margin: the two one-sided tests of an equivalence at 5%
  * each), or it is undecided (neither).  "Not shown different" is never
@@ -97,6 +97,15 @@ struct strat_summary {
  */
 enum outcome { OUTCOME_NONE, OUTCOME_FASTER, OUTCOME_EQUIVALENT, OUTCOME_UNDECIDED, OUTCOME_N };
 extern const char *const outcome_names[OUTCOME_N];
+
+/*
+ * One comparison's outcome, from the ratio of the other's time over the
+ * fastest's (@e) and its Holm-adjusted p: EQUIVALENT when the interval
+ * lies within 1 +- @margin; FASTER when the difference is significant and
+ * the ratio at least 1 + @margin (a gap under the margin is no
+ * difference worth a pick); else UNDECIDED.  compare uses it too.
+ */
+enum outcome summary_outcome(const struct ratio_est *e, double p_holm, double margin);
 
 /* The fastest against one other strategy. */
 struct vcomp {
@@ -142,7 +151,8 @@ struct verdict {
 	 * them, on average: the measured interference the verdict names.
 	 */
 	unsigned disturbed, trials;
-	double other_cpus, steal_cpus;
+	double other_cpus, steal_cpus;	/* over the disturbed trials that were not @foreign */
+	unsigned foreign;		/* disturbed: other programs' connections reached the net server */
 	char reason[320];		/* the headline: the same text when a rerun agrees */
 	char detail[640];		/* the numbers behind it */
 	char outlier_note[384];		/* set when the outliers changed the verdict */

@@ -273,6 +273,7 @@ static json_t *verdict_json(const struct run_summary *s, const struct verdict *v
 	jset(o, "trials", json_integer(vd->trials));
 	jset(o, "other_cpus", vd->disturbed ? jnum(vd->other_cpus, 3) : json_null());
 	jset(o, "steal_cpus", vd->disturbed ? jnum(vd->steal_cpus, 3) : json_null());
+	jset(o, "foreign_trials", json_integer(vd->foreign));
 	jset(o, "reason", jstr(vd->reason));
 	jset(o, "detail", jstr(vd->detail));
 	jset(o, "interference", jstr(vd->interference));
@@ -315,6 +316,23 @@ static unsigned count(const json_t *o, const char *key)
 	double v = jget_num(o, key);
 
 	return isfinite(v) && v >= 0 && v < 1e9 ? (unsigned)v : 0;
+}
+
+/* A workload's or strategy's name as iobench spells them: they become file names. */
+static bool plain_name(const char *s)
+{
+	if (!s[0] || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* A counted wall time a run could have measured: finite, > 0, under a year. */
+static bool plausible_wall(double w)
+{
+	return isfinite(w) && w > 0 && w < 365 * 86400.0;
 }
 
 static void row_from_json(const json_t *o, struct strat_summary *row)
@@ -430,6 +448,7 @@ static void verdict_from_json(const struct run_summary *s, const json_t *o, stru
 	vd->trials = count(o, "trials");
 	vd->other_cpus = jget_num(o, "other_cpus");
 	vd->steal_cpus = jget_num(o, "steal_cpus");
+	vd->foreign = count(o, "foreign_trials");
 	snprintf(vd->reason, sizeof(vd->reason), "%s", jget_str(o, "reason"));
 	snprintf(vd->detail, sizeof(vd->detail), "%s", jget_str(o, "detail"));
 	snprintf(vd->interference, sizeof(vd->interference), "%s", jget_str(o, "interference"));
@@ -461,5 +480,28 @@ int summary_from_json(const json_t *root, struct run_summary *out, char *msg, si
 	json_array_foreach(recs, k, o)
 		if (out->nv < ARRAY_SIZE(out->v))
 			verdict_from_json(out, o, &out->v[out->nv++]);
+	/* compare's gate and every ratio rest on these: a file edited to hold others is refused */
+	for (size_t i = 0; i < out->n; i++) {
+		if (!plain_name(out->rows[i].workload) || !plain_name(out->rows[i].strategy)) {
+			char *w = esc_untrusted(out->rows[i].workload);
+			char *st = esc_untrusted(out->rows[i].strategy);
+
+			snprintf(msg, len, "summary row %zu: '%.64s/%.64s' is not a workload and "
+				 "strategy name iobench writes (a-z, 0-9, _ and -)", i, w, st);
+			free(w);
+			free(st);
+			summary_free(out);
+			return -EBADMSG;
+		}
+		for (size_t j = 0; j < out->rows[i].nwall; j++)
+			if (!plausible_wall(out->rows[i].wall[j])) {
+				snprintf(msg, len, "%s/%s: counted wall time %g is not one a run "
+					 "measures (a positive number of seconds under a year)",
+					 out->rows[i].workload, out->rows[i].strategy,
+					 out->rows[i].wall[j]);
+				summary_free(out);
+				return -EBADMSG;
+			}
+	}
 	return 0;
 }

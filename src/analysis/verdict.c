@@ -14,6 +14,23 @@
 
 const char *const outcome_names[OUTCOME_N] = { "none", "faster", "equivalent", "undecided" };
 
+enum outcome summary_outcome(const struct ratio_est *e, double p_holm, double margin)
+{
+	if (e->method == RATIO_NONE)
+		return OUTCOME_UNDECIDED;
+	if (e->lo >= 1 / (1 + margin) && e->hi <= 1 + margin)
+		return OUTCOME_EQUIVALENT;
+	/*
+	 * A gap smaller than the margin is never "faster": significant or
+	 * not, it is below what the margin calls a difference, and on this
+	 * VM such gaps (md5: forked 2% ahead of io_uring) came and went
+	 * between two identical runs.
+	 */
+	if (p_holm < SUMMARY_ALPHA && e->lo > 1 && e->ratio >= 1 + margin)
+		return OUTCOME_FASTER;
+	return OUTCOME_UNDECIDED;
+}
+
 /* Per row of a workload: its counted wall times and median. */
 struct vrow {
 	double *wall;
@@ -93,13 +110,7 @@ static void compare_all(const struct vrow *vr, size_t first, size_t n, int best,
 
 		c->p_holm = p[k];
 		c->more = NAN;
-		if (c->est.method != RATIO_NONE && c->est.lo >= 1 / (1 + v->margin) &&
-		    c->est.hi <= 1 + v->margin)
-			c->outcome = OUTCOME_EQUIVALENT;
-		else if (c->est.method != RATIO_NONE && c->p_holm < SUMMARY_ALPHA && c->est.ratio > 1)
-			c->outcome = OUTCOME_FASTER;
-		else
-			c->outcome = OUTCOME_UNDECIDED;
+		c->outcome = summary_outcome(&c->est, c->p_holm, v->margin);
 		if (c->outcome != OUTCOME_UNDECIDED)
 			continue;
 		/* Holm's first step is the strictest a comparison can meet */
@@ -173,6 +184,7 @@ static void storage_limit(const struct strat_summary *rows, size_t first, size_t
 static void interference(const struct results *r, const char *wl, struct verdict *v)
 {
 	double other = 0, steal = 0;
+	unsigned cpu = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct trial_rec *t = &r->recs[i];
@@ -184,11 +196,16 @@ static void interference(const struct results *r, const char *wl, struct verdict
 		if (!t->disturbed)
 			continue;
 		v->disturbed++;
+		if (t->foreign_conns) {
+			v->foreign++;
+			continue;
+		}
+		cpu++;
 		other += fmax(t->other_cpu_s, 0) / t->wall_s;
 		steal += fmax(t->steal_s, 0) / t->wall_s;
 	}
-	v->other_cpus = v->disturbed ? other / v->disturbed : 0;
-	v->steal_cpus = v->disturbed ? steal / v->disturbed : 0;
+	v->other_cpus = cpu ? other / cpu : 0;
+	v->steal_cpus = cpu ? steal / cpu : 0;
 }
 
 static void verdict_reset(struct verdict *v, double margin)

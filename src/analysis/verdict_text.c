@@ -83,14 +83,17 @@ static void interference_text(struct verdict *v)
 	size_t len = sizeof(v->interference);
 
 	o[0] = '\0';
-	if (!v->disturbed)
-		return;
-	if (v->other_cpus >= 0.05 || v->steal_cpus < 0.05)
-		add(o, len, "other processes used %.2f CPUs", v->other_cpus);
-	if (v->steal_cpus >= 0.05)
-		add(o, len, "%sthe hypervisor took %.2f CPUs (steal)", o[0] ? " and " : "",
-		    v->steal_cpus);
-	add(o, len, " during %u of %u trials", v->disturbed, v->trials);
+	if (v->disturbed > v->foreign) {
+		if (v->other_cpus >= 0.05 || v->steal_cpus < 0.05)
+			add(o, len, "other processes used %.2f CPUs", v->other_cpus);
+		if (v->steal_cpus >= 0.05)
+			add(o, len, "%sthe hypervisor took %.2f CPUs (steal)", o[0] ? " and " : "",
+			    v->steal_cpus);
+		add(o, len, " during %u of %u trials", v->disturbed - v->foreign, v->trials);
+	}
+	if (v->foreign)
+		add(o, len, "%sconnections from outside the run reached the net server during %u of "
+		    "%u trials", o[0] ? "; " : "", v->foreign, v->trials);
 }
 
 /* What would decide it: more trials, a quieter machine, a bigger --size. */

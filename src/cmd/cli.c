@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_int.h"
+#include "dataset.h"
 #include "registry.h"
 #include "util.h"
 
@@ -297,7 +298,7 @@ static const struct num_spec n_iowq = { "iowq-workers", 1, 4096, false };
 static void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->dir = "iobench-data";
+	cfg->dir = DEFAULT_DATA_DIR;
 	cfg->results_dir = "results";
 	cfg->plots_dir = "plots";
 	cfg->size = SIZE_SMALL;

@@ -29,7 +29,7 @@
 static const char clean_usage[] =
 	"Usage: iobench clean [--dir DIR]\n"
 	"Removes the datasets and leftovers iobench made in DIR (default\n"
-	"./iobench-data).  Refuses a directory without iobench's marker file\n"
+	"./" DEFAULT_DATA_DIR ", which goes too once empty; a DIR you name is kept).  Refuses a directory without iobench's marker file\n"
 	"(" DATA_MARKER "); removes only directories carrying iobench's ownership\n"
 	"record for DIR (" SFS_OWNER "), lists everything else as kept, and skips\n"
 	"datasets a running iobench is using.  As root, also restores\n"
@@ -160,7 +160,7 @@ static int clean_entries(struct data_dir *dd, const char *dir, size_t *kept)
 
 int cmd_clean(int argc, char **argv)
 {
-	const char *dir = "iobench-data";
+	const char *dir = DEFAULT_DATA_DIR;
 	char msg[512];
 	size_t kept = 0;
 	struct data_dir dd;
@@ -175,11 +175,20 @@ int cmd_clean(int argc, char **argv)
 	rc = clean_entries(&dd, dir, &kept);
 	if (rc == 0 && kept == 0) {
 		unlinkat(dd.fd, DATA_MARKER, 0);
-		/* only if nothing else is left: a user's files keep the directory */
-		if (rmdir(dir) == 0)
+		/*
+		 * Only the default directory is iobench's own (run creates it):
+		 * any other --dir had to exist before, so the user made it.
+		 */
+		if (strcmp(dir, DEFAULT_DATA_DIR))
+			printf("kept %s: you made it (only the default ./%s is iobench's to "
+			       "remove)\n", dir, DEFAULT_DATA_DIR);
+		else if (rmdir(dir) == 0)
 			printf("removed %s\n", dir);
-		else
+		else if (errno == ENOTEMPTY || errno == EEXIST)
 			printf("kept %s: it holds files iobench did not make\n", dir);
+		else
+			printf("kept %s: %s\n", dir, errno == EBUSY ? "it is a mount point" :
+			       strerror(errno));
 	} else if (rc == 0) {
 		printf("kept %s and its marker: %zu entr%s not removed\n", dir, kept,
 		       kept == 1 ? "y" : "ies");

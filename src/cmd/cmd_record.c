@@ -304,6 +304,10 @@ int cmd_record(int argc, char **argv)
 		errmsg("record: -o FILE is required (the trace to write)");
 		return EXIT_USAGE;
 	}
+	if (!out[0]) {
+		errmsg("record: -o '' names no file (the trace to write)");
+		return EXIT_USAGE;
+	}
 	if (!from && optind >= argc) {
 		errmsg("record: no command to run (iobench record -o FILE -- COMMAND [ARGS...])");
 		return EXIT_USAGE;

@@ -32,7 +32,9 @@ int cmd_trace(int argc, char **argv)
 		errmsg("%s", msg);
 		return 1;
 	}
-	printf("trace:    %s\n", argv[2]);
+	fputs("trace:    ", stdout);
+	fputs_untrusted(argv[2], stdout);
+	putchar('\n');
 	iotrace_print_summary(stdout, &t);
 	iotrace_free(&t);
 	return 0;

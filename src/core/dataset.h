@@ -24,6 +24,8 @@
 #include "safefs.h"
 
 #define DATA_MARKER ".iobench-data"
+/* The data directory when --dir is not given: the only one run creates (and clean removes). */
+#define DEFAULT_DATA_DIR "iobench-data"
 
 /* An open data directory and its ownership token. */
 struct data_dir {
@@ -72,9 +74,12 @@ void data_dir_close(struct data_dir *dd);
 
 /*
  * Takes @name's lock in @dd: @op is LOCK_SH or LOCK_EX.  When another run
- * holds it, says so on stderr and waits (a signal asking us to stop ends
- * the wait with -EINTR).  Returns the lock fd or -errno.
+ * holds it, says so on stderr and waits, at most LOCK_WAIT_S (-ETIMEDOUT),
+ * and a signal asking us to stop ends the wait (-EINTR).  A lock file
+ * another user owns is refused, said (-EACCES).  Returns the lock fd or
+ * -errno.
  */
+#define LOCK_WAIT_S 600
 int data_lock(const struct data_dir *dd, const char *dir, const char *name, int op);
 
 /* dataset_get's flags */

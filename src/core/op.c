@@ -11,6 +11,7 @@
 
 #include "latency.h"
 #include "op.h"
+#include "safefs.h"
 #include "util.h"
 
 static const char *const op_names[OP_NTYPES] = {
@@ -155,8 +156,12 @@ static void op_exec_one(struct op *op)
 		op->res = 0;
 		return;
 	case OP_OPEN:
-		rc = op->at_name ? openat(op->at_fd, op->at_name, op->flags | O_CLOEXEC, op->mode)
+		rc = op->at_name && op->beneath ?
+		     sfs_open_beneath(op->at_fd, op->at_name, op->flags | O_CLOEXEC) :
+		     op->at_name ? openat(op->at_fd, op->at_name, op->flags | O_CLOEXEC, op->mode)
 				 : open(op->path, op->flags | O_CLOEXEC, op->mode);
+		if (op->at_name && op->beneath)
+			rc = rc < 0 ? (errno = -rc, -1) : rc;
 		op->res = rc < 0 ? -errno : rc;
 		return;
 	case OP_READ:

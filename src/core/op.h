@@ -7,6 +7,7 @@
 #ifndef IOBENCH_OP_H
 #define IOBENCH_OP_H
 
+#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,15 @@ struct op {
 	 */
 	int at_fd;
 	const char *at_name;
+	/*
+	 * OP_OPEN with at_name and @beneath: at_name is resolved inside at_fd
+	 * and through no symbolic link at all, not only its last component
+	 * (openat2's RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a tree a user
+	 * names (--replay-data) can't lead an open outside it.  @how is the
+	 * executor's scratch for it.
+	 */
+	bool beneath;
+	struct open_how how;
 	/* OP_CONNECT: the peer (the executor fills fd while it connects) */
 	const void *addr;
 	unsigned addrlen;

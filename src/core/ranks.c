@@ -117,6 +117,7 @@ static void add_up(const struct trial_rec *x, struct trial_rec *a)
 	a->bytes_read += x->bytes_read;
 	a->bytes_written += x->bytes_written;
 	a->failed_requests += x->failed_requests;
+	a->foreign_conns += x->foreign_conns;
 	/* each rank has its own server: the worst of them */
 	a->server_late_us = fmax(a->server_late_us, x->server_late_us);
 	a->server_late_max_us = fmax(a->server_late_max_us, x->server_late_max_us);

@@ -119,14 +119,16 @@ static void run_one(struct wl_ctx *ctx, const struct workload *wl, const struct 
 
 /*
  * Marks @rec disturbed when other processes and the hypervisor took more
- * than --max-interference CPUs during it.  Under mpirun the other ranks
+ * than --max-interference CPUs during it, or when connections from outside
+ * the run reached the net server.  Under mpirun the other ranks
  * on a node are "other processes" to each rank: the figure is n/a there.
  */
 static void judge_interference(const struct config *cfg, struct trial_rec *rec)
 {
 	if (dist.ranks > 1)
 		rec->other_cpu_s = -1;
-	rec->disturbed = trial_disturbed(rec, cfg->max_interference);
+	/* the net server answered another program's connections meanwhile */
+	rec->disturbed = trial_disturbed(rec, cfg->max_interference) || rec->foreign_conns;
 }
 
 /*

@@ -279,8 +279,11 @@ static void reap_tree(pid_t pgid)
 	errmsg("warning: processes of trial %ld would not die", (long)pgid);
 }
 
-/* Run, run-queue, block-I/O and other time, from the tree's exit records. */
-static void breakdown(pid_t pid, uint64_t ring_wait_ns, struct trial_rec *rec)
+/*
+ * Run, run-queue, block-I/O and other time, from the tree's exit records;
+ * n/a unless delay accounting was on at both ends of the trial (@da_on).
+ */
+static void breakdown(pid_t pid, uint64_t ring_wait_ns, bool da_on, struct trial_rec *rec)
 {
 	struct ts_sum s;
 
@@ -292,7 +295,7 @@ static void breakdown(pid_t pid, uint64_t ring_wait_ns, struct trial_rec *rec)
 	ts_collect(pid, ring_wait_ns, &s);
 	rec->io_workers = (int)s.io_workers;
 	rec->sqpoll_cpu_s = (double)s.sqpoll_cpu_ns / 1e9;
-	rec->delay_ok = s.tasks > 0;
+	rec->delay_ok = s.tasks > 0 && da_on;
 	rec->runq_wait_s = (double)s.runq_ns / 1e9;
 	rec->blkio_wait_s = (double)s.blkio_ns / 1e9;
 	rec->task_s = (double)s.task_ns / 1e9;
@@ -356,9 +359,11 @@ static void judge(const struct workload *wl, struct wl_ctx *wctx,
 		return;
 	}
 	wctx->server_late_us = wctx->server_late_max_us = -1;
+	wctx->foreign = 0;
 	rc = wl->check(wctx, out);
 	rec->server_late_us = wctx->server_late_us;
 	rec->server_late_max_us = wctx->server_late_max_us;
+	rec->foreign_conns = wctx->foreign;
 	if (rc < 0) {
 		snprintf(rec->error, sizeof(rec->error), "%s", wctx->msg);
 		return;
@@ -465,6 +470,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	struct trial_out *out = shared_alloc(sizeof(*out));
 	struct job_result *res = shared_alloc(nres);
 	struct interfere_mark m0, m1;
+	bool da_on;
 	struct interfere itf;
 	struct rusage ru;
 	siginfo_t si;
@@ -485,6 +491,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	/* machine-wide, so a neighbour on the host shows in every trial alike */
 	steal0 = sysinfo_steal_ns(&steal0) == 0 ? steal0 : UINT64_MAX;
 	conts0 = sig_conts();
+	da_on = !ts_active() || ts_delayacct_check();
 	if (o->ready)
 		o->ready();
 	interfere_mark(&m0, 0);
@@ -518,7 +525,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->other_cpu_s = itf.other_cpu_s;
 	rec->psi_cpu_s = itf.psi_cpu_s;
 	rec->psi_io_s = itf.psi_io_s;
-	breakdown(pid, out->ring_wait_ns, rec);
+	breakdown(pid, out->ring_wait_ns, da_on && (!ts_active() || ts_delayacct_check()), rec);
 	copy_out(out, o, rec);
 	judge(wl, wctx, st, out, &si, rec);
 	hand_back(wctx, o, out, res);

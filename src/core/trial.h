@@ -99,6 +99,8 @@ struct trial_rec {
 	 * test, set the pace.
 	 */
 	double server_late_us, server_late_max_us;
+	/* net: connections from outside the run the server dropped (the trial is disturbed) */
+	uint64_t foreign_conns;
 	double inflight_avg;
 	int64_t inflight_max;
 	uint64_t enter_calls;		/* batched submit/reap calls (strat_ctx) */

@@ -80,6 +80,12 @@ struct wl_ctx {
 	 * harness sets both to -1 (n/a) before check.
 	 */
 	double server_late_us, server_late_max_us;
+	/*
+	 * Set by check (net): connections from outside the run that reached
+	 * the server during the trial and were dropped; the harness sets it
+	 * to 0 before check, and a trial with any is disturbed.
+	 */
+	uint64_t foreign;
 };
 
 /*

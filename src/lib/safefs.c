@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <linux/openat2.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "safefs.h"
@@ -258,6 +260,11 @@ int sfs_lock(int dirfd, const char *name, int op)
 		close(fd);
 		return -EPERM;
 	}
+	/* another user's lock file: they could hold it for ever, and we'd wait */
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return -EACCES;
+	}
 	/* EINTR too goes back: the caller decides whether a signal stops it */
 	if (flock(fd, op) < 0) {
 		int err = errno;
@@ -279,4 +286,49 @@ int sfs_save_emit(int dirfd, const char *name, bool replace,
 		rc = sfs_save(dirfd, name, buf, len, replace);
 	free(buf);
 	return rc;
+}
+
+/* Component by component, none a link (kernels before openat2, 5.6). */
+static int open_walk(int dirfd, const char *path, int flags)
+{
+	char *copy = xasprintf("%s", path), *save = NULL, *name, *next;
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0), nfd;
+
+	if (fd < 0) {
+		free(copy);
+		return -errno;
+	}
+	for (name = strtok_r(copy, "/", &save); name; name = next) {
+		next = strtok_r(NULL, "/", &save);
+		if (!strcmp(name, "..")) {
+			close(fd);
+			free(copy);
+			return -EXDEV;	/* as RESOLVE_BENEATH says it */
+		}
+		nfd = openat(fd, name, next ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC :
+			     flags | O_NOFOLLOW);
+		close(fd);
+		if (nfd < 0) {
+			free(copy);
+			return -errno;
+		}
+		fd = nfd;
+	}
+	free(copy);
+	return fd;
+}
+
+int sfs_open_beneath(int dirfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+	if (fd >= 0)
+		return (int)fd;
+	if (errno != ENOSYS)
+		return errno == ELOOP ? -ELOOP : -errno;
+	return open_walk(dirfd, path, flags);
 }

@@ -85,9 +85,20 @@ int sfs_claim(int dirfd, const char *token);
 bool sfs_is_ours(int dirfd, const char *name, const char *token);
 
 /*
+ * Opens @path (relative) inside @dirfd for reading or writing (@flags, no
+ * O_CREAT), following no symbolic link in any component and never leaving
+ * @dirfd: openat2's RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, or a walk
+ * with O_NOFOLLOW on a kernel without it.  The fd, or -errno (-ELOOP: a
+ * link on the way; -EXDEV: the path leaves @dirfd).
+ */
+int sfs_open_beneath(int dirfd, const char *path, int flags);
+
+/*
  * A lock on @name under @dirfd: flock(@op) on the lock file ".lock-<name>"
  * (created when missing).  Returns the lock's fd (close it to release) or
- * -errno (-EWOULDBLOCK with LOCK_NB when someone else holds it).
+ * -errno (-EWOULDBLOCK with LOCK_NB when someone else holds it; -EACCES
+ * when the lock file is another user's: refused, never waited on; -EPERM
+ * when it is not a regular file).
  */
 int sfs_lock(int dirfd, const char *name, int op);
 

@@ -14,26 +14,64 @@
 
 const char *prog_name = "iobench";
 
+void fputs_untrusted(const char *s, FILE *f)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* C0 but tab, DEL, and C1 as UTF-8 encodes them (0xc2 0x80-0x9f) */
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			fprintf(f, "\\x%02x", *p);
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fprintf(f, "\\xc2\\x%02x", p[1]);
+			p++;
+		} else {
+			fputc(*p, f);
+		}
+	}
+}
+
+char *esc_untrusted(const char *s)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		die(1, "out of memory");
+	fputs_untrusted(s, f);
+	if (fclose(f))
+		die(1, "out of memory");
+	return out;
+}
+
+/* "prog: message\n" on stderr, the message escaped: it may quote a file's bytes. */
+static void say(const char *fmt, va_list ap)
+{
+	char *text = NULL;
+
+	fprintf(stderr, "%s: ", prog_name);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	fputs_untrusted(text ? text : fmt, stderr);
+	free(text);
+	fputc('\n', stderr);
+}
+
 void errmsg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 

@@ -25,6 +25,14 @@ extern const char *prog_name;
 
 /* Prints "iobench: <msg>" on stderr. */
 void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Text that came from a file or a peer, printed so a terminal takes none
+ * of it as a command: control characters (C0 but tab, DEL, and C1 as
+ * UTF-8 encodes them) as \xNN.  errmsg and die escape their message so.
+ */
+void fputs_untrusted(const char *s, FILE *f);
+/* The same, into a new string (free() it). */
+char *esc_untrusted(const char *s);
 /* Prints "iobench: <msg>" on stderr and exits with @status. */
 _Noreturn void die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

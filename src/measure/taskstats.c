@@ -167,6 +167,23 @@ static bool delayacct_enabled(void)
 	return on;
 }
 
+bool ts_delayacct_check(void)
+{
+	if (delayacct_enabled())
+		return true;
+	/*
+	 * Switched off under us: another run that had switched it on has
+	 * ended and put it back (or someone else did).  On again for the
+	 * trials to come (recorded, so this run restores it at its end), and
+	 * the caller's trial has no figures.
+	 */
+	if (sock >= 0 && delayacct_was[0])
+		(void)delayacct_set("1");	/* our change, undone by someone: ours again */
+	else if (sock >= 0)
+		delayacct_on();
+	return false;
+}
+
 int ts_open(char *why, size_t len)
 {
 	int rcvbuf = 4 << 20;

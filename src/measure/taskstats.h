@@ -53,6 +53,13 @@ int ts_recover(char *msg, size_t len);
 /* Async-signal-safe: puts kernel.task_delayacct back, for a hard exit. */
 void ts_restore_now(void);
 bool ts_active(void);
+/*
+ * Is kernel.task_delayacct still on?  Another run may have put it back
+ * off (the run that switched it on ended): then it is switched on again
+ * for the trials to come, and false says the trial around this check
+ * has no delay figures.  Checked before and after every trial.
+ */
+bool ts_delayacct_check(void);
 
 /* Drops records queued so far (exits that were not a trial's). */
 void ts_discard(void);

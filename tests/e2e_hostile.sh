@@ -1,0 +1,179 @@
+#!/bin/bash
+# e2e_hostile.sh - the surfaces added since e2e_safety.sh (issue 28): result
+# files, traces and arguments a careless or hostile user hands iobench, and
+# what iobench removes.  Each check failed on the code before that issue.
+. "$(dirname "$0")/e2e_lib.sh"
+mkdir -p "$T/data"
+tiny() { $IOBENCH run --size tiny --dir "$T/data" --repeat 2 --warmup 0 --no-plot -q "$@"; }
+tiny --results "$T/r" --workload md5 --strategy serial,threaded >/dev/null 2>&1
+json=$(ls "$T"/r/*[0-9].json | head -1)
+# edit JSON FILE PYTHON: a copy of the run's JSON as FILE, changed by PYTHON (d is the document)
+edit() {
+	$PY - "$json" "$1" "$2" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"))
+PYEOF
+}
+
+echo "e2e_hostile: result files that iobench did not write as they are"
+for v in '"1"' '1.0' 'None'; do
+	edit "$T/sv.json" "d['schema_version'] = $v"
+	expect 1 "schema_version is not a whole number" $IOBENCH report "$T/sv.json"
+done
+edit "$T/sv0.json" "d['schema_version'] = 0"
+expect 1 "result schema_version 0 is not one this iobench reads (1 to" $IOBENCH report "$T/sv0.json"
+edit "$T/slash.json" "d['summary'][0]['workload'] = '../md5'"
+expect 1 "is not a workload and strategy name iobench writes" $IOBENCH report "$T/slash.json"
+edit "$T/neg.json" "d['summary'][0]['wall_s_counted'][0] = -1.0"
+expect 1 "counted wall time -1 is not one a run measures" $IOBENCH compare "$json" "$T/neg.json" \
+	--fail-if-slower 5%
+edit "$T/huge.json" "d['summary'][0]['wall_s_counted'][0] = 1e308"
+expect 1 "counted wall time 1e+308 is not one a run measures" $IOBENCH compare "$json" \
+	"$T/huge.json" --fail-if-slower 5%
+# 30,000 counted walls a row: the gate's bound once listed every pair (900
+# million, 7 GB); in 1.5 GB of address space it must still answer
+edit "$T/big.json" "
+import random
+random.seed(1)
+for r in d['summary']:
+    r['wall_s_counted'] = [r['wall_s']['median'] * random.lognormvariate(0, 0.05) for _ in range(30000)]
+    r['recommended'] = r['strategy'] == 'serial'"
+check "compare --fail-if-slower on 30,000 trials a row: answers in bounded memory" bash -c \
+	"ulimit -v 1500000; timeout 120 $IOBENCH compare '$T/big.json' '$T/big.json' --plots '$T/p' \
+	 --fail-if-slower 5% >'$T/big.out' 2>&1 && grep -q 'fail-if-slower: 0 of 1 slower' '$T/big.out'"
+rm -f "$T"/{sv,sv0,slash,neg,huge,big}.json	# not files iobench wrote: not for the schema check
+
+echo "e2e_hostile: terminal escapes in what files hold are printed escaped"
+printf '\223NUMPY\001\000v\000{'"'"'descr'"'"': '"'"'\033[2J\033]0;owned\007'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (4,), }' \
+	>"$T/esc.npy"
+printf '%*s\n' $((128 - $(stat -c %s "$T/esc.npy") - 1)) '' >>"$T/esc.npy"
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/re" --workload array --input "$T/esc.npy" \
+	--strategy serial -q --no-plot >/dev/null 2>"$T/esc.err"
+check "a .npy whose dtype holds ESC: the error names it escaped, with no raw control byte" bash -c \
+	"grep -q 'x1b' '$T/esc.err' && ! grep -qP '[\x00-\x08\x0b-\x1f\x7f]' '$T/esc.err'"
+if [ -n "$(command -v strace)" ]; then
+	mkdir -p "$T/in"
+	echo "some bytes" >"$T/in/x"
+	(cd "$T" && $IOBENCH record -o "$T/t.iotrace" --root in -- cat in/x >/dev/null 2>&1)
+	$PY - "$T/t.iotrace" <<'PYEOF'
+import sys
+p = sys.argv[1]
+lines = open(p, "rb").read().split(b"\n")
+for i, l in enumerate(lines):
+    if l.startswith(b"command "):
+        lines[i] = b"command \x1b]0;owned\x07\x1b[2J"
+open(p, "wb").write(b"\n".join(lines))
+PYEOF
+	$IOBENCH trace show "$T/t.iotrace" >"$T/show.out" 2>&1
+	check "trace show: a command line with ESC in it is printed escaped" bash -c \
+		"grep -q '^command:  .x1b' '$T/show.out' && ! grep -qP '[\x00-\x08\x0b-\x1f\x7f]' '$T/show.out'"
+fi
+
+echo "e2e_hostile: arguments"
+expect 2 "-o '' names no file" $IOBENCH record -o '' -- /bin/true
+check "run --help: no doubled %" bash -c "! $IOBENCH run --help | grep -q '%%'"
+
+echo "e2e_hostile: clean removes what iobench made, never the directory a user made"
+mkdir -p "$T/mine"
+tiny --dir "$T/mine" --results "$T/rm" --workload md5 --strategy serial >/dev/null 2>&1
+$IOBENCH clean --dir "$T/mine" >"$T/clean.out" 2>&1
+check "clean --dir DIR: the datasets go, DIR stays, and it says why" bash -c \
+	"[ -d '$T/mine' ] && [ -z \"\$(ls -A '$T/mine')\" ] && grep -q 'kept $T/mine: you made it' '$T/clean.out'"
+
+echo "e2e_hostile: markers and locks another user plants in a shared --dir"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && command -v flock >/dev/null; then
+	as_nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }
+	chmod 755 "$T"
+	S=$T/shared
+	mkdir -p "$S" && chmod 0777 "$S"
+	# a marker with a valid-looking token, held locked by its owner
+	as_nobody mkdir "$S/m"
+	as_nobody sh -c "printf 0123456789abcdef0123456789abcdef >'$S/m/.iobench-data'"
+	as_nobody flock "$S/m/.iobench-data" sleep 60 &
+	holder=$!
+	sleep 0.3
+	check "another user's marker: refused at once, naming the file and its owner" bash -c \
+		"timeout 20 $IOBENCH run --size tiny --dir '$S/m' --results '$T/rm1' -q --no-plot 2>'$T/m.err';
+		 [ \$? -eq 1 ] && grep -q '$S/m/.iobench-data is owned by uid 65534, not by us' '$T/m.err' &&
+		 [ \$(wc -l <'$T/m.err') -eq 1 ]"
+	kill $holder 2>/dev/null
+	# root's own data directory, opened to everyone; the attacker plants the
+	# dataset's lock and the per-pid output directories' locks of the pids to come
+	mkdir -p "$S/d" && chmod 0777 "$S/d"
+	tiny --dir "$S/d" --results "$T/rd0" --workload md5 --strategy serial >/dev/null 2>&1
+	ds=$(cd "$S/d" && ls -d md5-* | head -1)
+	rm -f "$S/d/.lock-$ds"
+	as_nobody touch "$S/d/.lock-$ds"
+	check "another user's dataset lock: refused at once, naming it" bash -c \
+		"timeout 20 $IOBENCH run --size tiny --dir '$S/d' --results '$T/rd1' --workload md5 \
+		 --strategy serial --repeat 1 --warmup 0 -q --no-plot 2>'$T/d.err';
+		 [ \$? -eq 1 ] && grep -q '.lock-$ds is owned by uid 65534' '$T/d.err'"
+	rm -f "$S/d/.lock-$ds"
+	next=$(($(cat /proc/sys/kernel/ns_last_pid) + 1))
+	as_nobody $PY -c '
+import fcntl, os, sys, time
+d, first = sys.argv[1], int(sys.argv[2])
+held = []
+for p in range(first, first + 400):
+    f = open("%s/.lock-csv-out-%d" % (d, p), "w")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    held.append(f)
+time.sleep(60)' "$S/d" "$next" &
+	holder=$!
+	sleep 1
+	check "the next pids' output locks, held by another user: refused at once, said" bash -c \
+		"timeout 20 $IOBENCH run --size tiny --dir '$S/d' --results '$T/rd2' --workload csv \
+		 --strategy serial --repeat 1 --warmup 0 -q --no-plot 2>'$T/o.err';
+		 [ \$? -eq 1 ] && grep -q 'another user.s file: refusing it' '$T/o.err'"
+	kill $holder 2>/dev/null
+	wait 2>/dev/null
+	rm -f "$S"/d/.lock-csv-out-*
+	# a wait on a lock root's own other process holds: said, and SIGTERM ends it
+	flock "$S/d/.lock-$ds" sleep 30 &
+	holder=$!
+	sleep 0.3
+	$IOBENCH run --size tiny --dir "$S/d" --results "$T/rd3" --workload md5 --strategy serial \
+		--repeat 1 --warmup 0 -q --no-plot 2>"$T/w.err" &
+	run=$!
+	sleep 1.5
+	kill -TERM $run
+	t0=$(date +%s)
+	wait $run
+	st=$?
+	check "a held dataset lock: the wait says what it waits for, and SIGTERM ends it" bash -c \
+		"[ $st -ne 0 ] && [ \$(( \$(date +%s) - $t0 )) -le 5 ] &&
+		 grep -q 'waiting for another iobench using $S/d/$ds (up to 600 s; Ctrl-C stops)' '$T/w.err'"
+	kill $holder 2>/dev/null
+	wait 2>/dev/null
+else
+	echo "  skip  another user's markers and locks (needs root, setpriv and flock)"
+fi
+
+echo "e2e_hostile: another run puts delay accounting back off mid-run"
+DA=/proc/sys/kernel/task_delayacct
+if [ "$(id -u)" -eq 0 ] && [ -w "$DA" ] && [ "$(cat $DA)" = 0 ]; then
+	$IOBENCH run --size tiny --dir "$T/data" --results "$T/da" --workload md5 --strategy serial \
+		--repeat 40 --warmup 0 -q --no-plot >/dev/null 2>&1 &
+	job=$!
+	for _ in $(seq 100); do [ "$(cat $DA)" = 1 ] && break; sleep 0.05; done
+	sleep 0.5
+	echo 0 >$DA	# what the run that had switched it on does as it ends
+	wait $job
+	check "delay figures: n/a for the trial it changed under, back after, and the setting restored" \
+		$PY - "$T/da" "$(cat $DA)" <<'PYEOF'
+import glob, json, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))
+na = [t["trial"] for t in d["trials"] if t["breakdown"]["blkio_wait_s"] is None]
+after = [t for t in d["trials"] if na and t["trial"] > max(na)]
+print("    trials without delay figures: %s of %d; the sysctl now %s" % (na, len(d["trials"]), sys.argv[2]))
+sys.exit(0 if na and len(na) <= 3 and after and all(t["breakdown"]["blkio_wait_s"] is not None
+                                                     for t in after) and sys.argv[2] == "0" else 1)
+PYEOF
+else
+	echo "  skip  delay accounting switched off mid-run (needs root and task_delayacct at 0)"
+fi
+
+[ "$fails" -eq 0 ] && echo "e2e_hostile: all checks passed" || echo "e2e_hostile: $fails check(s) failed"
+exit $((fails > 0))
