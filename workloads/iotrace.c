@@ -156,6 +156,7 @@ struct reader {
 	bool *open;
 	uint64_t *size;
 	size_t cap_open, cap_size;
+	uint64_t compute_ns;	/* the ops' compute so far: bounded, never wrapped */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -266,6 +267,13 @@ static int read_op(struct reader *r, struct iotrace *t, int type, char *rest)
 	if ((rc = num(r, &rest, "TID", &tid)) < 0 || (rc = num(r, &rest, "FILE", &file)) < 0 ||
 	    (rc = num(r, &rest, "COMPUTE", &o.compute_ns)) < 0)
 		return rc;
+	if (o.compute_ns > IOTRACE_MAX_COMPUTE_NS)
+		return bad(r, -EINVAL, "compute of %" PRIu64 " ns before one op is out of range "
+			   "(at most %llu s)", o.compute_ns, IOTRACE_MAX_COMPUTE_NS / 1000000000ULL);
+	r->compute_ns += o.compute_ns;
+	if (r->compute_ns > IOTRACE_MAX_TOTAL_COMPUTE_NS)
+		return bad(r, -EINVAL, "the compute so far comes to more than %llu days",
+			   IOTRACE_MAX_TOTAL_COMPUTE_NS / 86400000000000ULL);
 	if (tid >= IOTRACE_MAX_THREADS)	/* a job each with --replay-jobs thread */
 		return bad(r, -EINVAL, "thread %" PRIu64 " is out of range (at most %d)", tid,
 			   IOTRACE_MAX_THREADS - 1);
@@ -459,12 +467,14 @@ int iotrace_read(FILE *f, const char *name, struct iotrace *t, char *msg, size_t
 
 int iotrace_load(const char *path, struct iotrace *t, char *msg, size_t len)
 {
-	FILE *f = fopen(path, "re");
+	const char *kind;
+	FILE *f = fopen_regular(path, &kind);
 	int rc;
 
 	if (!f) {
 		rc = -errno;
-		snprintf(msg, len, "trace %s: %s", path, strerror(errno));
+		snprintf(msg, len, "trace %s: %s%s", path, kind ? "not a regular file: " : "",
+			 kind ? kind : strerror(errno));
 		return rc;
 	}
 	rc = iotrace_read(f, path, t, msg, len);

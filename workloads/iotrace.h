@@ -45,6 +45,13 @@
 #define IOTRACE_MAGIC "iobench-trace"
 #define IOTRACE_VERSION 1
 #define IOTRACE_MAX_THREADS 65536
+/*
+ * Compute a trace may ask before one op, and in all: a replay spins for
+ * it, so a value from a clock step (2^64 - 1 ns, or a timestamp 1e8 s
+ * off) must be refused, not replayed for years, nor its sum wrapped.
+ */
+#define IOTRACE_MAX_COMPUTE_NS (3600ULL * 1000000000ULL)
+#define IOTRACE_MAX_TOTAL_COMPUTE_NS (7ULL * 86400 * 1000000000ULL)
 
 enum it_type { IT_OPEN, IT_READ, IT_WRITE, IT_FSYNC, IT_CLOSE, IT_NTYPES };
 

@@ -702,6 +702,20 @@ static int convert_line(struct conv *c, char *line)
 					 k.name, k.nargs);
 				goto out;
 			}
+		/* a clock that jumps is no program's compute: the reader's bound, said here */
+		{
+			struct thread *th = thread_of(c, k.pid);
+
+			if (th->started && k.ts > th->last_end &&
+			    th->gap + (k.ts - th->last_end) > IOTRACE_MAX_COMPUTE_NS) {
+				rc = bad(c, -EINVAL, "%s: %.0f s since the thread's last call: more "
+					 "than the %llu s between two ops a trace may hold (a clock "
+					 "step, or not one strace run)", k.name,
+					 (double)(k.ts - th->last_end) / 1e9,
+					 IOTRACE_MAX_COMPUTE_NS / 1000000000ULL);
+				goto out;
+			}
+		}
 		do_call(c, &k);
 	}
 out:

@@ -168,12 +168,14 @@ static char *join_args(char **argv, int argc)
 static int convert_file(const char *log, const struct strace_opts *o, struct iotrace *t,
 			char *msg, size_t len)
 {
-	FILE *f = fopen(log, "re");
+	const char *kind;
+	FILE *f = fopen_regular(log, &kind);
 	int rc;
 
 	if (!f) {
 		rc = -errno;
-		snprintf(msg, len, "strace log %s: %s", log, strerror(errno));
+		snprintf(msg, len, "strace log %s: %s%s", log, kind ? "not a regular file: " : "",
+			 kind ? kind : strerror(errno));
 		return rc;
 	}
 	rc = strace_convert(f, log, o, t, msg, len);

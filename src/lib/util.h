@@ -48,6 +48,14 @@ uint64_t now_ns(void);
  */
 int parse_u64(const char *s, bool allow_suffix, uint64_t *out);
 
+/*
+ * Opens @path for reading only if it is a regular file: a FIFO, a device
+ * or a directory named by mistake is refused without blocking (NULL,
+ * errno EINVAL, *@kind "a FIFO", "a directory", ...).  Else NULL with
+ * errno, *@kind NULL.
+ */
+FILE *fopen_regular(const char *path, const char **kind);
+
 /* "5%", "5" or "0.5%" into 0.05, 0.05, 0.005 (0 to under 1000%).  0 or -EINVAL. */
 int parse_percent(const char *s, double *out);
 
