@@ -103,6 +103,24 @@ PYEOF
 	expect 1 "before one op is out of range (at most 3600 s)" $IOBENCH trace show "$T/spin.iotrace"
 	expect 1 "before one op is out of range" $IOBENCH trace show "$T/wrap.iotrace"
 fi
+# a trace writing one byte at 2^45: a sparse output of 32 TiB, read back for the proof
+(cd "$T" && $IOBENCH record -o "$T/w.iotrace" --root in -- $PY -c \
+	"open('in/y', 'w').write(open('in/x').read())" >/dev/null 2>&1)
+if [ -s "$T/w.iotrace" ]; then
+	$PY - "$T/w.iotrace" <<'PYEOF'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+for i, l in enumerate(lines):
+    f = l.split(" ")
+    if f[0] == "write":
+        f[4] = str(2**45)
+        lines[i] = " ".join(f)
+open(p, "w").write("\n".join(lines))
+PYEOF
+	expect 1 "replay: the trace's outputs need 32.0 TiB in" timeout 60 $IOBENCH run --size tiny \
+		--dir "$T/data" --workload replay --trace "$T/w.iotrace" --no-plot
+fi
 printf '100 1.000000 openat(AT_FDCWD, "%s/in/x", O_RDONLY) = 3 <0.000010>\n100 1.000100 read(3, "ab", 2) = 2 <0.000010>\n100 100000001.000200 read(3, "", 2) = 0 <0.000010>\n' \
 	"$T" >"$T/jump.log"
 expect 1 "more than the 3600 s between two ops a trace may hold" $IOBENCH record \

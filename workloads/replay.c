@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -196,6 +197,46 @@ static int replay_copy(struct wl_ctx *ctx, struct replay_data *d)
 
 static void replay_release(struct wl_ctx *ctx);
 
+/*
+ * Will the outputs fit in --dir?  Each trial writes them anew: the ones
+ * that existed before the program ran, at their recorded size, before it
+ * (untimed), and what the trace writes during it, up to its furthest
+ * byte.  Checked once, with the numbers, as a dataset is: no trial fills
+ * the disk, and no sparse output of a terabyte is read back for days.
+ */
+static int outputs_fit(struct wl_ctx *ctx, struct replay_data *d)
+{
+	struct statvfs sv;
+	uint64_t need = 16 * MIB, avail;
+	char a[32], b[32];
+
+	uint64_t *extent = xcalloc(d->t.nfiles + 1, sizeof(*extent));
+
+	/*
+	 * Each output's furthest byte: a write at 2^40 makes a sparse file
+	 * whose every byte is read back for the proof (days of preparation)
+	 */
+	for (size_t k = 0; k < d->t.nops; k++) {
+		const struct it_op *o = &d->t.ops[k];
+
+		if (o->type == IT_WRITE && o->off + o->len > extent[o->file])
+			extent[o->file] = o->off + o->len;
+	}
+	/* an output is, at most, as large as its recorded size or its furthest write */
+	for (size_t i = 0; i < d->t.nfiles; i++)
+		if (d->t.files[i].out)
+			need += extent[i] > d->t.files[i].size ? extent[i] : d->t.files[i].size;
+	free(extent);
+	if (fstatvfs(d->out.fd, &sv) < 0)
+		return 0;	/* unknown: the writes say so if it fills */
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (need <= avail)
+		return 0;
+	return wl_error(ctx, -ENOSPC, "the trace's outputs need %s in %s, which has %s "
+			"free: not replaying it (another --dir?)", fmt_bytes(need, a, sizeof(a)),
+			ctx->cfg->dir, fmt_bytes(avail, b, sizeof(b)));
+}
+
 static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 {
 	const struct config *cfg = ctx->cfg;
@@ -220,6 +261,9 @@ static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 	if (rc < 0)
 		return rc;
 	rc = outdir_open(&d->out, cfg->dir, "replay", ctx->msg, sizeof(ctx->msg));
+	if (rc < 0)
+		return rc;
+	rc = outputs_fit(ctx, d);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < d->t.nfiles; i++)

@@ -116,7 +116,8 @@ void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw
 	fputs("## Applying it\n\n| workload | recommended | in Python | in C |\n|---|---|---|---|\n", f);
 	for (size_t w = 0; w < nw; w++) {
 		const char *word;
-		const struct strat_summary *r = applied_row(rd, verdict_of(rd, wls[w]), &word);
+		const struct verdict *v = verdict_of(rd, wls[w]);
+		const struct strat_summary *r = applied_row(rd, v, &word);
 		struct howto_shape sh = { 0 };
 		char py[320], c[320];
 
@@ -132,8 +133,9 @@ void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw
 		}
 		if (!r || howto_hints(strategy_find(r->strategy), &sh, py, sizeof(py), c,
 				      sizeof(c)) < 0) {
-			fprintf(f, "| %s | none | no strategy has valid trials to apply | - |\n",
-				wls[w]);
+			fprintf(f, "| %s | none | %s | - |\n", wls[w], v && v->disturbed ?
+				"undecided: every trial was disturbed by other processes; rerun on a "
+				"quieter machine" : "no strategy has valid trials to apply");
 			continue;
 		}
 		fprintf(f, "| %s | %s%s | %s | %s |\n", wls[w], r->strategy, word, py, c);
