@@ -169,8 +169,8 @@ PYEOF
 	fast=$(run "$T/fast" --dir "$T/disk" "${arr[@]}" --strategy serial,threaded,io_uring)
 	$IOBENCH compare "$fast" "$slow" --plots "$T/cmp" >"$T/cmp.out" 2>&1
 	check "against the local disk, compare finds the delay: serial and the pool significantly slower" bash -c "
-		grep -qE '^  array +serial .*B [0-9.]+x slower' '$T/cmp.out' &&
-		grep -qE '^  array +threaded .*B [0-9.]+x slower' '$T/cmp.out'"
+		grep -qE '^  array +serial .*B slower \([0-9.]+x\)' '$T/cmp.out' &&
+		grep -qE '^  array +threaded .*B slower \([0-9.]+x\)' '$T/cmp.out'"
 	sed -n 's/^  array: /    /p' "$T/cmp.out"
 	fusermount3 -u "$T/dmnt"
 	FUSED=

@@ -22,7 +22,7 @@ const char results_csv_header[] =
 	"mem_net_kib,io_workers,ring_wait_s,svc_p50_us,svc_p99_us,svc_p999_us,"
 	"svc_max_us,rank,ranks,node,straggler,start_skew_us,failed_requests,"
 	"server_late_us,server_late_max_us,other_cpu_s,psi_cpu_s,psi_io_s,disturbed,"
-	"foreign_conns";
+	"foreign_conns,idle_cpu_s";
 
 /* A measured count, or "n/a": never a 0 that looks measured. */
 static void csv_u64(FILE *f, bool ok, uint64_t v)
@@ -190,7 +190,9 @@ int results_write_csv(FILE *f, const struct results *r, const bool *outlier, con
 		csv_dbl(f, t->other_cpu_s >= 0, 3, t->other_cpu_s);
 		csv_dbl(f, t->psi_cpu_s >= 0, 3, t->psi_cpu_s);
 		csv_dbl(f, t->psi_io_s >= 0, 3, t->psi_io_s);
-		fprintf(f, ",%d,%" PRIu64 "\n", t->disturbed, t->foreign_conns);
+		fprintf(f, ",%d,%" PRIu64, t->disturbed, t->foreign_conns);
+		csv_dbl(f, t->idle_cpu_s >= 0, 3, t->idle_cpu_s);
+		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;
 }

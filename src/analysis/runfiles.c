@@ -133,6 +133,7 @@ static json_t *interference_json(const struct trial_rec *t)
 	jset(o, "psi_cpu_s", t->psi_cpu_s >= 0 ? jnum(t->psi_cpu_s, 3) : json_null());
 	jset(o, "psi_io_s", t->psi_io_s >= 0 ? jnum(t->psi_io_s, 3) : json_null());
 	jset(o, "cpus", isfinite(cpus) ? jnum(cpus, 3) : json_null());
+	jset(o, "idle_cpu_s", t->idle_cpu_s >= 0 ? jnum(t->idle_cpu_s, 3) : json_null());
 	return o;
 }
 

@@ -173,7 +173,7 @@ void ranks_aggregate(const struct trial_rec *r, const struct lat_set *lat, int n
 	agg->ops_per_s = agg->wall_s > 0 ? (double)agg->ops / agg->wall_s : 0;
 	agg->steal_s = steal(r, n);
 	/* each rank counts the others as other processes: n/a (runloop.c) */
-	agg->other_cpu_s = agg->psi_cpu_s = agg->psi_io_s = -1;
+	agg->other_cpu_s = agg->psi_cpu_s = agg->psi_io_s = agg->idle_cpu_s = -1;
 	agg->straggler = straggler(r, n);
 	if (agg->latency_on)
 		merge_latency(lat, n, agg);

@@ -53,6 +53,7 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->other_cpu_s = -1;
 	rec->psi_cpu_s = -1;
 	rec->psi_io_s = -1;
+	rec->idle_cpu_s = -1;
 	rec->io_workers = -1;
 	rec->straggler = -1;
 	rec->start_skew_s = -1;

@@ -436,7 +436,8 @@ bool trial_disturbed(const struct trial_rec *t, double max_cpus)
 
 	/* the counters' own steps are no evidence of anything */
 	return max_cpus > 0 && isfinite(cpus) &&
-	       cpus - INTERFERE_RES_S / t->wall_s > max_cpus;
+	       cpus - INTERFERE_RES_S / t->wall_s > max_cpus &&
+	       !(t->idle_cpu_s >= 0 && t->idle_cpu_s / t->wall_s >= TRIAL_IDLE_FREE);
 }
 
 /* What a caller gathering ranks needs beyond the record: digests, histograms. */
@@ -525,6 +526,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	rec->other_cpu_s = itf.other_cpu_s;
 	rec->psi_cpu_s = itf.psi_cpu_s;
 	rec->psi_io_s = itf.psi_io_s;
+	rec->idle_cpu_s = itf.idle_cpu_s;
 	breakdown(pid, out->ring_wait_ns, da_on && (!ts_active() || ts_delayacct_check()), rec);
 	copy_out(out, o, rec);
 	judge(wl, wctx, st, out, &si, rec);

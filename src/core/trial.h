@@ -81,6 +81,7 @@ struct trial_rec {
 	 * on average; like cache_flag, kept but never counted.
 	 */
 	double other_cpu_s, psi_cpu_s, psi_io_s;
+	double idle_cpu_s;		/* CPU time nobody used meanwhile, all CPUs; < 0: n/a */
 	bool disturbed;
 	/* threads and processes the trial ran (itself included), counted as
 	 * they start; the column keeps its old name, threads_max */
@@ -132,8 +133,12 @@ double trial_interference(const struct trial_rec *t);
 
 /*
  * Did more than @max_cpus (> 0; else never) interfere with @t, beyond
- * what the counters' resolution (INTERFERE_RES_S) can account for?
+ * what the counters' resolution (INTERFERE_RES_S) can account for, while
+ * leaving under half a CPU idle (TRIAL_IDLE_FREE)?  With CPUs to spare,
+ * the others took nothing the trial wanted: a FUSE daemon serving its
+ * reads, or a busy loop beside a trial that waits on a disk.
  */
+#define TRIAL_IDLE_FREE 0.5
 bool trial_disturbed(const struct trial_rec *t, double max_cpus);
 
 /*

@@ -16,10 +16,16 @@
  *             - the harness's own, and that of the helpers it keeps
  *               running beside trials (the net server): its children
  *               other than the trial, from /proc
+ *             - FUSE servers' (processes holding /dev/fuse open, found
+ *               once per run): serving the trial's own I/O is the
+ *               storage's cost (delayfs took 0.5 of a CPU beside a pool)
  *
- * What the kernel does on the trial's behalf in its own threads (writeback,
- * a FUSE daemon) counts as "other" too: up to 0.06 of a CPU in the csv
- * trials here, which is why a trial is flagged only above a threshold
+ * What the kernel does on the trial's behalf in its own threads (writeback)
+ * counts as "other" too: up to 0.06 of a CPU in the csv trials here.  And
+ * a busy process beside a trial that waits on its disk takes nothing the
+ * trial wanted: the machine stays idle meanwhile.  So a trial is flagged
+ * only when others took more than a threshold *and* left under half a CPU
+ * idle (trial_disturbed)
  * (--max-interference).  Pressure stall information (/proc/pressure/cpu
  * and io, "some") is kept beside it where the kernel has it: it counts
  * the trial's own waits as well, so it describes, and never flags.
@@ -56,6 +62,7 @@ struct interfere {
 	double other_cpu_s;	/* CPU time of everything else, all CPUs */
 	double psi_cpu_s;	/* time some task waited for a CPU */
 	double psi_io_s;	/* time some task waited for I/O */
+	double idle_cpu_s;	/* CPU time nobody used (idle + iowait), all CPUs */
 };
 
 /*
