@@ -126,6 +126,27 @@ printf '100 1.000000 openat(AT_FDCWD, "%s/in/x", O_RDONLY) = 3 <0.000010>\n100 1
 expect 1 "more than the 3600 s between two ops a trace may hold" $IOBENCH record \
 	-o "$T/j.iotrace" --root "$T/in" --from-strace "$T/jump.log"
 
+if [ -n "$(command -v strace)" ]; then
+	# SIGTERM to record: strace and the traced program go too, and strace's log
+	mkdir -p "$T/rt/in" "$T/rtmp"
+	echo x >"$T/rt/in/f"
+	(cd "$T/rt" && TMPDIR="$T/rtmp" exec $IOBENCH record -o "$T/rt/t.iotrace" --root in -- $PY -c '
+import time
+while True:
+    open("in/f").read(); time.sleep(0.01)' >/dev/null 2>"$T/rt.err") &
+	rec=$!
+	sleep 2
+	kill -TERM $rec
+	t0=$(date +%s%N)
+	wait $rec
+	st=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	sleep 0.3
+	check "SIGTERM to record: exit 143 in $ms ms, strace and the program gone, no log left" bash -c \
+		"[ $st -eq 143 ] && [ $ms -lt 3000 ] && ! pgrep -f 'open\(\"in/f\"\)' >/dev/null &&
+		 [ -z \"\$(ls -A '$T/rtmp')\" ] && [ ! -e '$T/rt/t.iotrace' ]"
+fi
+
 echo "e2e_hostile: arguments"
 expect 2 "-o '' names no file" $IOBENCH record -o '' -- /bin/true
 check "run --help: no doubled %" bash -c "! $IOBENCH run --help | grep -q '%%'"

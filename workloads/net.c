@@ -26,6 +26,7 @@
 #include "iobuf.h"
 #include "net_proto.h"
 #include "net_sink.h"
+#include "signals.h"
 #include "util.h"
 #include "workload.h"
 
@@ -140,7 +141,7 @@ static void references(struct wl_ctx *ctx, struct net_data *d)
 		uint64_t h = 0;
 
 		job_range(d->requests, d->conns, j, &lo, &hi);
-		for (uint32_t id = lo; id < hi; id++) {
+		for (uint32_t id = lo; id < hi && !(id % 65536 == 0 && sig_stop()); id++) {
 			bool bad = net_injected(d->p.seed, id, d->p.fail_one_in);
 
 			net_message(m, d->p.msg_size, d->p.seed, id, true,
@@ -216,6 +217,8 @@ static int net_prepare(struct wl_ctx *ctx)
 		return rc;
 	snprintf(d->where, sizeof(d->where), "127.0.0.1:%u", ntohs(d->sink.addr.sin_port));
 	references(ctx, d);
+	if (sig_stop())		/* 2^26 requests take a while: Ctrl-C is not kept waiting */
+		return wl_error(ctx, -EINTR, "net: stopped by a signal while preparing");
 	ctx->njobs = d->conns;
 	snprintf(ctx->spec, sizeof(ctx->spec), "net requests=%llu msg_size=%u conns=%llu "
 		 "latency_us=%llu fail_one_in=%llu reconnect=%s timeout_ms=%u server=127.0.0.1",

@@ -20,6 +20,7 @@
 #include "registry.h"
 #include "stats.h"
 #include "safefs.h"
+#include "signals.h"
 #include "util.h"
 
 #ifndef IOBENCH_SCRIPTS
@@ -362,6 +363,9 @@ static int chart(struct plot_set *ps, const char *script, const char *name, cons
 	size_t rows = 0;
 	int rc;
 
+	/* Ctrl-C: the charts drawn so far stay, the rest are not started */
+	if (sig_stop())
+		return -EINTR;
 	free(ps->dat);
 	ps->dat = xasprintf("%s.dat", name);
 	p = plot_dir_gnuplot(&ps->pd, ps->dat);
@@ -516,6 +520,8 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 	if (rc == -ENOENT)
 		snprintf(msg, len, "gnuplot is not installed: no plots (apt-get install gnuplot-nox "
 			 "or dnf install gnuplot, then iobench plot %s.csv)", rd->base);
+	else if (rc == -EINTR)
+		snprintf(msg, len, "stopped by a signal: plots in %s not all drawn", ps.pd.path);
 	else if (rc < 0 && !msg[0])
 		snprintf(msg, len, "could not draw %s/%s: %s", ps.pd.path, ps.dat ? ps.dat : "",
 			 rc == -EIO ? "gnuplot failed or was killed" : strerror(-rc));

@@ -82,16 +82,61 @@ out:
 	return rc;
 }
 
+/* SIGTERM or SIGHUP while the program runs under strace: the signal, else 0. */
+static volatile sig_atomic_t term_sig;
+
+static void on_term(int sig)
+{
+	term_sig = sig;
+}
+
+/*
+ * Kills @pid and every process below it (strace and what it traces):
+ * strace passes SIGTERM on as a detach, and the program, untraced, would
+ * run on (and its log grow in /tmp).  Twice over: a fork meanwhile is
+ * caught by the second pass.
+ */
+static void kill_tree(pid_t pid)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		pid_t todo[4096];
+		size_t n = 0, i = 0;
+
+		todo[n++] = pid;
+		while (i < n) {
+			char path[64], *text = NULL, *p, *end;
+			pid_t cur = todo[i++];
+
+			kill(cur, SIGSTOP);	/* no new children while we look */
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)cur, (int)cur);
+			if (read_small_file(path, &text, NULL) < 0)
+				continue;
+			for (p = text; n < ARRAY_SIZE(todo); p = end) {
+				long c = strtol(p, &end, 10);
+
+				if (end == p)
+					break;
+				todo[n++] = (pid_t)c;
+			}
+			free(text);
+		}
+		while (n)
+			kill(todo[--n], SIGKILL);
+	}
+}
+
 /*
  * Runs @argv under strace with the log @logname in @ld (@quiet: the
- * command's output to /dev/null).  Returns the command's exit status
+ * command's output to /dev/null).  SIGTERM or SIGHUP meanwhile kills
+ * strace and the program (kill_tree) and returns 128 + the signal.  Returns the command's exit status
  * (strace passes it on), or -errno with @msg.
  */
 static int run_traced(char **argv, int argc, struct logdir *ld, const char *logname, bool quiet,
 		      char *msg, size_t len)
 {
 	char **args = xcalloc((size_t)argc + 24, sizeof(*args)), *log;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit, oterm, ohup;
+	struct sigaction term = { .sa_handler = on_term };	/* no SA_RESTART: waitpid returns */
 	int n = 0, status;
 	pid_t pid;
 
@@ -116,10 +161,15 @@ static int run_traced(char **argv, int argc, struct logdir *ld, const char *logn
 	/* like system(): Ctrl-C is the command's to take; we wait and clean up */
 	sigaction(SIGINT, &ign, &oint);
 	sigaction(SIGQUIT, &ign, &oquit);
+	term_sig = 0;
+	sigaction(SIGTERM, &term, &oterm);
+	sigaction(SIGHUP, &term, &ohup);
 	pid = fork();
 	if (pid == 0) {
 		sigaction(SIGINT, &oint, NULL);
 		sigaction(SIGQUIT, &oquit, NULL);
+		sigaction(SIGTERM, &oterm, NULL);
+		sigaction(SIGHUP, &ohup, NULL);
 		if (quiet) {
 			int null = open("/dev/null", O_WRONLY);
 
@@ -138,11 +188,18 @@ static int run_traced(char **argv, int argc, struct logdir *ld, const char *logn
 		snprintf(msg, len, "cannot fork: %s", strerror(errno));
 	} else {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			if (term_sig)
+				kill_tree(pid);
+		status = term_sig ? 128 + term_sig :
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (term_sig)
+			snprintf(msg, len, "stopped by signal %d: strace and the program killed, "
+				 "no trace written", (int)term_sig);
 	}
 	sigaction(SIGINT, &oint, NULL);
 	sigaction(SIGQUIT, &oquit, NULL);
+	sigaction(SIGTERM, &oterm, NULL);
+	sigaction(SIGHUP, &ohup, NULL);
 	free(log);
 	free(args);
 	return status;
@@ -242,9 +299,12 @@ static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotra
 	}
 	ld.fd = open(ld.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	rc = calibrate(&ld, &o->overhead_ns, msg, len);
-	status = rc < 0 ? rc : run_traced(cmd, ncmd, &ld, "strace.log", false, msg, len);
+	status = rc < 0 ? rc : term_sig ? 0 : run_traced(cmd, ncmd, &ld, "strace.log", false, msg,
+								 len);
 	if (status < 0) {
 		rc = status;
+	} else if (term_sig) {
+		rc = -EINTR;	/* msg says so; the log goes below */
 	} else if (status != 0) {
 		char *log = xasprintf("%s/strace.log", ld.path);
 		bool traced = access(log, R_OK) == 0;
@@ -347,7 +407,7 @@ int cmd_record(int argc, char **argv)
 	}
 	if (rc < 0) {
 		errmsg("%s", msg);
-		return 1;
+		return term_sig ? 128 + term_sig : 1;
 	}
 	rc = save_trace(out, &t, msg, sizeof(msg));
 	if (rc < 0) {
