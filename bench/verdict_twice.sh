@@ -1,8 +1,9 @@
 #!/bin/bash
 # bench/verdict_twice.sh - runs the default job (what `make run` runs) twice
-# and prints, per workload, whether the verdict held: the same outcome
-# (faster, equivalent, undecided), the same pick and the same headline once
-# its numbers are set aside.  A verdict that flips between two identical
+# and prints, per workload, whether the verdict held: the decision (the same
+# outcome, faster, equivalent or undecided, and the same pick) and the
+# headline (its words, numbers set aside: the runner-up it names may differ
+# when two strategies are close behind).  A verdict that flips between two identical
 # runs was decided by noise.  Then, with --hog, a third run beside a CPU hog
 # (one busy loop per CPU but one, for the whole run): its verdicts must name
 # the interference they measured, not the storage.
@@ -35,16 +36,19 @@ import json, re, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 ra = {r["workload"]: r for r in a["recommendations"]}
 words = lambda r: re.sub(r"[0-9][0-9.]*", "N", r["reason"])
-held = 0
-print("| workload | run 1 | run 2 | held |\n|---|---|---|---|")
+held = words_held = 0
+print("| workload | run 1 | run 2 | decision held | headline held |\n|---|---|---|---|---|")
 for r in b["recommendations"]:
     x = ra.get(r["workload"])
-    same = x is not None and all(x.get(k) == r.get(k) for k in ("outcome", "strategy")) \
-        and words(x) == words(r)
+    same = x is not None and all(x.get(k) == r.get(k) for k in ("outcome", "strategy"))
+    same_words = same and words(x) == words(r)
     held += same
+    words_held += same_words
     fmt = lambda v: "%s (%s): %s" % (v.get("outcome", "?"), v["strategy"] or "none", v["reason"])
-    print("| %s | %s | %s | %s |" % (r["workload"], fmt(x) if x else "-", fmt(r), "yes" if same else "NO"))
-print("\n%d of %d verdicts held (runs %s and %s)" % (held, len(b["recommendations"]), a["run_id"], b["run_id"]))
+    print("| %s | %s | %s | %s | %s |" % (r["workload"], fmt(x) if x else "-", fmt(r),
+                                         "yes" if same else "NO", "yes" if same_words else "NO"))
+print("\n%d of %d decisions held, %d of them word for word (runs %s and %s)" % (
+    held, len(b["recommendations"]), words_held, a["run_id"], b["run_id"]))
 PYEOF
 
 [ "$HOG" -eq 1 ] || exit 0
