@@ -228,6 +228,19 @@ left=$(ours)
 check "a stopped server: SIGINT still ends the run ($ms ms, exit $st), no server left" bash -c \
 	"[ $st -eq 130 ] && [ $ms -lt 5000 ] && [ -z '$left' ]"
 
+# a signal while the references of 2^26 requests are computed: acted on at once
+$IOBENCH run --size tiny --workload net --strategy serial --requests 67108864 --dir "$T/data" \
+	--results "$T/rp" --no-plot -q >"$T/rp.out" 2>&1 &
+job=$!
+sleep 1.5
+kill -INT $job
+t0=$(date +%s%N)
+wait $job
+st=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "SIGINT while preparing 2^26 requests: exit 130 in $ms ms, before any trial" bash -c \
+	"[ $st -eq 130 ] && [ $ms -lt 3000 ] && grep -q 'stopped by a signal while preparing' '$T/rp.out'"
+
 echo "e2e_net: errors"
 expect 2 "--conns 500 is more than --requests 400" $IOBENCH run --size tiny --workload net --conns 500
 (ulimit -n 200; "$IOBENCH" run --size tiny --workload net --conns 300 --requests 600 --dir "$T/data" \

@@ -218,7 +218,7 @@ static int net_prepare(struct wl_ctx *ctx)
 	snprintf(d->where, sizeof(d->where), "127.0.0.1:%u", ntohs(d->sink.addr.sin_port));
 	references(ctx, d);
 	if (sig_stop())		/* 2^26 requests take a while: Ctrl-C is not kept waiting */
-		return wl_error(ctx, -EINTR, "net: stopped by a signal while preparing");
+		return wl_error(ctx, -EINTR, "stopped by a signal while preparing");
 	ctx->njobs = d->conns;
 	snprintf(ctx->spec, sizeof(ctx->spec), "net requests=%llu msg_size=%u conns=%llu "
 		 "latency_us=%llu fail_one_in=%llu reconnect=%s timeout_ms=%u server=127.0.0.1",

@@ -210,6 +210,11 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	memset(tl->lat, 0, sizeof(*tl->lat));
 	rec.trial = t;
 	rec.warmup = warmup;
+	/* a signal during the last preparation is not kept waiting for a whole trial */
+	if (dist.ranks <= 1 && sig_stop()) {
+		tl->stopped = true;
+		return false;
+	}
 	wait_quiet(cfg);
 	run_one(&tl->ctxs[w], cfg->wl[w], st, cfg, &o, &rec);
 	judge_interference(cfg, &rec);
