@@ -182,10 +182,11 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && command -v flock >/d
 	ds=$(cd "$S/d" && ls -d md5-* | head -1)
 	rm -f "$S/d/.lock-$ds"
 	as_nobody touch "$S/d/.lock-$ds"
-	check "another user's dataset lock: refused at once, naming it" bash -c \
+	check "another user's dataset lock: refused at once, in one line naming it and its owner" bash -c \
 		"timeout 20 $IOBENCH run --size tiny --dir '$S/d' --results '$T/rd1' --workload md5 \
 		 --strategy serial --repeat 1 --warmup 0 -q --no-plot 2>'$T/d.err';
-		 [ \$? -eq 1 ] && grep -q '.lock-$ds is owned by uid 65534' '$T/d.err'"
+		 [ \$? -eq 1 ] && grep -q '.lock-$ds is owned by uid 65534' '$T/d.err' &&
+		 [ \$(wc -l <'$T/d.err') -eq 1 ]"
 	rm -f "$S/d/.lock-$ds"
 	next=$(($(cat /proc/sys/kernel/ns_last_pid) + 1))
 	as_nobody $PY -c '

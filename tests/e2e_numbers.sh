@@ -196,7 +196,7 @@ fi
 
 echo "e2e_numbers: a CPU hog beside part of a run: its trials flagged, the verdict names it"
 hog=(--workload md5 --files 2 --file-size 32M --strategy serial,threaded --no-tune --cache warm
-     --warmup 0)
+     --warmup 0 --max-interference 0.25)
 run "$T/hog0" "${hog[@]}" --repeat 1 >/dev/null	# the dataset, made before the hog starts
 hog_pids=()
 for _ in $(seq "$(nproc)"); do

@@ -147,18 +147,7 @@ int data_lock(const struct data_dir *dd, const char *dir, const char *name, int 
 {
 	uint64_t end = now_ns() + LOCK_WAIT_S * 1000000000ULL;
 	int fd = sfs_lock(dd->fd, name, op | LOCK_NB);
-	struct stat st;
-	char *lf;
 
-	if (fd == -EACCES) {
-		lf = xasprintf(".lock-%s", name);
-		if (fstatat(dd->fd, lf, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			errmsg("%s/%s is owned by uid %u, not by us: refusing it (another user can "
-			       "hold it for ever); remove it, or use another --dir", dir, lf,
-			       (unsigned)st.st_uid);
-		free(lf);
-		return fd;
-	}
 	if (fd != -EWOULDBLOCK)
 		return fd;
 	errmsg("waiting for another iobench using %s/%s (up to %d s; Ctrl-C stops)", dir, name,

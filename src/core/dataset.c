@@ -438,6 +438,17 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 	 */
 	for (int op = LOCK_SH;; op = LOCK_EX) {
 		rc = ds->lock_fd = data_lock(&dd, dir, name, op);
+		if (rc == -EACCES) {
+			char *lf = xasprintf(".lock-%s", name);
+			struct stat st;
+
+			snprintf(msg, len, "%s/%s is owned by uid %d, not by us: refusing it "
+				 "(another user can hold it for ever); remove it, or use another "
+				 "--dir", dir, lf, fstatat(dd.fd, lf, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
+				 (int)st.st_uid : -1);
+			free(lf);
+			goto out_dir;
+		}
 		if (rc < 0) {
 			snprintf(msg, len, "cannot lock dataset %s: %s", ds->path, strerror(-rc));
 			goto out_dir;

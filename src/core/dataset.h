@@ -76,8 +76,8 @@ void data_dir_close(struct data_dir *dd);
  * Takes @name's lock in @dd: @op is LOCK_SH or LOCK_EX.  When another run
  * holds it, says so on stderr and waits, at most LOCK_WAIT_S (-ETIMEDOUT),
  * and a signal asking us to stop ends the wait (-EINTR).  A lock file
- * another user owns is refused, said (-EACCES).  Returns the lock fd or
- * -errno.
+ * another user owns is refused at once (-EACCES: the caller names it).
+ * Returns the lock fd or -errno.
  */
 #define LOCK_WAIT_S 600
 int data_lock(const struct data_dir *dd, const char *dir, const char *name, int op);
