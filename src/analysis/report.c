@@ -212,9 +212,11 @@ static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
 	if (v->pick >= 0) {
 		char lbl[96];
 
-		fprintf(f, "\n**Recommendation: %s** (%s). %s.",
+		fprintf(f, "\n**Recommendation: %s**%s%s%s %s.",
 			summary_label(&rd->sum.rows[v->pick], lbl, sizeof(lbl)),
-			outcome_names[v->outcome], v->reason);
+			v->outcome == OUTCOME_NONE ? "" : " (",
+			v->outcome == OUTCOME_NONE ? "" : outcome_names[v->outcome],
+			v->outcome == OUTCOME_NONE ? "." : ").", v->reason);
 	} else if (v->outcome == OUTCOME_UNDECIDED) {
 		fprintf(f, "\n**Undecided.** %s.", v->reason);
 	} else {

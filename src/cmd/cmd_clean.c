@@ -29,7 +29,8 @@
 static const char clean_usage[] =
 	"Usage: iobench clean [--dir DIR]\n"
 	"Removes the datasets and leftovers iobench made in DIR (default\n"
-	"./" DEFAULT_DATA_DIR ", which goes too once empty; a DIR you name is kept).  Refuses a directory without iobench's marker file\n"
+	"./" DEFAULT_DATA_DIR ", which goes too once empty; a DIR you name is kept).\n"
+	"Refuses a directory without iobench's marker file\n"
 	"(" DATA_MARKER "); removes only directories carrying iobench's ownership\n"
 	"record for DIR (" SFS_OWNER "), lists everything else as kept, and skips\n"
 	"datasets a running iobench is using.  As root, also restores\n"

@@ -127,9 +127,9 @@ static void kill_tree(pid_t pid)
 
 /*
  * Runs @argv under strace with the log @logname in @ld (@quiet: the
- * command's output to /dev/null).  SIGTERM or SIGHUP meanwhile kills
- * strace and the program (kill_tree) and returns 128 + the signal.  Returns the command's exit status
- * (strace passes it on), or -errno with @msg.
+ * command's output to /dev/null).  Returns the command's exit status
+ * (strace passes it on), or -errno with @msg.  SIGTERM or SIGHUP
+ * meanwhile kills strace and the program (kill_tree): 128 + the signal.
  */
 static int run_traced(char **argv, int argc, struct logdir *ld, const char *logname, bool quiet,
 		      char *msg, size_t len)
