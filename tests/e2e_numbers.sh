@@ -55,9 +55,13 @@ done
 # how many are active at once (each with its window of 2 x 256 KiB reads) is
 # timing, 1.9 to 2.6 MiB here, but never more than 2 rings x 5 jobs x 512 KiB,
 # with 12 files or with 24 (which would be 12 MiB if files set the memory)
+# (a sanitizer's runtime adds its own per-thread memory: 5.7-6.4 MiB under
+# TSan in a clean-clone CI, against 2.6 MiB at most without)
+slack=512
+[[ "$IOBENCH" == */san-* ]] && slack=4096
 a=$(med "$f8" md5 io_uring mem_net_kib); b=$(med "$f16" md5 io_uring mem_net_kib)
 check "io_uring: 12 files $a KiB, 24 files $b KiB, both within rings x (qd + 1) x window" \
-	$PY -c 'import sys; sys.exit(0 if max(map(float, sys.argv[1:])) <= 2 * 5 * 512 + 512 else 1)' "$a" "$b"
+	$PY -c 'import sys; sys.exit(0 if max(map(float, sys.argv[2:])) <= 2 * 5 * 512 + int(sys.argv[1]) else 1)' "$slack" "$a" "$b"
 
 echo "e2e: one memory figure, the same everywhere"
 check "terminal, report and summary call it the same: mem net / memory net" bash -c "
