@@ -136,12 +136,13 @@ static void references(struct wl_ctx *ctx, struct net_data *d)
 	struct job_result *ref = xcalloc(d->conns, sizeof(*ref));
 	unsigned char *m = xcalloc(1, d->p.msg_size);
 
-	for (uint64_t j = 0; j < d->conns; j++) {
+	/* a signal ends it within 4096 requests (net_prepare then gives up) */
+	for (uint64_t j = 0; j < d->conns && !sig_stop(); j++) {
 		uint32_t lo, hi;
 		uint64_t h = 0;
 
 		job_range(d->requests, d->conns, j, &lo, &hi);
-		for (uint32_t id = lo; id < hi && !(id % 65536 == 0 && sig_stop()); id++) {
+		for (uint32_t id = lo; id < hi && !(id % 4096 == 0 && sig_stop()); id++) {
 			bool bad = net_injected(d->p.seed, id, d->p.fail_one_in);
 
 			net_message(m, d->p.msg_size, d->p.seed, id, true,
