@@ -238,8 +238,12 @@ t0=$(date +%s%N)
 wait $job
 st=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+# (TSan delivers a signal only at the thread's next intercepted call: none in
+# this loop, so there the time is not bounded, only the outcome)
+bound=3000
+[[ "$IOBENCH" == */san-thread/* ]] && bound=600000
 check "SIGINT while preparing 2^26 requests: exit 130 in $ms ms, before any trial" bash -c \
-	"[ $st -eq 130 ] && [ $ms -lt 3000 ] && grep -q 'stopped by a signal while preparing' '$T/rp.out'"
+	"[ $st -eq 130 ] && [ $ms -lt $bound ] && grep -q 'stopped by a signal while preparing' '$T/rp.out'"
 
 echo "e2e_net: errors"
 expect 2 "--conns 500 is more than --requests 400" $IOBENCH run --size tiny --workload net --conns 500
