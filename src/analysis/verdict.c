@@ -167,12 +167,11 @@ static void conclude(const struct strat_summary *rows, size_t first, int best, s
  * the fastest, and the fastest keeps under half a CPU busy, so neither
  * more concurrency nor less CPU would help.
  */
-static void storage_limit(const struct strat_summary *rows, size_t first, size_t nvalid,
-			  int best, struct verdict *v)
+static void storage_limit(const struct strat_summary *rows, size_t nvalid, int best,
+			  struct verdict *v)
 {
 	const struct summary *cpu = &rows[best].m[MET_CPU], *wall = &rows[best].m[MET_WALL];
 
-	(void)first;
 	if (v->outcome != OUTCOME_EQUIVALENT || v->nequiv < nvalid || !cpu->n ||
 	    !(wall->median > 0) || cpu->median / wall->median >= 0.5)
 		return;
@@ -256,7 +255,7 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 	conclude(rows, first, best, v);
 	for (size_t i = 0; i < n; i++)
 		nvalid += vr[i].n > 0;
-	storage_limit(rows, first, nvalid, best, v);
+	storage_limit(rows, nvalid, best, v);
 	{
 		double med[16];
 

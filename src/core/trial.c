@@ -493,9 +493,10 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	steal0 = sysinfo_steal_ns(&steal0) == 0 ? steal0 : UINT64_MAX;
 	conts0 = sig_conts();
 	da_on = !ts_active() || ts_delayacct_check();
+	/* its /proc reads before the barrier: the barrier is the last thing before the clock */
+	interfere_mark(&m0, 0);
 	if (o->ready)
 		o->ready();
-	interfere_mark(&m0, 0);
 	t0 = now_ns();
 	pid = fork();
 	if (pid < 0) {
