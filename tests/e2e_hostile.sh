@@ -252,5 +252,119 @@ else
 	echo "  skip  delay accounting switched off mid-run (needs root and task_delayacct at 0)"
 fi
 
+echo "e2e_hostile: strace logs record must not turn into traces its reader refuses"
+mkdir -p "$T/lg"
+echo "abcdef" >"$T/lg/x"
+# log LINE: a strace log opening $T/lg/x, then LINE, then its close
+log() { printf '100 1.000000 openat(AT_FDCWD, "%s/lg/x", O_RDONLY) = 3 <0.000010>\n100 1.000100 %s <0.000010>\n100 1.000200 close(3) = 0 <0.000010>\n' "$T" "$1"; }
+log 'pread64(3, "ab", 2, -5) = 2' >"$T/neg.log"
+log 'read(3, "ab", 2) = 5' >"$T/over.log"
+log 'pread64(3, "ab", 2, 18446744073709551615) = 2' >"$T/far.log"
+expect 1 "neg.log:2: pread64: offset -5 is out of range" $IOBENCH record -o "$T/neg.iotrace" \
+	--root "$T/lg" --from-strace "$T/neg.log"
+expect 1 "over.log:2: read: 5 bytes for a count of 2" $IOBENCH record -o "$T/over.iotrace" \
+	--root "$T/lg" --from-strace "$T/over.log"
+expect 1 "far.log:2: pread64: offset 18446744073709551615 is out of range" $IOBENCH record \
+	-o "$T/far.iotrace" --root "$T/lg" --from-strace "$T/far.log"
+$PY - "$T" >"$T/many.log" <<'PYEOF'
+import sys
+for p in range(1, 70002):
+    print('%d 1.0 openat(AT_FDCWD, "%s/lg/x", O_RDONLY) = 3 <0.000001>' % (p, sys.argv[1]))
+    print('%d 1.0 read(3, "a", 1) = 1 <0.000001>' % p)
+    print('%d 1.0 close(3) = 0 <0.000001>' % p)
+PYEOF
+expect 1 "so none was written: the new trace:9: threads 70001 is out of range" \
+	$IOBENCH record -o "$T/many.iotrace" --root "$T/lg" --from-strace "$T/many.log"
+check "no trace file left by any refused log" bash -c "! ls '$T'/{neg,over,far,many}.iotrace 2>/dev/null"
+log 'read(3, "ab", 2) = 2' >"$T/ok.log"
+check "record --root /: the paths are below it" bash -c "$IOBENCH record -o '$T/slash.iotrace' \
+	--root / --from-strace '$T/ok.log' 2>/dev/null && grep -q '^file 0 in 2 ${T#/}/lg/x$' '$T/slash.iotrace'"
+if [ -n "$(command -v strace)" ]; then
+	nl="$T/a"$'\n'"b"
+	mkdir -p "$nl" && echo data >"$nl/f"
+	(cd "$nl" && $IOBENCH record -o "$T/nl.iotrace" -- $PY -c "open('f').read()" >/dev/null 2>&1)
+	check "a root with a newline: recorded escaped, and read back" bash -c \
+		"grep -q '^root $T/a\\\\x0ab$' '$T/nl.iotrace' && $IOBENCH trace show '$T/nl.iotrace' |
+		 grep -q '^files:    1 (1 read'"
+fi
+
+echo "e2e_hostile: a trace's name is shown, never read for figures"
+printf 'iobench-trace 2\nspan_ns 5000\nfile 0 in 100 a\nopen 0 0 0 r\nread 0 0 0 0 100 100\nclose 0 0 0\n' \
+	>"$T/x span_ns=999999999999 data=copy.iotrace"
+$IOBENCH run --size tiny --dir "$T/data" --repeat 2 --warmup 0 -q --results "$T/nm" --workload replay \
+	--trace "$T/x span_ns=999999999999 data=copy.iotrace" --strategy serial >/dev/null 2>&1
+check "the report's recorded span and inputs come from the trace's content" bash -c "
+	grep -q 'trace=x_span_ns_999999999999_data_copy.iotrace ' '$T'/nm/*[0-9].json &&
+	grep -q '| time | 0.0000 s from its first recorded op' '$T'/nm/*.md &&
+	grep -q 'its inputs are generated stand-ins' '$T'/nm/*.md"
+
+echo "e2e_hostile: replay work that grew too fast, or would not stop"
+# 400,000 one-byte writes at odd offsets: 46 s to plan as a list scanned per write
+$PY - "$T/odd.iotrace" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("iobench-trace 2\nfile 0 out 0 o\nopen 0 0 0 wc\n")
+    f.write("".join("write 0 0 0 %d 1\n" % (2 * i + 1) for i in range(400000)))
+    f.write("close 0 0 0\n")
+PYEOF
+if [[ "$IOBENCH" != */san-* ]]; then
+	check "400,000 one-byte writes at odd offsets: planned and replayed within 30 s" \
+		timeout 30 $IOBENCH run --size tiny --dir "$T/data" --results "$T/odd" --workload replay \
+		--trace "$T/odd.iotrace" --strategy serial --repeat 1 --warmup 0 --no-tune -q --no-plot
+fi
+# an output that existed before the program ran, of 8 GiB: written before each
+# trial; a signal meanwhile ends the run there, not after the trial
+printf 'iobench-trace 2\nfile 0 out 8589934592 big\nopen 0 0 0 w\nwrite 0 0 0 0 10\nclose 0 0 0\n' >"$T/pre.iotrace"
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/pre" --workload replay --trace "$T/pre.iotrace" \
+	--strategy serial --repeat 1 --warmup 0 --no-tune -q --no-plot >/dev/null 2>"$T/pre.err" &
+job=$!
+for _ in $(seq 200); do [ -e "$T/data/replay-out-$job/o-000000" ] && break; sleep 0.05; done
+sleep 0.5
+kill -INT $job
+t0=$(date +%s%N)
+wait $job
+st=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "SIGINT while an 8 GiB output is written before a trial: exit 130 in $ms ms, no trial" bash -c \
+	"[ $st -eq 130 ] && [ $ms -lt 5000 ] && grep -q 'keeping the 0 trials' '$T/pre.err'"
+
+echo "e2e_hostile: scaling, sweep and report on inputs they cannot use"
+expect 1 "both ran 1 rank: scaling takes one run per number of ranks" $IOBENCH scaling "$json" "$json"
+sweep_many() {
+	ulimit -n 1024
+	$IOBENCH sweep --size tiny --dir "$T/data" --results "$T/sw" --workload net --conns 10,5000 \
+		--repeat 1 --no-plot
+}
+expect 2 "sweep --conns: 5000 connections need about 5064 open files, but ulimit -n is 1024" sweep_many
+check "sweep --conns beyond ulimit -n: no run, no table" test ! -e "$T/sw"
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/lat" --workload net --strategy serial \
+	--conns 2 --requests 2 --latency-us 300000 --timeout-ms 100 --repeat 1 --warmup 0 --no-tune \
+	-q --no-plot >/dev/null 2>"$T/lat.err"
+check "--latency-us beyond --timeout-ms: warned before the trials time out" \
+	grep -q 'latency-us 300000 is not shorter than --timeout-ms 100: every request will time out' "$T/lat.err"
+if [[ "$IOBENCH" != */san-* ]]; then
+	# a valid result file of small numbers: its tree is ~40x the text
+	edit "$T/fat.json" "d['trials'][0]['pad'] = [1] * 30000000"
+	fat() { ulimit -v 1000000; $IOBENCH report "$T/fat.json" --plots "$T/fp"; }
+	expect 1 "reading it would take more than 488 MiB of memory" fat
+	rm -f "$T/fat.json"
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	echo "e2e_hostile: --replay-data inputs another user could swap"
+	mkdir -p "$T/rdt/sub" && chmod 755 "$T" "$T/rdt"
+	head -c 100 /dev/zero >"$T/rdt/sub/a"
+	printf 'iobench-trace 2\nfile 0 in 100 sub/a\nopen 0 0 0 r\nread 0 0 0 0 100 100\nclose 0 0 0\n' >"$T/rdt.iotrace"
+	chmod 777 "$T/rdt/sub"
+	expect 1 "the directory holding 'sub/a' is writable by other users" tiny --results "$T/rdr" \
+		--workload replay --trace "$T/rdt.iotrace" --replay-data "$T/rdt" --strategy serial
+	chmod 755 "$T/rdt/sub" && chown 65534 "$T/rdt/sub"
+	expect 1 "the directory holding 'sub/a' is owned by uid 65534" tiny --results "$T/rdr" \
+		--workload replay --trace "$T/rdt.iotrace" --replay-data "$T/rdt" --strategy serial
+	chown 0 "$T/rdt/sub" && chmod 1777 "$T/rdt/sub"
+	check "a sticky shared directory holding root's own input: accepted" tiny --results "$T/rdr" \
+		--workload replay --trace "$T/rdt.iotrace" --replay-data "$T/rdt" --strategy serial
+fi
+
 [ "$fails" -eq 0 ] && echo "e2e_hostile: all checks passed" || echo "e2e_hostile: $fails check(s) failed"
 exit $((fails > 0))

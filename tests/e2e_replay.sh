@@ -153,6 +153,6 @@ check "...none of them left a trace file or a strace log behind" bash -c "
 ln -s /etc/passwd planted.iotrace
 rec planted.iotrace "$JOBS/md5_job.py" in/f0.bin in/f1.bin
 check "record -o onto a planted symlink replaces the link, never follows it" bash -c "
-	[ \"\$(md5sum /etc/passwd)\" = '$sum' ] && [ ! -L planted.iotrace ] && head -1 planted.iotrace | grep -q '^iobench-trace 1'"
+	[ \"\$(md5sum /etc/passwd)\" = '$sum' ] && [ ! -L planted.iotrace ] && head -1 planted.iotrace | grep -q '^iobench-trace 2'"
 
 [ "$fails" -eq 0 ] || { echo "e2e_replay: $fails check(s) failed"; exit 1; }

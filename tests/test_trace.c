@@ -199,9 +199,28 @@ static void test_trace_round_trip(void **state)
 	assert_int_equal(u.span_ns, t.span_ns);
 	assert_int_equal(u.dropped, t.dropped);
 	assert_string_equal(u.files[1].path, "sub/out.csv");
+	iotrace_free(&u);
+	free(buf);
+	/* a root and a command with a newline and a backslash: one line each, read back */
+	free(t.root);
+	free(t.command);
+	t.root = strdup("/data/a\nb\\x41");
+	t.command = strdup("job.py 'two\nlines'");
+	f = open_memstream(&buf, &len);
+	assert_int_equal(iotrace_write(f, &t), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nroot /data/a\\x0ab\\x5cx41\n"));
+	assert_int_equal(parse(buf, &u), 0);
+	assert_string_equal(u.root, t.root);
+	assert_string_equal(u.command, t.command);
 	iotrace_free(&t);
 	iotrace_free(&u);
 	free(buf);
+	/* version 1 wrote them raw: still read as they are */
+	assert_int_equal(parse("iobench-trace 1\nroot /d\\x41\nfile 0 in 1 a\nopen 0 0 0 r\n"
+			       "close 0 0 0\n", &u), 0);
+	assert_string_equal(u.root, "/d\\x41");
+	iotrace_free(&u);
 }
 
 #define HEAD "iobench-trace 1\n"
@@ -225,7 +244,7 @@ static void test_trace_errors(void **state)
 		{ HEAD OK_FILE "read 0 0 0 0 10 10\n", "not open", -EINVAL },
 		{ HEAD OK_FILE "open 0 0 0 r\n", "still open at the end", -EINVAL },
 		{ HEAD OK_FILE "open 0 0 0 r\nclose 0 0 0", "the last line has no end", -EINVAL },
-		{ "iobench-trace 2\n", "version 2 is newer", -ENOTSUP },
+		{ "iobench-trace 3\n", "version 3 is newer", -ENOTSUP },
 		{ "hello\n", "not an iobench trace", -EINVAL },
 		{ HEAD OK_FILE, "no ops", -EINVAL },
 	};

@@ -85,6 +85,21 @@ static void put_path(FILE *f, const char *p)
 	}
 }
 
+/*
+ * Free text (the root, the command) escaped onto one line: control bytes,
+ * 0x7f and '\\' as \xHH.  Version 1 wrote them raw, so a newline in the
+ * root split the header.
+ */
+static void put_text(FILE *f, const char *p)
+{
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++) {
+		if (*c < ' ' || *c == '\\' || *c == 0x7f)
+			fprintf(f, "\\x%02x", *c);
+		else
+			fputc(*c, f);
+	}
+}
+
 /* Undoes put_path in place; false for a malformed escape or a NUL. */
 static bool unescape_path(char *s)
 {
@@ -111,10 +126,16 @@ int iotrace_write(FILE *f, const struct iotrace *t)
 {
 	fprintf(f, "%s %d\n", IOTRACE_MAGIC, IOTRACE_VERSION);
 	fprintf(f, "# written by iobench record; format: README, 'Your own job'\n");
-	if (t->root)
-		fprintf(f, "root %s\n", t->root);
-	if (t->command)
-		fprintf(f, "command %s\n", t->command);
+	if (t->root) {
+		fputs("root ", f);
+		put_text(f, t->root);
+		fputc('\n', f);
+	}
+	if (t->command) {
+		fputs("command ", f);
+		put_text(f, t->command);
+		fputc('\n', f);
+	}
 	fprintf(f, "span_ns %" PRIu64 "\nwall_ns %" PRIu64 "\nlead_ns %" PRIu64
 		"\noverhead_ns %" PRIu64 "\n", t->span_ns, t->wall_ns, t->lead_ns, t->overhead_ns);
 	fprintf(f, "threads %u\ndropped %" PRIu64 "\nfailed %" PRIu64 "\nignored %" PRIu64 "\n",
@@ -157,6 +178,7 @@ struct reader {
 	uint64_t *size;
 	size_t cap_open, cap_size;
 	uint64_t compute_ns;	/* the ops' compute so far: bounded, never wrapped */
+	uint64_t version;	/* the trace's: 2 escapes the root and command */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -358,6 +380,8 @@ static int read_header(struct reader *r, struct iotrace *t, const char *key, cha
 		char **dst = key[0] == 'r' ? &t->root : &t->command;
 
 		rest += strspn(rest, " \t");
+		if (r->version >= 2 && !unescape_path(rest))
+			return bad(r, -EINVAL, "%s: a malformed escape", key);
 		free(*dst);
 		*dst = xasprintf("%s", rest);
 		return 0;
@@ -434,6 +458,7 @@ int iotrace_read(FILE *f, const char *name, struct iotrace *t, char *msg, size_t
 					 "iobench reads (%d)", v, IOTRACE_VERSION);
 				break;
 			}
+			r.version = v;
 			magic = true;
 			continue;
 		}

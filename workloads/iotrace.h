@@ -1,12 +1,14 @@
 /* iotrace.h - a program's file I/O, recorded once, replayed under every strategy.
  *
  * The trace format (README "Your own job: record and replay") is line
- * oriented and versioned.  The first line is "iobench-trace 1"; then
+ * oriented and versioned.  The first line is "iobench-trace 2"; then
  * header lines ("KEY VALUE..."), then one "file" line per file and one
  * line per op, in the order the program issued them:
  *
  *   root /abs/dir            paths below are relative to it
  *   command python3 job.py   what was recorded (free text)
+ *                            (both with control bytes and '\\' as \xHH;
+ *                            version 1 wrote them raw, and is still read)
  *   span_ns N                first recorded op's start to last op's end
  *   wall_ns N                the whole traced program, start to exit
  *   lead_ns N                compute before each thread's first op (not replayed)
@@ -43,7 +45,7 @@
 #include <stdio.h>
 
 #define IOTRACE_MAGIC "iobench-trace"
-#define IOTRACE_VERSION 1
+#define IOTRACE_VERSION 2
 #define IOTRACE_MAX_THREADS 65536
 /*
  * Compute a trace may ask before one op, and in all: a replay spins for

@@ -96,6 +96,22 @@ static void job_range(uint64_t requests, uint64_t conns, uint64_t j, uint32_t *l
 	*hi = (uint32_t)(*lo + base + (j < extra));
 }
 
+/* Every connection is a descriptor, in the trial and in the server. */
+static int check_fd_limit(uint64_t conns, char *err, size_t len)
+{
+	struct rlimit rl;
+	uint64_t need = conns + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= need)
+		return 0;
+	snprintf(err, len, "--conns %llu needs about %llu open files, but ulimit -n is %llu: "
+		 "raise it (ulimit -n %llu) or lower --conns", (unsigned long long)conns,
+		 (unsigned long long)need, (unsigned long long)rl.rlim_cur,
+		 (unsigned long long)need);
+	return -EMFILE;
+}
+
 static int net_validate(const struct wl_knobs *k, char *err, size_t len)
 {
 	uint64_t requests = k->v[NET_REQUESTS], conns = k->v[NET_CONNS];
@@ -113,21 +129,6 @@ static int net_validate(const struct wl_knobs *k, char *err, size_t len)
 		return -EINVAL;
 	}
 	return 0;
-}
-
-/* Every connection is a descriptor, in the trial and in the server. */
-static int check_fd_limit(struct wl_ctx *ctx, uint64_t conns)
-{
-	struct rlimit rl;
-	uint64_t need = conns + 64;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur >= need)
-		return 0;
-	return wl_error(ctx, -EMFILE, "--conns %llu needs about %llu open files, but "
-			"ulimit -n is %llu: raise it (ulimit -n %llu) or lower --conns",
-			(unsigned long long)conns, (unsigned long long)need,
-			(unsigned long long)rl.rlim_cur, (unsigned long long)need);
 }
 
 /* The reference: each job's answers in order, and what the server must see. */
@@ -210,7 +211,12 @@ static int net_prepare(struct wl_ctx *ctx)
 	if (getrandom(&d->p.key, sizeof(d->p.key), 0) != (ssize_t)sizeof(d->p.key))
 		return wl_error(ctx, -errno ? -errno : -EIO, "net: no random key for the server: %s",
 				strerror(errno));
-	rc = check_fd_limit(ctx, d->conns);
+	/* allowed (it is how a timeout is tested), but rarely what was meant */
+	if (d->p.latency_us / 1000 >= d->timeout_ms && !cfg->sweep_point)
+		errmsg("warning: net: --latency-us %llu is not shorter than --timeout-ms %u: "
+		       "every request will time out", (unsigned long long)d->p.latency_us,
+		       d->timeout_ms);
+	rc = check_fd_limit(d->conns, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		return rc;
 	rc = sink_start(&d->sink, &d->p, ctx->msg, sizeof(ctx->msg));

@@ -15,6 +15,7 @@
  * and the outputs are read back after each trial.
  */
 #include <errno.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include "outdir.h"
 #include "replay.h"
 #include "safefs.h"
+#include "signals.h"
 #include "util.h"
 #include "workload.h"
 
@@ -153,6 +155,74 @@ out:
 	return rc;
 }
 
+/*
+ * Can someone other than us or root replace an entry @entry of the
+ * directory @dir: the directory's owner, anyone who may write to it
+ * (unless it is sticky and the entry is ours or root's)?
+ */
+static bool replaceable(const struct stat *dir, const struct stat *entry)
+{
+	uid_t me = geteuid();
+
+	if (dir->st_uid != me && dir->st_uid != 0)
+		return true;
+	if (!(dir->st_mode & S_IWOTH) && !((dir->st_mode & S_IWGRP) && dir->st_gid != getegid()))
+		return false;
+	return !(dir->st_mode & S_ISVTX) || (entry->st_uid != me && entry->st_uid != 0);
+}
+
+/*
+ * Is every step from --replay-data down to input @path out of other
+ * users' reach?  A trial opens the input again, and one who can rename
+ * in a directory on the way could swap in a FIFO after these checks (a
+ * trial blocked for good) or a file outside the tree.  Checked as ssh
+ * checks authorized_keys: 0, or -EPERM with the message.
+ */
+static int out_of_reach(struct wl_ctx *ctx, struct replay_data *d, const char *path)
+{
+	char *step = xasprintf("%s", path);
+	struct stat dir, entry;
+	int rc = 0;
+
+	if (fstat(d->data_fd, &dir) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	for (char *slash = step; rc == 0; slash++) {
+		char keep;
+		int fd;
+
+		slash = slash + strcspn(slash, "/");
+		keep = *slash;
+		*slash = '\0';
+		fd = sfs_open_beneath(d->data_fd, step, O_PATH | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &entry) < 0) {
+			rc = fd < 0 ? fd : -errno;
+		} else if (replaceable(&dir, &entry)) {
+			bool theirs = dir.st_uid != geteuid() && dir.st_uid != 0;
+			char who[64];
+
+			if (theirs)
+				snprintf(who, sizeof(who), "owned by uid %u", (unsigned)dir.st_uid);
+			else
+				snprintf(who, sizeof(who), "writable by other users");
+			rc = wl_error(ctx, -EPERM, "--replay-data: %s/%s: the directory holding "
+				      "'%s' is %s, who could swap it for something else during "
+				      "the run: a replay's inputs must be out of other users' "
+				      "reach", d->data_dir, path, step, who);
+		}
+		if (fd >= 0)
+			close(fd);
+		if (!keep || rc < 0)
+			break;
+		*slash = keep;
+		dir = entry;
+	}
+out:
+	free(step);
+	return rc;
+}
+
 /* --replay-data DIR: every input must be there, a regular file of its recorded size. */
 static int replay_copy(struct wl_ctx *ctx, struct replay_data *d)
 {
@@ -189,6 +259,9 @@ static int replay_copy(struct wl_ctx *ctx, struct replay_data *d)
 			return wl_error(ctx, -EINVAL, "--replay-data: %s is %lld bytes, the trace "
 					"recorded %" PRIu64 ": not the recorded data", d->in_path[i],
 					(long long)st.st_size, t->files[i].size);
+		if ((rc = out_of_reach(ctx, d, t->files[i].path)) < 0)
+			return rc == -EPERM ? rc : wl_error(ctx, rc, "--replay-data: %s: %s",
+							     d->in_path[i], strerror(-rc));
 	}
 	d->plan.read_input = copy_read;
 	d->plan.read_arg = d;
@@ -289,6 +362,7 @@ static int replay_prepare(struct wl_ctx *ctx)
 	struct replay_data *d = xcalloc(1, sizeof(*d));
 	struct job_result *ref;
 	struct it_summary s;
+	char name[64];
 	size_t nin = 0;
 	int rc;
 
@@ -315,11 +389,19 @@ static int replay_prepare(struct wl_ctx *ctx)
 	iotrace_summarise(&d->t, &s);
 	ctx->data_bytes = s.bytes_in;
 	ctx->creates_files = s.files_out > 0;
-	/* the original's figures, for the report's comparison (report.c) */
-	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%.48s jobs=%s files=%zu ops=%zu "
+	/*
+	 * The original's figures, for the report's comparison (report.c).
+	 * The trace's name is shown, never parsed: its spaces and '=' go, so
+	 * a file named "x span_ns=1" cannot say what the trace did not.
+	 */
+	snprintf(name, sizeof(name), "%.48s", base_name(wl_str(ctx->cfg, &workload_replay,
+								RP_TRACE)));
+	for (char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-+", *c))
+			*c = '_';
+	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%s jobs=%s files=%zu ops=%zu "
 		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
-		 " compute_ns=%" PRIu64 " data=%s seed=%" PRIu64,
-		 base_name(wl_str(ctx->cfg, &workload_replay, RP_TRACE)),
+		 " compute_ns=%" PRIu64 " data=%s seed=%" PRIu64, name,
 		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.nfiles, d->t.nops,
 		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns,
 		 d->data_dir ? "copy" : "standin", ctx->cfg->seed);
@@ -351,15 +433,18 @@ static int replay_before_trial(struct wl_ctx *ctx)
 					strerror(-fd));
 		if (!buf)
 			buf = xcalloc(1, 1 << 20);
+		/* before every trial, so a signal is heeded here too, not after the trial */
 		for (uint64_t off = 0; off < size && rc == 0; off += 1 << 20) {
 			size_t n = size - off < (1 << 20) ? (size_t)(size - off) : 1 << 20;
 
 			replay_fill(d->plan.seed, (uint32_t)i, off, buf, n);
-			rc = write_all(fd, buf, n);
+			rc = sig_stop() ? -EINTR : write_all(fd, buf, n);
 		}
 		if (close(fd) < 0 && rc == 0)
 			rc = -errno;
-		if (rc < 0)
+		if (rc == -EINTR)
+			wl_error(ctx, rc, "stopped by a signal while writing %s", d->out_path[i]);
+		else if (rc < 0)
 			wl_error(ctx, rc, "cannot write %s: %s", d->out_path[i], strerror(-rc));
 	}
 	free(buf);
@@ -515,8 +600,8 @@ static void replay_build_op(struct replay_job *j, const struct it_op *o, unsigne
 			 * the user's tree: no link anywhere on the way.  Not
 			 * O_NONBLOCK, which io_uring takes as "never punt to
 			 * io-wq" and answers a cold read with -EAGAIN; the type
-			 * was checked in prepare (a FIFO swapped in since is a
-			 * hang this does not cover).
+			 * was checked in prepare, and no other user can swap a
+			 * FIFO in since (out_of_reach).
 			 */
 			op->at_fd = d->data_fd;
 			op->at_name = d->t.files[f].path;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,50 +159,102 @@ out:
 	return rc;
 }
 
-/* An output's holes: ranges past its end that a write skipped, which read as zeros. */
+/*
+ * An output's holes: ranges past its end that a write skipped, which
+ * read as zeros.  Disjoint ranges in a search tree (tsearch, ordered by
+ * position; two ranges that overlap compare equal), so a write or a
+ * read touches only the holes it meets: 400,000 one-byte writes at odd
+ * offsets took 46 s to plan as a list scanned per write.
+ */
 struct holes {
-	uint64_t (*r)[2];
-	size_t n, cap;
+	void *root;
 };
 
-/* Room for one more range. */
-static void holes_room(struct holes *h)
+static int range_cmp(const void *x, const void *y)
 {
-	if (h->n < h->cap)
-		return;
-	h->cap = h->cap ? h->cap * 2 : 4;
-	h->r = realloc(h->r, h->cap * sizeof(*h->r));
-	if (!h->r)
-		die(1, "out of memory planning a replay");
-}
+	const uint64_t *p = x, *q = y;
 
-static void holes_cut(struct holes *h, uint64_t a, uint64_t b)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		uint64_t lo = h->r[i][0], hi = h->r[i][1];
-
-		if (b <= lo || a >= hi)
-			continue;
-		if (a > lo && b < hi) {	/* split in two */
-			holes_room(h);
-			h->r[h->n][0] = b;
-			h->r[h->n++][1] = hi;
-			h->r[i][1] = a;
-		} else if (a > lo) {
-			h->r[i][1] = a;
-		} else if (b < hi) {
-			h->r[i][0] = b;
-		} else {
-			h->r[i][0] = h->r[i][1] = 0;
-		}
-	}
+	return p[1] <= q[0] ? -1 : p[0] >= q[1] ? 1 : 0;
 }
 
 static void holes_add(struct holes *h, uint64_t a, uint64_t b)
 {
-	holes_room(h);
-	h->r[h->n][0] = a;
-	h->r[h->n++][1] = b;
+	uint64_t *r = malloc(2 * sizeof(*r));
+
+	if (!r || (r[0] = a, r[1] = b, !tsearch(r, &h->root, range_cmp)))
+		die(1, "out of memory planning a replay");
+}
+
+/* [a, b) written: no longer a hole. */
+static void holes_cut(struct holes *h, uint64_t a, uint64_t b)
+{
+	uint64_t key[2] = { a, b };
+	void *node;
+
+	if (a >= b)
+		return;
+	/* each pass removes one hole met; what remains of it lies outside [a, b) */
+	while ((node = tfind(key, &h->root, range_cmp)) != NULL) {
+		uint64_t *r = *(uint64_t **)node, lo = r[0], hi = r[1];
+
+		tdelete(r, &h->root, range_cmp);
+		free(r);
+		if (lo < a)
+			holes_add(h, lo, a);
+		if (hi > b)
+			holes_add(h, b, hi);
+	}
+}
+
+static void holes_clear(struct holes *h)
+{
+	tdestroy(h->root, free);
+	h->root = NULL;
+}
+
+/* Zeroes in @buf (the bytes [off, off + n)) what lies in a hole. */
+static void holes_zero(const struct holes *h, uint64_t off, unsigned char *buf, size_t n)
+{
+	uint64_t (*todo)[2], key[2];
+	size_t depth = 1, cap = 16;
+
+	if (!h->root || !n)
+		return;
+	todo = malloc(cap * sizeof(*todo));
+	if (!todo)
+		die(1, "out of memory planning a replay");
+	todo[0][0] = off;
+	todo[0][1] = off + n;
+	/* a hole met splits the range left to search in two: a stack, not recursion */
+	while (depth) {
+		void *node;
+		const uint64_t *r;
+		uint64_t a, b;
+
+		depth--;
+		key[0] = todo[depth][0];
+		key[1] = todo[depth][1];
+		if (!(node = tfind(key, (void *const *)&h->root, range_cmp)))
+			continue;
+		r = *(const uint64_t **)node;
+		a = r[0] > key[0] ? r[0] : key[0];
+		b = r[1] < key[1] ? r[1] : key[1];
+		memset(buf + (a - off), 0, (size_t)(b - a));
+		if (depth + 2 > cap) {
+			cap *= 2;
+			if (!(todo = realloc(todo, cap * sizeof(*todo))))
+				die(1, "out of memory planning a replay");
+		}
+		if (key[0] < a) {
+			todo[depth][0] = key[0];
+			todo[depth++][1] = a;
+		}
+		if (b < key[1]) {
+			todo[depth][0] = b;
+			todo[depth++][1] = key[1];
+		}
+	}
+	free(todo);
 }
 
 /* The bytes [off, off + n) of @file as the simulation says they are now. */
@@ -211,13 +264,8 @@ static int expect_bytes(const struct rp_plan *p, const struct holes *h, uint32_t
 	if (!p->t->files[file].out && p->read_input)
 		return p->read_input(p->read_arg, file, off, buf, n);
 	replay_fill(p->seed, file, off, buf, n);
-	for (size_t i = 0; h && i < h->n; i++) {
-		uint64_t a = h->r[i][0] > off ? h->r[i][0] : off;
-		uint64_t b = h->r[i][1] < off + n ? h->r[i][1] : off + n;
-
-		if (a < b)
-			memset(buf + (a - off), 0, (size_t)(b - a));
-	}
+	if (h)
+		holes_zero(h, off, buf, n);
 	return 0;
 }
 
@@ -254,7 +302,7 @@ int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
 			case IT_OPEN:
 				if (o->mode & IT_O_TRUNC) {
 					size[o->file] = 0;
-					hf->n = 0;
+					holes_clear(hf);
 				}
 				h = replay_hash_op(h, o, NULL, 0);
 				break;
@@ -298,7 +346,7 @@ int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
 	}
 out:
 	for (size_t i = 0; i < t->nfiles; i++)
-		free(holes[i].r);
+		holes_clear(&holes[i]);
 	free(holes);
 	free(size);
 	free(buf);

@@ -431,8 +431,13 @@ static void do_open(struct conv *c, struct thread *th, struct call *k)
 	open_handle(c, th, k->pid, k->ts, k->dur, file, (int)k->ret, open_mode(flags));
 }
 
-static void do_rw(struct conv *c, struct thread *th, struct call *k, bool writes, bool positional,
-		  bool vector)
+/*
+ * A read or write (also positional and vectored).  -EINVAL for what no
+ * kernel logs (a negative or out-of-range offset, a return beyond the
+ * count asked): the trace would be one its reader refuses.
+ */
+static int do_rw(struct conv *c, struct thread *th, struct call *k, bool writes, bool positional,
+		 bool vector)
 {
 	struct handle *h = handle_of(c, th, k->pid, k->ts, k->args[0], writes, true);
 	struct cfile *f;
@@ -441,15 +446,22 @@ static void do_rw(struct conv *c, struct thread *th, struct call *k, bool writes
 
 	if (!h) {
 		c->t->dropped++;
-		return;
+		return 0;
 	}
 	if (k->failed) {
 		c->t->failed++;
-		return;
+		return 0;
 	}
 	f = &c->files[h->file];
 	want = vector ? iov_total(k->args[1]) : strtoull(k->nargs > 2 ? k->args[2] : "0", NULL, 10);
 	op.off = positional ? strtoull(k->args[3], NULL, 10) : h->pos;
+	if (positional && (k->args[3][strspn(k->args[3], " ")] == '-' || op.off > (1ULL << 50)))
+		return bad(c, -EINVAL, "%s: offset %.24s is out of range (0 to 2^50)", k->name,
+			   k->args[3]);
+	if ((uint64_t)k->ret > want || want > (1ULL << 31))
+		return bad(c, -EINVAL, "%s: %" PRId64 " bytes for a count of %" PRIu64 ": no "
+			   "kernel returns more than was asked (nor takes over 2 GiB at once)",
+			   k->name, k->ret, want);
 	if (writes && !positional && h->append && f->size_now > op.off)
 		op.off = f->size_now;	/* O_APPEND: the kernel writes at the end */
 	if (writes) {
@@ -474,9 +486,10 @@ static void do_rw(struct conv *c, struct thread *th, struct call *k, bool writes
 	if (!positional)
 		h->pos = op.off + (writes ? op.len : op.got);
 	emit(c, th, k->ts, k->dur, h->file, &op);
+	return 0;
 }
 
-static void do_call(struct conv *c, struct call *k)
+static int do_call(struct conv *c, struct call *k)
 {
 	struct thread *th = thread_of(c, k->pid);
 	const char *n = k->name;
@@ -495,13 +508,13 @@ static void do_call(struct conv *c, struct call *k)
 	    !strcmp(n, "creat")) {
 		do_open(c, th, k);
 	} else if (!strcmp(n, "read") || !strcmp(n, "write")) {
-		do_rw(c, th, k, n[0] == 'w', false, false);
+		return do_rw(c, th, k, n[0] == 'w', false, false);
 	} else if (!strcmp(n, "pread64") || !strcmp(n, "pwrite64")) {
-		do_rw(c, th, k, n[1] == 'w', k->nargs >= 4, false);
+		return do_rw(c, th, k, n[1] == 'w', k->nargs >= 4, false);
 	} else if (!strcmp(n, "readv") || !strcmp(n, "writev")) {
-		do_rw(c, th, k, n[0] == 'w', false, true);
+		return do_rw(c, th, k, n[0] == 'w', false, true);
 	} else if (!strncmp(n, "preadv", 6) || !strncmp(n, "pwritev", 7)) {
-		do_rw(c, th, k, n[1] == 'w', k->nargs >= 4, true);
+		return do_rw(c, th, k, n[1] == 'w', k->nargs >= 4, true);
 	} else if (!strcmp(n, "lseek")) {
 		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], false, false)) && !k->failed)
 			h->pos = (uint64_t)k->ret;
@@ -537,7 +550,7 @@ static void do_call(struct conv *c, struct call *k)
 		} else if (k->nargs < 2 || !path_arg(c, at ? k->args[0] : NULL,
 						       k->args[at ? 1 : 0], abs, sizeof(abs))) {
 			c->t->ignored++;
-			return;
+			return 0;
 		} else {
 			file = rooted(c, abs, false);
 			if (file == UINT32_MAX && !strncmp(abs, c->o->root, c->root_len) &&
@@ -546,7 +559,7 @@ static void do_call(struct conv *c, struct call *k)
 		}
 		if (file == UINT32_MAX) {
 			c->t->dropped++;
-			return;
+			return 0;
 		}
 		c->t->unreplayed[IT_U_STAT]++;
 		sz = k->failed ? UINT64_MAX : stat_size(k->args[k->nargs > 1 ? (at ? 2 : 1) : 0]);
@@ -571,6 +584,7 @@ static void do_call(struct conv *c, struct call *k)
 	} else {
 		c->t->ignored++;
 	}
+	return 0;
 }
 
 /* "= RET [ERRNO (text)] <DUR>" after the call's closing parenthesis. */
@@ -716,7 +730,8 @@ static int convert_line(struct conv *c, char *line)
 				goto out;
 			}
 		}
-		do_call(c, &k);
+		if ((rc = do_call(c, &k)) < 0)
+			goto out;
 	}
 out:
 	free(full);
@@ -776,6 +791,8 @@ int strace_convert(FILE *f, const char *name, const struct strace_opts *o, struc
 	while (c.root_len > 1 && o->root[c.root_len - 1] == '/')
 		c.root_len--;
 	t->root = xasprintf("%.*s", (int)c.root_len, o->root);
+	if (!strcmp(t->root, "/"))
+		c.root_len = 0;	/* "/x" is below "/": the separator is the root's own '/' */
 	t->overhead_ns = o->overhead_ns;
 	if (o->command)
 		t->command = xasprintf("%s", o->command);

@@ -115,9 +115,10 @@ size_t compare_gate(const struct run_data *a, const struct run_data *b,
 static char *config_value(const struct run_data *rd, const char *key)
 {
 	const json_t *v = jget(jget(rd->root, "config"), key);
-	char *s = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+	char *s = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL, *copy = xasprintf("%s", s ? s : "");
 
-	return s ? s : xasprintf("%s", "");
+	jfree_text(s);	/* jansson's, freed its way (jsonh_init) */
+	return copy;
 }
 
 int compare_check(const struct run_data *a, const struct run_data *b, char *msg, size_t len)

@@ -23,6 +23,17 @@ static uint64_t spec_num(const char *spec, const char *key)
 	return 0;
 }
 
+/* Is the value after " KEY=" in @spec @want (a whole word)? */
+static bool spec_is(const char *spec, const char *key, const char *want)
+{
+	size_t n = strlen(key), w = strlen(want);
+
+	for (const char *p = spec; (p = strstr(p, key)) != NULL; p += n)
+		if ((p == spec || p[-1] == ' ') && p[n] == '=')
+			return !strncmp(p + n + 1, want, w) && (!p[n + 1 + w] || p[n + 1 + w] == ' ');
+	return false;
+}
+
 /* The median of the serial trials' ops and bytes moved: they never vary, so the first. */
 static bool serial_moved(const struct run_data *rd, const char *wl, double *ops, double *bytes)
 {
@@ -68,6 +79,6 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 		"The replay runs the recorded compute (%.4f s) as CPU work and leaves out what "
 		"came before each thread's first op (the interpreter's start-up)%s.\n",
 		(double)spec_num(spec, "compute_ns") / 1e9,
-		strstr(spec, "data=copy") ? "; its inputs are the user's copy (--replay-data)"
+		spec_is(spec, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
 					  : "; its inputs are generated stand-ins of the recorded sizes");
 }

@@ -1,10 +1,12 @@
 /* rundata.c - see rundata.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "results.h"
@@ -26,6 +28,32 @@ static char *base_of(const char *path)
 	return NULL;
 }
 
+/*
+ * What parsing a result file may take: half the memory available now (or
+ * of ulimit -v), at most 4 GiB (jansson's tree is 4-40x the text; a real run's 98 MB file
+ * took 450 MB).
+ */
+static size_t json_budget(void)
+{
+	char *text = NULL, *p;
+	size_t budget = 4ULL << 30;
+	struct rlimit rl;
+
+	if (read_small_file("/proc/meminfo", &text, NULL) == 0 &&
+	    (p = strstr(text, "MemAvailable:")) != NULL) {
+		unsigned long long kib = strtoull(p + 13, NULL, 10);
+
+		if (kib && kib * 512 < budget)
+			budget = (size_t)(kib * 512);
+	}
+	free(text);
+	/* under ulimit -v, the tree must leave room for the rest */
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 2 < budget)
+		budget = (size_t)(rl.rlim_cur / 2);
+	return budget;
+}
+
 /* Parses @path; a regular file of at most RUNDATA_MAX bytes. */
 static int parse(const char *path, json_t **root, char *msg, size_t len)
 {
@@ -44,8 +72,17 @@ static int parse(const char *path, json_t **root, char *msg, size_t len)
 	else if ((uint64_t)st.st_size > RUNDATA_MAX)
 		rc = -EFBIG;
 	if (rc == 0) {
+		size_t budget = json_budget();
+
+		jsonh_budget(budget);
 		*root = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
-		if (!*root) {
+		jsonh_budget(SIZE_MAX);
+		if (!*root && jsonh_over_budget()) {
+			snprintf(msg, len, "%s: reading it would take more than %zu MiB of memory "
+				 "(half of what is free or allowed, at most 4 GiB): too large to read", path,
+				 budget >> 20);
+			rc = -ENOMEM;
+		} else if (!*root) {
 			snprintf(msg, len, "%s: not an iobench result file (line %d: %s)", path,
 				 err.line, err.text);
 			rc = -EBADMSG;

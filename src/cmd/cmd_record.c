@@ -56,9 +56,59 @@ struct logdir {
 	int fd;
 };
 
-static int emit_trace(FILE *f, const void *arg)
+struct text {
+	char *buf;
+	size_t len;
+};
+
+static int emit_text(FILE *f, const void *arg)
 {
-	return iotrace_write(f, arg);
+	const struct text *x = arg;
+
+	return fwrite(x->buf, 1, x->len, f) == x->len ? 0 : -EIO;
+}
+
+/*
+ * @t as its reader will see it: written to memory and read back with
+ * iotrace_read, so a trace record reports as written is one `run` takes
+ * (a log's negative offsets, returns beyond the count or 200k threads
+ * are refused here, naming the reader's reason, not at replay time).
+ * 0 with @x set (free x->buf), or -errno with @msg.
+ */
+static int render_checked(const struct iotrace *t, struct text *x, char *msg, size_t len)
+{
+	char why[768];
+	struct iotrace back;
+	FILE *f = open_memstream(&x->buf, &x->len), *in;
+	int rc;
+
+	if (!f)
+		return -errno;
+	rc = iotrace_write(f, t);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		goto fail;
+	if (!(in = fmemopen(x->buf, x->len, "r"))) {
+		rc = -errno;
+		goto fail;
+	}
+	rc = iotrace_read(in, "the new trace", &back, why, sizeof(why));
+	fclose(in);
+	if (rc == 0) {
+		iotrace_free(&back);
+		return 0;
+	}
+	snprintf(msg, len, "the log gives a trace iobench cannot replay, so none was written: %s",
+		 why);
+	free(x->buf);
+	x->buf = NULL;
+	return rc;
+fail:
+	snprintf(msg, len, "cannot render the trace: %s", strerror(-rc));
+	free(x->buf);
+	x->buf = NULL;
+	return rc;
 }
 
 /* Writes @t to @out atomically (a new file renamed over the old one).  0 or -errno. */
@@ -66,17 +116,22 @@ static int save_trace(const char *out, const struct iotrace *t, char *msg, size_
 {
 	char *dup1 = xasprintf("%s", out), *dup2 = xasprintf("%s", out);
 	const char *dir = dirname(dup1), *base = basename(dup2);
-	int dfd = sfs_open_user_dir(dir, false, msg, len), rc;
+	struct text x = { 0 };
+	int dfd = -1, rc;
 
+	if ((rc = render_checked(t, &x, msg, len)) < 0)
+		goto out;
+	dfd = sfs_open_user_dir(dir, false, msg, len);
 	if (dfd < 0) {
 		rc = dfd;
 		goto out;
 	}
-	rc = sfs_save_emit(dfd, base, true, emit_trace, t);
+	rc = sfs_save_emit(dfd, base, true, emit_text, &x);
 	if (rc < 0)
 		snprintf(msg, len, "cannot write %s: %s", out, strerror(-rc));
 	close(dfd);
 out:
+	free(x.buf);
 	free(dup1);
 	free(dup2);
 	return rc;
@@ -217,7 +272,7 @@ static char *join_args(char **argv, int argc)
 		if (i)
 			s[n++] = ' ';
 		for (const char *c = argv[i]; *c; c++)
-			s[n++] = *c == '\n' ? ' ' : *c;	/* one line in the trace */
+			s[n++] = *c;	/* escaped when written */
 	}
 	return s;
 }

@@ -63,6 +63,32 @@ static int check_all(const struct run_data *runs, size_t n, bool force)
 	return 0;
 }
 
+/* The ranks of @rd's run: 1 without MPI. */
+static unsigned run_ranks(const struct run_data *rd)
+{
+	double r = jget_num(rd->root, "mpi.ranks");
+
+	return isfinite(r) && r >= 1 ? (unsigned)r : 1;
+}
+
+/*
+ * One run per rank count, and two counts at least: a knee or an
+ * efficiency from runs that all had one rank would be noise read as
+ * scaling.  1 (said) or 0.
+ */
+static int check_ranks(const struct run_data *runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (run_ranks(&runs[i]) == run_ranks(&runs[j])) {
+				errmsg("%s and %s both ran %u rank%s: scaling takes one run per "
+				       "number of ranks", runs[j].run_id, runs[i].run_id,
+				       run_ranks(&runs[i]), run_ranks(&runs[i]) == 1 ? "" : "s");
+				return 1;
+			}
+	return 0;
+}
+
 int cmd_scaling(int argc, char **argv)
 {
 	const char *plots = "plots";
@@ -88,6 +114,8 @@ int cmd_scaling(int argc, char **argv)
 	}
 	if (rc < 0)
 		rc = check_all(runs, n, force);
+	if (rc == 0)
+		rc = check_ranks(runs, n);
 	if (rc == 0) {
 		np = scaling_points(runs, n, &p);
 		print_points(p, np);

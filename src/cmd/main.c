@@ -7,6 +7,7 @@
 #include "plot.h"
 #include "registry.h"
 #include "results.h"
+#include "jsonh.h"
 #include "util.h"
 
 static const char usage[] =
@@ -84,6 +85,7 @@ int main(int argc, char **argv)
 	char msg[512];
 	int rc;
 
+	jsonh_init();	/* before any JSON value exists: they are freed through it */
 	if (registry_check(msg, sizeof(msg)) < 0)
 		die(1, "internal error: %s", msg);
 	msg[0] = '\0';

@@ -19,10 +19,11 @@
  * law allows (connections / latency), in <id>-latency.csv and a plot.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -90,6 +91,57 @@ static long long least_inflight_max(const json_t *root, const char *st)
 }
 
 /* One run of strategy @st at @conns connections, @latency_us each; its summary row into @pt. */
+/* The knobs of one point of the sweep. */
+static void set_point(struct wl_knobs *k, const struct workload *wl, uint64_t conns,
+		      uint64_t requests, uint64_t latency_us)
+{
+	k->v[wl_knob_index(wl, "conns")] = conns;
+	k->v[wl_knob_index(wl, "requests")] = requests;
+	k->v[wl_knob_index(wl, "latency-us")] = latency_us;
+}
+
+/*
+ * Every point's knobs through the workload's own checks before any run:
+ * one message for a value no strategy can run (a file limit below the
+ * connections), not one per strategy and a table of nan; a latency
+ * past the timeout is warned about once.  0, or 2 (said).
+ */
+static int check_points(const struct config *cfg, bool latency, unsigned nv,
+			uint64_t conns0, uint64_t req0, uint64_t lat0, uint64_t per_conn)
+{
+	const struct workload *wl = cfg->wl[0];
+	struct config c = *cfg;
+	struct rlimit rl;
+	char err[512];
+
+	for (unsigned v = 0; wl->validate && v < nv; v++) {
+		uint64_t conns = latency ? conns0 : cfg->sw_conns[v];
+
+		set_point(wl_knobs(&c, wl), wl, conns, latency ? req0 : conns * per_conn,
+			  latency ? cfg->sw_latency[v] : lat0);
+		if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+		    rl.rlim_cur < conns + 64) {
+			/* a connection is a descriptor, in the trial and in the server */
+			snprintf(err, sizeof(err), "%llu connections need about %llu open files, "
+				 "but ulimit -n is %llu: raise it (ulimit -n %llu) or drop the "
+				 "value", (unsigned long long)conns,
+				 (unsigned long long)conns + 64, (unsigned long long)rl.rlim_cur,
+				 (unsigned long long)conns + 64);
+			errmsg("sweep %s: %s", latency ? "--latency-us" : "--conns", err);
+			return EXIT_USAGE;
+		}
+		if (latency && cfg->sw_latency[v] / 1000 >= wl_knob(cfg, wl, "timeout-ms"))
+			errmsg("warning: sweep --latency-us %llu is not shorter than --timeout-ms "
+			       "%llu: its requests will all time out", (unsigned long long)
+			       cfg->sw_latency[v], (unsigned long long)wl_knob(cfg, wl, "timeout-ms"));
+		if (wl->validate(wl_knobs(&c, wl), err, sizeof(err)) < 0) {
+			errmsg("sweep %s: %s", latency ? "--latency-us" : "--conns", err);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 static int one_run(const struct config *base, const struct strategy *st, uint64_t conns,
 		   uint64_t requests, uint64_t latency_us, bool latency_sweep,
 		   struct conns_point *pt)
@@ -109,11 +161,10 @@ static int one_run(const struct config *base, const struct strategy *st, uint64_
 	c.sweep = false;
 	c.n_sw_conns = 0;
 	c.quiet = true;
+	c.sweep_point = true;
 	c.no_plot = true;
 	c.no_tune = true;	/* the concurrency is the swept value, not tuned */
-	k->v[wl_knob_index(wl, "conns")] = conns;
-	k->v[wl_knob_index(wl, "requests")] = requests;
-	k->v[wl_knob_index(wl, "latency-us")] = latency_us;
+	set_point(k, wl, conns, requests, latency_us);
 	/* each model's concurrency follows the connections */
 	c.workers = st->jobs_per_worker ? conns : rings;
 	c.qd = st->uses_qd ? (conns + rings - 1) / rings : base->qd;
@@ -335,6 +386,10 @@ int sweep_net(struct config *cfg)
 	char msg[512], *name;
 	int dfd, rc;
 
+	if ((rc = check_points(cfg, latency, nv, conns0, req0, lat0, per_conn)) != 0) {
+		free(p);
+		return rc;
+	}
 	for (unsigned s = 0; s < cfg->n_st; s++) {
 		char why[256];
 

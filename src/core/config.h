@@ -85,6 +85,7 @@ struct config {
 	/* sweep --conns, --latency-us: a run per (strategy, value), sweep_net.c */
 	uint64_t sw_conns[MAX_SELECTED], sw_latency[MAX_SELECTED];
 	unsigned n_sw_conns, n_sw_latency;
+	bool sweep_point;	/* one run of a sweep: what its knobs deserve was said once */
 	char *run_id_out;	/* when set: run_main copies the run's id here (64 bytes) */
 	int argc;		/* the command line, for the JSON metadata */
 	char **argv;

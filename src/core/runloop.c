@@ -97,6 +97,8 @@ static void run_one(struct wl_ctx *ctx, const struct workload *wl, const struct 
 	if (rc == 0)
 		rc = cache_prepare(cfg->cache, cfg->drop_caches && dist.leader, ctx->files,
 				   ctx->nfiles, ctx->msg, sizeof(ctx->msg));
+	if (rc == 0 && sig_stop())
+		rc = -EINTR;	/* the trial would be lost anyway: don't run it */
 	if (rc < 0)
 		snprintf(rec->error, sizeof(rec->error), "before trial: %.480s", ctx->msg);
 	/* proof of the cache state, taken just before the clock starts */

@@ -26,6 +26,18 @@ json_t *jnum(double v, int decimals);
 /* @v when @ok, else null: never a 0 that looks measured. */
 json_t *jcount(bool ok, uint64_t v);
 
+/*
+ * jansson's allocations through a counter, before any JSON is made
+ * (main): then jsonh_budget(@bytes) bounds what allocations may add
+ * from now (SIZE_MAX: no bound), and jsonh_over_budget() says whether
+ * one was refused since.
+ */
+void jsonh_init(void);
+/* Frees text jansson made (json_dumps): not with free() once jsonh_init ran. */
+void jfree_text(char *s);
+void jsonh_budget(size_t bytes);
+bool jsonh_over_budget(void);
+
 /* Sets @key of @obj to @v, taking the reference. */
 void jset(json_t *obj, const char *key, json_t *v);
 
