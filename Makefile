@@ -16,7 +16,7 @@ CC ?= cc
 # strategy and workload interfaces, plan, trial, datasets; src/measure: what
 # a trial records; src/analysis: statistics, result files, plots, reports;
 # src/lib: helpers with no iobench knowledge.  README.md, "Layout".
-SRC_DIRS := src/cmd src/core src/measure src/analysis src/lib strategies workloads
+SRC_DIRS := src/cmd src/core src/measure src/analysis src/lib src/record strategies workloads
 
 # MPI (`mpirun -np N iobench run`, README "Many machines"): MPI=1 builds with
 # Open MPI, MPI=0 without; by default with it when mpicc is installed, except
@@ -71,6 +71,9 @@ BUILD := build/san-$(subst $(comma),-,$(SANITIZE))$(FEATURES)
 BIN := $(BUILD)/iobench
 endif
 
+# the preload recorder, built next to the binary's objects (see its rule)
+RECLIB := $(BUILD)/libiobench-rec.so
+
 # pkg-config runs lazily (=, not :=): `make deps` must work before the
 # packages it installs exist
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -81,7 +84,8 @@ OPT ?= -O2
 CFLAGS_ALL = -std=gnu11 $(OPT) -g -Wall -Wextra -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE \
 	$(addprefix -I,$(SRC_DIRS) src/dist) -MMD -MP $(PKG_CFLAGS) $(MPI_CFLAGS) \
-	-DIOBENCH_SCRIPTS='"$(CURDIR)/plots"' $(if $(HWLOC_ON),-DIOBENCH_HWLOC) \
+	-DIOBENCH_SCRIPTS='"$(CURDIR)/plots"' -DIOBENCH_RECLIB='"$(CURDIR)/$(RECLIB)"' \
+	$(if $(HWLOC_ON),-DIOBENCH_HWLOC) \
 	$(if $(URING_ON),,-DIOBENCH_URING_OFF='"$(URING_WHY)"') $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(MPI_LIBS) -lpthread -lm $(LDLIBS)
 ifneq ($(SANITIZE),)
@@ -122,13 +126,22 @@ FLAVOUR := build/.flavour-$(notdir $(BUILD))
 $(FLAVOUR):
 	@mkdir -p build && rm -f build/.flavour-* && touch $@
 
-$(BIN): $(LIB_OBJ) $(MAIN_OBJ) $(FLAVOUR)
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ) $(FLAVOUR) $(RECLIB)
 	@echo "  LD      $@"
 	$(if $(URING_ON),,@echo "  NOTE    io_uring strategy off: $(URING_WHY)")
 	$(if $(HWLOC_ON),,@echo "  NOTE    hwloc off: $(HWLOC_WHY)")
 	@command -v gnuplot >/dev/null || echo "  NOTE    no gnuplot: runs will skip the plots" \
 		"(apt-get install gnuplot-nox or dnf install gnuplot)"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_ALL)
+
+# The preload recorder `iobench record` loads into the program it records
+# (src/record/preload).  Without the sanitizers: their runtime cannot be
+# preloaded into a program not built with them.
+$(RECLIB): src/record/preload/iorec.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -Wall -Wextra -Wshadow \
+		-D_GNU_SOURCE $(CFLAGS) -o $@ $< -ldl -lpthread
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -231,8 +244,9 @@ build/iobench.1: $(BIN) scripts/mkman.sh
 build/iobench.bash: $(BIN) scripts/mkcompletion.sh
 	$(Q)scripts/mkcompletion.sh ./$(BIN) >$@.tmp && mv $@.tmp $@
 
-# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, the gnuplot
-# scripts in share/iobench (the binary finds them there, next to itself),
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, the preload
+# recorder in lib/iobench and the gnuplot scripts in share/iobench (the
+# binary finds both there, next to itself),
 # the man page and the bash completion.  make uninstall removes exactly those.
 PREFIX ?= /usr/local
 INST := $(DESTDIR)$(PREFIX)
@@ -243,16 +257,18 @@ SQ_INST := '$(subst ','\'',$(INST))'
 install: $(BIN) build/iobench.1 build/iobench.bash
 	inst=$(SQ_INST); \
 	install -D -m 755 $(BIN) "$$inst/bin/iobench" && \
+	install -D -m 644 $(RECLIB) "$$inst/lib/iobench/libiobench-rec.so" && \
 	install -d "$$inst/share/iobench" && \
 	install -m 644 $(GP_SCRIPTS) "$$inst/share/iobench/" && \
 	install -D -m 644 build/iobench.1 "$$inst/share/man/man1/iobench.1" && \
 	install -D -m 644 build/iobench.bash "$$inst/share/bash-completion/completions/iobench"
 uninstall:
 	inst=$(SQ_INST); \
-	rm -f "$$inst/bin/iobench" "$$inst/share/man/man1/iobench.1" \
+	rm -f "$$inst/bin/iobench" "$$inst/lib/iobench/libiobench-rec.so" \
+		"$$inst/share/man/man1/iobench.1" \
 		"$$inst/share/bash-completion/completions/iobench"; \
 	for f in $(notdir $(GP_SCRIPTS)); do rm -f "$$inst/share/iobench/$$f"; done; \
-	rmdir "$$inst/share/iobench" 2>/dev/null || true
+	rmdir "$$inst/share/iobench" "$$inst/lib/iobench" 2>/dev/null || true
 
 bench:
 	$(Q)scripts/deps.sh bench

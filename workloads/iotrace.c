@@ -24,6 +24,7 @@ void iotrace_free(struct iotrace *t)
 	free(t->ops);
 	free(t->root);
 	free(t->command);
+	free(t->recorder);
 	iotrace_init(t);
 }
 
@@ -136,6 +137,10 @@ int iotrace_write(FILE *f, const struct iotrace *t)
 		put_text(f, t->command);
 		fputc('\n', f);
 	}
+	if (t->recorder)
+		fprintf(f, "recorder %s\n", t->recorder);
+	if (t->cpu_ns)
+		fprintf(f, "cpu_ns %" PRIu64 "\n", t->cpu_ns);
 	fprintf(f, "span_ns %" PRIu64 "\nwall_ns %" PRIu64 "\nlead_ns %" PRIu64
 		"\noverhead_ns %" PRIu64 "\n", t->span_ns, t->wall_ns, t->lead_ns, t->overhead_ns);
 	fprintf(f, "threads %u\ndropped %" PRIu64 "\nfailed %" PRIu64 "\nignored %" PRIu64 "\n",
@@ -371,6 +376,7 @@ static int read_header(struct reader *r, struct iotrace *t, const char *key, cha
 		{ "dropped", offsetof(struct iotrace, dropped) },
 		{ "failed", offsetof(struct iotrace, failed) },
 		{ "ignored", offsetof(struct iotrace, ignored) },
+		{ "cpu_ns", offsetof(struct iotrace, cpu_ns) },
 	};
 	uint64_t v;
 	char *w;
@@ -392,6 +398,13 @@ static int read_header(struct reader *r, struct iotrace *t, const char *key, cha
 				return rc;
 			return token(&rest) ? bad(r, -EINVAL, "trailing text after %s", key) : 0;
 		}
+	if (!strcmp(key, "recorder")) {
+		if (!(w = token(&rest)) || (strcmp(w, "preload") && strcmp(w, "strace")))
+			return bad(r, -EINVAL, "recorder must be 'preload' or 'strace'");
+		free(t->recorder);
+		t->recorder = xasprintf("%s", w);
+		return 0;
+	}
 	if (!strcmp(key, "threads")) {
 		if ((rc = num(r, &rest, key, &v)) < 0)
 			return rc;
@@ -582,8 +595,17 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t)
 		(double)s.compute_ns / 1e9,
 		t->span_ns ? 100.0 * (double)s.compute_ns / (double)t->span_ns : 0.0,
 		(double)t->lead_ns / 1e9);
-	fprintf(f, "          strace's own cost, %.1f us per call, taken out of each gap\n",
-		(double)t->overhead_ns / 1e3);
+	if (t->recorder && !strcmp(t->recorder, "preload"))
+		fprintf(f, "          measured: each thread's CPU time between its calls "
+			"(recorder: preload)\n");
+	else
+		fprintf(f, "          the wall-clock gaps between calls under strace, less its own "
+			"cost, %.1f us per call (recorder: strace): time blocked in untraced "
+			"calls counts as compute\n", (double)t->overhead_ns / 1e3);
+	if (t->cpu_ns)
+		fprintf(f, "cpu:      the program used %.6f s of CPU (user + system, all its "
+			"processes); recorded compute and lead: %.6f s\n", (double)t->cpu_ns / 1e9,
+			(double)(s.compute_ns + t->lead_ns) / 1e9);
 	fprintf(f, "sizes:\n");
 	print_sizes(f, "read", s.read_sizes);
 	print_sizes(f, "write", s.write_sizes);

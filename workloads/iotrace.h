@@ -32,6 +32,11 @@
  * recorded call and this op, minus the time of the calls in between and
  * minus strace's own cost per call (overhead_ns, measured when recording).
  *   overhead_ns N            that cost, subtracted from every gap
+ *   recorder preload|strace  (2) preload: COMPUTE is the thread's CPU time
+ *                            between the calls, measured in the program;
+ *                            strace: the wall-clock gap, as above
+ *   cpu_ns N                 (2) the program's user + system CPU, all its
+ *                            processes, as record measured it (0: not)
  * A PATH is relative, never leaves the root ("..", an absolute path and
  * an empty component are refused), and is escaped: bytes below '!',
  * '\\' and bytes from 0x7f up as \xHH.  '#' starts a comment line.
@@ -82,6 +87,8 @@ struct it_op {
 struct iotrace {
 	char *root;
 	char *command;
+	char *recorder;		/* "preload" (compute is measured CPU) or "strace" (gaps); NULL: unsaid */
+	uint64_t cpu_ns;	/* the program's user + system CPU, measured by record; 0: not */
 	uint64_t span_ns, wall_ns, lead_ns;
 	uint64_t overhead_ns;	/* strace's cost per gap, taken out of every compute */
 	uint32_t threads;

@@ -71,6 +71,8 @@ struct conv {
 	} *pend;
 	size_t npend;
 	bool with_y;		/* the log names fds' files (strace -y) */
+	bool with_cpu;		/* lines carry measured CPU (the preload recorder) */
+	uint64_t tgid;		/* the current call's process, when the log says (else 0) */
 	uint64_t first_ts, last_ts, span_start, span_end;
 	bool any_ts, any_op;
 };
@@ -172,7 +174,8 @@ static uint64_t handle_key(const struct conv *c, uint64_t pid, uint32_t file, in
 {
 	uint64_t who = c->with_y ? (uint64_t)file + 1 : pid + 1;
 
-	return (who << 24) ^ (uint64_t)(unsigned)fd ^ (1ULL << 63);
+	return ((who << 24) ^ (uint64_t)(unsigned)fd ^ (1ULL << 63)) +
+	       c->tgid * 0x9E3779B97F4A7C15ULL;
 }
 
 static struct thread *thread_of(struct conv *c, uint64_t pid)
@@ -383,6 +386,13 @@ struct call {
 	int64_t ret;
 	const char *ret_text;	/* "3</path>" with -y */
 	bool failed;
+	/*
+	 * The preload recorder's " cpu=N pid=P" after the duration: the
+	 * thread's CPU since its last recorded call (its compute, measured),
+	 * and the process, so two processes' descriptors stay apart.
+	 */
+	bool has_cpu;
+	uint64_t cpu, tgid;
 };
 
 static void do_open(struct conv *c, struct thread *th, struct call *k)
@@ -498,8 +508,11 @@ static int do_call(struct conv *c, struct call *k)
 	uint32_t file;
 	uint64_t sz;
 
-	/* the compute before this call: the gap since the thread's last one ended */
-	if (th->started && k->ts > th->last_end + c->o->overhead_ns)
+	/* the compute before this call: measured CPU, else the gap since the thread's last call */
+	c->tgid = k->tgid;
+	if (k->has_cpu)
+		th->gap += k->cpu;
+	else if (th->started && k->ts > th->last_end + c->o->overhead_ns)
 		th->gap += k->ts - th->last_end - c->o->overhead_ns;
 	th->started = true;
 	th->last_end = k->ts + k->dur;
@@ -619,9 +632,16 @@ static int parse_result(struct conv *c, char *after, struct call *k)
 	lt = strrchr(after, '<');
 	if (lt) {
 		uint64_t d;
+		char *cpu = strstr(lt, "> cpu="), *pid;
 
 		if (st_parse_ts(lt + 1, &d))
 			k->dur = d;
+		if (cpu) {
+			k->has_cpu = c->with_cpu = true;
+			k->cpu = strtoull(cpu + 6, NULL, 10);
+			if ((pid = strstr(cpu, " pid=")) != NULL)
+				k->tgid = strtoull(pid + 5, NULL, 10);
+		}
 	}
 	return 0;
 }
@@ -720,7 +740,8 @@ static int convert_line(struct conv *c, char *line)
 		{
 			struct thread *th = thread_of(c, k.pid);
 
-			if (th->started && k.ts > th->last_end &&
+			if (k.has_cpu ? th->gap + k.cpu > IOTRACE_MAX_COMPUTE_NS :
+			    th->started && k.ts > th->last_end &&
 			    th->gap + (k.ts - th->last_end) > IOTRACE_MAX_COMPUTE_NS) {
 				rc = bad(c, -EINVAL, "%s: %.0f s since the thread's last call: more "
 					 "than the %llu s between two ops a trace may hold (a clock "
@@ -775,6 +796,7 @@ static void finish(struct conv *c)
 	free(id);
 	t->span_ns = c->any_op ? c->span_end - c->span_start : 0;
 	t->wall_ns = c->any_ts ? c->last_ts - c->first_ts : 0;
+	t->recorder = xasprintf("%s", c->with_cpu ? "preload" : "strace");
 }
 
 int strace_convert(FILE *f, const char *name, const struct strace_opts *o, struct iotrace *t,

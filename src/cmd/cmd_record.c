@@ -15,28 +15,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "iotrace.h"
+#include "recorder.h"
 #include "safefs.h"
 #include "strace_conv.h"
 #include "strace_text.h"
 #include "util.h"
 
 static const char usage[] =
-	"Usage: iobench record -o FILE [--root DIR] -- COMMAND [ARGS...]\n"
+	"Usage: iobench record -o FILE [--root DIR] [--recorder R] -- COMMAND [ARGS...]\n"
 	"       iobench record -o FILE [--root DIR] [--cwd DIR] --from-strace LOG\n"
-	"Runs COMMAND under strace and writes its file I/O below DIR as a trace that\n"
+	"Runs COMMAND and writes its file I/O below DIR as a trace that\n"
 	"'iobench run --workload replay --trace FILE' replays under every strategy:\n"
 	"per file its path and size, per op its offset and length, and each thread's\n"
 	"compute between its calls.  Paths outside DIR (libraries, /proc, the\n"
-	"interpreter's imports) are left out and counted.\n"
+	"interpreter's imports) are left out.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE     the trace to write (replaced atomically)\n"
+	"  --recorder R          preload: a library in the program (LD_PRELOAD) times\n"
+	"                        each thread's CPU between its calls, a few us a call;\n"
+	"                        strace: the kernel's view of every call, compute as the\n"
+	"                        wall-clock gaps between them (time blocked in other\n"
+	"                        calls included), 30-150 us a call; auto (default):\n"
+	"                        preload, strace for static and Go programs\n"
 	"  --root DIR            keep the I/O on files below DIR (default: the current\n"
 	"                        directory); the trace's paths are relative to it\n"
 	"  --from-strace LOG     convert a log made elsewhere with\n"
@@ -47,8 +55,9 @@ static const char usage[] =
 	"                        machine that made LOG, taken out of every compute gap\n"
 	"                        (record measures it itself, with dd under strace)\n"
 	"  -h, --help            this text\n"
-	"Exit status: 0 with the trace written; 1 when strace is missing or can't\n"
-	"trace, the command fails, or nothing below DIR was touched; 2 for usage.\n";
+	"Exit status: 0 with the trace written; 1 when the recorder can't run or\n"
+	"see the program, the command fails, or nothing below DIR was touched; 2\n"
+	"for usage.\n";
 
 /* The log's private directory: made by us, 0700, and only our file in it. */
 struct logdir {
@@ -180,20 +189,94 @@ static void kill_tree(pid_t pid)
 	}
 }
 
+static uint64_t tv_ns(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000ULL;
+}
+
+/* What running a program cost, seen from here. */
+struct run_cost {
+	uint64_t wall_ns;	/* fork to its exit */
+	uint64_t cpu_ns;	/* user + system of it and every process below it */
+};
+
 /*
- * Runs @argv under strace with the log @logname in @ld (@quiet: the
- * command's output to /dev/null).  Returns the command's exit status
- * (strace passes it on), or -errno with @msg.  SIGTERM or SIGHUP
- * meanwhile kills strace and the program (kill_tree): 128 + the signal.
+ * Runs @args (@env_add: "NAME=value" settings more, NULL-ended; @quiet:
+ * output to /dev/null) and returns its exit status, or -errno with @msg.
+ * SIGTERM or SIGHUP meanwhile kills it and every process below it
+ * (kill_tree): 128 + the signal.  @cost, when given, gets what it took.
  */
+static int run_program(char **args, char *const *env_add, bool quiet, struct run_cost *cost,
+		       char *msg, size_t len)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit, oterm, ohup;
+	struct sigaction term = { .sa_handler = on_term };	/* no SA_RESTART: waitpid returns */
+	struct rusage ru0, ru1;
+	uint64_t t0;
+	int status;
+	pid_t pid;
+
+	/* like system(): Ctrl-C is the command's to take; we wait and clean up */
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	term_sig = 0;
+	sigaction(SIGTERM, &term, &oterm);
+	sigaction(SIGHUP, &term, &ohup);
+	getrusage(RUSAGE_CHILDREN, &ru0);
+	t0 = now_ns();
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		sigaction(SIGTERM, &oterm, NULL);
+		sigaction(SIGHUP, &ohup, NULL);
+		for (char *const *e = env_add; e && *e; e++)
+			putenv(*e);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0) {
+				dup2(null, STDOUT_FILENO);
+				dup2(null, STDERR_FILENO);
+			}
+		}
+		execvp(args[0], args);
+		fprintf(stderr, "iobench: cannot run %s: %s\n", args[0], strerror(errno));
+		_exit(127);
+	}
+	status = -ECHILD;
+	if (pid < 0) {
+		status = -errno;
+		snprintf(msg, len, "cannot fork: %s", strerror(errno));
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			if (term_sig)
+				kill_tree(pid);
+		if (cost) {
+			cost->wall_ns = now_ns() - t0;
+			getrusage(RUSAGE_CHILDREN, &ru1);
+			cost->cpu_ns = tv_ns(ru1.ru_utime) - tv_ns(ru0.ru_utime) +
+				       tv_ns(ru1.ru_stime) - tv_ns(ru0.ru_stime);
+		}
+		status = term_sig ? 128 + term_sig :
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (term_sig)
+			snprintf(msg, len, "stopped by signal %d: the program killed, no trace "
+				 "written", (int)term_sig);
+	}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	sigaction(SIGTERM, &oterm, NULL);
+	sigaction(SIGHUP, &ohup, NULL);
+	return status;
+}
+
+/* Runs @argv under strace with the log @logname in @ld: run_program's answer. */
 static int run_traced(char **argv, int argc, struct logdir *ld, const char *logname, bool quiet,
 		      char *msg, size_t len)
 {
 	char **args = xcalloc((size_t)argc + 24, sizeof(*args)), *log;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit, oterm, ohup;
-	struct sigaction term = { .sa_handler = on_term };	/* no SA_RESTART: waitpid returns */
 	int n = 0, status;
-	pid_t pid;
 
 	log = xasprintf("%s/%s", ld->path, logname);
 	args[n++] = "strace";
@@ -213,48 +296,7 @@ static int run_traced(char **argv, int argc, struct logdir *ld, const char *logn
 	for (int i = 0; i < argc; i++)
 		args[n++] = argv[i];
 	args[n] = NULL;
-	/* like system(): Ctrl-C is the command's to take; we wait and clean up */
-	sigaction(SIGINT, &ign, &oint);
-	sigaction(SIGQUIT, &ign, &oquit);
-	term_sig = 0;
-	sigaction(SIGTERM, &term, &oterm);
-	sigaction(SIGHUP, &term, &ohup);
-	pid = fork();
-	if (pid == 0) {
-		sigaction(SIGINT, &oint, NULL);
-		sigaction(SIGQUIT, &oquit, NULL);
-		sigaction(SIGTERM, &oterm, NULL);
-		sigaction(SIGHUP, &ohup, NULL);
-		if (quiet) {
-			int null = open("/dev/null", O_WRONLY);
-
-			if (null >= 0) {
-				dup2(null, STDOUT_FILENO);
-				dup2(null, STDERR_FILENO);
-			}
-		}
-		execvp("strace", args);
-		fprintf(stderr, "iobench: cannot run strace: %s\n", strerror(errno));
-		_exit(127);
-	}
-	status = -ECHILD;
-	if (pid < 0) {
-		status = -errno;
-		snprintf(msg, len, "cannot fork: %s", strerror(errno));
-	} else {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			if (term_sig)
-				kill_tree(pid);
-		status = term_sig ? 128 + term_sig :
-			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		if (term_sig)
-			snprintf(msg, len, "stopped by signal %d: strace and the program killed, "
-				 "no trace written", (int)term_sig);
-	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGQUIT, &oquit, NULL);
-	sigaction(SIGTERM, &oterm, NULL);
-	sigaction(SIGHUP, &ohup, NULL);
+	status = run_program(args, NULL, quiet, NULL, msg, len);
 	free(log);
 	free(args);
 	return status;
@@ -333,11 +375,118 @@ static int calibrate(struct logdir *ld, uint64_t *gap_ns, char *msg, size_t len)
 	return rc;
 }
 
-static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotrace *t,
-		       char *msg, size_t len)
+/* A private directory for the log: made by us, 0700, and only our files in it. */
+static int logdir_make(struct logdir *ld, char *msg, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+	int rc;
+
+	snprintf(ld->path, sizeof(ld->path), "%s/iobench-record-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(ld->path)) {
+		rc = -errno;
+		snprintf(msg, len, "cannot make a directory for the recorder's log in %s: %s",
+			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		return rc;
+	}
+	ld->fd = open(ld->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return 0;
+}
+
+/* Removes only what we made: @name in our own directory, and the directory. */
+static void logdir_remove(struct logdir *ld, const char *name)
+{
+	if (ld->fd >= 0) {
+		unlinkat(ld->fd, name, 0);
+		close(ld->fd);
+	}
+	rmdir(ld->path);
+}
+
+/* The message for a program that exited with @status (a partial run is no trace). */
+static int failed_run(const struct strace_opts *o, int status, bool started, char *msg,
+		      size_t len)
+{
+	snprintf(msg, len, "record: '%s' exited with status %d%s: no trace written (it would "
+		 "hold a partial run)", o->command, status, started ? "" :
+		 " before tracing began (is ptrace allowed here? containers need SYS_PTRACE)");
+	return -ECHILD;
+}
+
+/* Processes that loaded the preload recorder: its "+++ iobench-rec" lines in @log. */
+static unsigned preload_processes(const char *log)
+{
+	FILE *f = fopen(log, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned n = 0;
+
+	while (f && getline(&line, &cap, f) >= 0)
+		n += strstr(line, " +++ iobench-rec pid=") != NULL;
+	free(line);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * Runs @cmd with the preload recorder in it and converts its log.  The
+ * program's wall time and CPU are measured here: the recorder costs a
+ * few microseconds a call, so they are the program's own.
+ */
+static int record_preload(char **cmd, struct strace_opts *o, struct iotrace *t, char *msg,
+			  size_t len)
 {
 	struct logdir ld;
-	const char *tmp = getenv("TMPDIR");
+	struct run_cost cost = { 0 };
+	char *log, *env[4];
+	const char *old = getenv("LD_PRELOAD");
+	int fd, status, rc;
+
+	if ((rc = logdir_make(&ld, msg, len)) < 0)
+		return rc;
+	log = xasprintf("%s/rec.log", ld.path);
+	fd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(msg, len, "cannot make the recorder's log %s: %s", log, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	env[0] = old && *old ? xasprintf("LD_PRELOAD=%s:%s", recorder_lib(), old)
+			     : xasprintf("LD_PRELOAD=%s", recorder_lib());
+	env[1] = xasprintf("IOBENCH_REC_LOG=%s", log);
+	env[2] = xasprintf("IOBENCH_REC_ROOT=%s", o->root);
+	env[3] = NULL;
+	status = run_program(cmd, env, false, &cost, msg, len);
+	for (int i = 0; i < 3; i++)
+		free(env[i]);
+	if (status < 0 || term_sig) {
+		rc = status < 0 ? status : -EINTR;	/* msg says so */
+	} else if (status != 0) {
+		rc = failed_run(o, status, true, msg, len);
+	} else if (preload_processes(log) == 0) {
+		snprintf(msg, len, "record: '%s' did not load the preload recorder (a static or "
+			 "setuid program?): record it with --recorder strace", o->command);
+		rc = -ENOEXEC;
+	} else {
+		o->overhead_ns = 0;
+		rc = convert_file(log, o, t, msg, len);
+		if (rc == 0) {
+			t->wall_ns = cost.wall_ns;
+			t->cpu_ns = cost.cpu_ns ? cost.cpu_ns : 1;
+		}
+	}
+out:
+	logdir_remove(&ld, "rec.log");
+	free(log);
+	return rc;
+}
+
+static int record_strace(char **cmd, int ncmd, struct strace_opts *o, struct iotrace *t,
+			 char *msg, size_t len)
+{
+	struct logdir ld;
 	int status, rc;
 
 	if (!in_path("strace")) {
@@ -345,14 +494,8 @@ static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotra
 			 "(apt-get install strace, or dnf install strace)");
 		return -ENOENT;
 	}
-	snprintf(ld.path, sizeof(ld.path), "%s/iobench-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(ld.path)) {
-		rc = -errno;
-		snprintf(msg, len, "cannot make a directory for strace's log in %s: %s",
-			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+	if ((rc = logdir_make(&ld, msg, len)) < 0)
 		return rc;
-	}
-	ld.fd = open(ld.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	rc = calibrate(&ld, &o->overhead_ns, msg, len);
 	status = rc < 0 ? rc : term_sig ? 0 : run_traced(cmd, ncmd, &ld, "strace.log", false, msg,
 								 len);
@@ -362,26 +505,16 @@ static int record_live(char **cmd, int ncmd, struct strace_opts *o, struct iotra
 		rc = -EINTR;	/* msg says so; the log goes below */
 	} else if (status != 0) {
 		char *log = xasprintf("%s/strace.log", ld.path);
-		bool traced = access(log, R_OK) == 0;
 
+		rc = failed_run(o, status, access(log, R_OK) == 0, msg, len);
 		free(log);
-		snprintf(msg, len, "%s: '%s' exited with status %d%s: no trace written (it would "
-			 "hold a partial run)", traced ? "record" : "strace", o->command, status,
-			 traced ? "" : " before tracing began (is ptrace allowed here? containers "
-			 "need SYS_PTRACE)");
-		rc = -ECHILD;
 	} else {
 		char *log = xasprintf("%s/strace.log", ld.path);
 
 		rc = convert_file(log, o, t, msg, len);
 		free(log);
 	}
-	/* only what we made: the one log, in our own directory */
-	if (ld.fd >= 0) {
-		unlinkat(ld.fd, "strace.log", 0);
-		close(ld.fd);
-	}
-	rmdir(ld.path);
+	logdir_remove(&ld, "strace.log");
 	return rc;
 }
 
@@ -393,11 +526,13 @@ int cmd_record(int argc, char **argv)
 		{ "cwd", required_argument, NULL, 'c' },
 		{ "from-strace", required_argument, NULL, 'f' },
 		{ "overhead-ns", required_argument, NULL, 'n' },
+		{ "recorder", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *root = ".", *cwd = NULL, *from = NULL, *overhead = NULL;
-	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "";
+	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "", why[512];
+	enum recorder rec = REC_AUTO, used = REC_STRACE;
 	struct strace_opts so = { 0 };
 	struct iotrace t;
 	struct it_summary s;
@@ -413,6 +548,14 @@ int cmd_record(int argc, char **argv)
 		case 'c': cwd = optarg; break;
 		case 'f': from = optarg; break;
 		case 'n': overhead = optarg; break;
+		case 'R':
+			for (rec = REC_AUTO; rec < REC_N && strcmp(optarg, recorder_names[rec]); rec++)
+				;
+			if (rec == REC_N) {
+				errmsg("record: --recorder %s: not auto, preload or strace", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_bad_option(c, argv, "record");
 		}
@@ -457,7 +600,16 @@ int cmd_record(int argc, char **argv)
 		char *cmd = join_args(argv + optind, argc - optind);
 
 		so.command = cmd;
-		rc = record_live(argv + optind, argc - optind, &so, &t, msg, sizeof(msg));
+		used = recorder_choose(rec, argv[optind], why, sizeof(why));
+		if (used == REC_N) {
+			errmsg("record: --recorder preload: %s", why);
+			free(cmd);
+			return 1;
+		}
+		if (why[0])
+			errmsg("record: using strace: %s", why);
+		rc = used == REC_PRELOAD ? record_preload(argv + optind, &so, &t, msg, sizeof(msg))
+			: record_strace(argv + optind, argc - optind, &so, &t, msg, sizeof(msg));
 		free(cmd);
 	}
 	if (rc < 0) {
@@ -475,6 +627,11 @@ int cmd_record(int argc, char **argv)
 		"%llu calls outside %s left out\n", out, t.nops, t.nfiles, t.nfiles == 1 ? "" : "s",
 		s.files_in, s.files_out,
 		t.threads, t.threads == 1 ? "" : "s", (unsigned long long)t.dropped, rroot);
+	if (t.cpu_ns)
+		fprintf(stderr, "trace: recorder preload: the program ran %.3f s and used %.3f s of "
+			"CPU; the compute recorded between its calls is %.3f s (and %.3f s before "
+			"each thread's first call)\n", (double)t.wall_ns / 1e9,
+			(double)t.cpu_ns / 1e9, (double)s.compute_ns / 1e9, (double)t.lead_ns / 1e9);
 	if (t.mmaps)
 		fprintf(stderr, "iobench: warning: the program mapped %llu file region(s) below "
 			"the root: reads through a mapping are not syscalls and are not in the "
