@@ -993,6 +993,37 @@ EXPORT int unlinkat(int dirfd, const char *path, int flags)
 	return do_unlink(dirfd, path, flags, true);
 }
 
+static int do_mkdir(int dirfd, const char *path, mode_t mode, bool at)
+{
+	REAL(mkdir);
+	REAL(mkdirat);
+	char a[PATH_MAX], q[PATH_MAX * 4];
+	struct call k;
+	int r, err;
+
+	if (!enter())
+		return at ? real_mkdirat(dirfd, path, mode) : real_mkdir(path, mode);
+	begin(&k);
+	r = at ? real_mkdirat(dirfd, path, mode) : real_mkdir(path, mode);
+	err = errno;
+	if (abs_path(at ? dirfd : AT_FDCWD, path, a, sizeof(a)) && below_root(a)) {
+		quote(q, sizeof(q), a);
+		finish(&k, r < 0 ? NULL : "0", err, "mkdirat(AT_FDCWD, \"%s\", 0%o)", q, mode);
+	}
+	leave(err);
+	return r;
+}
+
+EXPORT int mkdir(const char *path, mode_t mode)
+{
+	return do_mkdir(AT_FDCWD, path, mode, false);
+}
+
+EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	return do_mkdir(dirfd, path, mode, true);
+}
+
 static int do_rename(int od, const char *from, int nd, const char *to, unsigned flags, int which)
 {
 	REAL(rename);
