@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""record_fidelity.py - does a recording hold what the program did?
+
+For real programs nobody here wrote (tar, cp, gzip, sort, a Python job),
+in alternating rounds: the program untraced (wall, user + system CPU of
+its whole tree), the program under `iobench record` (preload recorder:
+its wall, and the compute it recorded), and a serial replay of the trace
+(1 trial, no tuning).  Prints per program the medians and, as ratios
+measured in the same rounds: recording overhead (recorded wall / untraced
+wall), recorded compute / measured CPU, serial replay / untraced wall.
+
+    bench/record_fidelity.py [--rounds N] [--iobench ./iobench]
+
+Issue 29's target: replay within +-15% of the untraced wall, recorded CPU
+within +-15% of the measured.  Single-threaded programs only: the replay's
+baseline is one thread per file, not the program's own structure.
+"""
+import argparse
+import glob
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_cost(cmd, cwd):
+    """Wall and user+system CPU of @cmd and its children, untraced."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.monotonic() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def header(trace):
+    h, comp = {}, 0
+    for line in open(trace):
+        f = line.split()
+        if f and f[0] in ("open", "read", "write", "fsync", "close"):
+            comp += int(f[3])
+        elif len(f) == 2 and f[0] in ("wall_ns", "cpu_ns", "lead_ns"):
+            h[f[0]] = int(f[1])
+    return h, comp
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--iobench", default="./iobench")
+    a = ap.parse_args()
+    iob = os.path.abspath(a.iobench)
+    work = tempfile.mkdtemp(prefix="iobench-fidelity-")
+    src = os.path.join(work, "src")
+    os.makedirs(src)
+    rnd = open("/dev/urandom", "rb")
+    for i in range(40):
+        with open(os.path.join(src, "f%02d" % i), "wb") as f:
+            f.write(rnd.read(256 << 10) * 4)	# 1 MiB, compressible 4x
+    with open(os.path.join(src, "lines.txt"), "w") as f:
+        f.writelines("%08x,%d\n" % (int.from_bytes(rnd.read(4), "little"), i) for i in range(400000))
+    job = os.path.join(work, "job.py")
+    with open(job, "w") as f:
+        f.write("import hashlib, os, sys\n"
+                "for n in sorted(os.listdir('src')):\n"
+                "    if n.startswith('f'):\n"
+                "        d = open('src/' + n, 'rb').read()\n"
+                "        open('out-' + n, 'w').write(hashlib.sha256(d * 8).hexdigest())\n")
+    progs = {
+        "tar c": ["tar", "cf", "out.tar", "src"],
+        "cp -r": ["cp", "-r", "src", "dst"],
+        "gzip -k": ["sh", "-c", "cp src/f00 g && gzip -kf g"],
+        "sort": ["sort", "-o", "sorted.txt", "src/lines.txt"],
+        "python sha256": [sys.executable, job],
+    }
+    res = {p: {"wall": [], "cpu": [], "rec": [], "comp": [], "replay": []} for p in progs}
+    for r in range(a.rounds):
+        for name, cmd in progs.items():
+            for junk in ("out.tar", "dst", "g", "g.gz", "sorted.txt"):
+                p = os.path.join(work, junk)
+                shutil.rmtree(p) if os.path.isdir(p) else os.path.exists(p) and os.remove(p)
+            wall, cpu = run_cost(cmd, work)
+            tr = os.path.join(work, "t.iotrace")
+            t0 = time.monotonic()
+            subprocess.run([iob, "record", "-o", tr, "--root", ".", "--"] + cmd, cwd=work,
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            rec = time.monotonic() - t0
+            h, comp = header(tr)
+            out = os.path.join(work, "res")
+            shutil.rmtree(out, ignore_errors=True)
+            os.makedirs(os.path.join(work, "data"), exist_ok=True)
+            subprocess.run([iob, "run", "--workload", "replay", "--trace", tr, "--strategy",
+                            "serial", "--repeat", "1", "--warmup", "0", "--no-tune", "--dir",
+                            os.path.join(work, "data"), "--results", out, "-q", "--no-plot"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            d = json.load(open(glob.glob(out + "/*[0-9].json")[0]))
+            rw = [t["wall_s"] for t in d["trials"] if t["valid"] and not t.get("warmup")]
+            res[name]["wall"].append(wall)
+            res[name]["cpu"].append(cpu)
+            res[name]["rec"].append(rec / wall)
+            res[name]["comp"].append((comp + h.get("lead_ns", 0)) / 1e9 / cpu if cpu else float("nan"))
+            res[name]["replay"].append(statistics.median(rw) / wall if rw else float("nan"))
+        print("round %d of %d done" % (r + 1, a.rounds), file=sys.stderr)
+    print("%-14s %9s %8s %18s %22s %20s" % ("program", "wall_s", "cpu_s", "record/untraced",
+                                           "recorded CPU/measured", "replay/untraced"))
+    for name, v in res.items():
+        def rng(xs):
+            return "%.2f [%.2f,%.2f]" % (statistics.median(xs), min(xs), max(xs))
+        print("%-14s %9.3f %8.3f %18s %22s %20s" % (name, statistics.median(v["wall"]),
+              statistics.median(v["cpu"]), rng(v["rec"]), rng(v["comp"]), rng(v["replay"])))
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
