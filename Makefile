@@ -15,7 +15,8 @@ CC ?= cc
 # src/cmd: main, the CLI, one file per subcommand; src/core: ops, jobs, the
 # strategy and workload interfaces, plan, trial, datasets; src/measure: what
 # a trial records; src/analysis: statistics, result files, plots, reports;
-# src/lib: helpers with no iobench knowledge.  README.md, "Layout".
+# src/record: recording a program, its trace and the replay plan; src/lib:
+# helpers with no iobench knowledge.  README.md, "Layout".
 SRC_DIRS := src/cmd src/core src/measure src/analysis src/lib src/record strategies workloads
 
 # MPI (`mpirun -np N iobench run`, README "Many machines"): MPI=1 builds with

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "iotrace.h"
-#include "replay.h"
+#include "replay_plan.h"
 #include "strace_conv.h"
 
 static char msg[512];

@@ -30,7 +30,7 @@
 #include "hash64.h"
 #include "iotrace.h"
 #include "outdir.h"
-#include "replay.h"
+#include "replay_plan.h"
 #include "safefs.h"
 #include "signals.h"
 #include "util.h"

@@ -1,4 +1,4 @@
-/* replay.h - the replay workload's plan: a trace cut into jobs, with its reference.
+/* replay_plan.h - the replay workload's plan: a trace cut into jobs, with its reference.
  *
  * replay_plan.c turns a trace (iotrace.h) into what the trials need: one
  * job per file (or per recorded thread), each a list of the trace's ops
@@ -7,8 +7,8 @@
  * simulating the ops in each job's order, the digest every job must end
  * with and what every output must hold at the end.
  */
-#ifndef IOBENCH_REPLAY_H
-#define IOBENCH_REPLAY_H
+#ifndef IOBENCH_REPLAY_PLAN_H
+#define IOBENCH_REPLAY_PLAN_H
 
 #include <stdbool.h>
 #include <stddef.h>

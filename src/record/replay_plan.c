@@ -1,4 +1,4 @@
-/* replay_plan.c - a trace cut into jobs, and what each must prove (replay.h). */
+/* replay_plan.c - a trace cut into jobs, and what each must prove (replay_plan.h). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include "hash64.h"
 #include "prng.h"
-#include "replay.h"
+#include "replay_plan.h"
 #include "util.h"
 
 /* Outputs are hashed back in pieces of this size, from offset 0. */
