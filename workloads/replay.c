@@ -401,10 +401,18 @@ static int replay_prepare(struct wl_ctx *ctx)
 			*c = '_';
 	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%s jobs=%s files=%zu ops=%zu "
 		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
-		 " compute_ns=%" PRIu64 " data=%s seed=%" PRIu64, name,
+		 " compute_ns=%" PRIu64 " lead_ns=%" PRIu64 " cpu_ns=%" PRIu64 " recorder=%s"
+		 " mmaps=%" PRIu64 " mmap_bytes=%" PRIu64 " data=%s seed=%" PRIu64, name,
 		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.nfiles, d->t.nops,
 		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns,
-		 d->data_dir ? "copy" : "standin", ctx->cfg->seed);
+		 d->t.lead_ns, d->t.cpu_ns, d->t.recorder ? d->t.recorder : "strace", d->t.mmaps,
+		 d->t.mmap_bytes, d->data_dir ? "copy" : "standin", ctx->cfg->seed);
+	/* what the trace lacks is said before the trials, not only in the report */
+	if (d->t.mmaps && !ctx->cfg->sweep_point)
+		errmsg("warning: replay: the program read %" PRIu64 " file region(s) below the "
+		       "root through memory mappings (%" PRIu64 " bytes mapped): page faults, "
+		       "not calls, so the replay lacks those reads and understates the I/O",
+		       d->t.mmaps, d->t.mmap_bytes);
 	return 0;
 }
 

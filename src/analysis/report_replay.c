@@ -57,6 +57,9 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 	const struct strat_summary *r = summary_row(&rd->sum, wl, "serial");
 	uint64_t span = spec_num(spec, "span_ns"), whole = spec_num(spec, "wall_ns");
 	uint64_t rd_b = spec_num(spec, "read"), wr_b = spec_num(spec, "written");
+	uint64_t cpu = spec_num(spec, "cpu_ns"), lead = spec_num(spec, "lead_ns");
+	uint64_t mmaps = spec_num(spec, "mmaps"), mapped = spec_num(spec, "mmap_bytes");
+	bool preload = spec_is(spec, "recorder", "preload");
 	double ops = 0, bytes = 0, wall;
 
 	if (strncmp(spec, "replay ", 7))
@@ -71,14 +74,31 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 	fprintf(f, "| time | %.4f s from its first recorded op to its last (whole program "
 		"%.4f s) | %.4f s (%.2fx the recorded span) |\n", (double)span / 1e9,
 		(double)whole / 1e9, wall, span ? wall / ((double)span / 1e9) : 0.0);
+	if (cpu)
+		fprintf(f, "| CPU | %.4f s, user + system, all its processes | %.4f s of recorded "
+			"compute run as CPU work |\n", (double)cpu / 1e9,
+			(double)spec_num(spec, "compute_ns") / 1e9);
 	fprintf(f, "| ops | %" PRIu64 " | %.0f |\n", spec_num(spec, "ops"), ops);
 	fprintf(f, "| bytes | %" PRIu64 " (%" PRIu64 " read, %" PRIu64 " written) | %.0f |\n\n",
 		rd_b + wr_b, rd_b, wr_b, bytes);
-	fprintf(f, "The recorded span was measured under strace, which stops the program at "
-		"every traced call: it is longer than the program's own time by that cost. "
-		"The replay runs the recorded compute (%.4f s) as CPU work and leaves out what "
-		"came before each thread's first op (the interpreter's start-up)%s.\n",
-		(double)spec_num(spec, "compute_ns") / 1e9,
+	if (preload)
+		fprintf(f, "The program was recorded with the preload recorder, a few microseconds "
+			"a call: its span is its own time, and its compute is each thread's CPU "
+			"time between its calls, so time it spent waiting (a sleep, a lock, a "
+			"child) is not replayed. ");
+	else
+		fprintf(f, "The program was recorded under strace, which stops it at every traced "
+			"call: the recorded span is longer than the program's own time by that "
+			"cost, and its compute is the wall-clock gaps between calls, time blocked "
+			"in untraced calls included. ");
+	fprintf(f, "The replay runs the recorded compute (%.4f s) as CPU work and leaves out "
+		"the %.4f s before each thread's first op (the interpreter's start-up)%s.\n",
+		(double)spec_num(spec, "compute_ns") / 1e9, (double)lead / 1e9,
 		spec_is(spec, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
-					  : "; its inputs are generated stand-ins of the recorded sizes");
+					      : "; its inputs are generated stand-ins of the recorded sizes");
+	if (mmaps)
+		fprintf(f, "\n**The replay lacks the program's reads through memory mappings**: it "
+			"mapped %" PRIu64 " file region(s) below the root (%" PRIu64 " bytes), and "
+			"reads through a mapping are page faults, which no recorder sees as calls. "
+			"The figures above understate its I/O by up to that much.\n", mmaps, mapped);
 }

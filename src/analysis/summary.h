@@ -141,6 +141,14 @@ struct verdict {
 	 */
 	bool storage_limit;
 	double ceiling_mibs;
+	/*
+	 * The baseline (serial) kept a CPU busy 95% of its wall time or more:
+	 * the job is compute-bound, at cpu_share; a strategy can gain only by
+	 * running several jobs' compute on more cores, not through its I/O.
+	 */
+	bool compute_bound;
+	double cpu_share;
+	int cpu_row;		/* the baseline's index into rows (while the text is made) */
 	/* The fastest's median is under SUMMARY_SHORT_S: undecided, start-up weighs as much. */
 	bool too_short;
 	/* The fastest's or an undecided other's counted times fall in two groups 2x apart. */

@@ -266,6 +266,8 @@ static json_t *verdict_json(const struct run_summary *s, const struct verdict *v
 	jset(o, "more_trials", vd->outcome == OUTCOME_UNDECIDED && isfinite(vd->more) ?
 	     json_integer((json_int_t)vd->more) : json_null());
 	jset(o, "storage_limit", json_boolean(vd->storage_limit));
+	jset(o, "compute_bound", json_boolean(vd->compute_bound));
+	jset(o, "baseline_cpu_share", jnum(vd->cpu_share, 3));
 	jset(o, "too_short", json_boolean(vd->too_short));
 	jset(o, "bimodal", json_boolean(vd->bimodal));
 	jset(o, "ceiling_mib_per_s", vd->storage_limit ? jnum(vd->ceiling_mibs, 3) : json_null());
@@ -441,6 +443,8 @@ static void verdict_from_json(const struct run_summary *s, const json_t *o, stru
 	vd->more = json_is_integer(json_object_get(o, "more_trials")) ?
 		   jget_num(o, "more_trials") : INFINITY;
 	vd->storage_limit = json_is_true(json_object_get(o, "storage_limit"));
+	vd->compute_bound = json_is_true(json_object_get(o, "compute_bound"));
+	vd->cpu_share = jget_num(o, "baseline_cpu_share");
 	vd->too_short = json_is_true(json_object_get(o, "too_short"));
 	vd->bimodal = json_is_true(json_object_get(o, "bimodal"));
 	vd->ceiling_mibs = jget_num(o, "ceiling_mib_per_s");

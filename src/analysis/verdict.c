@@ -179,6 +179,21 @@ static void storage_limit(const struct strat_summary *rows, size_t nvalid, int b
 	v->ceiling_mibs = rows[best].m[MET_MIBS].median;
 }
 
+/* Is the baseline (the registry's first strategy with trials: serial) on a CPU 95% of its time? */
+static void compute_bound(const struct strat_summary *rows, size_t n, struct verdict *v)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct summary *cpu = &rows[i].m[MET_CPU], *wall = &rows[i].m[MET_WALL];
+
+		if (!rows[i].valid || !cpu->n || !(wall->median > 0))
+			continue;
+		v->cpu_share = cpu->median / wall->median;
+		v->compute_bound = v->cpu_share >= 0.95;
+		v->cpu_row = (int)i;
+		return;
+	}
+}
+
 /* The trials of the workload that were disturbed, and by how much, from @r. */
 static void interference(const struct results *r, const char *wl, struct verdict *v)
 {
@@ -256,6 +271,7 @@ void summary_verdict(const struct run_summary *s, size_t first, size_t n,
 	for (size_t i = 0; i < n; i++)
 		nvalid += vr[i].n > 0;
 	storage_limit(rows, nvalid, best, v);
+	compute_bound(rows, n, v);
 	{
 		double med[16];
 

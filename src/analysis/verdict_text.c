@@ -177,6 +177,22 @@ static void undecided_text(const struct strat_summary *rows, size_t first, const
 	add(v->detail, sizeof(v->detail), "; by %s", methods(v, how, sizeof(how)));
 }
 
+/* A measured cause that holds whatever the outcome: the job is compute-bound. */
+static void compute_text(const struct strat_summary *rows, size_t first, struct verdict *v)
+{
+	char l[96];
+	const struct strat_summary *base = &rows[v->cpu_row];
+
+	(void)first;
+	if (!v->compute_bound)
+		return;
+	add(v->reason, sizeof(v->reason), "; the job is compute-bound");
+	add(v->detail, sizeof(v->detail), "%scompute-bound: %s kept a CPU busy %.0f%% of its "
+	    "time, so no I/O strategy changes it much; a strategy gains only by running several "
+	    "jobs' compute on more cores", v->detail[0] ? "; " : "",
+	    summary_label(base, l, sizeof(l)), 100 * v->cpu_share);
+}
+
 void verdict_text(const struct strat_summary *rows, size_t first, const double *med,
 		  struct verdict *v)
 {
@@ -206,4 +222,5 @@ void verdict_text(const struct strat_summary *rows, size_t first, const double *
 		equivalent_text(rows, first, med, v);
 	else
 		undecided_text(rows, first, med, v);
+	compute_text(rows, first, v);
 }
