@@ -208,6 +208,37 @@ if __name__ == '__main__':
 check "two processes reading one file: one input of 420000 bytes, 840000 read" bash -c "
 	grep -q '^file 0 in 420000 src/a/f6$' '$T/two.iotrace' &&
 	[ \$(awk '\$1 == \"read\" {s += \$7} END {print s}' '$T/two.iotrace') -eq 840000 ]"
+# a job that truncates, renames and fails: recorded with --keep-failed, and what the replay leaves out said
+(cd "$T/pr" && $IOBENCH record --keep-failed -o "$T/life.iotrace" --root . -- $PY -c "
+import os, sys
+with open('cfg.lock', 'wb') as f:
+    f.write(b'x' * 5000)
+    f.truncate(100)
+os.rename('cfg.lock', 'cfg')
+open('cfg', 'rb').read()
+sys.exit(3)" >/dev/null 2>"$T/life.err")
+check "a job that truncates, renames and exits 3: --keep-failed keeps it, and says so and what is not replayed" bash -c "
+	grep -q \"exited with status 3: the trace holds its partial run (--keep-failed)\" '$T/life.err' &&
+	grep -q 'the program renamed 1 file(s), truncated 1 time(s), which the replay does not do' '$T/life.err' &&
+	grep -q '^unreplayed rename 1$' '$T/life.iotrace' && grep -q '^unreplayed truncate 1$' '$T/life.iotrace'"
+$IOBENCH run --workload replay --trace "$T/life.iotrace" --strategy serial --repeat 1 --warmup 0 \
+	--no-tune --dir "$T/dd" --results "$T/r-life" -q >/dev/null 2>"$T/r-life.err"
+check "its replay warns before the trials and the report says what it leaves out" bash -c "
+	grep -q 'warning: replay: the program renamed 1 file(s), truncated 1 time(s), which the replay does not do' '$T/r-life.err' &&
+	grep -q 'The replay leaves out 2 call(s) that change a file' '$T'/r-life/*.md"
+# a trace of 30 s of compute: the run says what it will take before its first trial
+printf 'iobench-trace 2\nfile 0 in 100 a\nopen 0 0 0 r\nread 0 0 30000000000 0 100 100\nclose 0 0 0\n' >"$T/long.iotrace"
+timeout 3 $IOBENCH run --workload replay --trace "$T/long.iotrace" --strategy serial,threaded \
+	--dir "$T/dd" --results "$T/r-long" --no-plot -q >/dev/null 2>"$T/long.err"
+check "a long replay: its duration estimated before the first trial" grep -q \
+	"each trial replays 30.0 s of recorded compute and 3 ops: at least 30.0 s; 2 strategies x (1 warmup + 5 trials) = 12 trials, at least 6 min" "$T/long.err"
+# all compute, one file: the verdict says the job is compute-bound
+printf 'iobench-trace 2\nfile 0 in 100 a\nopen 0 0 0 r\nread 0 0 300000000 0 100 100\nclose 0 0 0\n' >"$T/cpu.iotrace"
+$IOBENCH run --workload replay --trace "$T/cpu.iotrace" --strategy serial,threaded --repeat 3 \
+	--warmup 0 --no-tune --dir "$T/dd" --results "$T/r-cpu" --no-plot >"$T/cpu.out" 2>&1
+check "a trace that is all compute: the verdict says the job is compute-bound" bash -c "
+	grep -q 'the job is compute-bound' '$T/cpu.out' && grep -q '\"compute_bound\": true' '$T'/r-cpu/*[0-9].json"
+
 # a static binary: nothing to preload into, so strace, said
 $IOBENCH record -o "$T/st.iotrace" --root "$T/pr" -- /sbin/ldconfig -p >/dev/null 2>"$T/st.err"
 check "a static binary: auto takes strace and says why" \

@@ -357,12 +357,35 @@ static const char *base_name(const char *p)
 
 static void calibrate_own_work(struct replay_data *d);
 
+/*
+ * Before the first trial: what one serial trial must take at least (its
+ * recorded compute, and its bytes at 2 GiB/s), and the trials the run asks
+ * for, when that comes to over a minute.  A trace of 70 s of compute made
+ * a default run take most of an hour with nothing said.
+ */
+static void estimate(struct wl_ctx *ctx, const struct replay_data *d, const struct it_summary *s)
+{
+	const struct config *cfg = ctx->cfg;
+	double trial = (double)s->compute_ns / 1e9 +
+		       (double)(s->bytes_read + s->bytes_written) / (2.0 * (1 << 30));
+	uint64_t trials = (uint64_t)cfg->n_st * (cfg->warmup + cfg->repeat);
+
+	if (trial * (double)trials < 60 || cfg->sweep_point)
+		return;
+	errmsg("replay: each trial replays %.1f s of recorded compute and %" PRIu64 " ops: at "
+	       "least %.1f s; %u strateg%s x (%" PRIu64 " warmup + %" PRIu64 " trials) = %" PRIu64
+	       " trials, at least %.0f min%s (--repeat, --strategy or --no-tune make it shorter)",
+	       (double)s->compute_ns / 1e9, (uint64_t)d->t.nops, trial, cfg->n_st,
+	       cfg->n_st == 1 ? "y" : "ies", cfg->warmup, cfg->repeat, trials,
+	       trial * (double)trials / 60, cfg->no_tune ? "" : ", before tuning");
+}
+
 static int replay_prepare(struct wl_ctx *ctx)
 {
 	struct replay_data *d = xcalloc(1, sizeof(*d));
 	struct job_result *ref;
 	struct it_summary s;
-	char name[64];
+	char name[64], lacks[256];
 	size_t nin = 0;
 	int rc;
 
@@ -402,12 +425,18 @@ static int replay_prepare(struct wl_ctx *ctx)
 	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%s jobs=%s files=%zu ops=%zu "
 		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
 		 " compute_ns=%" PRIu64 " lead_ns=%" PRIu64 " cpu_ns=%" PRIu64 " recorder=%s"
-		 " mmaps=%" PRIu64 " mmap_bytes=%" PRIu64 " data=%s seed=%" PRIu64, name,
+		 " mmaps=%" PRIu64 " mmap_bytes=%" PRIu64 " lacks=%" PRIu64 " data=%s seed=%" PRIu64,
+		 name,
 		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.nfiles, d->t.nops,
 		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns,
 		 d->t.lead_ns, d->t.cpu_ns, d->t.recorder ? d->t.recorder : "strace", d->t.mmaps,
-		 d->t.mmap_bytes, d->data_dir ? "copy" : "standin", ctx->cfg->seed);
+		 d->t.mmap_bytes, iotrace_lacks(&d->t, lacks, sizeof(lacks)),
+		 d->data_dir ? "copy" : "standin", ctx->cfg->seed);
+	estimate(ctx, d, &s);
 	/* what the trace lacks is said before the trials, not only in the report */
+	if (lacks[0] && !ctx->cfg->sweep_point)
+		errmsg("warning: replay: the program %s, which the replay does not do: its files' "
+		       "lives differ from the program's there", lacks);
 	if (d->t.mmaps && !ctx->cfg->sweep_point)
 		errmsg("warning: replay: the program read %" PRIu64 " file region(s) below the "
 		       "root through memory mappings (%" PRIu64 " bytes mapped): page faults, "

@@ -96,6 +96,11 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 		(double)spec_num(spec, "compute_ns") / 1e9, (double)lead / 1e9,
 		spec_is(spec, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
 					      : "; its inputs are generated stand-ins of the recorded sizes");
+	if (spec_num(spec, "lacks"))
+		fprintf(f, "\n**The replay leaves out %" PRIu64 " call(s) that change a file's life "
+			"or how it is written** (renames, truncations, fallocate, O_DIRECT opens; "
+			"`iobench trace show` lists them): where the program relied on them, its "
+			"files' sizes and names differ from the replay's.\n", spec_num(spec, "lacks"));
 	if (mmaps)
 		fprintf(f, "\n**The replay lacks the program's reads through memory mappings**: it "
 			"mapped %" PRIu64 " file region(s) below the root (%" PRIu64 " bytes), and "

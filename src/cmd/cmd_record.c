@@ -54,6 +54,8 @@ static const char usage[] =
 	"  --overhead-ns N       with --from-strace: strace's own cost per call on the\n"
 	"                        machine that made LOG, taken out of every compute gap\n"
 	"                        (record measures it itself, with dd under strace)\n"
+	"  --keep-failed         write the trace of a command that exits non-zero (its\n"
+	"                        partial run, said); by default none is written\n"
 	"  -h, --help            this text\n"
 	"Exit status: 0 with the trace written; 1 when the recorder can't run or\n"
 	"see the program, the command fails, or nothing below DIR was touched; 2\n"
@@ -403,6 +405,10 @@ static void logdir_remove(struct logdir *ld, const char *name)
 	rmdir(ld->path);
 }
 
+/* --keep-failed: a program that exits non-zero still gives a trace (said) */
+static bool keep_failed;
+static int kept_status;		/* that program's exit status */
+
 /* The message for a program that exited with @status (a partial run is no trace). */
 static int failed_run(const struct strace_opts *o, int status, bool started, char *msg,
 		      size_t len)
@@ -464,7 +470,12 @@ static int record_preload(char **cmd, struct strace_opts *o, struct iotrace *t, 
 	if (status < 0 || term_sig) {
 		rc = status < 0 ? status : -EINTR;	/* msg says so */
 	} else if (status != 0) {
-		rc = failed_run(o, status, true, msg, len);
+		if (!keep_failed)
+			rc = failed_run(o, status, true, msg, len);
+		kept_status = status;
+	}
+	if (rc < 0 || (status != 0 && !keep_failed)) {
+		/* said above */
 	} else if (preload_processes(log) == 0) {
 		snprintf(msg, len, "record: '%s' did not load the preload recorder (a static or "
 			 "setuid program?): record it with --recorder strace", o->command);
@@ -506,7 +517,11 @@ static int record_strace(char **cmd, int ncmd, struct strace_opts *o, struct iot
 	} else if (status != 0) {
 		char *log = xasprintf("%s/strace.log", ld.path);
 
-		rc = failed_run(o, status, access(log, R_OK) == 0, msg, len);
+		if (!keep_failed || access(log, R_OK) != 0)
+			rc = failed_run(o, status, access(log, R_OK) == 0, msg, len);
+		else
+			rc = convert_file(log, o, t, msg, len);
+		kept_status = status;
 		free(log);
 	} else {
 		char *log = xasprintf("%s/strace.log", ld.path);
@@ -527,6 +542,7 @@ int cmd_record(int argc, char **argv)
 		{ "from-strace", required_argument, NULL, 'f' },
 		{ "overhead-ns", required_argument, NULL, 'n' },
 		{ "recorder", required_argument, NULL, 'R' },
+		{ "keep-failed", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -556,6 +572,7 @@ int cmd_record(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'k': keep_failed = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_bad_option(c, argv, "record");
 		}
@@ -632,6 +649,12 @@ int cmd_record(int argc, char **argv)
 			"CPU; the compute recorded between its calls is %.3f s (and %.3f s before "
 			"each thread's first call)\n", (double)t.wall_ns / 1e9,
 			(double)t.cpu_ns / 1e9, (double)s.compute_ns / 1e9, (double)t.lead_ns / 1e9);
+	if (kept_status)
+		fprintf(stderr, "iobench: warning: '%s' exited with status %d: the trace holds its "
+			"partial run (--keep-failed)\n", argv[optind], kept_status);
+	if (iotrace_lacks(&t, why, sizeof(why)))
+		fprintf(stderr, "iobench: warning: the program %s, which the replay does not do "
+			"('iobench trace show %s')\n", why, out);
 	if (t.mmaps)
 		fprintf(stderr, "iobench: warning: the program mapped %llu file region(s) below "
 			"the root: reads through a mapping are not syscalls and are not in the "

@@ -9,7 +9,8 @@
 #include "util.h"
 
 const char *const it_type_names[IT_NTYPES] = { "open", "read", "write", "fsync", "close" };
-const char *const it_unreplayed_names[IT_U_N] = { "stat", "unlink", "mkdir", "dir" };
+const char *const it_unreplayed_names[IT_U_N] = { "stat", "unlink", "mkdir", "dir", "rename",
+						  "truncate", "fallocate", "direct" };
 
 void iotrace_init(struct iotrace *t)
 {
@@ -564,10 +565,29 @@ static void print_sizes(FILE *f, const char *what, const uint64_t *sizes)
 	}
 }
 
+uint64_t iotrace_lacks(const struct iotrace *t, char *out, size_t len)
+{
+	static const char *const verb[] = { "renamed", "truncated", "allocated space", "opened" };
+	static const char *const noun[] = { "file(s)", "time(s)", "time(s)",
+					     "file(s) with O_DIRECT" };
+	uint64_t n = 0;
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (int u = IT_U_LIFE; u < IT_U_N && off < len; u++) {
+		if (!t->unreplayed[u])
+			continue;
+		n += t->unreplayed[u];
+		off += (size_t)snprintf(out + off, len - off, "%s%s %" PRIu64 " %s", off ? ", " : "",
+					verb[u - IT_U_LIFE], t->unreplayed[u], noun[u - IT_U_LIFE]);
+	}
+	return n;
+}
+
 void iotrace_print_summary(FILE *f, const struct iotrace *t)
 {
 	struct it_summary s;
-	char b1[32], b2[32], b3[32];
+	char b1[256], b2[32], b3[32];
 	uint64_t total = 0;
 
 	iotrace_summarise(t, &s);
@@ -615,6 +635,8 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t)
 	for (int u = 0; u < IT_U_N; u++)
 		fprintf(f, "%s %s %" PRIu64, u ? "," : "", it_unreplayed_names[u], t->unreplayed[u]);
 	fprintf(f, "\n");
+	if (iotrace_lacks(t, b1, sizeof(b1)))
+		fprintf(f, "warning:  the program %s: recorded, not replayed\n", b1);
 	if (t->mmaps)
 		fprintf(f, "warning:  the program mapped %" PRIu64 " file region(s) under the root "
 			"(%s): reads through a mapping are page faults, not syscalls, so they are "

@@ -15,7 +15,9 @@
  *   threads N
  *   dropped N                calls on paths outside the root
  *   failed N                 calls under the root that failed (not replayed)
- *   unreplayed stat N        recorded, not replayed (also unlink, mkdir, dir)
+ *   unreplayed stat N        recorded, not replayed (also unlink, mkdir, dir;
+ *                            version 2: rename, truncate, fallocate, direct
+ *                            (opens with O_DIRECT, replayed without it))
  *   mmap N BYTES             files under the root the program mapped: reads
  *                            through a mapping are page faults, not syscalls
  *   ignored N                other syscalls in the log
@@ -66,7 +68,14 @@ enum it_type { IT_OPEN, IT_READ, IT_WRITE, IT_FSYNC, IT_CLOSE, IT_NTYPES };
 enum { IT_O_READ = 1, IT_O_WRITE = 2, IT_O_CREAT = 4, IT_O_TRUNC = 8, IT_O_APPEND = 16 };
 
 /* What was recorded but is not replayed (counted in the header). */
-enum it_unreplayed { IT_U_STAT, IT_U_UNLINK, IT_U_MKDIR, IT_U_DIR, IT_U_N };
+enum it_unreplayed {
+	IT_U_STAT, IT_U_UNLINK, IT_U_MKDIR, IT_U_DIR,
+	/* (version 2) what changes a file's life or how it is written */
+	IT_U_RENAME, IT_U_TRUNCATE, IT_U_FALLOCATE, IT_U_DIRECT,
+	IT_U_N
+};
+/* The first of those the replay changes its answer by leaving out: said wherever the trace is used. */
+#define IT_U_LIFE IT_U_RENAME
 
 struct it_file {
 	char *path;		/* relative to the root */
@@ -144,5 +153,12 @@ struct it_summary {
 };
 void iotrace_summarise(const struct iotrace *t, struct it_summary *s);
 void iotrace_print_summary(FILE *f, const struct iotrace *t);
+/*
+ * What the program did that the replay leaves out and that changes a
+ * file's life or how it is written (renames, truncations, fallocate,
+ * O_DIRECT): how many calls, and "renamed 2 file(s), truncated 1
+ * time(s)" in @out ("" for none).
+ */
+uint64_t iotrace_lacks(const struct iotrace *t, char *out, size_t len);
 
 #endif

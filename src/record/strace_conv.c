@@ -433,6 +433,8 @@ static void do_open(struct conv *c, struct thread *th, struct call *k)
 		c->t->unreplayed[IT_U_DIR]++;	/* a directory, or no I/O through it */
 		return;
 	}
+	if (strstr(flags, "O_DIRECT"))
+		c->t->unreplayed[IT_U_DIRECT]++;	/* replayed through the page cache */
 	file = rooted(c, abs, true);
 	if (file == UINT32_MAX) {
 		c->t->dropped++;	/* the root itself */
@@ -588,6 +590,24 @@ static int do_call(struct conv *c, struct call *k)
 			c->t->unreplayed[n[0] == 'u' ? IT_U_UNLINK : IT_U_MKDIR]++;
 		else
 			c->t->dropped++;
+	} else if (!strncmp(n, "rename", 6)) {
+		/* rename(a, b), renameat(d, a, d, b), renameat2(d, a, d, b, flags) */
+		bool at = n[6] == 'a';
+		char to[4096];
+
+		if (k->nargs >= (at ? 4 : 2) &&
+		    path_arg(c, at ? k->args[0] : NULL, k->args[at ? 1 : 0], abs, sizeof(abs)) &&
+		    path_arg(c, at ? k->args[2] : NULL, k->args[at ? 3 : 1], to, sizeof(to)) &&
+		    ((!strncmp(abs, c->o->root, c->root_len) && abs[c->root_len] == '/') ||
+		     (!strncmp(to, c->o->root, c->root_len) && to[c->root_len] == '/')))
+			c->t->unreplayed[IT_U_RENAME] += !k->failed;
+		else
+			c->t->dropped++;
+	} else if (!strcmp(n, "ftruncate") || !strcmp(n, "fallocate")) {
+		if ((h = handle_of(c, th, k->pid, k->ts, k->args[0], false, false)) && !k->failed)
+			c->t->unreplayed[n[1] == 't' ? IT_U_TRUNCATE : IT_U_FALLOCATE]++;
+		else
+			c->t->dropped += !h;
 	} else if (!strcmp(n, "mmap")) {
 		h = k->nargs >= 6 ? handle_of(c, th, k->pid, k->ts, k->args[4], false, false) : NULL;
 		if (h && !k->failed) {

@@ -18,7 +18,8 @@
 #define STRACE_SYSCALLS \
 	"?open,openat,?openat2,?creat,read,pread64,readv,preadv,?preadv2,write,pwrite64," \
 	"writev,pwritev,?pwritev2,lseek,fsync,fdatasync,close,?unlink,unlinkat,?mkdir," \
-	"mkdirat,?stat,?lstat,fstat,?newfstatat,?statx,mmap,dup,?dup2,dup3,fcntl"
+	"mkdirat,?stat,?lstat,fstat,?newfstatat,?statx,mmap,dup,?dup2,dup3,fcntl,?rename," \
+	"renameat,?renameat2,ftruncate,fallocate"
 
 struct strace_opts {
 	const char *root;	/* absolute, symlinks resolved: what the trace keeps */
