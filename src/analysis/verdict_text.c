@@ -186,7 +186,9 @@ static void compute_text(const struct strat_summary *rows, size_t first, struct 
 	(void)first;
 	if (!v->compute_bound)
 		return;
-	add(v->reason, sizeof(v->reason), "; the job is compute-bound");
+	/* a strategy that wins by running compute on more cores: the detail says why */
+	if (v->outcome != OUTCOME_FASTER)
+		add(v->reason, sizeof(v->reason), "; the job is compute-bound");
 	add(v->detail, sizeof(v->detail), "%scompute-bound: %s kept a CPU busy %.0f%% of its "
 	    "time, so no I/O strategy changes it much; a strategy gains only by running several "
 	    "jobs' compute on more cores", v->detail[0] ? "; " : "",
