@@ -352,49 +352,33 @@ static mode_t mode_arg(int flags, va_list ap)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
 }
 
-EXPORT int open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
+/* open, openat and their 64 names: the mode is there only with O_CREAT or O_TMPFILE */
+#define MODE_ARG(flags, m) \
+	do { \
+		va_list ap; \
+		va_start(ap, flags); \
+		m = mode_arg(flags, ap); \
+		va_end(ap); \
+	} while (0)
+#define OPEN_WRAPPER(fn) \
+	EXPORT int fn(const char *path, int flags, ...) \
+	{ \
+		mode_t m; \
+		MODE_ARG(flags, m); \
+		return do_openat(AT_FDCWD, path, flags, m, false); \
+	}
+#define OPENAT_WRAPPER(fn) \
+	EXPORT int fn(int dirfd, const char *path, int flags, ...) \
+	{ \
+		mode_t m; \
+		MODE_ARG(flags, m); \
+		return do_openat(dirfd, path, flags, m, true); \
+	}
 
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(AT_FDCWD, path, flags, m, false);
-}
-
-EXPORT int open64(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(AT_FDCWD, path, flags, m, false);
-}
-
-EXPORT int openat(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(dirfd, path, flags, m, true);
-}
-
-EXPORT int openat64(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	return do_openat(dirfd, path, flags, m, true);
-}
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
+OPENAT_WRAPPER(openat)
+OPENAT_WRAPPER(openat64)
 
 /* _FORTIFY_SOURCE's entry points for an open whose flags are not a constant */
 EXPORT int __open_2(const char *path, int flags)
