@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """record_fidelity.py - does a recording hold what the program did?
 
-For real programs nobody here wrote (tar, cp, gzip, sort, a Python job),
+For real programs nobody here wrote (tar, cp, gzip, sort, a Python job, and
+zstd -T0, xz and sqlite3 where installed),
 in alternating rounds: the program untraced (wall, user + system CPU of
 its whole tree), the program under `iobench record` (preload recorder:
 its wall, and the compute it recorded), and a serial replay of the trace
@@ -78,10 +79,22 @@ def main():
         "sort": ["sort", "-o", "sorted.txt", "src/lines.txt"],
         "python sha256": [sys.executable, job],
     }
+    # where installed: a multi-threaded compressor, a CPU-bound one, a database
+    if shutil.which("zstd"):
+        progs["zstd -T0"] = ["sh", "-c", "cat src/f0* > z && zstd -q -f -T0 -3 z"]
+    if shutil.which("xz"):
+        progs["xz -k"] = ["sh", "-c", "cp src/f00 x && xz -kf x"]
+    if shutil.which("sqlite3"):
+        progs["sqlite3"] = ["sh", "-c", "rm -f db.sqlite && sqlite3 db.sqlite "
+                            "'create table t(a, b); begin; "
+                            "with recursive c(x) as (select 1 union all select x + 1 from c "
+                            "where x < 200000) insert into t select x, hex(randomblob(16)) from c; "
+                            "commit; create index i on t(b);'"]
     res = {p: {"wall": [], "cpu": [], "rec": [], "comp": [], "replay": []} for p in progs}
     for r in range(a.rounds):
         for name, cmd in progs.items():
-            for junk in ("out.tar", "dst", "g", "g.gz", "sorted.txt"):
+            for junk in ("out.tar", "dst", "g", "g.gz", "sorted.txt", "z", "z.zst", "x", "x.xz",
+                         "db.sqlite"):
                 p = os.path.join(work, junk)
                 shutil.rmtree(p) if os.path.isdir(p) else os.path.exists(p) and os.remove(p)
             wall, cpu = run_cost(cmd, work)

@@ -182,6 +182,17 @@ for l in open(sys.argv[1]):
 print("    compute %.3f s, program wall %.3f s, CPU %.3f s" % (comp / 1e9, int(h.get("wall_ns", 0)) / 1e9, int(h.get("cpu_ns", 0)) / 1e9))
 sys.exit(0 if h.get("recorder") == "preload" and comp < 0.3e9 and int(h.get("wall_ns", 0)) >= 1e9 and int(h.get("cpu_ns", 0)) > 0 else 1)
 PYEOF
+if [ -n "$(command -v strace)" ]; then
+	(cd "$T/pr" && $IOBENCH record --recorder strace -o "$T/sleep2.iotrace" --root . -- $PY -c "
+import time
+d = open('src/a/f1', 'rb').read()
+for i in range(4):
+    time.sleep(0.25)
+    open('o%d' % i, 'wb').write(d[:100])" >/dev/null 2>&1)
+	check "under strace too, 4 sleeps of 0.25 s are waits, not compute" bash -c "
+		grep -q '^recorder strace$' '$T/sleep2.iotrace' &&
+		[ \$(awk '\$1 ~ /^(open|read|write|close)$/ {s += \$4} END {print s}' '$T/sleep2.iotrace') -lt 300000000 ]"
+fi
 # cp moves its bytes with copy_file_range; tar opens directories without O_DIRECTORY
 (cd "$T/pr" && $IOBENCH record -o "$T/cp.iotrace" --root . -- cp -r src dst >/dev/null 2>&1)
 $IOBENCH trace show "$T/cp.iotrace" >"$T/cp.show" 2>&1

@@ -620,8 +620,9 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t)
 			"(recorder: preload)\n");
 	else
 		fprintf(f, "          the wall-clock gaps between calls under strace, less its own "
-			"cost, %.1f us per call (recorder: strace): time blocked in untraced "
-			"calls counts as compute\n", (double)t->overhead_ns / 1e3);
+			"cost, %.1f us per call (recorder: strace): waits it traces (sleep, poll, "
+			"futex, wait) are left out, but page faults and preemption count as "
+			"compute\n", (double)t->overhead_ns / 1e3);
 	if (t->cpu_ns)
 		fprintf(f, "cpu:      the program used %.6f s of CPU (user + system, all its "
 			"processes); recorded compute and lead: %.6f s\n", (double)t->cpu_ns / 1e9,

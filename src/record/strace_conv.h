@@ -19,7 +19,16 @@
 	"?open,openat,?openat2,?creat,read,pread64,readv,preadv,?preadv2,write,pwrite64," \
 	"writev,pwritev,?pwritev2,lseek,fsync,fdatasync,close,?unlink,unlinkat,?mkdir," \
 	"mkdirat,?stat,?lstat,fstat,?newfstatat,?statx,mmap,dup,?dup2,dup3,fcntl,?rename," \
-	"renameat,?renameat2,ftruncate,fallocate"
+	"renameat,?renameat2,ftruncate,fallocate," STRACE_WAITS
+
+/*
+ * Calls that wait: traced so that the time a thread spends blocked in
+ * them ends one compute gap and starts the next, instead of counting as
+ * compute (a program sleeping 4 x 0.5 s was replayed with 2 s of CPU).
+ */
+#define STRACE_WAITS \
+	"?nanosleep,clock_nanosleep,?poll,ppoll,?select,pselect6,?epoll_wait,epoll_pwait," \
+	"futex,wait4,waitid"
 
 struct strace_opts {
 	const char *root;	/* absolute, symlinks resolved: what the trace keeps */
