@@ -31,6 +31,7 @@ struct cfile {
 	uint64_t eof, extent, stat_size;	/* before the first write */
 	uint64_t size_now;	/* for O_APPEND */
 	uint32_t last_tid;
+	bool is_dir;		/* a stat of it said S_IFDIR: not a file, never an input */
 };
 
 struct handle {
@@ -582,6 +583,10 @@ static int do_call(struct conv *c, struct call *k)
 			sz = stat_size(k->args[4]);
 		if (sz != UINT64_MAX && !c->files[file].written && sz > c->files[file].stat_size)
 			c->files[file].stat_size = sz;
+		/* a directory opened without O_DIRECTORY (tar, rsync): its fstat says so */
+		for (int i = 1; i < k->nargs && !k->failed; i++)
+			if (strstr(k->args[i], "S_IFDIR"))
+				c->files[file].is_dir = true;
 	} else if (!strncmp(n, "unlink", 6) || !strncmp(n, "mkdir", 5)) {
 		bool at = !strcmp(n, "unlinkat") || !strcmp(n, "mkdirat");
 
@@ -780,6 +785,32 @@ out:
 }
 
 /* Settles each file's kind and size, numbers the files with ops, closes what is open. */
+
+/*
+ * The ops on directories (known only once a stat said so) leave the
+ * trace; their compute goes to the thread's next op, so none is lost.
+ */
+static void drop_dirs(struct conv *c)
+{
+	struct iotrace *t = c->t;
+	uint64_t *carry = xcalloc((size_t)t->threads + 1, sizeof(*carry));
+	size_t w = 0;
+
+	for (size_t i = 0; i < t->nops; i++) {
+		struct it_op *op = &t->ops[i];
+
+		if (c->files[op->file].is_dir) {
+			carry[op->tid] += op->compute_ns;
+			c->t->unreplayed[IT_U_DIR] += op->type == IT_OPEN;
+			continue;
+		}
+		op->compute_ns += carry[op->tid];
+		carry[op->tid] = 0;
+		t->ops[w++] = *op;
+	}
+	t->nops = w;
+	free(carry);
+}
 static void finish(struct conv *c)
 {
 	struct iotrace *t = c->t;
@@ -796,11 +827,12 @@ static void finish(struct conv *c)
 				iotrace_add_op(t, &op);
 		}
 	}
+	drop_dirs(c);
 	for (size_t i = 0; i < c->nfiles; i++) {
 		struct cfile *f = &c->files[i];
 		uint64_t size;
 
-		if (f->id == UINT32_MAX)
+		if (f->id == UINT32_MAX || f->is_dir)
 			continue;
 		/* the size before the first write (or the whole file, an input's) */
 		if (f->written && f->trunc_first)
