@@ -58,10 +58,17 @@ static char root[PATH_MAX];
 static size_t root_len;
 static int ready;		/* 1: logging; 0: not yet; -1: off */
 
-/* per fd: NULL unknown, OUTSIDE not below the root, else its path */
-static char *fd_path[NFD];
-static char outside_mark;
-#define OUTSIDE (&outside_mark)
+/*
+ * Per fd, what it was when we last looked: its path (NULL: not below the
+ * root) and its inode, so a descriptor closed behind our back (inside
+ * the C library) and reused for a pipe is never taken for the file.
+ */
+struct fdent {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+};
+static struct fdent *fd_ent[NFD];
 static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static __thread int in_rec;		/* inside a wrapper: nested calls pass through */
@@ -128,59 +135,71 @@ static bool below_root(const char *p)
 	return p[0] == '/' && !strncmp(p, root, root_len) && p[root_len] == '/' && p[root_len + 1];
 }
 
+static void fdent_free(struct fdent *e)
+{
+	if (e) {
+		free(e->path);
+		free(e);
+	}
+}
+
 /* The path of @fd when it is below the root (copied into @out), else false. */
 static bool fd_rooted(int fd, char *out, size_t cap)
 {
 	char link[64], buf[PATH_MAX];
-	const char *p = NULL;
+	struct fdent *e, *old = NULL;
+	struct stat st;
+	bool hit = false, rooted = false;
 	ssize_t n;
 
-	if (fd < 0 || fd == log_fd)
+	if (fd < 0 || fd == log_fd || fstat(fd, &st) < 0)
 		return false;
 	if (fd < NFD) {
 		pthread_mutex_lock(&fd_lock);
-		p = fd_path[fd];
-		if (p && p != OUTSIDE)
-			snprintf(out, cap, "%s", p);
+		e = fd_ent[fd];
+		if (e && e->dev == st.st_dev && e->ino == st.st_ino) {
+			hit = true;
+			if ((rooted = e->path != NULL))
+				snprintf(out, cap, "%s", e->path);
+		}
 		pthread_mutex_unlock(&fd_lock);
-		if (p)
-			return p != OUTSIDE;
+		if (hit)
+			return rooted;
 	}
-	/* not opened through us (inherited, or by a call we do not wrap): ask the kernel */
+	/* not opened through us, or since replaced: ask the kernel */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, sizeof(buf) - 1);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	if (fd < NFD) {
-		char *keep = below_root(buf) ? strdup(buf) : OUTSIDE;
-
+	rooted = below_root(buf);
+	if (fd < NFD && (e = calloc(1, sizeof(*e))) != NULL) {
+		e->path = rooted ? strdup(buf) : NULL;
+		e->dev = st.st_dev;
+		e->ino = st.st_ino;
 		pthread_mutex_lock(&fd_lock);
-		if (!fd_path[fd])
-			fd_path[fd] = keep ? keep : OUTSIDE, keep = NULL;
+		old = fd_ent[fd];
+		fd_ent[fd] = e;
 		pthread_mutex_unlock(&fd_lock);
-		if (keep != OUTSIDE)
-			free(keep);
+		fdent_free(old);
 	}
-	if (!below_root(buf))
-		return false;
-	snprintf(out, cap, "%s", buf);
-	return true;
+	if (rooted)
+		snprintf(out, cap, "%s", buf);
+	return rooted;
 }
 
 /* @fd now names what the kernel says (after an open or a dup), or nothing (closed). */
 static void fd_note(int fd, bool open)
 {
-	char *old;
+	struct fdent *old;
 
 	if (fd < 0 || fd >= NFD)
 		return;
 	pthread_mutex_lock(&fd_lock);
-	old = fd_path[fd];
-	fd_path[fd] = NULL;
+	old = fd_ent[fd];
+	fd_ent[fd] = NULL;
 	pthread_mutex_unlock(&fd_lock);
-	if (old && old != OUTSIDE)
-		free(old);
+	fdent_free(old);
 	if (open) {
 		char tmp[PATH_MAX];
 
@@ -813,7 +832,7 @@ EXPORT int close_range(unsigned first, unsigned last, int flags)
 	    !(flags & CLOSE_RANGE_CLOEXEC) && ready > 0)
 		open_log();
 	for (unsigned fd = first; fd <= last && fd < NFD; fd++)
-		if (fd_path[fd])
+		if (fd_ent[fd])
 			fd_note((int)fd, false);
 	return r;
 }
