@@ -250,6 +250,29 @@ $IOBENCH run --workload replay --trace "$T/cpu.iotrace" --strategy serial,thread
 check "a trace that is all compute: the verdict says the job is compute-bound" bash -c "
 	grep -q 'the job is compute-bound' '$T/cpu.out' && grep -q '\"compute_bound\": true' '$T'/r-cpu/*[0-9].json"
 
+# a journal written, removed and made again shorter, then read (sqlite's pattern)
+(cd "$T/pr" && $IOBENCH record -o "$T/jrnl.iotrace" --root . -- $PY -c "
+import os
+for n in (9000, 3000):
+    fd = os.open('j', os.O_RDWR | os.O_CREAT)
+    os.pwrite(fd, b'x' * n, 0)
+    assert len(os.pread(fd, 8192, 0)) == min(n, 8192)
+    os.close(fd)
+    if n == 9000:
+        os.unlink('j')" >/dev/null 2>"$T/jrnl.err")
+replay "$T/jrnl.iotrace" "$T/r-jrnl"
+check "a file removed and made again: its re-creation is a truncating open" \
+	grep -qE '^open 0 0 [0-9]+ rwct$' "$T/jrnl.iotrace"
+check "...and its replay is valid under every strategy" matches "$T/jrnl.iotrace" "$T/r-jrnl"
+if command -v sqlite3 >/dev/null; then
+	(cd "$T/pr" && $IOBENCH record -o "$T/sq.iotrace" --root . -- sqlite3 db.sqlite "create table t(a, b);
+		begin; with recursive c(x) as (select 1 union all select x + 1 from c where x < 20000)
+		insert into t select x, hex(randomblob(16)) from c; commit; create index i on t(b);" \
+		>/dev/null 2>&1)
+	replay "$T/sq.iotrace" "$T/r-sq"
+	check "sqlite3 (a journal unlinked and made again per transaction): recorded, replayed valid" \
+		matches "$T/sq.iotrace" "$T/r-sq"
+fi
 # a static binary: nothing to preload into, so strace, said
 $IOBENCH record -o "$T/st.iotrace" --root "$T/pr" -- /sbin/ldconfig -p >/dev/null 2>"$T/st.err"
 check "a static binary: auto takes strace and says why" \

@@ -32,6 +32,7 @@ struct cfile {
 	uint64_t size_now;	/* for O_APPEND */
 	uint32_t last_tid;
 	bool is_dir;		/* a stat of it said S_IFDIR: not a file, never an input */
+	bool unlinked;		/* removed since its last open: the next create makes it anew */
 };
 
 struct handle {
@@ -262,6 +263,13 @@ static void open_handle(struct conv *c, struct thread *th, uint64_t pid, uint64_
 	struct cfile *f = &c->files[file];
 	struct handle *h = handle_slot(c, handle_key(c, pid, file, fd), true);
 
+	/*
+	 * Made again after an unlink: replayed as a truncating open, which
+	 * leaves the replay's file (never removed) as empty as the new one.
+	 */
+	if (f->unlinked && (mode & IT_O_CREAT))
+		mode |= IT_O_TRUNC;
+	f->unlinked = false;
 	h->file = file;
 	h->pos = 0;
 	h->append = mode & IT_O_APPEND;
@@ -591,10 +599,16 @@ static int do_call(struct conv *c, struct call *k)
 		bool at = !strcmp(n, "unlinkat") || !strcmp(n, "mkdirat");
 
 		if (path_arg(c, at ? k->args[0] : NULL, k->args[at ? 1 : 0], abs, sizeof(abs)) &&
-		    !strncmp(abs, c->o->root, c->root_len) && abs[c->root_len] == '/')
+		    !strncmp(abs, c->o->root, c->root_len) && abs[c->root_len] == '/') {
 			c->t->unreplayed[n[0] == 'u' ? IT_U_UNLINK : IT_U_MKDIR]++;
-		else
+			/* a file the program removes and makes again starts empty (a journal) */
+			if (n[0] == 'u' && !k->failed && (file = rooted(c, abs, false)) != UINT32_MAX) {
+				c->files[file].unlinked = true;
+				c->files[file].size_now = 0;
+			}
+		} else {
 			c->t->dropped++;
+		}
 	} else if (!strncmp(n, "rename", 6)) {
 		/* rename(a, b), renameat(d, a, d, b), renameat2(d, a, d, b, flags) */
 		bool at = n[6] == 'a';
