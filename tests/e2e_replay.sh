@@ -168,7 +168,7 @@ import time
 d = open('src/a/f1', 'rb').read()
 time.sleep(1)
 open('out', 'wb').write(d)" >/dev/null 2>"$T/sleep.err")
-check "a job sleeping 1 s: recorder preload, compute between calls under 0.3 s, CPU measured" \
+check "a job sleeping 1 s: recorder preload, compute under 0.3 s, the sleep a wait, CPU measured" \
 	$PY - "$T/sleep.iotrace" <<'PYEOF'
 import sys
 h = {}
@@ -179,9 +179,17 @@ for l in open(sys.argv[1]):
         comp += int(f[3])
     elif len(f) >= 2 and f[0] in ("recorder", "cpu_ns", "wall_ns"):
         h[f[0]] = f[1]
-print("    compute %.3f s, program wall %.3f s, CPU %.3f s" % (comp / 1e9, int(h.get("wall_ns", 0)) / 1e9, int(h.get("cpu_ns", 0)) / 1e9))
-sys.exit(0 if h.get("recorder") == "preload" and comp < 0.3e9 and int(h.get("wall_ns", 0)) >= 1e9 and int(h.get("cpu_ns", 0)) > 0 else 1)
+waits = sum(int(w[5:]) for l in open(sys.argv[1]) for w in l.split() if w.startswith("wait="))
+print("    compute %.3f s, waits %.3f s, program wall %.3f s, CPU %.3f s" % (comp / 1e9, waits / 1e9, int(h.get("wall_ns", 0)) / 1e9, int(h.get("cpu_ns", 0)) / 1e9))
+sys.exit(0 if h.get("recorder") == "preload" and comp < 0.3e9 and waits >= 0.95e9 and int(h.get("wall_ns", 0)) >= 1e9 and int(h.get("cpu_ns", 0)) > 0 else 1)
 PYEOF
+$IOBENCH run --workload replay --trace "$T/sleep.iotrace" --strategy serial --repeat 1 --warmup 0 \
+	--no-tune --dir "$T/dd" --results "$T/r-sleep" -q --no-plot >/dev/null 2>&1
+check "...and its replay sleeps as long: at least 0.95 s of wall, under 0.3 s of CPU" $PY -c '
+import glob, json, sys
+t = [t for t in json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))["trials"] if t["valid"]]
+print("    serial replay: wall %.3f s, cpu %.3f s" % (t[0]["wall_s"], t[0]["user_s"] + t[0]["sys_s"]))
+sys.exit(0 if t and t[0]["wall_s"] >= 0.95 and t[0]["user_s"] + t[0]["sys_s"] < 0.3 else 1)' "$T/r-sleep"
 if [ -n "$(command -v strace)" ]; then
 	(cd "$T/pr" && $IOBENCH record --recorder strace -o "$T/sleep2.iotrace" --root . -- $PY -c "
 import time
@@ -242,7 +250,7 @@ printf 'iobench-trace 2\nfile 0 in 100 a\nopen 0 0 0 r\nread 0 0 30000000000 0 1
 timeout 3 $IOBENCH run --workload replay --trace "$T/long.iotrace" --strategy serial,threaded \
 	--dir "$T/dd" --results "$T/r-long" --no-plot -q >/dev/null 2>"$T/long.err"
 check "a long replay: its duration estimated before the first trial" grep -q \
-	"each trial replays 30.0 s of recorded compute and 3 ops: at least 30.0 s; 2 strategies x (1 warmup + 5 trials) = 12 trials, at least 6 min" "$T/long.err"
+	"each trial replays 30.0 s of recorded compute and waits and 3 ops: at least 30.0 s; 2 strategies x (1 warmup + 5 trials) = 12 trials, at least 6 min" "$T/long.err"
 # all compute, one file: the verdict says the job is compute-bound
 printf 'iobench-trace 2\nfile 0 in 100 a\nopen 0 0 0 r\nread 0 0 300000000 0 100 100\nclose 0 0 0\n' >"$T/cpu.iotrace"
 $IOBENCH run --workload replay --trace "$T/cpu.iotrace" --strategy serial,threaded --repeat 3 \

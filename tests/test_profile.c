@@ -303,8 +303,12 @@ static void test_forked_includes_workers(void **state)
 	skip();
 #endif
 	run("forked", SPIN, &rec);
-	/* both workers' spins are in the trial's CPU time (wait4 rusage) */
-	assert_true(rec.user_s >= 0.25);
+	/*
+	 * both workers' spins are in the trial's CPU time (wait4 rusage);
+	 * user and system together, as the kernel splits them by sampled
+	 * ticks (0.24 s of user alone once on a loaded machine)
+	 */
+	assert_true(rec.user_s + rec.sys_s >= 0.25);
 	if (ts_active()) {
 		assert_int_equal(rec.procs, 3);	/* the trial and its two workers */
 		assert_true(rec.task_s >= 0.3);

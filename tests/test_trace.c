@@ -216,6 +216,18 @@ static void test_trace_round_trip(void **state)
 	iotrace_free(&t);
 	iotrace_free(&u);
 	free(buf);
+	/* an op's wait: written only when there is one, and read back */
+	assert_int_equal(parse("iobench-trace 2\nfile 0 in 1 a\nopen 0 0 7 r wait=250\n"
+			       "close 0 0 0\n", &u), 0);
+	assert_int_equal(u.ops[0].compute_ns, 7);
+	assert_int_equal(u.ops[0].wait_ns, 250);
+	assert_int_equal(u.ops[1].wait_ns, 0);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(iotrace_write(f, &u), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nopen 0 0 7 r wait=250\nclose 0 0 0\n"));
+	free(buf);
+	iotrace_free(&u);
 	/* version 1 wrote them raw: still read as they are */
 	assert_int_equal(parse("iobench-trace 1\nroot /d\\x41\nfile 0 in 1 a\nopen 0 0 0 r\n"
 			       "close 0 0 0\n", &u), 0);
@@ -245,6 +257,10 @@ static void test_trace_errors(void **state)
 		{ HEAD OK_FILE "open 0 0 0 r\n", "still open at the end", -EINVAL },
 		{ HEAD OK_FILE "open 0 0 0 r\nclose 0 0 0", "the last line has no end", -EINVAL },
 		{ "iobench-trace 3\n", "version 3 is newer", -ENOTSUP },
+		{ HEAD OK_FILE "open 0 0 0 r wait=x\n", "wait 'x' is not a number", -EINVAL },
+		{ HEAD OK_FILE "open 0 0 0 r wait=3600000000001\n", "a wait of 3600000000001 ns",
+		  -EINVAL },
+		{ HEAD OK_FILE "open 0 0 0 r wait=5 x\n", "trailing text after the open", -EINVAL },
 		{ "hello\n", "not an iobench trace", -EINVAL },
 		{ HEAD OK_FILE, "no ops", -EINVAL },
 	};

@@ -366,16 +366,16 @@ static void calibrate_own_work(struct replay_data *d);
 static void estimate(struct wl_ctx *ctx, const struct replay_data *d, const struct it_summary *s)
 {
 	const struct config *cfg = ctx->cfg;
-	double trial = (double)s->compute_ns / 1e9 +
+	double trial = (double)(s->compute_ns + s->wait_ns) / 1e9 +
 		       (double)(s->bytes_read + s->bytes_written) / (2.0 * (1 << 30));
 	uint64_t trials = (uint64_t)cfg->n_st * (cfg->warmup + cfg->repeat);
 
 	if (trial * (double)trials < 60 || cfg->sweep_point)
 		return;
-	errmsg("replay: each trial replays %.1f s of recorded compute and %" PRIu64 " ops: at "
+	errmsg("replay: each trial replays %.1f s of recorded compute and waits and %" PRIu64 " ops: at "
 	       "least %.1f s; %u strateg%s x (%" PRIu64 " warmup + %" PRIu64 " trials) = %" PRIu64
 	       " trials, at least %.0f min%s (--repeat, --strategy or --no-tune make it shorter)",
-	       (double)s->compute_ns / 1e9, (uint64_t)d->t.nops, trial, cfg->n_st,
+	       (double)(s->compute_ns + s->wait_ns) / 1e9, (uint64_t)d->t.nops, trial, cfg->n_st,
 	       cfg->n_st == 1 ? "y" : "ies", cfg->warmup, cfg->repeat, trials,
 	       trial * (double)trials / 60, cfg->no_tune ? "" : ", before tuning");
 }
@@ -424,11 +424,12 @@ static int replay_prepare(struct wl_ctx *ctx)
 			*c = '_';
 	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%s jobs=%s files=%zu ops=%zu "
 		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
-		 " compute_ns=%" PRIu64 " lead_ns=%" PRIu64 " cpu_ns=%" PRIu64 " recorder=%s"
+		 " compute_ns=%" PRIu64 " wait_ns=%" PRIu64 " lead_ns=%" PRIu64 " cpu_ns=%" PRIu64
+		 " recorder=%s"
 		 " mmaps=%" PRIu64 " mmap_bytes=%" PRIu64 " lacks=%" PRIu64 " data=%s seed=%" PRIu64,
 		 name,
 		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.nfiles, d->t.nops,
-		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns,
+		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns, s.wait_ns,
 		 d->t.lead_ns, d->t.cpu_ns, d->t.recorder ? d->t.recorder : "strace", d->t.mmaps,
 		 d->t.mmap_bytes, iotrace_lacks(&d->t, lacks, sizeof(lacks)),
 		 d->data_dir ? "copy" : "standin", ctx->cfg->seed);
@@ -573,6 +574,28 @@ static void calibrate_own_work(struct replay_data *d)
 	free(buf);
 }
 
+/*
+ * A recorded wait (the program slept): slept again, for as long, on the
+ * monotonic clock.  In an event loop it holds the loop, as the
+ * recorded compute does.
+ */
+static void replay_wait(uint64_t ns)
+{
+	struct timespec t;
+
+	if (!ns)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += (time_t)(ns / 1000000000ULL);
+	t.tv_nsec += (long)(ns % 1000000000ULL);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
+		;
+}
+
 /* Runs @o's recorded compute, less what the replay's own work already spent. */
 static void replay_compute_net(struct replay_job *j, const struct it_op *o)
 {
@@ -698,6 +721,7 @@ static enum job_state replay_next(struct job *job, struct op **op)
 	if (o->type == IT_WRITE)
 		j->owed_ns += o->len * j->d->fill_ps / 1000;
 	replay_compute_net(j, o);
+	replay_wait(o->wait_ns);
 	j->busy = true;
 	*op = &j->op;
 	return JOB_OP;

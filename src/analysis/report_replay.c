@@ -84,13 +84,16 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 	if (preload)
 		fprintf(f, "The program was recorded with the preload recorder, a few microseconds "
 			"a call: its span is its own time, and its compute is each thread's CPU "
-			"time between its calls, so time it spent waiting (a sleep, a lock, a "
-			"child) is not replayed. ");
+			"time between its calls. ");
 	else
 		fprintf(f, "The program was recorded under strace, which stops it at every traced "
 			"call: the recorded span is longer than the program's own time by that "
 			"cost, and its compute is the wall-clock gaps between calls, time blocked "
 			"in untraced calls included. ");
+	fprintf(f, "Its sleeps (%.4f s: nanosleep and the like) are replayed as sleeping; its "
+		"waits on its own threads and processes (locks, polls, a child's exit) are its "
+		"structure, which each strategy replaces, and are not. ",
+		(double)spec_num(spec, "wait_ns") / 1e9);
 	fprintf(f, "The replay runs the recorded compute (%.4f s) as CPU work and leaves out "
 		"the %.4f s before each thread's first op (the interpreter's start-up)%s.\n",
 		(double)spec_num(spec, "compute_ns") / 1e9, (double)lead / 1e9,

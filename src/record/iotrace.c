@@ -168,6 +168,8 @@ int iotrace_write(FILE *f, const struct iotrace *t)
 			fprintf(f, " %" PRIu64 " %" PRIu64 " %" PRIu64, o->off, o->len, o->got);
 		else if (o->type == IT_WRITE)
 			fprintf(f, " %" PRIu64 " %" PRIu64, o->off, o->len);
+		if (o->wait_ns)
+			fprintf(f, " wait=%" PRIu64, o->wait_ns);
 		fputc('\n', f);
 	}
 	return fflush(f) == 0 && !ferror(f) ? 0 : -(errno ? errno : EIO);
@@ -324,7 +326,25 @@ static int read_op(struct reader *r, struct iotrace *t, int type, char *rest)
 			return bad(r, -EINVAL, "%s of %" PRIu64 " bytes at %" PRIu64 " is out of range",
 				   it_type_names[type], o.len, o.off);
 	}
-	if (token(&rest))
+	if ((m = token(&rest)) != NULL && !strncmp(m, "wait=", 5)) {
+		char *end;
+
+		errno = 0;
+		o.wait_ns = strtoull(m + 5, &end, 10);
+		if (errno || end == m + 5 || *end || m[5] == '-')
+			return bad(r, -EINVAL, "%s: wait '%.30s' is not a number of ns",
+				   it_type_names[type], m + 5);
+		if (o.wait_ns > IOTRACE_MAX_COMPUTE_NS)
+			return bad(r, -EINVAL, "a wait of %" PRIu64 " ns before one op is out of "
+				   "range (at most %llu s)", o.wait_ns,
+				   IOTRACE_MAX_COMPUTE_NS / 1000000000ULL);
+		r->compute_ns += o.wait_ns;	/* a replay's time: one bound for both */
+		if (r->compute_ns > IOTRACE_MAX_TOTAL_COMPUTE_NS)
+			return bad(r, -EINVAL, "the compute and waits so far come to more than "
+				   "%llu days", IOTRACE_MAX_TOTAL_COMPUTE_NS / 86400000000000ULL);
+		m = token(&rest);
+	}
+	if (m)
 		return bad(r, -EINVAL, "trailing text after the %s", it_type_names[type]);
 	if ((rc = op_consistent(r, t, &o)) < 0)
 		return rc;
@@ -542,6 +562,7 @@ void iotrace_summarise(const struct iotrace *t, struct it_summary *s)
 
 		s->ops[o->type]++;
 		s->compute_ns += o->compute_ns;
+		s->wait_ns += o->wait_ns;
 		if (o->type == IT_READ) {
 			s->bytes_read += o->got;
 			s->read_sizes[size_bucket(o->len)]++;
@@ -615,6 +636,9 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t)
 		(double)s.compute_ns / 1e9,
 		t->span_ns ? 100.0 * (double)s.compute_ns / (double)t->span_ns : 0.0,
 		(double)t->lead_ns / 1e9);
+	if (s.wait_ns)
+		fprintf(f, "waits:    %.6f s asleep before ops (nanosleep and the like), replayed "
+			"as sleeping\n", (double)s.wait_ns / 1e9);
 	if (t->recorder && !strcmp(t->recorder, "preload"))
 		fprintf(f, "          measured: each thread's CPU time between its calls "
 			"(recorder: preload)\n");

@@ -30,6 +30,11 @@
  *   fsync TID FILE COMPUTE
  *   close TID FILE COMPUTE
  *
+ * Any op line may end with "wait=N" (version 2): after its compute, the
+ * thread slept N ns (nanosleep, clock_nanosleep, sleep, usleep) before
+ * the op, and the replay sleeps as long.  Waits on other threads or
+ * processes (futex, poll, wait4) are the program's structure: left out.
+ *
  * COMPUTE is the time in ns the thread spent between its previous
  * recorded call and this op, minus the time of the calls in between and
  * minus strace's own cost per call (overhead_ns, measured when recording).
@@ -89,6 +94,7 @@ struct it_op {
 	uint32_t tid;		/* the program's thread, numbered from 0 */
 	uint32_t file;
 	uint64_t compute_ns;	/* before this op */
+	uint64_t wait_ns;	/* then asleep (nanosleep and the like), before this op */
 	uint64_t off, len;	/* READ, WRITE */
 	uint64_t got;		/* READ: bytes the program got */
 };
@@ -148,6 +154,7 @@ struct it_summary {
 	uint64_t bytes_in, bytes_read, bytes_written;
 	uint64_t ops[IT_NTYPES];
 	uint64_t compute_ns;
+	uint64_t wait_ns;	/* the ops' waits, replayed as sleeping */
 	/* reads and writes by size: [k] counts sizes in [2^k, 2^(k+1)), [0] also 0 */
 	uint64_t read_sizes[64], write_sizes[64];
 };

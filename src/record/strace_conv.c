@@ -46,6 +46,7 @@ struct thread {
 	uint64_t pid;		/* 0: empty slot */
 	uint32_t id;		/* in the trace; UINT32_MAX until its first op */
 	uint64_t last_end, gap;
+	uint64_t wait;		/* asleep since its last op (nanosleep and the like) */
 	bool started;
 };
 
@@ -246,7 +247,9 @@ static void emit(struct conv *c, struct thread *th, uint64_t ts, uint64_t dur, u
 	op->tid = th->id;
 	op->file = file;
 	op->compute_ns = th->gap;
+	op->wait_ns = th->wait < IOTRACE_MAX_COMPUTE_NS ? th->wait : IOTRACE_MAX_COMPUTE_NS;
 	th->gap = 0;
+	th->wait = 0;
 	f->last_tid = th->id;
 	iotrace_add_op(c->t, op);
 	if (!c->any_op || ts < c->span_start)
@@ -627,6 +630,10 @@ static int do_call(struct conv *c, struct call *k)
 			c->t->unreplayed[n[1] == 't' ? IT_U_TRUNCATE : IT_U_FALLOCATE]++;
 		else
 			c->t->dropped += !h;
+	} else if (!strcmp(n, "nanosleep") || !strcmp(n, "clock_nanosleep")) {
+		/* the program chose to wait: replayed as waiting (its other waits are its structure) */
+		th->wait += k->dur;
+		c->t->ignored++;
 	} else if (!strcmp(n, "mmap")) {
 		h = k->nargs >= 6 ? handle_of(c, th, k->pid, k->ts, k->args[4], false, false) : NULL;
 		if (h && !k->failed) {

@@ -1070,6 +1070,36 @@ EXPORT int renameat2(int od, const char *from, int nd, const char *to, unsigned 
 	return do_rename(od, from, nd, to, flags, 2);
 }
 
+/* ---- sleeps: the program chose to wait, and the replay waits as long ---- */
+
+static void log_sleep(struct call *k, int r, int err)
+{
+	finish(k, r == 0 ? "0" : NULL, err, "clock_nanosleep(CLOCK_MONOTONIC, 0, {}, NULL)");
+}
+
+#define SLEEP_WRAPPER(ret, fn, params, args) \
+	EXPORT ret fn params \
+	{ \
+		REAL(fn); \
+		struct call k; \
+		ret r; \
+		int err; \
+		if (!enter()) \
+			return real_##fn args; \
+		begin(&k); \
+		r = real_##fn args; \
+		err = errno; \
+		log_sleep(&k, (int)r, err); \
+		leave(err); \
+		return r; \
+	}
+
+SLEEP_WRAPPER(int, nanosleep, (const struct timespec *req, struct timespec *rem), (req, rem))
+SLEEP_WRAPPER(int, clock_nanosleep, (clockid_t id, int flags, const struct timespec *req,
+				     struct timespec *rem), (id, flags, req, rem))
+SLEEP_WRAPPER(unsigned, sleep, (unsigned s), (s))
+SLEEP_WRAPPER(int, usleep, (useconds_t us), (us))
+
 /* ---- C stdio: a stream over our own read and write ---- */
 
 struct stream {
