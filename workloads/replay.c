@@ -422,13 +422,14 @@ static int replay_prepare(struct wl_ctx *ctx)
 	for (char *c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && !strchr("._-+", *c))
 			*c = '_';
-	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%s jobs=%s files=%zu ops=%zu "
+	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%s jobs=%s threads=%u files=%zu ops=%zu "
 		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
 		 " compute_ns=%" PRIu64 " wait_ns=%" PRIu64 " lead_ns=%" PRIu64 " cpu_ns=%" PRIu64
 		 " recorder=%s"
 		 " mmaps=%" PRIu64 " mmap_bytes=%" PRIu64 " lacks=%" PRIu64 " data=%s seed=%" PRIu64,
 		 name,
-		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.nfiles, d->t.nops,
+		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.threads, d->t.nfiles,
+		 d->t.nops,
 		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns, s.wait_ns,
 		 d->t.lead_ns, d->t.cpu_ns, d->t.recorder ? d->t.recorder : "strace", d->t.mmaps,
 		 d->t.mmap_bytes, iotrace_lacks(&d->t, lacks, sizeof(lacks)),

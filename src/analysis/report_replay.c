@@ -51,6 +51,45 @@ static bool serial_moved(const struct run_data *rd, const char *wl, double *ops,
 	return false;
 }
 
+/*
+ * The question the user asked: against what the program does now.  With
+ * the preload recorder the recorded span is the program's own time, so
+ * the fastest strategy's replay is set against it, and the serial
+ * replay against it says how far to trust that (a single-threaded
+ * program's serial replay is the program, give or take).
+ */
+static void program_vs_best(FILE *f, const struct run_data *rd, const char *wl,
+			    const char *spec, bool preload)
+{
+	const struct strat_summary *best = NULL, *serial = summary_row(&rd->sum, wl, "serial");
+	uint64_t span = spec_num(spec, "span_ns"), threads = spec_num(spec, "threads");
+	char lb[96];
+	double prog = (double)span / 1e9;
+
+	if (!preload || !span)
+		return;
+	for (size_t i = 0; i < rd->sum.n; i++) {
+		const struct strat_summary *r = &rd->sum.rows[i];
+
+		if (!strcmp(r->workload, wl) && r->valid && r->m[MET_WALL].n &&
+		    (!best || r->m[MET_WALL].median < best->m[MET_WALL].median))
+			best = r;
+	}
+	if (!best || !serial || !serial->valid)
+		return;
+	fprintf(f, "\n**Against what the program does now**: it took %.4f s for the recorded "
+		"part; the fastest replay, %s, takes %.4f s (%.2fx the program's time). The "
+		"serial replay takes %.2fx the program's time", prog,
+		summary_label(best, lb, sizeof(lb)), best->m[MET_WALL].median,
+		best->m[MET_WALL].median / prog, serial->m[MET_WALL].median / prog);
+	if (threads > 1)
+		fprintf(f, "; the program ran %" PRIu64 " threads or processes, which the serial "
+			"replay puts on one, so it is not the program's own structure.\n", threads);
+	else
+		fprintf(f, ": within 15%% of 1.0 it stands for the program, and the fastest "
+			"replay's ratio is what that strategy would make of it.\n");
+}
+
 void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 {
 	const char *spec = rundata_spec(rd, wl);
@@ -99,6 +138,7 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 		(double)spec_num(spec, "compute_ns") / 1e9, (double)lead / 1e9,
 		spec_is(spec, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
 					      : "; its inputs are generated stand-ins of the recorded sizes");
+	program_vs_best(f, rd, wl, spec, preload);
 	if (spec_num(spec, "lacks"))
 		fprintf(f, "\n**The replay leaves out %" PRIu64 " call(s) that change a file's life "
 			"or how it is written** (renames, truncations, fallocate, O_DIRECT opens; "

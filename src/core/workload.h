@@ -55,7 +55,7 @@ struct trial_out {
 struct wl_ctx {
 	const struct config *cfg;
 	void *priv;
-	char spec[384];		/* "md5 files=4 file_size=268435456 ..." */
+	char spec[512];		/* "md5 files=4 file_size=268435456 ..." */
 	char **files;		/* dataset files, for cache control */
 	size_t nfiles;
 	uint64_t data_bytes;	/* bytes in the dataset files */
