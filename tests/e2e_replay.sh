@@ -184,12 +184,14 @@ print("    compute %.3f s, waits %.3f s, program wall %.3f s, CPU %.3f s" % (com
 sys.exit(0 if h.get("recorder") == "preload" and comp < 0.3e9 and waits >= 0.95e9 and int(h.get("wall_ns", 0)) >= 1e9 and int(h.get("cpu_ns", 0)) > 0 else 1)
 PYEOF
 $IOBENCH run --workload replay --trace "$T/sleep.iotrace" --strategy serial --repeat 1 --warmup 0 \
-	--no-tune --dir "$T/dd" --results "$T/r-sleep" -q --no-plot >/dev/null 2>&1
+	--no-tune --dir "$T/dd" --results "$T/r-sleep" --plots "$T/p-sleep" -q >/dev/null 2>&1
 check "...and its replay sleeps as long: at least 0.95 s of wall, under 0.3 s of CPU" $PY -c '
 import glob, json, sys
 t = [t for t in json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))["trials"] if t["valid"]]
 print("    serial replay: wall %.3f s, cpu %.3f s" % (t[0]["wall_s"], t[0]["user_s"] + t[0]["sys_s"]))
 sys.exit(0 if t and t[0]["wall_s"] >= 0.95 and t[0]["user_s"] + t[0]["sys_s"] < 0.3 else 1)' "$T/r-sleep"
+check "...and the report sets the replay against what the program does now" grep -q \
+	"Against what the program does now.*: it took 1\.[0-9]* s for the recorded part" "$T"/r-sleep/*.md
 if [ -n "$(command -v strace)" ]; then
 	(cd "$T/pr" && $IOBENCH record --recorder strace -o "$T/sleep2.iotrace" --root . -- $PY -c "
 import time
