@@ -14,8 +14,8 @@
  * digests, checked against a simulation of the trace (replay_plan.c),
  * and the outputs are read back after each trial.
  */
-#include <errno.h>
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -372,8 +372,8 @@ static void estimate(struct wl_ctx *ctx, const struct replay_data *d, const stru
 
 	if (trial * (double)trials < 60 || cfg->sweep_point)
 		return;
-	errmsg("replay: each trial replays %.1f s of recorded compute and waits and %" PRIu64 " ops: at "
-	       "least %.1f s; %u strateg%s x (%" PRIu64 " warmup + %" PRIu64 " trials) = %" PRIu64
+	errmsg("replay: each trial replays %.1f s of recorded compute and waits and %" PRIu64
+	       " ops: at least %.1f s; %u strateg%s x (%" PRIu64 " warmup + %" PRIu64 " trials) = %" PRIu64
 	       " trials, at least %.0f min%s (--repeat, --strategy or --no-tune make it shorter)",
 	       (double)(s->compute_ns + s->wait_ns) / 1e9, (uint64_t)d->t.nops, trial, cfg->n_st,
 	       cfg->n_st == 1 ? "y" : "ies", cfg->warmup, cfg->repeat, trials,

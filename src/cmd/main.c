@@ -4,10 +4,10 @@
 
 #include "commands.h"
 #include "dist.h"
+#include "jsonh.h"
 #include "plot.h"
 #include "registry.h"
 #include "results.h"
-#include "jsonh.h"
 #include "util.h"
 
 static const char usage[] =

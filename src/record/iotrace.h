@@ -79,7 +79,10 @@ enum it_unreplayed {
 	IT_U_RENAME, IT_U_TRUNCATE, IT_U_FALLOCATE, IT_U_DIRECT,
 	IT_U_N
 };
-/* The first of those the replay changes its answer by leaving out: said wherever the trace is used. */
+/*
+ * The first of those whose absence changes what the replay does: said
+ * wherever the trace is used.
+ */
 #define IT_U_LIFE IT_U_RENAME
 
 struct it_file {
