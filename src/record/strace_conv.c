@@ -3,8 +3,10 @@
  * One pass over the log.  Files are known by their path below the root;
  * an open file is reached through a handle, keyed by its fd and (with
  * strace -y, which names every fd's file) its file, else by its thread
- * and fd.  A file's ops go out in log order; whether it is an input or an
- * output, and its size, are settled at the end, from what was seen.
+ * and fd, and by its process where the log says it (the preload
+ * recorder's pid=).  A file's ops go out in log order; whether it is an
+ * input or an output, and its size, are settled at the end, from what
+ * was seen.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -5,7 +5,9 @@
  * name(args) = result <duration>", with the unfinished / resumed pairs
  * of concurrent threads.  Keeps the file calls on paths below the root;
  * turns read/write positions (lseek, O_APPEND, preadv...) into explicit
- * offsets; measures each thread's compute between its calls.
+ * offsets; measures each thread's compute between its calls.  The
+ * preload recorder writes the same dialect with " cpu=N pid=P" after each
+ * duration: then N, the thread's measured CPU, is the compute.
  */
 #ifndef IOBENCH_STRACE_CONV_H
 #define IOBENCH_STRACE_CONV_H
