@@ -449,22 +449,30 @@ static void log_rw(struct call *k, const char *name, int fd, size_t count, off_t
 		finish(k, r, err, "%s(%d<%s>, \"\", %zu)", name, fd, q, count);
 }
 
-#define RW_WRAPPER(ret, fn, name, pos, params, args, fd, count, off) \
+/*
+ * A wrapper: the call itself, bounded by begin() and the log statement
+ * @log (which sees the call @k, its result r and err), passed straight
+ * through when the recorder is off or re-entered.
+ */
+#define WRAP(ret, fn, params, args, log) \
 	EXPORT ret fn params \
 	{ \
 		REAL(fn); \
 		struct call k; \
-		ssize_t r; \
+		ret r; \
 		int err; \
 		if (!enter()) \
 			return real_##fn args; \
 		begin(&k); \
 		r = real_##fn args; \
 		err = errno; \
-		log_rw(&k, name, fd, count, off, pos, r, err); \
+		log; \
 		leave(err); \
 		return r; \
 	}
+
+#define RW_WRAPPER(ret, fn, name, pos, params, args, fd, count, off) \
+	WRAP(ret, fn, params, args, log_rw(&k, name, fd, count, off, pos, r, err))
 
 RW_WRAPPER(ssize_t, read, "read", false, (int fd, void *buf, size_t n), (fd, buf, n), fd, n, 0)
 RW_WRAPPER(ssize_t, write, "write", false, (int fd, const void *buf, size_t n), (fd, buf, n),
@@ -517,21 +525,8 @@ static void log_vec(struct call *k, const char *name, int fd, const struct iovec
 }
 
 #define VEC_WRAPPER(fn, name, pos, params, args, off) \
-	EXPORT ssize_t fn params \
-	{ \
-		REAL(fn); \
-		struct call k; \
-		ssize_t r; \
-		int err; \
-		if (!enter()) \
-			return real_##fn args; \
-		begin(&k); \
-		r = real_##fn args; \
-		err = errno; \
-		log_vec(&k, (pos) ? name : name + 1, fd, iov, cnt, off, pos, r, err); \
-		leave(err); \
-		return r; \
-	}
+	WRAP(ssize_t, fn, params, args, \
+	     log_vec(&k, (pos) ? name : name + 1, fd, iov, cnt, off, pos, r, err))
 
 /* names: "p" + the plain call's, so one literal serves both */
 VEC_WRAPPER(readv, "preadv", false, (int fd, const struct iovec *iov, int cnt), (fd, iov, cnt), 0)
@@ -597,23 +592,16 @@ static void log_fd_call(struct call *k, const char *name, int fd, const char *p,
 	finish(k, r < 0 ? NULL : num(b, r), err, "%s(%d<%s>%s)", name, fd, q, extra);
 }
 
-#define FD_WRAPPER(fn, name) \
-	EXPORT int fn(int fd) \
-	{ \
-		REAL(fn); \
-		char p[PATH_MAX]; \
-		struct call k; \
-		int r, err; \
-		if (!enter()) \
-			return real_##fn(fd); \
-		begin(&k); \
-		r = real_##fn(fd); \
-		err = errno; \
-		if (fd_rooted(fd, p, sizeof(p))) \
-			log_fd_call(&k, name, fd, p, r, err, ""); \
-		leave(err); \
-		return r; \
-	}
+/* fsync and fdatasync: logged when the file is below the root */
+static void log_sync(struct call *k, const char *name, int fd, int r, int err)
+{
+	char p[PATH_MAX];
+
+	if (fd_rooted(fd, p, sizeof(p)))
+		log_fd_call(k, name, fd, p, r, err, "");
+}
+
+#define FD_WRAPPER(fn, name) WRAP(int, fn, (int fd), (fd), log_sync(&k, name, fd, r, err))
 
 FD_WRAPPER(fsync, "fsync")
 FD_WRAPPER(fdatasync, "fdatasync")
@@ -1078,21 +1066,7 @@ static void log_sleep(struct call *k, int r, int err)
 }
 
 #define SLEEP_WRAPPER(ret, fn, params, args) \
-	EXPORT ret fn params \
-	{ \
-		REAL(fn); \
-		struct call k; \
-		ret r; \
-		int err; \
-		if (!enter()) \
-			return real_##fn args; \
-		begin(&k); \
-		r = real_##fn args; \
-		err = errno; \
-		log_sleep(&k, (int)r, err); \
-		leave(err); \
-		return r; \
-	}
+	WRAP(ret, fn, params, args, log_sleep(&k, (int)r, err))
 
 SLEEP_WRAPPER(int, nanosleep, (const struct timespec *req, struct timespec *rem), (req, rem))
 SLEEP_WRAPPER(int, clock_nanosleep, (clockid_t id, int flags, const struct timespec *req,
