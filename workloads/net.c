@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 
 #include "iobuf.h"
 #include "net_proto.h"
@@ -94,22 +93,6 @@ static void job_range(uint64_t requests, uint64_t conns, uint64_t j, uint32_t *l
 
 	*lo = (uint32_t)(j * base + (j < extra ? j : extra));
 	*hi = (uint32_t)(*lo + base + (j < extra));
-}
-
-/* Every connection is a descriptor, in the trial and in the server. */
-static int check_fd_limit(uint64_t conns, char *err, size_t len)
-{
-	struct rlimit rl;
-	uint64_t need = conns + 64;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur >= need)
-		return 0;
-	snprintf(err, len, "--conns %llu needs about %llu open files, but ulimit -n is %llu: "
-		 "raise it (ulimit -n %llu) or lower --conns", (unsigned long long)conns,
-		 (unsigned long long)need, (unsigned long long)rl.rlim_cur,
-		 (unsigned long long)need);
-	return -EMFILE;
 }
 
 static int net_validate(const struct wl_knobs *k, char *err, size_t len)
@@ -216,9 +199,13 @@ static int net_prepare(struct wl_ctx *ctx)
 		errmsg("warning: net: --latency-us %llu is not shorter than --timeout-ms %u: "
 		       "every request will time out", (unsigned long long)d->p.latency_us,
 		       d->timeout_ms);
-	rc = check_fd_limit(d->conns, ctx->msg, sizeof(ctx->msg));
-	if (rc < 0)
-		return rc;
+	{
+		char why[160];
+
+		if ((rc = conns_fit_fd_limit(d->conns, why, sizeof(why))) < 0)
+			return wl_error(ctx, rc, "--conns %llu needs %s or lower --conns",
+					(unsigned long long)d->conns, why);
+	}
 	rc = sink_start(&d->sink, &d->p, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		return rc;

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -111,7 +110,6 @@ static int check_points(const struct config *cfg, bool latency, unsigned nv,
 {
 	const struct workload *wl = cfg->wl[0];
 	struct config c = *cfg;
-	struct rlimit rl;
 	char err[512];
 
 	for (unsigned v = 0; wl->validate && v < nv; v++) {
@@ -119,15 +117,9 @@ static int check_points(const struct config *cfg, bool latency, unsigned nv,
 
 		set_point(wl_knobs(&c, wl), wl, conns, latency ? req0 : conns * per_conn,
 			  latency ? cfg->sw_latency[v] : lat0);
-		if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
-		    rl.rlim_cur < conns + 64) {
-			/* a connection is a descriptor, in the trial and in the server */
-			snprintf(err, sizeof(err), "%llu connections need about %llu open files, "
-				 "but ulimit -n is %llu: raise it (ulimit -n %llu) or drop the "
-				 "value", (unsigned long long)conns,
-				 (unsigned long long)conns + 64, (unsigned long long)rl.rlim_cur,
-				 (unsigned long long)conns + 64);
-			errmsg("sweep %s: %s", latency ? "--latency-us" : "--conns", err);
+		if (conns_fit_fd_limit(conns, err, sizeof(err)) < 0) {
+			errmsg("sweep %s: %llu connections need %s or drop the value",
+			       latency ? "--latency-us" : "--conns", (unsigned long long)conns, err);
 			return EXIT_USAGE;
 		}
 		if (latency && cfg->sw_latency[v] / 1000 >= wl_knob(cfg, wl, "timeout-ms"))

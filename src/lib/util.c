@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -383,4 +384,18 @@ FILE *fopen_regular(const char *path, const char **kind)
 	if (!f)
 		close(fd);
 	return f;
+}
+
+int conns_fit_fd_limit(uint64_t conns, char *err, size_t len)
+{
+	struct rlimit rl;
+	uint64_t need = conns + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= need)
+		return 0;
+	snprintf(err, len, "about %llu open files, but ulimit -n is %llu: raise it (ulimit -n %llu)",
+		 (unsigned long long)need, (unsigned long long)rl.rlim_cur,
+		 (unsigned long long)need);
+	return -EMFILE;
 }

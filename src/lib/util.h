@@ -93,6 +93,13 @@ char *path_relative(const char *from, const char *target);
  */
 int render_mem(int (*emit)(FILE *, const void *), const void *arg, char **buf, size_t *len);
 
+/*
+ * Do @conns connections fit under ulimit -n?  Each is a descriptor in the
+ * trial and one in the server, with 64 to spare.  0, or -EMFILE with
+ * "about N open files, but ulimit -n is M: raise it (ulimit -n N)" in @err.
+ */
+int conns_fit_fd_limit(uint64_t conns, char *err, size_t len);
+
 /* Is @prog an executable in $PATH (or, with no PATH, /usr/local/bin:/usr/bin:/bin)? */
 bool in_path(const char *prog);
 
