@@ -328,16 +328,17 @@ static int record_preload(char **cmd, struct strace_opts *o, const struct record
 	}
 	if (rc < 0 || (status != 0 && !how->keep_failed)) {
 		/* said above */
-	} else if (preload_processes(log) == 0) {
-		snprintf(msg, len, "record: '%s' did not load the preload recorder (a static or "
-			 "setuid program?): record it with --recorder strace", o->command);
-		rc = -ENOEXEC;
 	} else {
 		o->overhead_ns = 0;
 		rc = record_convert_file(log, o, t, msg, len);
 		if (rc == 0) {
 			t->wall_ns = cost.wall_ns;
 			t->cpu_ns = cost.cpu_ns ? cost.cpu_ns : 1;
+		} else if (preload_processes(log) == 0) {
+			/* an empty log may mean the library never loaded: say that, not "nothing below" */
+			snprintf(msg, len, "record: '%s' did not load the preload recorder (a static "
+				 "or setuid program?): record it with --recorder strace", o->command);
+			rc = -ENOEXEC;
 		}
 	}
 out:
