@@ -20,8 +20,9 @@ replay() {
 	$IOBENCH run --workload replay --trace "$tr" --strategy all --repeat 1 --warmup 0 \
 		--no-tune --dir "$T/dd" --results "$res" --no-plot -q "$@" >"$res.out" 2>"$res.err"
 }
-# matches TRACE RESULTS: every strategy valid with one digest, and each trial's
-# ops by type and bytes moved are the trace's own
+# matches TRACE RESULTS: every strategy valid (the 5 and the program as
+# recorded), one digest among the 5 (recorded cuts its jobs by thread: its
+# own), and each trial's ops by type and bytes moved are the trace's own
 matches() {
 	$PY - "$1" "$2" <<'PYEOF'
 import glob, json, sys
@@ -33,8 +34,8 @@ for line in open(sys.argv[1]):
         moved += int(f[6]) if f[0] == "read" else int(f[5]) if f[0] == "write" else 0
 d = json.load(open([p for p in glob.glob(sys.argv[2] + "/*.json")][0]))
 tr = d["trials"]
-ok = len({t["strategy"] for t in tr}) == 5 and all(t["valid"] for t in tr)
-ok = ok and len({t["digest"] for t in tr}) == 1
+ok = len({t["strategy"] for t in tr}) == 6 and all(t["valid"] for t in tr)
+ok = ok and len({t["digest"] for t in tr if t["strategy"] != "recorded"}) == 1
 for t in tr:
     got = {k: v for k, v in t["io_shape"]["ops"].items() if v}
     if got != ops or t["bytes"] != moved:
@@ -99,9 +100,68 @@ import csv, glob, sys
 rows = list(csv.DictReader(open([f for f in glob.glob(sys.argv[1] + "/*.csv") if "summary" not in f][0])))
 for r in rows:
     print(f"    {r['strategy']}: wall {float(r['wall_s']):.3f} s, user {float(r['user_s']):.3f} s")
-sys.exit(0 if len(rows) == 5 and all(r["valid"] == "1" and float(r["user_s"]) >= 0.25
+sys.exit(0 if len(rows) == 6 and all(r["valid"] == "1" and float(r["user_s"]) >= 0.25
                                      and float(r["wall_s"]) >= 0.29 for r in rows) else 1)
 PYEOF
+
+echo "e2e_replay: the program as recorded is the baseline"
+# two threads of 200 ms of compute each: one after the other, then overlapping
+{ printf 'iobench-trace 2\nthreads 2\nfile 0 in 4096 a\nfile 1 in 4096 b\n'
+  printf 'open 0 0 0 r\nread 0 0 200000000 0 4096 4096\nclose 0 0 0\n'
+  printf 'open 1 1 0 r\nread 1 1 200000000 0 4096 4096\nclose 1 1 0\n'; } >seq.iotrace
+{ printf 'iobench-trace 2\nthreads 2\nfile 0 in 4096 a\nfile 1 in 4096 b\nopen 0 0 0 r\n'
+  printf 'open 1 1 0 r\nread 0 0 200000000 0 4096 4096\nread 1 1 200000000 0 4096 4096\n'
+  printf 'close 0 0 0\nclose 1 1 0\n'; } >par.iotrace
+replay seq.iotrace "$T/r-seq" --repeat 3
+replay par.iotrace "$T/r-par" --strategy serial,threaded
+check "a thread that started after another ended waits for it as recorded: 2 x 200 ms take >= 0.38 s, on 2 threads" \
+	$PY - "$T/r-seq" <<'PYEOF'
+import glob, json, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))
+t = [t for t in d["trials"] if t["strategy"] == "recorded"]
+print(f"    recorded: walls {[x['wall_s'] for x in t]} s, threads {t[0]['breakdown']['threads_max']}")
+sys.exit(0 if len(t) == 3 and all(x["valid"] and x["wall_s"] >= 0.38 and
+                                  x["breakdown"]["threads_max"] >= 2 for x in t) else 1)
+PYEOF
+# BASELINE RESULTS: the summary's baseline rows and the verdict's baseline are BASELINE
+baseline_is() {
+	$PY - "$1" "$2" <<'PYEOF'
+import glob, json, sys
+d = json.load(open(glob.glob(sys.argv[2] + "/*[0-9].json")[0]))
+b = [r["strategy"] for r in d["summary"] if r["baseline"]]
+print(f"    baseline rows {b}, verdict's {d['recommendations'][0]['baseline']}")
+sys.exit(0 if b == [sys.argv[1]] and d["recommendations"][0]["baseline"] == sys.argv[1] else 1)
+PYEOF
+}
+seq_base() { baseline_is recorded "$T/r-seq" && grep -q ',recorded,' "$T"/r-seq/*-summary.csv; }
+par_base() { baseline_is serial "$T/r-par" && ! grep -q ',recorded,' "$T"/r-par/*[0-9].csv; }
+check "replay's baseline is recorded: the JSON's rows and verdict name it, the summary CSV too" seq_base
+check "--strategy serial,threaded: recorded does not run unasked, and serial is the baseline" par_base
+$IOBENCH report "$(ls "$T"/r-seq/*[0-9].json)" >/dev/null 2>&1
+check "the report sets the fastest against the replay as recorded, with its interval" bash -c "
+	grep -q '| replay as recorded |' '$T'/r-seq/*.md &&
+	grep -qE 'The fastest, .* is [0-9.]+x faster than that \(90% interval' '$T'/r-seq/*.md"
+replay threads.iotrace "$T/r-thr-rec" --strategy recorded
+check "a real ThreadPoolExecutor job as recorded: valid, on its 2 recorded threads" \
+	$PY - "$T/r-thr-rec" <<'PYEOF'
+import glob, json, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))
+t = d["trials"]
+sys.exit(0 if len(t) == 1 and t[0]["valid"] and t[0]["breakdown"]["threads_max"] >= 2 else 1)
+PYEOF
+# two threads write one output: no order for it, so no replay as recorded
+printf 'iobench-trace 2\nthreads 2\nfile 0 out 0 o\nopen 0 0 0 wc\nwrite 0 0 0 0 10\nclose 0 0 0\nopen 1 0 0 w\nwrite 1 0 0 10 10\nclose 1 0 0\n' >shared.iotrace
+replay shared.iotrace "$T/r-shared"
+shared_base() {
+	grep -q 'as recorded: o is written and used by threads 0 and 1' "$T/r-shared.err" &&
+		baseline_is serial "$T/r-shared" && $PY - "$T/r-shared" <<'PYEOF'
+import glob, json, sys
+tr = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))["trials"]
+bad = [t["strategy"] for t in tr if not t["valid"]]
+sys.exit(0 if bad == ["recorded"] and len(tr) == 6 else 1)
+PYEOF
+}
+check "an output two threads write: recorded fails saying why, the others valid, serial the baseline" shared_base
 
 echo "e2e_replay: the digest bites"
 sf=$(find "$T"/dd/replay-*/ -name f-000000.bin -size 1060921c | head -1)

@@ -113,7 +113,7 @@ static void test_errors(void **state)
 					  "process", NULL },
 			   "unknown replay-jobs 'process' (valid: file, thread)");
 	expect_usage_error((char *[]){ "run", "--strategy", "serial,uring", NULL },
-			   "unknown strategy 'uring' (valid: serial, threaded");
+			   "unknown strategy 'uring' (valid: serial, recorded, threaded");
 	expect_usage_error((char *[]){ "run", "--size", "huge", NULL },
 			   "unknown size 'huge' (valid: tiny, small, medium, large)");
 	expect_usage_error((char *[]){ "run", "--workers", "8x", NULL },

@@ -129,7 +129,9 @@ static void test_identical_work(void **state)
 					if (!rec.valid)
 						fail_msg("%s/%s workers=%u qd=%u: %s", wl->name,
 							 st->name, shapes[a], shapes[b], rec.error);
-					assert_string_equal(rec.digest, ref.digest);
+					/* a replay as recorded cuts its jobs by thread: its own digest */
+					if (!(st->as_recorded && wl->has_recorded))
+						assert_string_equal(rec.digest, ref.digest);
 					assert_true(rec.sum == ref.sum);
 					assert_int_equal(rec.ops, ref.ops);
 					assert_int_equal(rec.bytes, ref.bytes);
@@ -150,7 +152,8 @@ static void test_identical_work(void **state)
 			trial_with(wl, &ctx, st, 2, 4, SYNC_RA, &rec);
 			if (!rec.valid)
 				fail_msg("%s/%s read-ahead window: %s", wl->name, st->name, rec.error);
-			assert_string_equal(rec.digest, ref.digest);
+			if (!(st->as_recorded && wl->has_recorded))
+				assert_string_equal(rec.digest, ref.digest);
 			assert_int_equal(rec.ops, ref.ops);
 		}
 		if (wl->release)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "iotrace.h"
+#include "replay_order.h"
 #include "replay_plan.h"
 #include "strace_conv.h"
 
@@ -306,6 +307,48 @@ static void test_fill_random_access(void **state)
 	assert_memory_not_equal(whole + 13, part, sizeof(part));
 }
 
+/*
+ * As recorded: a thread waits for exactly the threads whose last op came
+ * before its first.  Here 0 runs alone, then 1 and 2 overlap, then 3.
+ */
+static void test_order(void **state)
+{
+	static const char four[] = HEAD "threads 4\nfile 0 in 10 a\nfile 1 in 10 b\n"
+		"open 0 0 0 r\nclose 0 0 0\n"
+		"open 1 0 0 r\nopen 2 1 0 r\nclose 1 0 0\nclose 2 1 0\n"
+		"open 3 0 0 r\nclose 3 0 0\n";
+	struct iotrace t;
+	struct rp_plan p;
+	struct rp_order o;
+	struct rp_gate *g;
+
+	(void)state;
+	if (parse(four, &t) < 0)
+		fail_msg("%s", msg);
+	assert_int_equal(replay_plan_build(&p, &t, RJ_THREAD, 1, NULL, 0), 0);
+	assert_int_equal(p.njobs, 4);
+	assert_int_equal(replay_order_build(&o, &p), 0);
+	assert_int_equal(o.need[0], 0);
+	assert_int_equal(o.need[1], 1);
+	assert_int_equal(o.need[2], 1);
+	assert_int_equal(o.need[3], 3);
+	/* the gate opens for 3 only once 0, 1 and 2 have all ended, in any order */
+	g = replay_gate_new(&o, 1);
+	assert_non_null(g);
+	replay_gate_end(g, 2);
+	assert_int_equal(g->prefix, 0);
+	replay_gate_end(g, 0);
+	assert_int_equal(g->prefix, 1);
+	replay_gate_wait(g, 1);		/* open: returns */
+	replay_gate_end(g, 1);
+	assert_true(g->prefix >= 3);
+	replay_gate_wait(g, 3);
+	replay_gate_put(g);
+	replay_order_free(&o);
+	replay_plan_free(&p);
+	iotrace_free(&t);
+}
+
 /* thread jobs need each output to have one thread; file jobs always work */
 static void test_plan(void **state)
 {
@@ -318,7 +361,7 @@ static void test_plan(void **state)
 	(void)state;
 	assert_int_equal(parse(shared, &t), 0);
 	assert_int_equal(replay_plan_build(&p, &t, RJ_THREAD, 1, msg, sizeof(msg)), -EINVAL);
-	assert_non_null(strstr(msg, "--replay-jobs file"));
+	assert_non_null(strstr(msg, "whose order the trace can't fix"));
 	assert_int_equal(replay_plan_build(&p, &t, RJ_FILE, 1, msg, sizeof(msg)), 0);
 	assert_int_equal(p.njobs, 1);
 	assert_int_equal(p.jobs[0].nops, 6);
@@ -342,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_path_ok),
 		cmocka_unit_test(test_fill_random_access),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@
 #include "hash64.h"
 #include "iotrace.h"
 #include "outdir.h"
+#include "replay_order.h"
 #include "replay_plan.h"
 #include "safefs.h"
 #include "signals.h"
@@ -49,6 +50,17 @@ struct replay_data {
 	char **out_path;	/* ...and its path, for messages */
 	uint32_t *in_index;	/* per dataset file: its trace file */
 	unsigned char expect[16];
+	/*
+	 * The program as recorded, for the recorded strategy (wl_ctx
+	 * as_recorded): a job per recorded thread, with the order between
+	 * them the trace fixes (replay_order.h).  None when two threads
+	 * share an output, whose bytes then depend on an order not recorded.
+	 */
+	struct rp_plan rec;
+	struct rp_order rec_order;
+	bool have_rec;
+	char rec_why[300];
+	unsigned char rec_expect[16];
 	/*
 	 * The replay's own work per byte on this machine, picoseconds of CPU
 	 * (measured in prepare): hashing what it reads and writes for the
@@ -310,6 +322,50 @@ static int outputs_fit(struct wl_ctx *ctx, struct replay_data *d)
 			ctx->cfg->dir, fmt_bytes(avail, b, sizeof(b)));
 }
 
+/* The combined digest @p's jobs must end with, as check compares it. */
+static void plan_expect(struct wl_ctx *ctx, const struct rp_plan *p, unsigned char out[16])
+{
+	struct job_result *ref = xcalloc(p->njobs + 1, sizeof(*ref));
+
+	for (size_t j = 0; j < p->njobs; j++)
+		wl_digest64(p->jobs[j].expect, ref[j].digest);
+	wl_combine_digests(ctx, ref, p->njobs, out);
+	free(ref);
+}
+
+/*
+ * The cut by recorded thread, whatever --replay-jobs says: what the
+ * recorded strategy runs.  Without it that strategy's trials fail, saying
+ * why, and the others are set against serial.
+ */
+static int as_recorded_setup(struct wl_ctx *ctx, struct replay_data *d)
+{
+	int rc = replay_plan_build(&d->rec, &d->t, RJ_THREAD, ctx->cfg->seed, d->rec_why,
+				   sizeof(d->rec_why));
+
+	if (rc == -EINVAL)
+		return 0;	/* a shared output: rec_why says which */
+	/* the same inputs: the user's copy when --replay-data gave one */
+	d->rec.read_input = d->plan.read_input;
+	d->rec.read_arg = d->plan.read_arg;
+	if (rc == 0)
+		rc = replay_plan_reference(&d->rec, ctx->msg, sizeof(ctx->msg));
+	if (rc == 0)
+		rc = replay_order_build(&d->rec_order, &d->rec);
+	if (rc < 0)
+		return rc == -ENOMEM ? wl_error(ctx, rc, "replay: out of memory") : rc;
+	d->have_rec = true;
+	plan_expect(ctx, &d->rec, d->rec_expect);
+	ctx->njobs_recorded = d->rec.njobs;
+	return 0;
+}
+
+/* The plan this trial runs: the program as recorded, or the --replay-jobs cut. */
+static const struct rp_plan *plan_of(const struct wl_ctx *ctx, const struct replay_data *d)
+{
+	return ctx->as_recorded && d->have_rec ? &d->rec : &d->plan;
+}
+
 static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 {
 	const struct config *cfg = ctx->cfg;
@@ -323,9 +379,12 @@ static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 	rc = iotrace_load(trace, &d->t, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		return rc;
-	rc = replay_plan_build(&d->plan, &d->t, mode, cfg->seed, ctx->msg, sizeof(ctx->msg));
+	rc = replay_plan_build(&d->plan, &d->t, mode, cfg->seed, d->rec_why, sizeof(d->rec_why));
+	if (rc == -EINVAL)
+		return wl_error(ctx, rc, "replay --replay-jobs thread: %s: replay it with "
+				"--replay-jobs file", d->rec_why);
 	if (rc < 0)
-		return rc;
+		return wl_error(ctx, rc, "%s", d->rec_why);
 	d->in_path = xcalloc(d->t.nfiles + 1, sizeof(*d->in_path));
 	d->out_name = xcalloc(d->t.nfiles + 1, sizeof(*d->out_name));
 	d->out_path = xcalloc(d->t.nfiles + 1, sizeof(*d->out_path));
@@ -345,7 +404,8 @@ static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 			d->out_name[i] = xasprintf("o-%06zu", i);
 			d->out_path[i] = xasprintf("%s/%s", d->out.path, d->out_name[i]);
 		}
-	return replay_plan_reference(&d->plan, ctx->msg, sizeof(ctx->msg));
+	rc = replay_plan_reference(&d->plan, ctx->msg, sizeof(ctx->msg));
+	return rc < 0 ? rc : as_recorded_setup(ctx, d);
 }
 
 static const char *base_name(const char *p)
@@ -383,7 +443,6 @@ static void estimate(struct wl_ctx *ctx, const struct replay_data *d, const stru
 static int replay_prepare(struct wl_ctx *ctx)
 {
 	struct replay_data *d = xcalloc(1, sizeof(*d));
-	struct job_result *ref;
 	struct it_summary s;
 	char name[64], lacks[256];
 	size_t nin = 0;
@@ -397,11 +456,7 @@ static int replay_prepare(struct wl_ctx *ctx)
 		replay_release(ctx);
 		return rc;
 	}
-	ref = xcalloc(d->plan.njobs + 1, sizeof(*ref));
-	for (size_t j = 0; j < d->plan.njobs; j++)
-		wl_digest64(d->plan.jobs[j].expect, ref[j].digest);
-	wl_combine_digests(ctx, ref, d->plan.njobs, d->expect);
-	free(ref);
+	plan_expect(ctx, &d->plan, d->expect);
 	calibrate_own_work(d);
 	ctx->njobs = d->plan.njobs;
 	ctx->files = xcalloc(d->t.nfiles + 1, sizeof(*ctx->files));
@@ -510,6 +565,8 @@ struct replay_job {
 	 * slower than the script.  What the computes can't absorb carries on.
 	 */
 	uint64_t owed_ns;
+	struct rp_gate *gate;	/* as recorded: the order between threads; else NULL */
+	bool waited, ended;	/* at the gate before its first op; its end told */
 	struct op op;
 };
 
@@ -694,7 +751,7 @@ static void replay_build_op(struct replay_job *j, const struct it_op *o, unsigne
 	}
 }
 
-static enum job_state replay_next(struct job *job, struct op **op)
+static enum job_state replay_step(struct job *job, struct op **op)
 {
 	struct replay_job *j = (struct replay_job *)job;
 	const struct it_op *o;
@@ -703,6 +760,11 @@ static enum job_state replay_next(struct job *job, struct op **op)
 		return JOB_WAIT;
 	if (j->closing || job->res->err)
 		return replay_wind_down(j, op);
+	/* as recorded: not before the threads that ended before it started */
+	if (j->gate && !j->waited) {
+		replay_gate_wait(j->gate, job->id);
+		j->waited = true;
+	}
 	if (j->next == j->def->nops) {
 		if (!job->res->done)
 			replay_finish_job(j);
@@ -726,6 +788,18 @@ static enum job_state replay_next(struct job *job, struct op **op)
 	j->busy = true;
 	*op = &j->op;
 	return JOB_OP;
+}
+
+static enum job_state replay_next(struct job *job, struct op **op)
+{
+	struct replay_job *j = (struct replay_job *)job;
+	enum job_state st = replay_step(job, op);
+
+	if (st == JOB_DONE && j->gate && !j->ended) {
+		j->ended = true;
+		replay_gate_end(j->gate, job->id);
+	}
+	return st;
 }
 
 static void replay_complete(struct job *job, struct op *op)
@@ -782,6 +856,8 @@ static void replay_destroy(struct job *job)
 	struct replay_job *j = (struct replay_job *)job;
 
 	/* a trial cut short may leave fds open: its process ends with them */
+	if (j->gate)
+		replay_gate_put(j->gate);
 	free(j->buf);
 	free(j->fds);
 	free(j);
@@ -796,15 +872,22 @@ static const struct job_ops replay_job_ops = {
 static int replay_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct job **jobs)
 {
 	struct replay_data *d = ctx->priv;
+	const struct rp_plan *p = plan_of(ctx, d);
+	struct rp_gate *gate = NULL;
 
-	for (size_t i = 0; i < ctx->njobs; i++) {
-		const struct rp_job *def = &d->plan.jobs[i];
+	if (ctx->as_recorded && !d->have_rec)
+		return wl_error(ctx, -EINVAL, "as recorded: %s", d->rec_why);
+	if (p == &d->rec && !(gate = replay_gate_new(&d->rec_order, p->njobs)))
+		return wl_error(ctx, -ENOMEM, "replay: out of memory for jobs");
+	for (size_t i = 0; i < p->njobs; i++) {
+		const struct rp_job *def = &p->jobs[i];
 		struct replay_job *j = calloc(1, sizeof(*j));
 
 		if (j)
 			j->fds = malloc((def->nfiles + 1) * sizeof(*j->fds));
 		if (!j || !j->fds) {
 			free(j);
+			/* the jobs made so far hold the gate; the trial process ends with it */
 			return wl_error(ctx, -ENOMEM, "replay: out of memory for jobs");
 		}
 		for (size_t k = 0; k < def->nfiles; k++)
@@ -812,6 +895,12 @@ static int replay_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct j
 		j->job = (struct job){ .ops = &replay_job_ops, .res = &res[i], .id = (unsigned)i };
 		j->d = d;
 		j->def = def;
+		j->gate = gate;
+		/* another rank's job never runs here: nothing waits for it */
+		if (gate && !wl_mine(ctx, i)) {
+			j->ended = true;
+			replay_gate_end(gate, i);
+		}
 		jobs[i] = &j->job;
 	}
 	return 0;
@@ -820,7 +909,7 @@ static int replay_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct j
 static void replay_finish(struct wl_ctx *ctx, const struct job_result *res,
 			  struct trial_out *out)
 {
-	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
+	wl_combine_digests(ctx, res, wl_njobs(ctx), out->digest);
 }
 
 /* An output as it is on disk now, hashed the way the plan hashed its expected bytes. */
@@ -862,11 +951,13 @@ static int read_back(struct replay_data *d, size_t i, uint64_t *h, uint64_t *siz
 static int replay_check(struct wl_ctx *ctx, const struct trial_out *out)
 {
 	struct replay_data *d = ctx->priv;
+	const struct rp_plan *p = plan_of(ctx, d);
+	const unsigned char *expect = p == &d->rec ? d->rec_expect : d->expect;
 	char got[33], want[33];
 
-	if (memcmp(out->digest, d->expect, 16) != 0) {
+	if (memcmp(out->digest, expect, 16) != 0) {
 		hex_encode(out->digest, 16, got);
-		hex_encode(d->expect, 16, want);
+		hex_encode(expect, 16, want);
 		return wl_error(ctx, -EBADMSG, "replay digest %s does not match the trace's %s",
 				got, want);
 	}
@@ -875,16 +966,16 @@ static int replay_check(struct wl_ctx *ctx, const struct trial_out *out)
 		int rc;
 
 		/* an output is this process's when the one job that writes it is */
-		if (!d->t.files[i].out || !wl_mine(ctx, d->plan.file_job[i]))
+		if (!d->t.files[i].out || !wl_mine(ctx, p->file_job[i]))
 			continue;
 		rc = read_back(d, i, &h, &size);
 		if (rc < 0)
 			return wl_error(ctx, rc, "reading back %s: %s", d->out_path[i], strerror(-rc));
-		if (size != d->plan.final_size[i] || h != d->plan.final_hash[i])
+		if (size != p->final_size[i] || h != p->final_hash[i])
 			return wl_error(ctx, -EBADMSG, "%s (the trace's %s) holds %" PRIu64 " bytes "
 					"that are not what the trace wrote (%" PRIu64 " bytes)",
 					d->out_path[i], d->t.files[i].path, size,
-					d->plan.final_size[i]);
+					p->final_size[i]);
 	}
 	return 0;
 }
@@ -913,6 +1004,9 @@ static void replay_release(struct wl_ctx *ctx)
 	if (d->data_fd >= 0)
 		close(d->data_fd);
 	replay_plan_free(&d->plan);
+	if (d->have_rec)
+		replay_order_free(&d->rec_order);
+	replay_plan_free(&d->rec);
 	iotrace_free(&d->t);
 	free(ctx->files);
 	ctx->files = NULL;
@@ -925,6 +1019,7 @@ const struct workload workload_replay = {
 	.desc = "a recorded program's file I/O and compute (iobench record), replayed",
 	.main_op = OP_READ,
 	.opt_in = true,
+	.has_recorded = true,
 	.creates_files = true,
 	.options = replay_options,
 	.noptions = ARRAY_SIZE(replay_options),

@@ -49,7 +49,13 @@ int howto_hints(const struct strategy *st, const struct howto_shape *sh, char *p
 		socket_hints(st, sh, py, pylen, c, clen);
 		return 0;
 	}
-	if (st->baseline) {
+	if (st->as_recorded) {
+		/* in a replay, the program's own threads; elsewhere, one per task */
+		snprintf(py, pylen, "keep your program's own threads and processes; for a job "
+			 "of tasks: a `threading.Thread` per task, all started at once");
+		snprintf(c, clen, "keep your program's structure; for a job of tasks: a "
+			 "`pthread_create` per task");
+	} else if (st->baseline) {
 		snprintf(py, pylen, "a plain loop: `for path in files: work(path)`");
 		snprintf(c, clen, "a loop on one thread, blocking read()/write()");
 	} else if (st->uses_qd) {

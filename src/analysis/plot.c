@@ -511,8 +511,17 @@ int plot_run(const struct run_data *rd, const char *plots_dir, char **outdir, ch
 	rc = chart(&ps, "wall", "wall", title, write_wall, NULL);
 	/* relative to the baseline, when there is one to be relative to */
 	if (rc == 0 && rd->sum.baseline) {
+		const char *base = ps.nw ? summary_baseline(&rd->sum, ps.wls[0]) : NULL;
+
+		/* a replay's is the program as recorded */
+		for (size_t w = 1; w < ps.nw && base; w++)
+			if (!summary_baseline(&rd->sum, ps.wls[w]) ||
+			    strcmp(summary_baseline(&rd->sum, ps.wls[w]), base))
+				base = "each workload's baseline";
+		if (!base)
+			base = rd->sum.baseline;
 		snprintf(title, sizeof(title), "Speed relative to %s: all workloads (%s)",
-			 rd->sum.baseline, ps.where);
+			 base, ps.where);
 		rc = chart(&ps, "speedup", "speedup", title, write_wall, "speedup");
 	}
 	for (size_t w = 0; w < ps.nw && rc == 0; w++)

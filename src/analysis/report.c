@@ -31,7 +31,7 @@ static double cpu(const struct strat_summary *r)
 void report_why_slower(const struct run_data *rd, const char *wl,
 		       const char *st, char *out, size_t len)
 {
-	const struct strat_summary *me = row(rd, wl, st), *base = row(rd, wl, rd->sum.baseline);
+	const struct strat_summary *me = row(rd, wl, st), *base = row(rd, wl, summary_baseline(&rd->sum, wl));
 	const struct strategy *model = strategy_find(st);
 	double busy, more;
 
@@ -41,7 +41,11 @@ void report_why_slower(const struct run_data *rd, const char *wl,
 	}
 	busy = me->m[MET_WALL].median > 0 ? cpu(me) / me->m[MET_WALL].median : 0;
 	more = cpu(base) > 0 ? 100 * (cpu(me) - cpu(base)) / cpu(base) : 0;
-	if (model && model->one_loop_thread && busy > 0.8)
+	if (model && model->baseline)
+		snprintf(out, len, "it runs the jobs one after another, where %s overlaps them "
+			 "(%.2f vs %.2f cores busy)", base->strategy, busy,
+			 base->m[MET_WALL].median > 0 ? cpu(base) / base->m[MET_WALL].median : 0);
+	else if (model && model->one_loop_thread && busy > 0.8)
 		snprintf(out, len,
 			 "its one loop thread runs all the compute (%.2f cores busy) while "
 			 "dispatching every op costs %.0f%% more CPU than %s (%.0f vs %.0f "
@@ -178,7 +182,7 @@ static void table(FILE *f, const struct run_data *rd, const char *wl,
 {
 	fprintf(f, "| strategy | valid | median wall (s) [CI] | vs %s | CPU (s) | memory net "
 		"(MiB) | MiB/s | p99 response (us) |\n|---|---|---|---|---|---|---|---|\n",
-		rd->sum.baseline ? rd->sum.baseline : "baseline");
+		summary_baseline(&rd->sum, wl) ? summary_baseline(&rd->sum, wl) : "baseline");
 	for (size_t k = 0; k < ns; k++) {
 		const struct strat_summary *r = summary_row(&rd->sum, wl, sts[k]);
 
@@ -259,7 +263,8 @@ static void losers(FILE *f, const struct run_data *rd, const char *wl, const cha
 		if (!r || r->baseline || !(r->speedup > 0) || r->speedup >= 0.97)
 			continue;
 		report_why_slower(rd, wl, sts[s], why, sizeof(why));
-		fprintf(f, "- %s loses to %s (%.2fx slower): %s.\n", sts[s], rd->sum.baseline,
+		fprintf(f, "- %s loses to %s (%.2fx slower): %s.\n", sts[s],
+			summary_baseline(&rd->sum, wl),
 			1 / r->speedup, why);
 	}
 }

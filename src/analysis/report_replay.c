@@ -2,14 +2,18 @@
  *
  * The replay workload's spec carries the original's figures from its
  * trace (replay.c): its span (first recorded op to the last), the whole
- * program's time, its ops and bytes.  Next to them: what the serial
- * replay took and moved, from the run's own trials.
+ * program's time, its ops and bytes.  Next to them: what the workload's
+ * baseline took and moved, from the run's own trials: the replay as
+ * recorded (the recorded strategy), or serial when that did not run.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry.h"
 #include "report.h"
+#include "strategy.h"
 #include "summary.h"
 
 /* The number after " KEY=" in @spec, or 0. */
@@ -34,14 +38,15 @@ static bool spec_is(const char *spec, const char *key, const char *want)
 	return false;
 }
 
-/* The median of the serial trials' ops and bytes moved: they never vary, so the first. */
-static bool serial_moved(const struct run_data *rd, const char *wl, double *ops, double *bytes)
+/* The first valid trial's ops and bytes moved by @st: they never vary. */
+static bool moved(const struct run_data *rd, const char *wl, const char *st, double *ops,
+		  double *bytes)
 {
 	const json_t *trials = jget(rd->root, "trials"), *t;
 	size_t i;
 
 	json_array_foreach(trials, i, t) {
-		if (strcmp(jget_str(t, "workload"), wl) || strcmp(jget_str(t, "strategy"), "serial") ||
+		if (strcmp(jget_str(t, "workload"), wl) || strcmp(jget_str(t, "strategy"), st) ||
 		    !json_is_true(json_object_get(t, "valid")))
 			continue;
 		*ops = jget_num(t, "ops");
@@ -51,23 +56,43 @@ static bool serial_moved(const struct run_data *rd, const char *wl, double *ops,
 	return false;
 }
 
+/* The verdict's comparison of its fastest with @row (NULL: none, or @row is the fastest). */
+static const struct vcomp *against(const struct run_data *rd, const char *wl,
+				   const struct strat_summary *row, const struct verdict **vout)
+{
+	for (size_t v = 0; v < rd->sum.nv; v++) {
+		const struct verdict *vd = &rd->sum.v[v];
+
+		if (strcmp(vd->workload, wl))
+			continue;
+		*vout = vd;
+		for (unsigned k = 0; k < vd->ncmp; k++)
+			if (&rd->sum.rows[vd->cmp[k].row] == row)
+				return &vd->cmp[k];
+	}
+	return NULL;
+}
+
 /*
- * The question the user asked: against what the program does now.  With
- * the preload recorder the recorded span is the program's own time, so
- * the fastest strategy's replay is set against it, and the serial
- * replay against it says how far to trust that (a single-threaded
- * program's serial replay is the program, give or take).
+ * The question the user asked: against what the program does now.  The
+ * baseline is the replay as recorded (each recorded thread on its own
+ * thread, in its order) when it ran, serial otherwise.  With the preload
+ * recorder the recorded span is the program's own time, so the baseline
+ * against it says how far to trust the replay, and the fastest against
+ * the baseline is the answer.
  */
 static void program_vs_best(FILE *f, const struct run_data *rd, const char *wl,
-			    const char *spec, bool preload)
+			    const char *spec, const struct strat_summary *base, bool preload)
 {
-	const struct strat_summary *best = NULL, *serial = summary_row(&rd->sum, wl, "serial");
+	const struct strat_summary *best = NULL;
+	const struct strategy *bst = strategy_find(base->strategy);
+	const struct verdict *vd = NULL;
+	const struct vcomp *c;
 	uint64_t span = spec_num(spec, "span_ns"), threads = spec_num(spec, "threads");
-	char lb[96];
+	bool as_rec = bst && bst->as_recorded;
+	char lb[96], pk[96];
 	double prog = (double)span / 1e9;
 
-	if (!preload || !span)
-		return;
 	for (size_t i = 0; i < rd->sum.n; i++) {
 		const struct strat_summary *r = &rd->sum.rows[i];
 
@@ -75,41 +100,71 @@ static void program_vs_best(FILE *f, const struct run_data *rd, const char *wl,
 		    (!best || r->m[MET_WALL].median < best->m[MET_WALL].median))
 			best = r;
 	}
-	if (!best || !serial || !serial->valid)
+	if (!best)
 		return;
-	fprintf(f, "\n**Against what the program does now**: it took %.4f s for the recorded "
-		"part; the fastest replay, %s, takes %.4f s (%.2fx the program's time). The "
-		"serial replay takes %.2fx the program's time", prog,
-		summary_label(best, lb, sizeof(lb)), best->m[MET_WALL].median,
-		best->m[MET_WALL].median / prog, serial->m[MET_WALL].median / prog);
-	if (threads > 1)
-		fprintf(f, "; the program ran %" PRIu64 " threads or processes, which the serial "
-			"replay puts on one, so it is not the program's own structure.\n", threads);
+	fprintf(f, "\n**Against what the program does now**: ");
+	if (preload && span)
+		fprintf(f, "it took %.4f s for the recorded part; the replay %s takes %.2fx that%s. ",
+			prog, as_rec ? "as recorded" : "by serial", base->m[MET_WALL].median / prog,
+			as_rec || threads <= 1 ? " (within 15% of 1.0 it stands for the program)"
+					       : ", but the program ran several threads or processes, "
+						 "which serial puts on one");
 	else
-		fprintf(f, ": within 15%% of 1.0 it stands for the program, and the fastest "
-			"replay's ratio is what that strategy would make of it.\n");
+		fprintf(f, "the program was recorded under strace, which makes its recorded times "
+			"longer than its own, so the replay %s stands in for it. ",
+			as_rec ? "as recorded" : "by serial");
+	c = against(rd, wl, base, &vd);
+	if (best == base)
+		fprintf(f, "No strategy is faster than the replay %s: %s.\n",
+			as_rec ? "as recorded" : "by serial",
+			vd ? vd->reason : "see the verdict above");
+	else if (c && !isfinite(c->est.ratio))
+		fprintf(f, "The fastest, %s, took %.2fx less time than that by the medians, too "
+			"few trials to say how sure (`--repeat 3` at least).\n",
+			summary_label(best, lb, sizeof(lb)),
+			base->m[MET_WALL].median / best->m[MET_WALL].median);
+	else if (c && c->outcome == OUTCOME_FASTER)
+		fprintf(f, "The fastest, %s, is %.2fx faster than that (90%% interval %.2f to "
+			"%.2f)%s%s%s.\n", summary_label(best, lb, sizeof(lb)), c->est.ratio,
+			c->est.lo, c->est.hi,
+			as_rec ? ": what rewriting the program's I/O that way would gain" : "",
+			vd->pick >= 0 && &rd->sum.rows[vd->pick] != best ?
+			"; the recommendation, equivalent to it, is " : "",
+			vd->pick >= 0 && &rd->sum.rows[vd->pick] != best ?
+			summary_label(&rd->sum.rows[vd->pick], pk, sizeof(pk)) : "");
+	else if (c)
+		fprintf(f, "The fastest, %s, is not shown faster than that (%s: ratio %.2f, 90%% "
+			"interval %.2f to %.2f).\n", summary_label(best, lb, sizeof(lb)),
+			outcome_names[c->outcome], c->est.ratio, c->est.lo, c->est.hi);
+	else
+		fputc('\n', f);
+	if (!as_rec && threads > 1)
+		fprintf(f, "\nThe replay as recorded (the `recorded` strategy, each recorded thread "
+			"on its own) did not run or failed, so serial is the baseline here.\n");
 }
 
 void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 {
-	const char *spec = rundata_spec(rd, wl);
-	const struct strat_summary *r = summary_row(&rd->sum, wl, "serial");
+	const char *spec = rundata_spec(rd, wl), *bname = summary_baseline(&rd->sum, wl);
+	const struct strat_summary *r = bname ? summary_row(&rd->sum, wl, bname) : NULL;
+	const struct strategy *bst = bname ? strategy_find(bname) : NULL;
 	uint64_t span = spec_num(spec, "span_ns"), whole = spec_num(spec, "wall_ns");
 	uint64_t rd_b = spec_num(spec, "read"), wr_b = spec_num(spec, "written");
 	uint64_t cpu = spec_num(spec, "cpu_ns"), lead = spec_num(spec, "lead_ns");
 	uint64_t mmaps = spec_num(spec, "mmaps"), mapped = spec_num(spec, "mmap_bytes");
 	bool preload = spec_is(spec, "recorder", "preload");
+	const char *what = bst && bst->as_recorded ? "replay as recorded" : "serial replay";
 	double ops = 0, bytes = 0, wall;
 
 	if (strncmp(spec, "replay ", 7))
 		return;
 	fprintf(f, "\n### Against the original\n\n");
-	if (!r || !r->valid || !serial_moved(rd, wl, &ops, &bytes)) {
-		fprintf(f, "No valid serial trial to set against the recording.\n");
+	if (!r || !r->valid || !moved(rd, wl, r->strategy, &ops, &bytes)) {
+		fprintf(f, "No valid trial of the baseline to set against the recording.\n");
 		return;
 	}
 	wall = r->m[MET_WALL].median;
-	fprintf(f, "| | the recorded program | serial replay |\n|---|---|---|\n");
+	fprintf(f, "| | the recorded program | %s |\n|---|---|---|\n", what);
 	fprintf(f, "| time | %.4f s from its first recorded op to its last (whole program "
 		"%.4f s) | %.4f s (%.2fx the recorded span) |\n", (double)span / 1e9,
 		(double)whole / 1e9, wall, span ? wall / ((double)span / 1e9) : 0.0);
@@ -139,7 +194,7 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 		(double)spec_num(spec, "compute_ns") / 1e9, (double)lead / 1e9,
 		spec_is(spec, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
 					      : "; its inputs are generated stand-ins of the recorded sizes");
-	program_vs_best(f, rd, wl, spec, preload);
+	program_vs_best(f, rd, wl, spec, r, preload);
 	if (spec_num(spec, "lacks"))
 		fprintf(f, "\n**The replay leaves out %" PRIu64 " call(s) that change a file's life "
 			"or how it is written** (renames, truncations, fallocate, O_DIRECT opens; "

@@ -240,6 +240,29 @@ static void speedup(struct strat_summary *row, const struct strat_summary *base)
 	row->speedup_sd = row->speedup * sqrt(ra * ra + rb * rb);
 }
 
+/*
+ * A replayed program's baseline is what it does now: the as_recorded
+ * strategy's row, when that has valid trials, instead of serial's.
+ */
+static void recorded_baseline(const struct config *cfg, struct strat_summary *rows)
+{
+	int rec = -1;
+
+	for (unsigned s = 0; s < cfg->n_st; s++)
+		if (cfg->st[s]->as_recorded && rows[s].valid)
+			rec = (int)s;
+	for (unsigned s = 0; rec >= 0 && s < cfg->n_st; s++)
+		rows[s].baseline = (int)s == rec;
+}
+
+const char *summary_baseline(const struct run_summary *s, const char *wl)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].baseline && !strcmp(s->rows[i].workload, wl))
+			return s->rows[i].strategy;
+	return s->baseline;
+}
+
 /* Marks the rows the verdicts recommend or find equivalent to the fastest. */
 static void mark_rows(struct run_summary *s)
 {
@@ -270,6 +293,8 @@ void summary_compute(const struct results *r, const struct run_meta *m,
 
 		summary_workload(r, m, w, &out->rows[first], out->outlier);
 		out->n += cfg->n_st;
+		if (cfg->wl[w]->has_recorded)
+			recorded_baseline(cfg, &out->rows[first]);
 		for (size_t i = first; i < out->n; i++)
 			if (out->rows[i].baseline)
 				base = &out->rows[i];

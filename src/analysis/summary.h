@@ -71,7 +71,7 @@ struct strat_summary {
 	double *rank_wall;
 	unsigned nranks;
 	double speedup, speedup_sd;	/* the baseline's median wall / this one's; 0: none */
-	bool baseline;			/* this row is the baseline strategy's */
+	bool baseline;			/* this row is its workload's baseline (summary_baseline) */
 	unsigned workers, qd;		/* what its counted trials ran with (tuned or given) */
 	bool recommended, equivalent;	/* set from the verdicts */
 	const char *unavailable;	/* why, when the strategy can't run here */
@@ -178,11 +178,17 @@ struct run_summary {
 	size_t n;
 	struct verdict v[16];
 	size_t nv;
-	const char *baseline;	/* the strategy speedups are relative to, or NULL */
+	const char *baseline;	/* the registry's baseline; a workload's: summary_baseline */
 	double margin;		/* of the equivalences (--margin) */
 	bool *outlier;		/* per trial of the results; NULL when read back */
 	size_t nrecs;
 };
+
+/*
+ * The strategy @wl's speedups are relative to: serial, or for a replayed
+ * program the one that runs it as recorded; NULL when there is none.
+ */
+const char *summary_baseline(const struct run_summary *s, const char *wl);
 
 /*
  * Builds the summary of @r.  Outliers (modified z-score of wall_s above

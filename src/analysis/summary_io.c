@@ -73,10 +73,11 @@ void summary_print(FILE *f, const struct run_summary *s, const struct run_meta *
 {
 	char vs[32], at[96];
 
-	snprintf(vs, sizeof(vs), "vs %.15s", s->baseline ? s->baseline : "baseline");
 	for (size_t v = 0; v < s->nv; v++) {
 		const struct verdict *vd = &s->v[v];
+		const char *base = summary_baseline(s, vd->workload);
 
+		snprintf(vs, sizeof(vs), "vs %.15s", base ? base : "baseline");
 		fprintf(f, "\n%s: %s\n", vd->workload, m->specs[v] ? m->specs[v] : "");
 		fprintf(f, "  %-9s %-11s %5s %16s %18s %8s %9s %9s %10s\n", "strategy", "at", "valid",
 			"wall_s med [CI]", vs, "cpu_s", "mem net", "MiB/s", "p99 resp");
@@ -131,7 +132,8 @@ int summary_write_csv(FILE *f, const struct run_summary *s, const char *run_id)
 
 		fprintf(f, "%s,%s,%s,%u,%u,%u,%s,%.4f,%.4f", run_id, row->workload,
 			row->strategy, row->valid, row->total, row->outliers,
-			s->baseline ? s->baseline : "", row->speedup, row->speedup_sd);
+			summary_baseline(s, row->workload) ? summary_baseline(s, row->workload) : "",
+			row->speedup, row->speedup_sd);
 		for (int m = 0; m < MET_N; m++) {
 			const struct summary *x = &row->m[m];
 
@@ -187,6 +189,7 @@ static json_t *row_json(const struct run_summary *s, size_t i)
 	jset(o, "available", json_boolean(!row->unavailable));
 	jset(o, "unavailable", jstr(row->unavailable));
 	jset(o, "error", jstr(row->valid ? NULL : row->error));
+	jset(o, "baseline", json_boolean(row->baseline));
 	jset(o, "speedup", jnum(row->speedup, 4));
 	jset(o, "speedup_sd", jnum(row->speedup_sd, 4));
 	jset(o, "recommended", json_boolean(row->recommended));
@@ -253,6 +256,8 @@ static json_t *verdict_json(const struct run_summary *s, const struct verdict *v
 	jset(o, "workload", jstr(vd->workload));
 	jset(o, "outcome", jstr(outcome_names[vd->outcome]));
 	jset(o, "strategy", name_of(s, vd->pick));
+	jset(o, "baseline", summary_baseline(s, vd->workload) ?
+	     jstr(summary_baseline(s, vd->workload)) : json_null());
 	jset(o, "fastest", name_of(s, vd->fastest));
 	jset(o, "runner_up", name_of(s, vd->runner_up));
 	for (unsigned e = 0; e < vd->nequiv; e++)
@@ -477,8 +482,10 @@ int summary_from_json(const json_t *root, struct run_summary *out, char *msg, si
 	out->rows = xcalloc(json_array_size(rows) + 1, sizeof(*out->rows));
 	json_array_foreach(rows, k, o) {
 		row_from_json(o, &out->rows[out->n]);
-		out->rows[out->n].baseline = out->baseline &&
-					     !strcmp(out->rows[out->n].strategy, out->baseline);
+		/* before the rows said which is their workload's baseline, serial was */
+		out->rows[out->n].baseline = json_is_boolean(json_object_get(o, "baseline")) ?
+			json_is_true(json_object_get(o, "baseline")) :
+			out->baseline && !strcmp(out->rows[out->n].strategy, out->baseline);
 		out->n++;
 	}
 	json_array_foreach(recs, k, o)

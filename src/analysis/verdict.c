@@ -179,19 +179,31 @@ static void storage_limit(const struct strat_summary *rows, size_t nvalid, int b
 	v->ceiling_mibs = rows[best].m[MET_MIBS].median;
 }
 
-/* Is the baseline (the registry's first strategy with trials: serial) on a CPU 95% of its time? */
+/*
+ * Is serial (the registry's baseline; without it, the first strategy with
+ * trials) on a CPU 95% of its time?  A replay's own baseline, the program
+ * as recorded, runs its threads at once, so its share says less.
+ */
 static void compute_bound(const struct strat_summary *rows, size_t n, struct verdict *v)
 {
+	int pick = -1;
+
 	for (size_t i = 0; i < n; i++) {
+		const struct strategy *st = strategy_find(rows[i].strategy);
 		const struct summary *cpu = &rows[i].m[MET_CPU], *wall = &rows[i].m[MET_WALL];
 
 		if (!rows[i].valid || !cpu->n || !(wall->median > 0))
 			continue;
-		v->cpu_share = cpu->median / wall->median;
-		v->compute_bound = v->cpu_share >= 0.95;
-		v->cpu_row = (int)i;
-		return;
+		if (pick < 0 || (st && st->baseline))
+			pick = (int)i;
+		if (st && st->baseline)
+			break;
 	}
+	if (pick < 0)
+		return;
+	v->cpu_share = rows[pick].m[MET_CPU].median / rows[pick].m[MET_WALL].median;
+	v->compute_bound = v->cpu_share >= 0.95;
+	v->cpu_row = pick;
 }
 
 /* The trials of the workload that were disturbed, and by how much, from @r. */

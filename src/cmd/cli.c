@@ -282,6 +282,33 @@ int cli_parse_strategies(const char *list, const struct strategy **out,
 			  strategy_names(), (const void **)out, err, errlen);
 }
 
+/*
+ * `--strategy all` with a workload that has a recorded program behind it
+ * (replay): its baseline, the as_recorded strategy, runs too, in its
+ * registry place, so the others are set against what the program does now.
+ */
+static void add_as_recorded(struct config *cfg)
+{
+	const struct strategy *st[MAX_SELECTED];
+	bool want = false;
+	unsigned n = 0;
+
+	for (unsigned w = 0; w < cfg->n_wl; w++)
+		want |= cfg->wl[w]->has_recorded;
+	if (!want)
+		return;
+	for (size_t i = 0; i < n_strategies && n < MAX_SELECTED; i++) {
+		bool sel = strategies[i]->as_recorded;
+
+		for (unsigned k = 0; k < cfg->n_st; k++)
+			sel |= cfg->st[k] == strategies[i];
+		if (sel)
+			st[n++] = strategies[i];
+	}
+	memcpy(cfg->st, st, n * sizeof(*st));
+	cfg->n_st = n;
+}
+
 int cli_parse_workloads(const char *list, const struct workload **out,
 			char *err, size_t errlen)
 {
@@ -472,6 +499,8 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 	if (rc < 0)
 		return rc;
 	cfg->n_st = (unsigned)rc;
+	if (!strcmp(st_list, "all"))
+		add_as_recorded(cfg);
 	preset_apply(cfg, cfg->size);
 	return knobs_apply(cfg, names, given, nk, err, errlen) < 0 ? -EINVAL : CLI_OK;
 }

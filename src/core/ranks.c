@@ -213,7 +213,7 @@ const struct trial_rec *ranks_collect(const struct wl_ctx *ctx, const struct tri
 	int n = dist.ranks;
 	struct rank_packet *me = xcalloc(1, sizeof(*me)), *all = NULL;
 	unsigned char *dg = NULL;
-	size_t nd = ctx->njobs * 16;
+	size_t nd = wl_njobs(ctx) * 16;
 	struct trial_rec agg;
 
 	if (n == 1) {
@@ -251,7 +251,7 @@ const struct trial_rec *ranks_collect(const struct wl_ctx *ctx, const struct tri
 		}
 		ranks_aggregate(rr, ll, n, dist.clock_offset_ns, &agg);
 		if (split)
-			split_digest(dg, ctx->njobs, n, agg.digest);
+			split_digest(dg, wl_njobs(ctx), n, agg.digest);
 		else
 			same_digest(rr, n, &agg);
 		results_add(res, &agg);

@@ -8,13 +8,14 @@
 
 #define MAX_NAMES 16
 
-extern const struct strategy strategy_serial, strategy_threaded, strategy_forked,
+extern const struct strategy strategy_serial, strategy_recorded, strategy_threaded, strategy_forked,
 	strategy_epoll, strategy_io_uring, strategy_null;
 extern const struct workload workload_md5, workload_csv, workload_array,
 	workload_net, workload_replay, workload_null;
 
 const struct strategy *const strategies[] = {
 	&strategy_serial,
+	&strategy_recorded,
 	&strategy_threaded,
 	&strategy_forked,
 	&strategy_epoll,
@@ -51,7 +52,7 @@ const struct workload *workload_find(const char *name)
 
 bool strategy_in_all(const struct strategy *s)
 {
-	return !s->no_io;
+	return !s->no_io && !s->as_recorded;
 }
 
 bool workload_in_all(const struct workload *w)

@@ -92,8 +92,11 @@ void runloop_unavailable(struct results *res, const struct config *cfg,
 static void run_one(struct wl_ctx *ctx, const struct workload *wl, const struct strategy *st,
 		    const struct config *cfg, struct trial_opts *o, struct trial_rec *rec)
 {
-	int rc = wl->before_trial ? wl->before_trial(ctx) : 0;
+	int rc;
 
+	/* the workload cuts its jobs for this strategy from here on (wl_njobs) */
+	ctx->as_recorded = st->as_recorded;
+	rc = wl->before_trial ? wl->before_trial(ctx) : 0;
 	if (rc == 0)
 		rc = cache_prepare(cfg->cache, cfg->drop_caches && dist.leader, ctx->files,
 				   ctx->nfiles, ctx->msg, sizeof(ctx->msg));
@@ -507,6 +510,7 @@ unsigned runloop_trials(struct config *cfg, struct wl_ctx *ctxs, struct run_meta
 	for (unsigned w = 0; w < cfg->n_wl; w++) {
 		tl.total += (unsigned)plan_cells(cfg, meta->unavailable, w, cells) * rounds;
 		most = ctxs[w].njobs > most ? ctxs[w].njobs : most;
+		most = ctxs[w].njobs_recorded > most ? ctxs[w].njobs_recorded : most;
 	}
 	tl.lat = xcalloc(1, sizeof(*tl.lat));
 	tl.digests = xcalloc(most, sizeof(*tl.digests));

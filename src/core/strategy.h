@@ -55,6 +55,12 @@ struct strategy {
 	 * design, and the report says so when it loses.
 	 */
 	bool one_loop_thread;
+	/*
+	 * Runs the jobs as the program they come from did (wl_ctx.as_recorded):
+	 * the baseline of a workload that has a recorded program behind it
+	 * (workload.has_recorded), and run in `--strategy all` only with one.
+	 */
+	bool as_recorded;
 	/* Which knobs shape it: recorded as the workers / queue_depth columns. */
 	bool uses_workers;	/* --workers threads or processes */
 	bool uses_qd;		/* --qd ring entries */

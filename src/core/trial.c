@@ -182,7 +182,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 				  const struct trial_opts *o, struct trial_out *out,
 				  struct job_result *res)
 {
-	size_t n = wctx->njobs;
+	size_t n = wl_njobs(wctx);
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
 	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin,
 				.iowq_workers = o->iowq_workers, .sqpoll = o->sqpoll,
@@ -444,7 +444,7 @@ bool trial_disturbed(const struct trial_rec *t, double max_cpus)
 static void hand_back(const struct wl_ctx *wctx, const struct trial_opts *o,
 		      const struct trial_out *out, const struct job_result *res)
 {
-	for (size_t i = 0; o->digests && i < wctx->njobs; i++)
+	for (size_t i = 0; o->digests && i < wl_njobs(wctx); i++)
 		memcpy(o->digests[i], res[i].digest, 16);
 	if (o->lat)
 		*o->lat = out->lat;
@@ -467,7 +467,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	      const struct strategy *st, const struct trial_opts *o,
 	      struct trial_rec *rec)
 {
-	size_t nres = (wctx->njobs ? wctx->njobs : 1) * sizeof(struct job_result);
+	size_t nres = (wl_njobs(wctx) ? wl_njobs(wctx) : 1) * sizeof(struct job_result);
 	struct trial_out *out = shared_alloc(sizeof(*out));
 	struct job_result *res = shared_alloc(nres);
 	struct interfere_mark m0, m1;
@@ -486,6 +486,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		rc = -ENOMEM;
 		goto out_unmap;
 	}
+	wctx->as_recorded = st->as_recorded;	/* run_one set it already; tests call us directly */
 	rec_what(wl, wctx, st, o, rec);
 	fflush(NULL);
 	ts_discard();

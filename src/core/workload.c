@@ -25,6 +25,11 @@ void wl_digest64(uint64_t h, unsigned char out[16])
 		out[i] = i < 8 ? (unsigned char)(h >> (8 * i)) : 0;
 }
 
+size_t wl_njobs(const struct wl_ctx *ctx)
+{
+	return ctx->as_recorded && ctx->njobs_recorded ? ctx->njobs_recorded : ctx->njobs;
+}
+
 bool wl_mine(const struct wl_ctx *ctx, size_t i)
 {
 	return ctx->share_ranks <= 1 || i % ctx->share_ranks == ctx->share_rank;

@@ -60,6 +60,14 @@ struct wl_ctx {
 	size_t nfiles;
 	uint64_t data_bytes;	/* bytes in the dataset files */
 	size_t njobs;
+	/*
+	 * Jobs as the recorded program ran them (replay: one per recorded
+	 * thread), for a strategy with the as_recorded trait; 0: none, and
+	 * such a strategy gets the njobs above.  Set by prepare.
+	 */
+	size_t njobs_recorded;
+	/* This trial's strategy has the as_recorded trait: set before before_trial. */
+	bool as_recorded;
 	uint64_t block;		/* this trial's --block (sweeps change it) */
 	/*
 	 * The jobs this process runs: job i iff i % share_ranks == share_rank.
@@ -133,6 +141,11 @@ struct workload {
 	 */
 	bool opt_in;
 	/*
+	 * Its jobs come from a recorded program (replay): the as_recorded
+	 * strategy, which runs them as the program did, is its baseline.
+	 */
+	bool has_recorded;
+	/*
 	 * Parent, untimed: validates the knobs, generates the dataset or
 	 * reuses a matching one, computes the reference result, fills spec,
 	 * files and njobs.  Returns 0 or -errno with ctx->msg set.
@@ -177,6 +190,9 @@ int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
 
 /* Stores a 64-bit verification hash as a job digest (little-endian, zero-padded). */
 void wl_digest64(uint64_t h, unsigned char out[16]);
+
+/* The jobs this trial makes: njobs, or njobs_recorded for an as_recorded strategy. */
+size_t wl_njobs(const struct wl_ctx *ctx);
 
 /* Is job @i one of this process's (see share_rank)? */
 bool wl_mine(const struct wl_ctx *ctx, size_t i);

@@ -117,9 +117,8 @@ int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jo
 		count[mode == RJ_FILE ? o->file : o->tid]++;
 		if (mode == RJ_THREAD && t->files[o->file].out) {
 			if (owner[o->file] != UINT32_MAX && owner[o->file] != o->tid) {
-				snprintf(msg, len, "replay --replay-jobs thread: %s is written and used "
-					 "by threads %u and %u, whose order the trace can't fix: "
-					 "replay it with --replay-jobs file", t->files[o->file].path,
+				snprintf(msg, len, "%s is written and used by threads %u and %u, "
+					 "whose order the trace can't fix", t->files[o->file].path,
 					 owner[o->file], o->tid);
 				rc = -EINVAL;
 				goto out;
