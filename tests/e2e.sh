@@ -9,11 +9,11 @@ for c in "" "run" "list" "info" "plot" "report" "compare" "sweep"; do
 	check "iobench $c --help" bash -c "$IOBENCH $c --help | grep -q '^Usage: iobench'"
 done
 list=$($IOBENCH list)
-for s in serial threaded forked epoll io_uring null md5 csv array; do
+for s in serial recorded threaded forked epoll io_uring null md5 csv array; do
 	check "list names $s" grep -qE "^  $s " <<<"$list"
 done
 check "list says whether each strategy is available" \
-	test "$(grep -cE '^  [a-z_]+ +(available|unavailable) ' <<<"$list")" -eq 6
+	test "$(grep -cE '^  [a-z_]+ +(available|unavailable) ' <<<"$list")" -eq 7
 
 echo "e2e: misuse exits 2 with one line and writes nothing"
 cd "$T" || exit 1
