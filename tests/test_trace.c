@@ -362,6 +362,12 @@ static void test_plan(void **state)
 	assert_int_equal(parse(shared, &t), 0);
 	assert_int_equal(replay_plan_build(&p, &t, RJ_THREAD, 1, msg, sizeof(msg)), -EINVAL);
 	assert_non_null(strstr(msg, "whose order the trace can't fix"));
+	/* as recorded, the output passes from 0 to 1, which started after 0 ended */
+	assert_int_equal(replay_plan_build(&p, &t, RJ_RECORDED, 1, msg, sizeof(msg)), 0);
+	assert_int_equal(p.njobs, 2);
+	assert_int_equal(replay_plan_reference(&p, msg, sizeof(msg)), 0);
+	assert_int_equal(p.final_size[0], 10);
+	replay_plan_free(&p);
 	assert_int_equal(replay_plan_build(&p, &t, RJ_FILE, 1, msg, sizeof(msg)), 0);
 	assert_int_equal(p.njobs, 1);
 	assert_int_equal(p.jobs[0].nops, 6);

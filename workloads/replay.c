@@ -54,11 +54,12 @@ struct replay_data {
 	 * The program as recorded, for the recorded strategy (wl_ctx
 	 * as_recorded): a job per recorded thread, with the order between
 	 * them the trace fixes (replay_order.h).  None when two threads
-	 * share an output, whose bytes then depend on an order not recorded.
+	 * use an output at once: its bytes depend on an order not recorded.
 	 */
 	struct rp_plan rec;
 	struct rp_order rec_order;
 	bool have_rec;
+	bool rec_shares;	/* an output passes from one thread to another */
 	char rec_why[300];
 	unsigned char rec_expect[16];
 	/*
@@ -333,14 +334,31 @@ static void plan_expect(struct wl_ctx *ctx, const struct rp_plan *p, unsigned ch
 	free(ref);
 }
 
+/* Does an output of @t belong to more than one of @p's jobs? */
+static bool outputs_shared(const struct iotrace *t, const struct rp_plan *p)
+{
+	size_t *users = xcalloc(t->nfiles + 1, sizeof(*users));
+	bool shared = false;
+
+	for (size_t j = 0; j < p->njobs; j++)
+		for (size_t k = 0; k < p->jobs[j].nfiles; k++) {
+			uint32_t f = p->jobs[j].files[k];
+
+			shared |= t->files[f].out && ++users[f] > 1;
+		}
+	free(users);
+	return shared;
+}
+
 /*
  * The cut by recorded thread, whatever --replay-jobs says: what the
- * recorded strategy runs.  Without it that strategy's trials fail, saying
- * why, and the others are set against serial.
+ * recorded strategy runs.  Without it (two threads use an output at once)
+ * that strategy's trials fail, saying why, and the others are set against
+ * serial.
  */
 static int as_recorded_setup(struct wl_ctx *ctx, struct replay_data *d)
 {
-	int rc = replay_plan_build(&d->rec, &d->t, RJ_THREAD, ctx->cfg->seed, d->rec_why,
+	int rc = replay_plan_build(&d->rec, &d->t, RJ_RECORDED, ctx->cfg->seed, d->rec_why,
 				   sizeof(d->rec_why));
 
 	if (rc == -EINVAL)
@@ -355,6 +373,7 @@ static int as_recorded_setup(struct wl_ctx *ctx, struct replay_data *d)
 	if (rc < 0)
 		return rc == -ENOMEM ? wl_error(ctx, rc, "replay: out of memory") : rc;
 	d->have_rec = true;
+	d->rec_shares = outputs_shared(&d->t, &d->rec);
 	plan_expect(ctx, &d->rec, d->rec_expect);
 	ctx->njobs_recorded = d->rec.njobs;
 	return 0;
@@ -566,7 +585,10 @@ struct replay_job {
 	 */
 	uint64_t owed_ns;
 	struct rp_gate *gate;	/* as recorded: the order between threads; else NULL */
+	const struct rp_plan *plan;	/* the cut it belongs to */
 	bool waited, ended;	/* at the gate before its first op; its end told */
+	bool broke;		/* its failure told to the gate */
+	bool shared;		/* the op in flight is on a file other threads use */
 	struct op op;
 };
 
@@ -781,6 +803,14 @@ static enum job_state replay_step(struct job *job, struct op **op)
 	}
 	/* the op first: a write's bytes are made there, and count against the compute */
 	replay_build_op(j, o, j->def->local[j->next]);
+	/* a file other threads use: its ops in their recorded order, on one descriptor */
+	j->shared = j->gate && j->plan->fshared[o->file];
+	if (j->shared) {
+		int fd = replay_gate_turn(j->gate, o->file, j->plan->fseq[j->def->ops[j->next]]);
+
+		if (o->type != IT_OPEN)
+			j->op.fd = fd;
+	}
 	if (o->type == IT_WRITE)
 		j->owed_ns += o->len * j->d->fill_ps / 1000;
 	replay_compute_net(j, o);
@@ -795,6 +825,10 @@ static enum job_state replay_next(struct job *job, struct op **op)
 	struct replay_job *j = (struct replay_job *)job;
 	enum job_state st = replay_step(job, op);
 
+	if (j->gate && job->res->err && !j->broke) {
+		j->broke = true;
+		replay_gate_break(j->gate);
+	}
 	if (st == JOB_DONE && j->gate && !j->ended) {
 		j->ended = true;
 		replay_gate_end(j->gate, job->id);
@@ -802,7 +836,34 @@ static enum job_state replay_next(struct job *job, struct op **op)
 	return st;
 }
 
+static void replay_complete_op(struct job *job, struct op *op);
+
+/*
+ * A shared file's op done: the next in the recorded order may go.  The
+ * descriptor is the file's, not this job's: the thread that closes it may
+ * not be the one that opened it.
+ */
 static void replay_complete(struct job *job, struct op *op)
+{
+	struct replay_job *j = (struct replay_job *)job;
+	bool shared = j->shared && !j->closing && !job->res->err;
+	uint32_t f = shared ? j->d->t.ops[j->def->ops[j->next]].file : 0;
+	int fd = op->fd;
+
+	j->shared = false;
+	replay_complete_op(job, op);
+	if (!shared)
+		return;
+	if (op->type == OP_OPEN) {
+		fd = op->res >= 0 ? (int)op->res : -1;
+		j->fds[op->slot] = -1;	/* the gate holds it */
+	} else if (op->type == OP_CLOSE) {
+		fd = -1;
+	}
+	replay_gate_next(j->gate, f, fd);
+}
+
+static void replay_complete_op(struct job *job, struct op *op)
 {
 	struct replay_job *j = (struct replay_job *)job;
 	const struct it_op *o;
@@ -877,7 +938,12 @@ static int replay_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct j
 
 	if (ctx->as_recorded && !d->have_rec)
 		return wl_error(ctx, -EINVAL, "as recorded: %s", d->rec_why);
-	if (p == &d->rec && !(gate = replay_gate_new(&d->rec_order, p->njobs)))
+	/* the gate orders the threads within one process, not across ranks */
+	if (p == &d->rec && d->rec_shares && ctx->share_ranks > 1)
+		return wl_error(ctx, -EINVAL, "as recorded: outputs pass from one recorded thread "
+				"to another, which --mpi-share split would put on different ranks: "
+				"use --mpi-share each");
+	if (p == &d->rec && !(gate = replay_gate_new(&d->rec_order, d->t.nfiles, p->njobs)))
 		return wl_error(ctx, -ENOMEM, "replay: out of memory for jobs");
 	for (size_t i = 0; i < p->njobs; i++) {
 		const struct rp_job *def = &p->jobs[i];
@@ -895,6 +961,7 @@ static int replay_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct j
 		j->job = (struct job){ .ops = &replay_job_ops, .res = &res[i], .id = (unsigned)i };
 		j->d = d;
 		j->def = def;
+		j->plan = p;
 		j->gate = gate;
 		/* another rank's job never runs here: nothing waits for it */
 		if (gate && !wl_mine(ctx, i)) {

@@ -70,17 +70,24 @@ void replay_order_free(struct rp_order *o)
 	o->by_last = o->rank = NULL;
 }
 
-struct rp_gate *replay_gate_new(const struct rp_order *o, size_t refs)
+struct rp_gate *replay_gate_new(const struct rp_order *o, size_t nfiles, size_t refs)
 {
 	struct rp_gate *g = calloc(1, sizeof(*g));
 
 	if (!g)
 		return NULL;
 	g->ended = calloc(o->njobs + 1, sizeof(*g->ended));
-	if (!g->ended) {
+	g->fdone = calloc(nfiles + 1, sizeof(*g->fdone));
+	g->ffd = malloc((nfiles + 1) * sizeof(*g->ffd));
+	if (!g->ended || !g->fdone || !g->ffd) {
+		free(g->ended);
+		free(g->fdone);
+		free(g->ffd);
 		free(g);
 		return NULL;
 	}
+	for (size_t i = 0; i <= nfiles; i++)
+		g->ffd[i] = -1;
 	pthread_mutex_init(&g->m, NULL);
 	pthread_cond_init(&g->c, NULL);
 	g->o = o;
@@ -91,7 +98,7 @@ struct rp_gate *replay_gate_new(const struct rp_order *o, size_t refs)
 void replay_gate_wait(struct rp_gate *g, size_t job)
 {
 	pthread_mutex_lock(&g->m);
-	while (g->prefix < g->o->need[job])
+	while (g->prefix < g->o->need[job] && !g->broken)
 		pthread_cond_wait(&g->c, &g->m);
 	pthread_mutex_unlock(&g->m);
 }
@@ -102,6 +109,35 @@ void replay_gate_end(struct rp_gate *g, size_t job)
 	g->ended[g->o->rank[job]] = true;
 	while (g->prefix < g->o->njobs && g->ended[g->prefix])
 		g->prefix++;
+	pthread_cond_broadcast(&g->c);
+	pthread_mutex_unlock(&g->m);
+}
+
+int replay_gate_turn(struct rp_gate *g, uint32_t file, uint64_t seq)
+{
+	int fd;
+
+	pthread_mutex_lock(&g->m);
+	while (g->fdone[file] < seq && !g->broken)
+		pthread_cond_wait(&g->c, &g->m);
+	fd = g->ffd[file];
+	pthread_mutex_unlock(&g->m);
+	return fd;
+}
+
+void replay_gate_next(struct rp_gate *g, uint32_t file, int fd)
+{
+	pthread_mutex_lock(&g->m);
+	g->ffd[file] = fd;
+	g->fdone[file]++;
+	pthread_cond_broadcast(&g->c);
+	pthread_mutex_unlock(&g->m);
+}
+
+void replay_gate_break(struct rp_gate *g)
+{
+	pthread_mutex_lock(&g->m);
+	g->broken = true;
 	pthread_cond_broadcast(&g->c);
 	pthread_mutex_unlock(&g->m);
 }
@@ -118,5 +154,7 @@ void replay_gate_put(struct rp_gate *g)
 	pthread_mutex_destroy(&g->m);
 	pthread_cond_destroy(&g->c);
 	free(g->ended);
+	free(g->fdone);
+	free(g->ffd);
 	free(g);
 }

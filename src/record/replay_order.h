@@ -6,8 +6,10 @@
  * every op in the order it happened, so a thread whose first op comes
  * after another's last op started after that one ended, and its replay
  * waits for it.  Threads that overlapped run concurrently, each in its
- * own order; how they synchronised beyond that (locks, pipes) is not in
- * the trace.
+ * own order, but the ops on a file several threads use (one opens what
+ * another reads or writes, as zstd -T0's writer thread does) keep their
+ * recorded order, on one shared descriptor.  How the threads synchronised
+ * beyond that (locks, pipes) is not in the trace.
  *
  * The threads a job must wait for are a prefix of the jobs sorted by
  * their last op, so a gate is one counter: how long a prefix has ended.
@@ -40,14 +42,30 @@ struct rp_gate {
 	const struct rp_order *o;
 	bool *ended;		/* per place in by_last */
 	size_t prefix;		/* ended: by_last[0..prefix) */
+	uint64_t *fdone;	/* per file: its ops done so far (shared files) */
+	int *ffd;		/* per file: its open descriptor (shared files); -1 */
+	bool broken;		/* a job failed: nobody waits any more */
 	size_t refs;		/* jobs holding it: the last frees it */
 };
 
-struct rp_gate *replay_gate_new(const struct rp_order *o, size_t refs);
+/* For @nfiles files and @refs jobs; NULL when out of memory. */
+struct rp_gate *replay_gate_new(const struct rp_order *o, size_t nfiles, size_t refs);
 /* Blocks until every job @job must follow has ended. */
 void replay_gate_wait(struct rp_gate *g, size_t job);
 /* @job has ended (it ran, failed, or is not this process's to run). */
 void replay_gate_end(struct rp_gate *g, size_t job);
+/*
+ * A shared file's op number @seq (plan fseq): blocks until the ops before
+ * it are done, and returns the file's descriptor (-1: not open).
+ */
+int replay_gate_turn(struct rp_gate *g, uint32_t file, uint64_t seq);
+/* That op is done; the file's descriptor is now @fd (an open's, -1 after a close). */
+void replay_gate_next(struct rp_gate *g, uint32_t file, int fd);
+/*
+ * A job failed, so ops others wait for may never come: every wait returns
+ * from now on (the trial fails anyway, and must end rather than hang).
+ */
+void replay_gate_break(struct rp_gate *g);
 /* One job lets go of @g; the last frees it. */
 void replay_gate_put(struct rp_gate *g);
 

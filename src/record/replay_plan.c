@@ -65,13 +65,25 @@ uint64_t replay_hash_bytes(uint64_t h, const void *data, size_t n)
 	return h64(h, data, n);
 }
 
-static int add_op(struct rp_job *j, uint32_t op, uint32_t file, const struct it_op *o,
-		  char *msg, size_t len)
+/*
+ * @seen: per file, the last job that added it and its index there, so a
+ * thread over thousands of files finds each in one step.
+ */
+struct seen {
+	uint32_t job;
+	uint16_t local;
+};
+
+static int add_op(struct rp_job *j, uint32_t jid, struct seen *seen, uint32_t op,
+		  uint32_t file, const struct it_op *o, char *msg, size_t len)
 {
 	size_t k;
 
-	for (k = 0; k < j->nfiles && j->files[k] != file; k++)
-		;
+	if (seen[file].job == jid)
+		k = seen[file].local;
+	else
+		for (k = 0; k < j->nfiles && j->files[k] != file; k++)
+			;
 	if (k == j->nfiles) {
 		if (j->nfiles == UINT16_MAX) {
 			snprintf(msg, len, "replay: a job touches more than %u files", UINT16_MAX);
@@ -82,6 +94,7 @@ static int add_op(struct rp_job *j, uint32_t op, uint32_t file, const struct it_
 			die(1, "out of memory planning a replay");
 		j->files[j->nfiles++] = file;
 	}
+	seen[file] = (struct seen){ .job = jid, .local = (uint16_t)k };
 	/* sized exactly once the counts are known (replay_plan_build) */
 	j->ops[j->nops] = op;
 	j->local[j->nops++] = (uint16_t)k;
@@ -90,16 +103,82 @@ static int add_op(struct rp_job *j, uint32_t op, uint32_t file, const struct it_
 	return 0;
 }
 
+/* The job @o goes to. */
+static uint32_t job_of(enum replay_jobs mode, const struct it_op *o)
+{
+	return mode == RJ_FILE ? o->file : o->tid;
+}
+
+/*
+ * RJ_THREAD: every output belongs to one thread, as a pool runs the jobs
+ * in any order.  0, or -EINVAL with @msg.
+ */
+static int check_outputs(const struct iotrace *t, char *msg, size_t len)
+{
+	uint32_t *owner = xcalloc(t->nfiles + 1, sizeof(*owner));
+	int rc = 0;
+
+	for (size_t i = 0; i < t->nfiles; i++)
+		owner[i] = UINT32_MAX;
+	for (size_t i = 0; i < t->nops && rc == 0; i++) {
+		const struct it_op *o = &t->ops[i];
+		uint32_t was = owner[o->file];
+
+		if (!t->files[o->file].out)
+			continue;
+		owner[o->file] = o->tid;
+		if (was == UINT32_MAX || was == o->tid)
+			continue;
+		snprintf(msg, len, "%s is written and used by threads %u and %u, whose order "
+			 "the trace can't fix", t->files[o->file].path, was, o->tid);
+		rc = -EINVAL;
+	}
+	free(owner);
+	return rc;
+}
+
+/*
+ * RJ_RECORDED: which files more than one thread uses, and each op's place
+ * among its file's ops, by which the replay keeps their recorded order
+ * (replay_order.h).
+ */
+static void mark_shared(struct rp_plan *p)
+{
+	const struct iotrace *t = p->t;
+	uint32_t *user = xcalloc(t->nfiles + 1, sizeof(*user));
+	uint64_t *n = xcalloc(t->nfiles + 1, sizeof(*n));
+
+	p->fshared = xcalloc(t->nfiles + 1, sizeof(*p->fshared));
+	p->fseq = xcalloc(t->nops + 1, sizeof(*p->fseq));
+	for (size_t i = 0; i < t->nfiles; i++)
+		user[i] = UINT32_MAX;
+	for (size_t i = 0; i < t->nops; i++) {
+		const struct it_op *o = &t->ops[i];
+
+		p->fshared[o->file] |= user[o->file] != UINT32_MAX && user[o->file] != o->tid;
+		user[o->file] = o->tid;
+		p->fseq[i] = n[o->file]++;
+	}
+	free(user);
+	free(n);
+}
+
 int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jobs mode,
 		      uint64_t seed, char *msg, size_t len)
 {
 	size_t *count;
-	uint32_t *owner;	/* per file, RJ_THREAD: the one thread that may use an output */
+	uint32_t *opened;	/* per file: opened yet? */
+	struct seen *seen;
 	int rc = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->t = t;
 	p->seed = seed;
+	p->mode = mode;
+	if (mode == RJ_THREAD && (rc = check_outputs(t, msg, len)) < 0)
+		return rc;
+	if (mode == RJ_RECORDED)
+		mark_shared(p);
 	p->njobs = mode == RJ_FILE ? t->nfiles : t->threads;
 	p->jobs = xcalloc(p->njobs ? p->njobs : 1, sizeof(*p->jobs));
 	p->preexist = xcalloc(t->nfiles + 1, sizeof(*p->preexist));
@@ -108,24 +187,12 @@ int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jo
 	p->final_hash = xcalloc(t->nfiles + 1, sizeof(*p->final_hash));
 	p->creates = xcalloc(t->nops + 1, sizeof(*p->creates));
 	count = xcalloc(p->njobs + 1, sizeof(*count));
-	owner = xcalloc(t->nfiles + 1, sizeof(*owner));
+	opened = xcalloc(t->nfiles + 1, sizeof(*opened));
+	seen = xcalloc(t->nfiles + 1, sizeof(*seen));
 	for (size_t i = 0; i < t->nfiles; i++)
-		owner[i] = UINT32_MAX;
-	for (size_t i = 0; i < t->nops; i++) {
-		const struct it_op *o = &t->ops[i];
-
-		count[mode == RJ_FILE ? o->file : o->tid]++;
-		if (mode == RJ_THREAD && t->files[o->file].out) {
-			if (owner[o->file] != UINT32_MAX && owner[o->file] != o->tid) {
-				snprintf(msg, len, "%s is written and used by threads %u and %u, "
-					 "whose order the trace can't fix", t->files[o->file].path,
-					 owner[o->file], o->tid);
-				rc = -EINVAL;
-				goto out;
-			}
-			owner[o->file] = o->tid;
-		}
-	}
+		seen[i].job = UINT32_MAX;
+	for (size_t i = 0; i < t->nops; i++)
+		count[job_of(mode, &t->ops[i])]++;
 	for (size_t j = 0; j < p->njobs; j++) {
 		p->jobs[j].ops = xcalloc(count[j] + 1, sizeof(*p->jobs[j].ops));
 		p->jobs[j].local = xcalloc(count[j] + 1, sizeof(*p->jobs[j].local));
@@ -137,22 +204,22 @@ int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jo
 	 */
 	for (size_t i = 0; i < t->nfiles; i++)
 		p->preexist[i] = t->files[i].out && t->files[i].size > 0;
-	memset(owner, 0, (t->nfiles + 1) * sizeof(*owner));	/* now: opened yet? */
 	for (size_t i = 0; i < t->nops && rc == 0; i++) {
 		const struct it_op *o = &t->ops[i];
+		uint32_t j = job_of(mode, o);
 
-		if (o->type == IT_OPEN && t->files[o->file].out && !owner[o->file]) {
-			owner[o->file] = 1;
+		if (o->type == IT_OPEN && t->files[o->file].out && !opened[o->file]) {
+			opened[o->file] = 1;
 			if (!(o->mode & IT_O_CREAT))
 				p->preexist[o->file] = true;
 			p->creates[i] = !p->preexist[o->file];
 		}
-		p->file_job[o->file] = mode == RJ_FILE ? o->file : o->tid;
-		rc = add_op(&p->jobs[p->file_job[o->file]], (uint32_t)i, o->file, o, msg, len);
+		p->file_job[o->file] = j;	/* an output's: its last user */
+		rc = add_op(&p->jobs[j], j, seen, (uint32_t)i, o->file, o, msg, len);
 	}
-out:
 	free(count);
-	free(owner);
+	free(opened);
+	free(seen);
 	if (rc < 0)
 		replay_plan_free(p);
 	return rc;
@@ -274,6 +341,7 @@ int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
 	struct holes *holes = xcalloc(t->nfiles + 1, sizeof(*holes));
 	uint64_t *size = xcalloc(t->nfiles + 1, sizeof(*size));
 	unsigned char *buf = NULL;
+	uint64_t *hs;		/* per job: its running hash */
 	size_t cap = RP_PIECE;
 	int rc = 0;
 
@@ -288,46 +356,49 @@ int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
 	}
 	for (size_t i = 0; i < t->nfiles; i++)
 		size[i] = t->files[i].size;
-	/* each job alone, in its order: the plan gives no two jobs one output */
-	for (size_t j = 0; j < p->njobs && rc == 0; j++) {
-		struct rp_job *jb = &p->jobs[j];
-		uint64_t h = 0;
+	/*
+	 * Every op in trace order, each into its job's running hash: a job's
+	 * ops are in that order too, and an output two jobs share (as
+	 * recorded: one thread after another) gets their writes in it.
+	 */
+	hs = xcalloc(p->njobs + 1, sizeof(*hs));
+	for (size_t i = 0; i < t->nops && rc == 0; i++) {
+		const struct it_op *o = &t->ops[i];
+		struct holes *hf = &holes[o->file];
+		uint64_t *h = &hs[job_of(p->mode, o)];
 
-		for (size_t k = 0; k < jb->nops && rc == 0; k++) {
-			const struct it_op *o = &t->ops[jb->ops[k]];
-			struct holes *hf = &holes[o->file];
-
-			switch (o->type) {
-			case IT_OPEN:
-				if (o->mode & IT_O_TRUNC) {
-					size[o->file] = 0;
-					holes_clear(hf);
-				}
-				h = replay_hash_op(h, o, NULL, 0);
-				break;
-			case IT_READ:
-				rc = expect_bytes(p, hf, o->file, o->off, buf, (size_t)o->got);
-				if (rc < 0)
-					snprintf(msg, len, "replay: reading input %s: %s",
-						 t->files[o->file].path, strerror(-rc));
-				h = replay_hash_op(h, o, buf, (size_t)o->got);
-				break;
-			case IT_WRITE:
-				if (o->off > size[o->file])
-					holes_add(hf, size[o->file], o->off);
-				holes_cut(hf, o->off, o->off + o->len);
-				if (o->off + o->len > size[o->file])
-					size[o->file] = o->off + o->len;
-				replay_fill(p->seed, o->file, o->off, buf, (size_t)o->len);
-				h = replay_hash_op(h, o, buf, (size_t)o->len);
-				break;
-			default:
-				h = replay_hash_op(h, o, NULL, 0);
-				break;
+		switch (o->type) {
+		case IT_OPEN:
+			if (o->mode & IT_O_TRUNC) {
+				size[o->file] = 0;
+				holes_clear(hf);
 			}
+			*h = replay_hash_op(*h, o, NULL, 0);
+			break;
+		case IT_READ:
+			rc = expect_bytes(p, hf, o->file, o->off, buf, (size_t)o->got);
+			if (rc < 0)
+				snprintf(msg, len, "replay: reading input %s: %s",
+					 t->files[o->file].path, strerror(-rc));
+			*h = replay_hash_op(*h, o, buf, (size_t)o->got);
+			break;
+		case IT_WRITE:
+			if (o->off > size[o->file])
+				holes_add(hf, size[o->file], o->off);
+			holes_cut(hf, o->off, o->off + o->len);
+			if (o->off + o->len > size[o->file])
+				size[o->file] = o->off + o->len;
+			replay_fill(p->seed, o->file, o->off, buf, (size_t)o->len);
+			*h = replay_hash_op(*h, o, buf, (size_t)o->len);
+			break;
+		default:
+			*h = replay_hash_op(*h, o, NULL, 0);
+			break;
 		}
-		jb->expect = h;
 	}
+	for (size_t j = 0; j < p->njobs; j++)
+		p->jobs[j].expect = hs[j];
+	free(hs);
 	/* what each output must hold at the end, hashed as check reads it back */
 	for (size_t i = 0; i < t->nfiles && rc == 0; i++) {
 		uint64_t h = 0;
@@ -365,5 +436,7 @@ void replay_plan_free(struct rp_plan *p)
 	free(p->final_size);
 	free(p->final_hash);
 	free(p->creates);
+	free(p->fshared);
+	free(p->fseq);
 	memset(p, 0, sizeof(*p));
 }

@@ -16,7 +16,13 @@
 
 #include "iotrace.h"
 
-enum replay_jobs { RJ_FILE, RJ_THREAD };
+/*
+ * A job per file; per recorded thread, each output used by one thread; or
+ * per recorded thread as recorded, where threads may share files (one
+ * opens what another reads; `cp a b && gzip b`) and the replay keeps the
+ * recorded order of each shared file's ops (replay_order.h).
+ */
+enum replay_jobs { RJ_FILE, RJ_THREAD, RJ_RECORDED };
 
 struct rp_job {
 	uint32_t *ops;		/* indices into the trace's ops, in order */
@@ -30,16 +36,20 @@ struct rp_job {
 
 struct rp_plan {
 	const struct iotrace *t;
+	enum replay_jobs mode;
 	uint64_t seed;
 	struct rp_job *jobs;
 	size_t njobs;
 	/* per trace file */
-	uint32_t *file_job;	/* the job that uses it (an output: the one that may) */
+	uint32_t *file_job;	/* the job that uses it (an output: the last that does) */
 	bool *preexist;		/* out: exists before the program opens it (size0 bytes) */
 	uint64_t *final_size;	/* out: its size at the end */
 	uint64_t *final_hash;	/* out: the hash of its bytes at the end */
 	/* per trace op: an out file's open creates it (O_CREAT|O_EXCL) */
 	bool *creates;
+	/* RJ_RECORDED: per file, used by several threads; per op, its place among its file's */
+	bool *fshared;
+	uint64_t *fseq;
 	/*
 	 * Reads of inputs come from here when set (--replay-data): fills
 	 * @len bytes of input @file at @off, 0 or -errno.
