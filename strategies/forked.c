@@ -23,6 +23,7 @@
 #include "conc.h"
 #include "memuse.h"
 #include "pin.h"
+#include "readahead_opt.h"
 #include "signals.h"
 #include "strategy.h"
 
@@ -54,7 +55,7 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 
 		if (i >= ctx->njobs)
 			break;
-		job_run_blocking(ctx->jobs[i], ctx->sync_readahead);
+		job_run_blocking(ctx->jobs[i], !ctx->opt[RA_OPT_OFF]);
 	}
 	if (mem_ok && mem_net_since(&mark, &net) == 0)
 		__atomic_add_fetch(&sh->net_kib, net, __ATOMIC_RELAXED);
@@ -145,6 +146,8 @@ out:
 const struct strategy strategy_forked = {
 	.name = "forked",
 	.desc = "--workers processes (fork) pulling whole jobs, blocking syscalls",
+	.options = readahead_options,
+	.noptions = RA_OPT_N,
 	.uses_workers = true,
 	.jobs_per_worker = true,
 	.worker_processes = true,

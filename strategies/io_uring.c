@@ -24,6 +24,7 @@
 #include <liburing.h>
 
 #include "conc.h"
+#include "io_uring_opts.h"
 #include "jobsched.h"
 #include "pin.h"
 #include "strategy.h"
@@ -435,18 +436,18 @@ static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, s
 	 * min(qd, 4 x CPUs) of them by default: on FUSE or NFS that, not qd,
 	 * may bound the reads in flight.  --iowq-workers sets the bound.
 	 */
-	if (ctx->iowq_workers) {
-		unsigned vals[2] = { ctx->iowq_workers, ctx->iowq_workers };
+	if (ctx->opt[URO_IOWQ]) {
+		unsigned vals[2] = { (unsigned)ctx->opt[URO_IOWQ], (unsigned)ctx->opt[URO_IOWQ] };
 		int rc = io_uring_register_iowq_max_workers(&l->ring, vals);
 
 		if (rc < 0) {
 			snprintf(msg, len, "io_uring: cannot set --iowq-workers %u: %s",
-				 ctx->iowq_workers, strerror(-rc));
+				 (unsigned)ctx->opt[URO_IOWQ], strerror(-rc));
 			return rc;
 		}
 	}
 	/* a slot per job that may be open at once: qd + 1 active, with room */
-	if (ctx->fixed_files) {
+	if (ctx->opt[URO_FIXED_FILES]) {
 		int rc = io_uring_register_files_sparse(&l->ring, 2 * ctx->qd + 16);
 
 		if (rc < 0) {
@@ -456,7 +457,7 @@ static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, s
 		}
 		l->fixed = true;
 	}
-	if (ctx->fixed_bufs) {
+	if (ctx->opt[URO_FIXED_BUFS]) {
 		/*
 		 * A ring holds at most qd + 1 jobs (jobsched.h); 64 buffers each
 		 * is more than any workload keeps (its read-ahead window)
@@ -513,7 +514,7 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, 
 		return rc;
 	}
 	rc = -EINVAL;
-	if (ctx->sqpoll) {
+	if (ctx->opt[URO_SQPOLL]) {
 		/* the poller sleeps after 50 ms without submissions */
 		struct io_uring_params prm = { .flags = IORING_SETUP_SQPOLL, .sq_thread_idle = 50 };
 
@@ -522,7 +523,7 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, 
 		rc = io_uring_queue_init(entries, &l->ring, IORING_SETUP_SINGLE_ISSUER |
 					 IORING_SETUP_DEFER_TASKRUN);
 	}
-	if (rc == -EINVAL && !ctx->sqpoll)
+	if (rc == -EINVAL && !ctx->opt[URO_SQPOLL])
 		rc = io_uring_queue_init(entries, &l->ring, 0);
 	if (rc < 0) {
 		char why[256];
@@ -534,7 +535,7 @@ static int loop_init(struct uring_loop *l, struct strat_ctx *ctx, size_t *next, 
 	rc = loop_extras(l, ctx, msg, len);
 	if (rc < 0)
 		goto out_ring;
-	l->sqpoll = ctx->sqpoll;
+	l->sqpoll = ctx->opt[URO_SQPOLL];
 	return 0;
 out_ring:
 	ubufs_free(&l->bufs);
@@ -729,10 +730,8 @@ static int uring_run(struct strat_ctx *ctx)
 }
 
 const struct strategy strategy_io_uring = {
-	.name = "io_uring",
+	IO_URING_TRAITS,
 	.desc = "--workers threads, each with a ring of --qd entries (liburing), pulling jobs",
-	.uses_workers = true,
-	.uses_qd = true,
 	.probe = uring_probe,
 	.run = uring_run,
 };

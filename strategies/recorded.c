@@ -18,6 +18,7 @@
 
 #include "conc.h"
 #include "pin.h"
+#include "readahead_opt.h"
 #include "strategy.h"
 
 struct recorded_arg {
@@ -32,7 +33,7 @@ static void *recorded_thread(void *arg)
 	conc_thread_start();
 	if (a->ctx->pin)
 		pin_self("job", (unsigned)a->i);
-	job_run_blocking(a->ctx->jobs[a->i], a->ctx->sync_readahead);
+	job_run_blocking(a->ctx->jobs[a->i], !a->ctx->opt[RA_OPT_OFF]);
 	conc_thread_end();
 	return NULL;
 }
@@ -90,6 +91,8 @@ const struct strategy strategy_recorded = {
 	.name = "recorded",
 	.desc = "a thread per job, all at once; a replay's baseline: the program's threads "
 		"as recorded",
+	.options = readahead_options,
+	.noptions = RA_OPT_N,
 	.as_recorded = true,
 	.run = recorded_run,
 };

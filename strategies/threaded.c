@@ -13,6 +13,7 @@
 
 #include "conc.h"
 #include "pin.h"
+#include "readahead_opt.h"
 #include "strategy.h"
 
 struct threaded_data {
@@ -34,7 +35,7 @@ static void *threaded_worker(void *arg)
 
 		if (i >= td->ctx->njobs)
 			break;
-		job_run_blocking(td->ctx->jobs[i], td->ctx->sync_readahead);
+		job_run_blocking(td->ctx->jobs[i], !td->ctx->opt[RA_OPT_OFF]);
 	}
 	conc_thread_end();
 	return NULL;
@@ -73,6 +74,8 @@ static int threaded_run(struct strat_ctx *ctx)
 const struct strategy strategy_threaded = {
 	.name = "threaded",
 	.desc = "pool of --workers pthreads pulling whole jobs, blocking syscalls",
+	.options = readahead_options,
+	.noptions = RA_OPT_N,
 	.uses_workers = true,
 	.jobs_per_worker = true,
 	.run = threaded_run,

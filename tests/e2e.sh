@@ -180,7 +180,7 @@ check "--json -: stdout is the run's JSON and nothing else, the same as the file
 import json, glob, sys
 out = json.load(open(sys.argv[1]))
 f = json.load(open(glob.glob(sys.argv[2] + "/*[0-9].json")[0]))
-sys.exit(0 if out == f and out["schema_version"] == 1 else 1)' "$T/j.out" "$T/res-j"
+sys.exit(0 if out == f and out["schema_version"] == 2 else 1)' "$T/j.out" "$T/res-j"
 check "--json -: the table and the file names went to stderr" bash -c \
 	"grep -q 'wall_s med' '$T/j.err' && grep -q '^results: ' '$T/j.err'"
 expect 2 "--json takes '-' (stdout), not 'out.json'" $IOBENCH run --json out.json
@@ -228,7 +228,7 @@ check "--fail-if-slower: a run against itself passes" bash -c \
 	"$IOBENCH compare '$ja' '$ja' --plots '$T/plots-g' --fail-if-slower 0.5% >/dev/null"
 expect 2 "--fail-if-slower '5x' is not a percentage" $IOBENCH compare "$ja" "$ja" --fail-if-slower 5x
 expect 2 "--all goes with --fail-if-slower" $IOBENCH compare "$ja" "$ja" --all
-expect 1 "future.json: result schema_version 99 is not one this iobench reads (1 to 1): use a newer iobench" \
+expect 1 "future.json: result schema_version 99 is not one this iobench reads (1 to 2): use a newer iobench" \
 	$IOBENCH report "$T/res-j/future.json"
 rm -f "$T/res-j/future.json"	# not a file this iobench wrote: not for the schema check
 # the schema bites: an undescribed field, or a figure of the wrong type, is caught

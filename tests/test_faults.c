@@ -15,6 +15,9 @@
 #include "registry.h"
 #include "strategy.h"
 
+/* every strategy option at its default */
+static const uint64_t no_opt[WL_MAX_KNOBS];
+
 static pid_t test_pid;
 
 /* A job of 3 no-ops; with `die`, completing its second op kills the worker. */
@@ -77,7 +80,7 @@ static void setup_jobs(bool die, bool fail)
 
 static void test_forked_worker_killed(void **state)
 {
-	struct strat_ctx ctx = { .jobs = jobp, .njobs = 8, .workers = 2, .qd = 2 };
+	struct strat_ctx ctx = { .jobs = jobp, .njobs = 8, .workers = 2, .qd = 2, .opt = no_opt };
 	int rc;
 
 	(void)state;
@@ -94,7 +97,8 @@ static void test_job_failure_every_strategy(void **state)
 {
 	(void)state;
 	for (size_t s = 0; s < n_strategies; s++) {
-		struct strat_ctx ctx = { .jobs = jobp, .njobs = 8, .workers = 3, .qd = 4 };
+		struct strat_ctx ctx = { .jobs = jobp, .njobs = 8, .workers = 3, .qd = 4,
+					 .opt = no_opt };
 		char why[128];
 
 		if (strategies[s]->probe && strategies[s]->probe(why, sizeof(why)) < 0)

@@ -51,13 +51,22 @@ static void trial_with(const struct workload *wl, struct wl_ctx *ctx,
 		       const struct strategy *st, unsigned workers, unsigned qd, unsigned flags,
 		       struct trial_rec *rec)
 {
+	uint64_t opt[WL_MAX_KNOBS] = { 0 };
+
 	memset(rec, 0, sizeof(*rec));
 	if (wl->before_trial)
 		assert_int_equal(wl->before_trial(ctx), 0);
+	/* the strategy's own options, by the names it declares */
+	for (size_t i = 0; i < st->noptions; i++) {
+		const char *n = st->options[i].name;
+
+		opt[i] = (!strcmp(n, "uring-fixed-files") && (flags & FIXED)) ||
+			 (!strcmp(n, "sqpoll") && (flags & SQPOLL)) ||
+			 (!strcmp(n, "uring-fixed-bufs") && (flags & FIXED_BUFS)) ||
+			 (!strcmp(n, "no-sync-readahead") && !(flags & SYNC_RA));
+	}
 	struct trial_opts o = { .workers = workers, .qd = qd, .cache = CACHE_WARM,
-				.latency = true, .fixed_files = flags & FIXED,
-				.sqpoll = flags & SQPOLL, .fixed_bufs = flags & FIXED_BUFS,
-				.sync_readahead = flags & SYNC_RA };
+				.latency = true, .st_opt = opt };
 
 	assert_int_equal(trial_run(wl, ctx, st, &o, rec), 0);
 }

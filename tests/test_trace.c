@@ -333,7 +333,7 @@ static void test_order(void **state)
 	assert_int_equal(o.need[2], 1);
 	assert_int_equal(o.need[3], 3);
 	/* the gate opens for 3 only once 0, 1 and 2 have all ended, in any order */
-	g = replay_gate_new(&o, 1);
+	g = replay_gate_new(&o, t.nfiles, 1);
 	assert_non_null(g);
 	replay_gate_end(g, 2);
 	assert_int_equal(g->prefix, 0);

@@ -25,7 +25,7 @@ struct tune_path {
  * field changes meaning or goes; new fields keep it.  Readers refuse a
  * newer one rather than misread it.
  */
-#define RESULTS_SCHEMA_VERSION 1
+#define RESULTS_SCHEMA_VERSION 2
 
 struct run_meta {
 	char run_id[64];	/* 20261125-041502-12345: time, then pid */

@@ -6,6 +6,7 @@
 
 #include "dist.h"
 #include "jsonh.h"
+#include "registry.h"
 #include "runfiles.h"
 #include "safefs.h"
 #include "util.h"
@@ -288,6 +289,30 @@ static json_t *storage_json(const struct sysinfo *s, const char *dir)
 	return o;
 }
 
+/*
+ * Each selected strategy's own options, by the names the command line
+ * takes: {"io_uring": {"sqpoll": false, "iowq-workers": 0, ...}, ...}.
+ */
+static json_t *strategy_options(const struct config *cfg)
+{
+	json_t *all = json_object();
+
+	for (unsigned s = 0; s < cfg->n_st; s++) {
+		const struct strategy *st = cfg->st[s];
+		const struct wl_knobs *k = st_knobs((struct config *)cfg, st);
+		json_t *o;
+
+		if (!st->noptions)
+			continue;
+		o = json_object();
+		for (size_t i = 0; i < st->noptions; i++)
+			jset(o, st->options[i].name, st->options[i].kind == WLO_FLAG ?
+			     json_boolean(k->v[i]) : json_integer((json_int_t)k->v[i]));
+		jset(all, st->name, o);
+	}
+	return all;
+}
+
 static json_t *config_json(const struct config *cfg)
 {
 	json_t *o = json_object();
@@ -303,12 +328,7 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "seed", json_integer((json_int_t)cfg->seed));
 	jset(o, "workers", json_integer((json_int_t)cfg->workers));
 	jset(o, "queue_depth", json_integer((json_int_t)cfg->qd));
-	jset(o, "iowq_workers", cfg->iowq_workers ? json_integer((json_int_t)cfg->iowq_workers)
-						  : json_null());
-	jset(o, "sqpoll", json_boolean(cfg->sqpoll));
-	jset(o, "uring_fixed_files", json_boolean(cfg->fixed_files));
-	jset(o, "uring_fixed_bufs", json_boolean(cfg->fixed_bufs));
-	jset(o, "sync_readahead", json_boolean(cfg->sync_readahead));
+	jset(o, "strategy_options", strategy_options(cfg));
 	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));
 	jset(o, "budget_s", json_integer((json_int_t)cfg->budget_s));

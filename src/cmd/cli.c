@@ -58,19 +58,6 @@ static const char run_usage_head[] =
 	"  --workers N        threads or processes for threaded, forked, epoll\n"
 	"                     (default: tuned, see --no-tune)\n"
 	"  --qd N             io_uring queue depth (default: tuned, see --no-tune)\n"
-	"  --iowq-workers N   io_uring: at most N kernel workers per ring for the ops\n"
-	"                     that can't complete inline (buffered reads on FUSE or\n"
-	"                     NFS...); default: the kernel's, min(qd, 4 x CPUs)\n"
-	"  --sqpoll           io_uring: a kernel thread per ring polls for submissions\n"
-	"                     (IORING_SETUP_SQPOLL); its CPU time is the trial's too\n"
-	"  --uring-fixed-files  io_uring: files opened into the ring's registered table\n"
-	"                     (openat_direct, IOSQE_FIXED_FILE), not descriptors\n"
-	"  --uring-fixed-bufs   io_uring: reads and writes on registered buffers\n"
-	"                     (READ_FIXED, WRITE_FIXED): each job's buffers pinned once\n"
-	"  --no-sync-readahead  threaded, forked: one op of a job at a time.  By\n"
-	"                     default a worker takes every read its job can issue at\n"
-	"                     once (the event loops' read-ahead window) and has the\n"
-	"                     kernel start the later ones (readahead(2))\n"
 	"  --no-tune          don't look for each strategy's best concurrency first:\n"
 	"                     --workers = the machine's cores, --qd 64.  By default,\n"
 	"                     before the counted rounds, the knob a strategy's\n"
@@ -112,7 +99,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_IOWQ, OPT_SQPOLL, OPT_FIXED, OPT_FIXED_BUFS, OPT_SYNC_RA,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE,
 	OPT_JSON, OPT_MARGIN, OPT_MAX_INTERFERENCE, OPT_WAIT_QUIET,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
@@ -140,11 +127,6 @@ static const struct option run_options[] = {
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "mpi-share", required_argument, NULL, OPT_MPI_SHARE },
 	{ "no-tune", no_argument, NULL, OPT_NO_TUNE },
-	{ "iowq-workers", required_argument, NULL, OPT_IOWQ },
-	{ "sqpoll", no_argument, NULL, OPT_SQPOLL },
-	{ "uring-fixed-files", no_argument, NULL, OPT_FIXED },
-	{ "uring-fixed-bufs", no_argument, NULL, OPT_FIXED_BUFS },
-	{ "no-sync-readahead", no_argument, NULL, OPT_SYNC_RA },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "margin", required_argument, NULL, OPT_MARGIN },
@@ -321,7 +303,6 @@ static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
 static const struct num_spec n_workers = { "workers", 1, 1024, false };
 static const struct num_spec n_qd = { "qd", 1, 4096, false };
-static const struct num_spec n_iowq = { "iowq-workers", 1, 4096, false };
 
 
 static void config_defaults(struct config *cfg)
@@ -346,7 +327,6 @@ static void config_defaults(struct config *cfg)
 		if (e && parse_real(e, 0, 4096, &v) == 0)
 			cfg->max_interference = v;
 	}
-	cfg->sync_readahead = true;
 }
 
 /* The option's own spelling, for messages about a bad option. */
@@ -400,11 +380,6 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		cfg->qd_given = true;
 		break;
 	case OPT_NO_TUNE: cfg->no_tune = true; break;
-	case OPT_IOWQ: rc = parse_num(&n_iowq, a, &cfg->iowq_workers, err, errlen); break;
-	case OPT_SQPOLL: cfg->sqpoll = true; break;
-	case OPT_FIXED: cfg->fixed_files = true; break;
-	case OPT_FIXED_BUFS: cfg->fixed_bufs = true; break;
-	case OPT_SYNC_RA: cfg->sync_readahead = false; break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;
@@ -447,13 +422,15 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 }
 
 /* getopt's table into @opts: the harness's options, then the workloads' knobs. */
-static void option_table(struct option *opts, const char *const *names, size_t nk)
+static void option_table(struct option *opts, const char *const *names, const bool *flag,
+			 size_t nk)
 {
 	size_t n = ARRAY_SIZE(run_options);
 
 	memcpy(opts, run_options, sizeof(run_options));
 	for (size_t k = 0; k < nk; k++)
-		opts[n++] = (struct option){ names[k], required_argument, NULL, OPT_KNOB + (int)k };
+		opts[n++] = (struct option){ names[k], flag[k] ? no_argument : required_argument,
+					     NULL, OPT_KNOB + (int)k };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
@@ -462,14 +439,15 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 {
 	const char *names[MAX_KNOB_NAMES], *given[MAX_KNOB_NAMES] = { NULL };
 	const char *st_list = "all", *wl_list = "all";
-	size_t nk = knob_names(names, MAX_KNOB_NAMES);
+	bool flag[MAX_KNOB_NAMES];
+	size_t nk = knob_names(names, flag, MAX_KNOB_NAMES);
 	struct option opts[ARRAY_SIZE(run_options) + MAX_KNOB_NAMES + 1];
 	int c, rc;
 
 	config_defaults(cfg);
 	cfg->argc = argc;
 	cfg->argv = argv;
-	option_table(opts, names, nk);
+	option_table(opts, names, flag, nk);
 	optind = 0;	/* glibc: full re-initialisation, so tests can call again */
 	opterr = 0;	/* our messages, not getopt's */
 	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
@@ -481,8 +459,8 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 				 bad_option(argc, argv));
 			return -EINVAL;
 		}
-		if (c >= OPT_KNOB)
-			given[c - OPT_KNOB] = optarg;	/* applied over the preset below */
+		if (c >= OPT_KNOB)	/* applied over the preset below; a flag: "" */
+			given[c - OPT_KNOB] = optarg ? optarg : "";
 		else if (run_option(c, optarg, cfg, &wl_list, &st_list, err, errlen) < 0)
 			return -EINVAL;
 	}

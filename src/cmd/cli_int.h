@@ -23,8 +23,11 @@ int parse_num(const struct num_spec *ns, const char *arg, uint64_t *out, char *e
 int parse_choice(const char *opt, const char *arg, const char *const *names, size_t n,
 		 char *err, size_t errlen);
 
-/* The distinct option names the workloads declare, in registry order. */
-size_t knob_names(const char **out, size_t max);
+/*
+ * The distinct option names the workloads and strategies declare, in
+ * registry order; @flag[i]: names[i] takes no value.
+ */
+size_t knob_names(const char **out, bool *flag, size_t max);
 /*
  * Applies the values @given (NULL: not given) of the options @names over
  * the preset already in @cfg, then runs the selected workloads' checks.
@@ -32,7 +35,7 @@ size_t knob_names(const char **out, size_t max);
  */
 int knobs_apply(struct config *cfg, const char *const *names, const char *const *given,
 		size_t n, char *err, size_t errlen);
-/* The "Workload knobs" section of `iobench run --help`. */
+/* The "Workload knobs" and "Strategy options" sections of `iobench run --help`. */
 void knobs_usage(FILE *f);
 
 #endif

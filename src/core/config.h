@@ -15,6 +15,7 @@ enum cache_mode { CACHE_COLD, CACHE_WARM, CACHE_DIRECT, CACHE_NMODES };
 
 /* The registered workloads iobench can hold knobs for (registry.c). */
 #define MAX_WORKLOADS 16
+#define MAX_STRATEGIES 16
 /* Options one workload may declare (struct wl_option, workload.h). */
 #define WL_MAX_KNOBS 8
 
@@ -68,15 +69,11 @@ struct config {
 	uint64_t qd;
 	bool workers_given, qd_given;	/* fixed by the user: not tuned */
 	bool no_tune;			/* --no-tune: every strategy at the defaults */
-	uint64_t iowq_workers;		/* --iowq-workers: io_uring's kernel worker cap; 0: kernel's */
-	bool sqpoll;			/* --sqpoll: io_uring's rings polled by a kernel thread */
-	bool fixed_files;		/* --uring-fixed-files: registered files */
-	bool fixed_bufs;		/* --uring-fixed-bufs: registered buffers */
-	bool sync_readahead;		/* threaded, forked read ahead; --no-sync-readahead */
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
 	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;
 	struct wl_knobs knobs[MAX_WORKLOADS];	/* by the workload's place in the registry */
+	struct wl_knobs st_knobs[MAX_STRATEGIES];	/* the strategies' options, likewise */
 	/* iobench sweep: the values of each swept knob (one value: not swept) */
 	bool sweep;
 	bool profile;		/* iobench profile: the breakdown table */

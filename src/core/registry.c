@@ -50,6 +50,17 @@ const struct workload *workload_find(const char *name)
 	return NULL;
 }
 
+struct wl_knobs *st_knobs(struct config *cfg, const struct strategy *st)
+{
+	static struct wl_knobs none;	/* a strategy outside the registry (tests): no options */
+
+	for (size_t i = 0; i < n_strategies && i < MAX_STRATEGIES; i++)
+		if (strategies[i] == st)
+			return &cfg->st_knobs[i];
+	memset(&none, 0, sizeof(none));
+	return &none;
+}
+
 bool strategy_in_all(const struct strategy *s)
 {
 	return !s->no_io && !s->as_recorded;
@@ -107,6 +118,8 @@ static bool plain_name(const char *s)
 	return true;
 }
 
+static bool option_ok(const struct wl_option *o);
+
 int registry_check_strategy(const struct strategy *s, char *msg, size_t len)
 {
 	if (!plain_name(s->name) || !s->desc || !s->run) {
@@ -114,6 +127,17 @@ int registry_check_strategy(const struct strategy *s, char *msg, size_t len)
 			 s->name ? s->name : "?");
 		return -EINVAL;
 	}
+	if (s->noptions > WL_MAX_KNOBS || (s->noptions && !s->options)) {
+		snprintf(msg, len, "strategy %s: at most %d options", s->name, WL_MAX_KNOBS);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < s->noptions; i++)
+		if (!option_ok(&s->options[i])) {
+			snprintf(msg, len, "strategy %s: option %zu (%s) needs a name, arg, help "
+				 "and bounds holding its presets", s->name, i,
+				 s->options[i].name ? s->options[i].name : "?");
+			return -EINVAL;
+		}
 	if (s->baseline && (s->no_io || s->uses_workers || s->uses_qd)) {
 		snprintf(msg, len, "strategy %s: a baseline does I/O with no knobs", s->name);
 		return -EINVAL;
@@ -142,6 +166,8 @@ static bool option_ok(const struct wl_option *o)
 		ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
 	if (ok && o->kind == WLO_CHOICE)
 		ok = o->choices && o->choices[0];
+	if (ok && o->kind == WLO_FLAG)
+		ok = !o->arg[0];
 	if (ok && (o->kind == WLO_NUM || o->kind == WLO_SIZE))
 		for (int p = 0; p < SIZE_NPRESETS && ok; p++)
 			ok = o->min <= o->preset[p] && o->preset[p] <= o->max;
@@ -193,6 +219,10 @@ int registry_check(char *msg, size_t len)
 	}
 	for (size_t i = 0; i < n_workloads && rc == 0; i++)
 		rc = workload_check(workloads[i], i, msg, len);
+	if (rc == 0 && n_strategies > MAX_STRATEGIES) {
+		snprintf(msg, len, "more than %d strategies", MAX_STRATEGIES);
+		rc = -EINVAL;
+	}
 	if (rc == 0 && n_workloads > MAX_WORKLOADS) {
 		snprintf(msg, len, "more than %d workloads", MAX_WORKLOADS);
 		rc = -EINVAL;

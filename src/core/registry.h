@@ -21,6 +21,8 @@ const struct workload *workload_find(const char *name);
  * they run only when named.
  */
 bool strategy_in_all(const struct strategy *s);
+/* The values of @st's own options in @cfg (all 0 for one outside the registry). */
+struct wl_knobs *st_knobs(struct config *cfg, const struct strategy *st);
 bool workload_in_all(const struct workload *w);
 
 /*

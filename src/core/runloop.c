@@ -15,6 +15,7 @@
 #include "dist.h"
 #include "interfere.h"
 #include "plan.h"
+#include "registry.h"
 #include "ranks.h"
 #include "runloop.h"
 #include "signals.h"
@@ -204,10 +205,7 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	const struct strategy *st = cfg->st[c->st];
 	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin, .latency = !cfg->no_latency,
 				.workers = c->workers, .qd = c->qd, .block = c->block,
-				.iowq_workers = (unsigned)cfg->iowq_workers, .sqpoll = cfg->sqpoll,
-				.fixed_files = cfg->fixed_files, .fixed_bufs = cfg->fixed_bufs,
-				.sync_readahead = cfg->sync_readahead,
-				.count_iowq = warmup, .lat = tl->lat,
+				.st_opt = st_knobs(cfg, st)->v, .count_iowq = warmup, .lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;
 

@@ -11,17 +11,15 @@
 #include <stdint.h>
 
 #include "job.h"
+#include "option.h"
 
 struct strat_ctx {
 	struct job **jobs;
 	size_t njobs;
 	unsigned workers;	/* threads or processes, where the model has them */
 	unsigned qd;		/* ring depth, where the model has one */
-	unsigned iowq_workers;	/* io_uring: cap on its kernel workers per ring; 0: the kernel's */
-	bool sqpoll;		/* io_uring: a kernel thread per ring polls for submissions */
-	bool fixed_files;	/* io_uring: files in a registered table, not descriptors */
-	bool fixed_bufs;	/* io_uring: READ_FIXED / WRITE_FIXED on registered buffers */
-	bool sync_readahead;	/* threaded, forked: a job's read-ahead window (job.h) */
+	/* the values of the strategy's own options, indexed as its table */
+	const uint64_t *opt;
 	bool pin;		/* bind each thread or process to its own core */
 	char msg[512];		/* why run() failed, when it returns -errno */
 	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */
@@ -41,6 +39,9 @@ struct strat_ctx {
 struct strategy {
 	const char *name;
 	const char *desc;
+	/* Its own options (at most WL_MAX_KNOBS), as a workload's: ctx->opt holds their values. */
+	const struct wl_option *options;
+	size_t noptions;
 	/* Does no I/O at all: its results can't match a reference (null). */
 	bool no_io;
 	/*

@@ -184,10 +184,9 @@ static _Noreturn void trial_child(const struct workload *wl,
 {
 	size_t n = wl_njobs(wctx);
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
+	static const uint64_t no_opts[WL_MAX_KNOBS];
 	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin,
-				.iowq_workers = o->iowq_workers, .sqpoll = o->sqpoll,
-				.fixed_files = o->fixed_files, .fixed_bufs = o->fixed_bufs,
-				.sync_readahead = o->sync_readahead };
+				.opt = o->st_opt ? o->st_opt : no_opts };
 	char tp_why[128];
 	int rc;
 

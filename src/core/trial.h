@@ -13,11 +13,8 @@
 struct trial_opts {
 	unsigned workers;
 	unsigned qd;
-	unsigned iowq_workers;	/* io_uring's kernel worker cap (--iowq-workers); 0: the kernel's */
-	bool sqpoll;		/* io_uring: a kernel thread polls the rings (--sqpoll) */
-	bool fixed_files;	/* io_uring: registered files (--uring-fixed-files) */
-	bool fixed_bufs;	/* io_uring: registered buffers (--uring-fixed-bufs) */
-	bool sync_readahead;	/* threaded, forked: read ahead (off: --no-sync-readahead) */
+	/* the strategy's own options (strat_ctx.opt); NULL: all 0 */
+	const uint64_t *st_opt;
 	/*
 	 * Count the requests io_uring hands to io-wq (a tracepoint event,
 	 * tpcount.h).  Only in trials whose time is not used: with the event

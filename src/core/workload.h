@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "option.h"
 #include "job.h"
 #include "hwcount.h"
 #include "conc.h"
@@ -94,24 +95,6 @@ struct wl_ctx {
 	 * to 0 before check, and a trial with any is disturbed.
 	 */
 	uint64_t foreign;
-};
-
-/*
- * One knob a workload declares, as an fio engine declares its options:
- * the CLI (`--NAME ARG`), `iobench run --help` and the presets are made
- * from these tables, so a new knob is one entry in its workload's file.
- * Two workloads may declare the same name (--files: md5 and csv); the
- * option then sets both, each within its own bounds.
- */
-enum wl_opt_kind { WLO_NUM, WLO_SIZE, WLO_CHOICE, WLO_PATH };
-struct wl_option {
-	const char *name;	/* the option without "--" */
-	const char *arg;	/* its value in --help: N, SIZE, P, FILE.npy */
-	const char *help;
-	enum wl_opt_kind kind;
-	uint64_t min, max;		/* WLO_NUM, WLO_SIZE */
-	const char *const *choices;	/* WLO_CHOICE: NULL-terminated */
-	uint64_t preset[SIZE_NPRESETS];	/* the default per --size (a choice: its index) */
 };
 
 struct workload {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "io_uring_opts.h"
 #include "strategy.h"
 
 #ifndef IOBENCH_URING_OFF
@@ -27,10 +28,8 @@ static int uring_off_run(struct strat_ctx *ctx)
 }
 
 const struct strategy strategy_io_uring = {
-	.name = "io_uring",
+	IO_URING_TRAITS,
 	.desc = "--workers threads, each with a ring of --qd entries (liburing): not in this build",
-	.uses_workers = true,
-	.uses_qd = true,
 	.probe = uring_off_probe,
 	.run = uring_off_run,
 };
