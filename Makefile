@@ -12,12 +12,16 @@
 #   make V=1        show the commands
 
 CC ?= cc
-# src/cmd: main, the CLI, one file per subcommand; src/core: ops, jobs, the
-# strategy and workload interfaces, plan, trial, datasets; src/measure: what
-# a trial records; src/analysis: statistics, result files, plots, reports;
-# src/record: recording a program, its trace and the replay plan; src/lib:
-# helpers with no iobench knowledge.  README.md, "Layout".
-SRC_DIRS := src/cmd src/core src/measure src/analysis src/lib src/record strategies workloads
+# The folders are layers, each including only from those below it
+# (scripts/layers.sh, in make test).  src/cmd: main, the CLI, one file per
+# subcommand; src/run: a run's rounds of trials and its ranks; src/analysis:
+# statistics, result files, plots, reports; workloads and strategies: the
+# plugins; src/netsink: the net workload's server; src/core: ops, jobs, the
+# plugin interfaces, plan, trial, datasets; src/record: recording a
+# program, its trace and the replay plan; src/measure: what a trial
+# records; src/lib: helpers with no iobench knowledge.  docs/HACKING.md.
+SRC_DIRS := src/cmd src/run src/core src/measure src/analysis src/lib src/record src/netsink \
+	strategies workloads
 
 # MPI (`mpirun -np N iobench run`, README "Many machines"): MPI=1 builds with
 # Open MPI, MPI=0 without; by default with it when mpicc is installed, except
@@ -118,7 +122,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
 HELPERS := $(BUILD)/tests/no_uring $(BUILD)/tests/delayfs
 
-.PHONY: all deps deps-test run test test-build unit e2e fuzz valgrind bench clean \
+.PHONY: all deps deps-test run test test-build layers unit e2e fuzz valgrind bench clean \
 	man completion install uninstall
 all: $(BIN)
 
@@ -187,7 +191,10 @@ run: deps
 # installed what it installs: this make's view predates that
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory test-build
-	$(Q)$(MAKE) --no-print-directory unit e2e fuzz
+	$(Q)$(MAKE) --no-print-directory layers unit e2e fuzz
+
+layers:
+	$(Q)scripts/layers.sh
 
 test-build: $(BIN) $(TEST_BIN) $(HELPERS)
 
