@@ -14,8 +14,11 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "runfiles.h"
 #include "testutil.h"
+#include "trial_cols.h"
 
 static void fill(struct results *r, struct run_meta *m, struct config *cfg)
 {
@@ -57,8 +60,8 @@ static void test_csv(void **state)
 	fclose(f);
 	nl = strchr(buf, '\n');
 	assert_non_null(nl);
-	assert_memory_equal(buf, results_csv_header, strlen(results_csv_header));
-	assert_ptr_equal(nl, buf + strlen(results_csv_header));
+	assert_memory_equal(buf, results_csv_header(), strlen(results_csv_header()));
+	assert_ptr_equal(nl, buf + strlen(results_csv_header()));
 	assert_non_null(strstr(buf, "RUN,csv,serial,1,1,1,cold,0.500000,0.250000,0.125000,4096,4096,"));
 	/* RFC 4180 quoting of a message with a comma and quotes */
 	assert_non_null(strstr(buf, ",0,\"write \"\"x\"\", y: No space left on device\",0,0,"));
@@ -67,6 +70,55 @@ static void test_csv(void **state)
 	assert_non_null(strstr(buf, "00112233445566778899aabbccddeeff,1,,0,1,,0,nop,"));
 	free(buf);
 	results_free(&r);
+}
+
+/*
+ * The CSV's columns, in their order: readers that go by position see the
+ * same file.  A new column goes at the end, here and in trial_cols.c.
+ */
+static void test_csv_columns_frozen(void **state)
+{
+	(void)state;
+	assert_string_equal(results_csv_header(),
+		"run_id,workload,strategy,trial,workers,queue_depth,cache,wall_s,user_s,"
+		"sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,"
+		"invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,"
+		"valid,error,warmup,outlier,resident_pct,cache_flag,main_op,lat_p50_us,"
+		"lat_p99_us,lat_p999_us,lat_max_us,block,cpu_s,runq_wait_s,blkio_wait_s,"
+		"other_s,threads_max,procs,inflight_avg,inflight_max,io_uring_enters,"
+		"cycles,instructions,cache_misses,delay_glitches,steal_s,mem_base_kib,"
+		"mem_net_kib,io_workers,ring_wait_s,svc_p50_us,svc_p99_us,svc_p999_us,"
+		"svc_max_us,rank,ranks,node,straggler,start_skew_us,failed_requests,"
+		"server_late_us,server_late_max_us,other_cpu_s,psi_cpu_s,psi_io_s,disturbed,"
+		"foreign_conns,idle_cpu_s");
+}
+
+/* Every column the table puts in the JSON is one the schema describes, where it goes. */
+static void test_columns_in_schema(void **state)
+{
+	static const char *const groups[] = { NULL, "breakdown", "io_shape", "interference" };
+	json_error_t e;
+	json_t *s = json_load_file("schema/iobench-run.schema.json", 0, &e);
+	json_t *trial;
+
+	(void)state;
+	assert_non_null(s);
+	trial = json_object_get(json_object_get(json_object_get(json_object_get(s, "properties"),
+										 "trials"), "items"), "properties");
+	assert_non_null(trial);
+	for (size_t i = 0; i < n_trial_cols; i++) {
+		const struct trial_col *c = &trial_cols[i];
+		json_t *in = trial;
+
+		if (!c->json)
+			continue;
+		if (groups[c->group])
+			in = json_object_get(json_object_get(trial, groups[c->group]), "properties");
+		if (!json_object_get(in, c->json))
+			fail_msg("column %s: no \"%s\" in the schema's trial %s", c->csv ? c->csv : "-",
+				 c->json, groups[c->group] ? groups[c->group] : "object");
+	}
+	json_decref(s);
 }
 
 /* The JSON parses back, escapes included, and a non-UTF-8 name stays valid. */
@@ -152,6 +204,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_columns_frozen),
+		cmocka_unit_test(test_columns_in_schema),
 		cmocka_unit_test(test_json_escapes),
 		cmocka_unit_test(test_save_never_overwrites),
 	};

@@ -9,33 +9,33 @@
 
 #include "results.h"
 #include "safefs.h"
+#include "trial_cols.h"
 #include "util.h"
 
-const char results_csv_header[] =
-	"run_id,workload,strategy,trial,workers,queue_depth,cache,wall_s,user_s,"
-	"sys_s,peak_rss_kib,peak_rss_sum_kib,minor_faults,major_faults,vol_ctx,"
-	"invol_ctx,read_bytes,write_bytes,bytes,ops,mib_per_s,ops_per_s,digest,"
-	"valid,error,warmup,outlier,resident_pct,cache_flag,main_op,lat_p50_us,"
-	"lat_p99_us,lat_p999_us,lat_max_us,block,cpu_s,runq_wait_s,blkio_wait_s,"
-	"other_s,threads_max,procs,inflight_avg,inflight_max,io_uring_enters,"
-	"cycles,instructions,cache_misses,delay_glitches,steal_s,mem_base_kib,"
-	"mem_net_kib,io_workers,ring_wait_s,svc_p50_us,svc_p99_us,svc_p999_us,"
-	"svc_max_us,rank,ranks,node,straggler,start_skew_us,failed_requests,"
-	"server_late_us,server_late_max_us,other_cpu_s,psi_cpu_s,psi_io_s,disturbed,"
-	"foreign_conns,idle_cpu_s";
+/* Made once from the column table (trial_cols.h). */
+const char *results_csv_header(void)
+{
+	static char buf[2048];
+
+	if (!buf[0])
+		for (size_t i = 0, off = 0; i < n_trial_cols; i++)
+			if (trial_cols[i].csv)
+				off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+							off ? "," : "", trial_cols[i].csv);
+	return buf;
+}
 
 /* A measured count, or "n/a": never a 0 that looks measured. */
 static void csv_u64(FILE *f, bool ok, uint64_t v)
 {
 	if (ok)
-		fprintf(f, ",%" PRIu64, v);
+		fprintf(f, "%" PRIu64, v);
 	else
-		fputs(",n/a", f);
+		fputs("n/a", f);
 }
 
 static void csv_dbl(FILE *f, bool ok, int decimals, double v)
 {
-	fputc(',', f);
 	if (ok)
 		fprintf(f, "%.*f", decimals, v);
 	else
@@ -122,76 +122,92 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* The MPI columns: rank (or "all" for the aggregate), ranks, node, straggler, skew. */
-static void csv_ranks(FILE *f, const struct trial_rec *t)
+/* A percentile of @l by the column's arg: p50, p99, p999, max. */
+static double pct(const struct lat_pct *l, int which)
 {
-	if (t->rank < 0)
-		fprintf(f, ",all,%u,", t->ranks);
-	else
-		fprintf(f, ",%d,%u,", t->rank, t->ranks ? t->ranks : 1);
-	csv_field(f, t->node);
-	csv_dbl(f, t->straggler >= 0, 3, t->straggler);
-	csv_dbl(f, t->start_skew_s >= 0, 1, t->start_skew_s * 1e6);
-	fprintf(f, ",%" PRIu64, t->failed_requests);
-	csv_dbl(f, t->server_late_us >= 0, 1, t->server_late_us);
-	csv_dbl(f, t->server_late_max_us >= 0, 1, t->server_late_max_us);
+	return which == 0 ? l->p50_us : which == 1 ? l->p99_us : which == 2 ? l->p999_us
+									       : l->max_us;
+}
+
+/* One column the table marks special (TC_SPECIAL). */
+static void csv_special(FILE *f, const struct trial_col *c, const struct trial_rec *t,
+			const char *run_id, int outlier)
+{
+	const struct lat_pct *sv = &t->svc[t->main_op];
+
+	switch (c->sp) {
+	case TS_RUN_ID: fputs(run_id, f); return;
+	case TS_CACHE: fputs(cache_names[t->cache], f); return;
+	/* outliers are the summary's finding: unknown until it exists */
+	case TS_OUTLIER: fputs(outlier < 0 ? "n/a" : outlier ? "1" : "0", f); return;
+	case TS_RESIDENT:
+		if (t->resident_pct >= 0)
+			fprintf(f, "%.1f", t->resident_pct);
+		return;
+	case TS_MAIN_OP: fputs(op_name(t->main_op), f); return;
+	case TS_LAT: csv_dbl(f, t->latency_on, c->dec, pct(&t->lat[t->main_op], c->arg)); return;
+	case TS_SVC: csv_dbl(f, t->latency_on && sv->n, c->dec, pct(sv, c->arg)); return;
+	case TS_CPU: fprintf(f, "%.6f", t->user_s + t->sys_s); return;
+	case TS_HW:
+		csv_u64(f, t->hw[c->arg] >= 0 && !t->hw_why[0], (uint64_t)t->hw[c->arg]);
+		return;
+	case TS_RANK:
+		if (t->rank < 0)
+			fputs("all", f);
+		else
+			fprintf(f, "%d", t->rank);
+		return;
+	case TS_RANKS: fprintf(f, "%u", t->ranks ? t->ranks : 1); return;
+	case TS_SKEW: csv_dbl(f, t->start_skew_s >= 0, c->dec, t->start_skew_s * 1e6); return;
+	case TS_CPUS:
+	case TS_NONE:
+		return;
+	}
+}
+
+/* One column of @t; "n/a" when its rule says it was not measured. */
+static void csv_col(FILE *f, const struct trial_col *c, const struct trial_rec *t,
+		    const char *run_id, int outlier)
+{
+	bool na = trial_col_na(c, t);
+
+	switch (c->type) {
+	case TC_SPECIAL:
+		csv_special(f, c, t, run_id, outlier);
+		return;
+	case TC_PSTR:
+		csv_field(f, *(const char *const *)((const char *)t + c->off));
+		return;
+	case TC_ASTR:
+		csv_field(f, (const char *)t + c->off);
+		return;
+	case TC_DBL:
+		csv_dbl(f, !na, c->dec, trial_col_dbl(c, t));
+		return;
+	default:
+		if (na)
+			fputs("n/a", f);
+		else
+			fprintf(f, "%" PRId64, trial_col_int(c, t));
+		return;
+	}
 }
 
 int results_write_csv(FILE *f, const struct results *r, const bool *outlier, const char *run_id)
 {
-	fprintf(f, "%s\n", results_csv_header);
+	fprintf(f, "%s\n", results_csv_header());
 	for (size_t i = 0; i < r->n; i++) {
-		const struct trial_rec *t = &r->recs[i];
-		const struct lat_pct *l = &t->lat[t->main_op], *sv = &t->svc[t->main_op];
-		bool lat = t->latency_on;
+		bool first = true;
 
-		fprintf(f, "%s,%s,%s,%u,%u,%u,%s,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-			run_id, t->workload, t->strategy, t->trial, t->workers, t->qd,
-			cache_names[t->cache], t->wall_s, t->user_s, t->sys_s,
-			t->peak_rss_kib, t->peak_rss_sum_kib, t->minor_faults,
-			t->major_faults, t->vol_ctx, t->invol_ctx);
-		csv_u64(f, t->io_ok, t->read_bytes);
-		csv_u64(f, t->io_ok, t->write_bytes);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%.3f,%.1f,%s,%d,", t->bytes, t->ops,
-			t->mib_per_s, t->ops_per_s, t->digest, t->valid ? 1 : 0);
-		csv_field(f, t->error);
-		/* outliers are the summary's finding: unknown until it exists */
-		fprintf(f, ",%d,%s,", t->warmup, !outlier ? "n/a" : outlier[i] ? "1" : "0");
-		if (t->resident_pct >= 0)
-			fprintf(f, "%.1f", t->resident_pct);
-		fprintf(f, ",%d,%s", t->cache_flag, op_name(t->main_op));
-		csv_dbl(f, lat, 1, l->p50_us);
-		csv_dbl(f, lat, 1, l->p99_us);
-		csv_dbl(f, lat, 1, l->p999_us);
-		csv_dbl(f, lat, 1, l->max_us);
-		fprintf(f, ",%" PRIu64 ",%.6f", t->block, t->user_s + t->sys_s);
-		/* delay accounting may be unavailable: "n/a", never a fake 0 */
-		csv_dbl(f, t->delay_ok, 6, t->runq_wait_s);
-		csv_dbl(f, t->delay_ok, 6, t->blkio_wait_s);
-		csv_dbl(f, t->delay_ok, 6, t->other_s);
-		fprintf(f, ",%u,%u", t->threads_max, t->procs);
-		csv_dbl(f, lat, 2, t->inflight_avg);
-		csv_u64(f, lat, (uint64_t)t->inflight_max);
-		fprintf(f, ",%" PRIu64, t->enter_calls);
-		for (int k = 0; k < HW_N; k++)
-			csv_u64(f, t->hw[k] >= 0 && !t->hw_why[0], (uint64_t)t->hw[k]);
-		fprintf(f, ",%u", t->delay_glitches);
-		csv_dbl(f, t->steal_s >= 0, 2, t->steal_s);
-		csv_u64(f, t->mem_ok, t->mem_base_kib);
-		csv_u64(f, t->mem_ok, t->mem_net_kib);
-		csv_u64(f, t->io_workers >= 0, (uint64_t)t->io_workers);
-		fprintf(f, ",%.6f", t->ring_wait_s);
-		csv_dbl(f, lat && sv->n, 1, sv->p50_us);
-		csv_dbl(f, lat && sv->n, 1, sv->p99_us);
-		csv_dbl(f, lat && sv->n, 1, sv->p999_us);
-		csv_dbl(f, lat && sv->n, 1, sv->max_us);
-		csv_ranks(f, t);
-		csv_dbl(f, t->other_cpu_s >= 0, 3, t->other_cpu_s);
-		csv_dbl(f, t->psi_cpu_s >= 0, 3, t->psi_cpu_s);
-		csv_dbl(f, t->psi_io_s >= 0, 3, t->psi_io_s);
-		fprintf(f, ",%d,%" PRIu64, t->disturbed, t->foreign_conns);
-		csv_dbl(f, t->idle_cpu_s >= 0, 3, t->idle_cpu_s);
+		for (size_t k = 0; k < n_trial_cols; k++) {
+			if (!trial_cols[k].csv)
+				continue;
+			if (!first)
+				fputc(',', f);
+			first = false;
+			csv_col(f, &trial_cols[k], &r->recs[i], run_id,
+				!outlier ? -1 : outlier[i]);
+		}
 		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;
@@ -210,7 +226,7 @@ int results_journal_open(int dirfd, const struct run_meta *m, FILE **out)
 		close(fd);
 		return -errno;
 	}
-	fprintf(*out, "%s\n", results_csv_header);
+	fprintf(*out, "%s\n", results_csv_header());
 	return fflush(*out) ? -errno : 0;
 }
 

@@ -70,7 +70,7 @@ void results_free(struct results *r);
 void results_new_run_id(struct run_meta *m);
 
 /* The CSV header line (no newline), exposed for tests and readers. */
-extern const char results_csv_header[];
+const char *results_csv_header(void);
 
 /*
  * Writes the CSV, header first.  @outlier (per trial, from the summary)

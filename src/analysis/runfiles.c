@@ -9,6 +9,7 @@
 #include "registry.h"
 #include "runfiles.h"
 #include "safefs.h"
+#include "trial_cols.h"
 #include "util.h"
 
 /* Percentiles per op type that ran; null when latency was not recorded. */
@@ -79,63 +80,58 @@ static json_t *hists_json(const struct trial_hists *h)
 	return o;
 }
 
-/* Where the trial's time went; the delay-accounting figures null when n/a. */
-static json_t *breakdown_json(const struct trial_rec *t)
+/* A column the table marks special (TC_SPECIAL), as JSON. */
+static json_t *special_json(const struct trial_col *c, const struct trial_rec *t, bool outlier)
 {
-	json_t *o = json_object();
+	double cpus;
 
-	jset(o, "cpu_s", jnum(t->user_s + t->sys_s, 6));
-	jset(o, "threads_max", json_integer(t->threads_max));
-	jset(o, "procs", json_integer(t->procs));
-	jset(o, "steal_s", t->steal_s >= 0 ? jnum(t->steal_s, 2) : json_null());
-	jset(o, "ring_wait_s", jnum(t->ring_wait_s, 6));
-	jset(o, "io_workers", jcount(t->io_workers >= 0, (uint64_t)t->io_workers));
-	jset(o, "sqpoll_cpu_s", t->sqpoll_cpu_s >= 0 ? jnum(t->sqpoll_cpu_s, 6) : json_null());
-	jset(o, "runq_wait_s", t->delay_ok ? jnum(t->runq_wait_s, 6) : json_null());
-	jset(o, "blkio_wait_s", t->delay_ok ? jnum(t->blkio_wait_s, 6) : json_null());
-	jset(o, "other_s", t->delay_ok ? jnum(t->other_s, 6) : json_null());
-	if (t->delay_ok) {
-		jset(o, "task_s", jnum(t->task_s, 6));
-		jset(o, "delay_glitches", json_integer(t->delay_glitches));
+	switch (c->sp) {
+	case TS_CACHE: return jstr(cache_names[t->cache]);
+	case TS_OUTLIER: return json_boolean(outlier);
+	case TS_RESIDENT: return t->resident_pct >= 0 ? jnum(t->resident_pct, c->dec) : json_null();
+	case TS_MAIN_OP: return jstr(op_name(t->main_op));
+	case TS_CPU: return jnum(t->user_s + t->sys_s, c->dec);
+	case TS_RANK: return t->rank < 0 ? jstr("all") : json_integer(t->rank);
+	case TS_RANKS: return json_integer(t->ranks ? t->ranks : 1);
+	case TS_SKEW:
+		return t->start_skew_s >= 0 ? jnum(t->start_skew_s * 1e6, c->dec) : json_null();
+	case TS_CPUS:
+		cpus = trial_interference(t);
+		return isfinite(cpus) ? jnum(cpus, c->dec) : json_null();
+	default:
+		return json_null();
 	}
-	return o;
 }
 
-static json_t *io_shape_json(const struct trial_rec *t)
+/* One column's value as JSON; null when its rule says it was not measured. */
+static json_t *col_json(const struct trial_col *c, const struct trial_rec *t, bool outlier)
 {
-	json_t *o = json_object(), *ops = json_object();
-
-	for (int k = 0; k < OP_NTYPES; k++)
-		if (t->ops_by_type[k])
-			jset(ops, op_name((enum op_type)k), json_integer((json_int_t)t->ops_by_type[k]));
-	jset(o, "ops", ops);
-	jset(o, "bytes_read", json_integer((json_int_t)t->bytes_read));
-	jset(o, "bytes_written", json_integer((json_int_t)t->bytes_written));
-	jset(o, "failed_requests", json_integer((json_int_t)t->failed_requests));
-	jset(o, "foreign_conns", json_integer((json_int_t)t->foreign_conns));
-	jset(o, "server_late_us", t->server_late_us >= 0 ? jnum(t->server_late_us, 1) : json_null());
-	jset(o, "server_late_max_us",
-	     t->server_late_max_us >= 0 ? jnum(t->server_late_max_us, 1) : json_null());
-	jset(o, "inflight_avg", t->latency_on ? jnum(t->inflight_avg, 2) : json_null());
-	jset(o, "inflight_max", jcount(t->latency_on, (uint64_t)t->inflight_max));
-	jset(o, "io_uring_enters", json_integer((json_int_t)t->enter_calls));
-	jset(o, "io_uring_sqes", jcount(t->uring_sqes >= 0, (uint64_t)t->uring_sqes));
-	jset(o, "io_uring_iowq", jcount(t->uring_iowq >= 0, (uint64_t)t->uring_iowq));
-	return o;
+	if (c->type == TC_SPECIAL)
+		return special_json(c, t, outlier);
+	if (c->type == TC_PSTR)
+		return jstr(*(const char *const *)((const char *)t + c->off));
+	if (c->type == TC_ASTR)
+		return jstr((const char *)t + c->off);
+	if (trial_col_na(c, t))
+		return json_null();
+	if (c->type == TC_BOOL)
+		return json_boolean(trial_col_int(c, t));
+	/* JSON has no NaN or infinity (a user's array may sum to either): jnum makes them null */
+	if (c->type == TC_DBL)
+		return jnum(trial_col_dbl(c, t), c->dec);
+	return json_integer((json_int_t)trial_col_int(c, t));
 }
 
-/* What else used the machine during the trial (interfere.h); null when n/a. */
-static json_t *interference_json(const struct trial_rec *t)
+/* The table's columns of @group into @o. */
+static void cols_json(json_t *o, enum tc_group group, const struct trial_rec *t, bool outlier)
 {
-	json_t *o = json_object();
-	double cpus = trial_interference(t);
+	for (size_t i = 0; i < n_trial_cols; i++) {
+		const struct trial_col *c = &trial_cols[i];
 
-	jset(o, "other_cpu_s", t->other_cpu_s >= 0 ? jnum(t->other_cpu_s, 3) : json_null());
-	jset(o, "psi_cpu_s", t->psi_cpu_s >= 0 ? jnum(t->psi_cpu_s, 3) : json_null());
-	jset(o, "psi_io_s", t->psi_io_s >= 0 ? jnum(t->psi_io_s, 3) : json_null());
-	jset(o, "cpus", isfinite(cpus) ? jnum(cpus, 3) : json_null());
-	jset(o, "idle_cpu_s", t->idle_cpu_s >= 0 ? jnum(t->idle_cpu_s, 3) : json_null());
-	return o;
+		if (!c->json || c->group != group || (c->na == NA_DELAY_OMIT && trial_col_na(c, t)))
+			continue;
+		jset(o, c->json, col_json(c, t, outlier));
+	}
 }
 
 static json_t *hw_json(const struct trial_rec *t)
@@ -150,56 +146,25 @@ static json_t *hw_json(const struct trial_rec *t)
 
 static json_t *trial_json(const struct trial_rec *t, const struct trial_hists *h, bool outlier)
 {
-	json_t *o = json_object();
+	json_t *o = json_object(), *breakdown = json_object(), *shape = json_object();
+	json_t *itf = json_object(), *ops = json_object();
 
-	jset(o, "workload", jstr(t->workload));
-	jset(o, "strategy", jstr(t->strategy));
-	jset(o, "trial", json_integer(t->trial));
-	jset(o, "workers", json_integer(t->workers));
-	jset(o, "queue_depth", json_integer(t->qd));
-	jset(o, "cache", jstr(cache_names[t->cache]));
-	jset(o, "wall_s", jnum(t->wall_s, 6));
-	jset(o, "user_s", jnum(t->user_s, 6));
-	jset(o, "sys_s", jnum(t->sys_s, 6));
-	jset(o, "peak_rss_kib", json_integer((json_int_t)t->peak_rss_kib));
-	jset(o, "peak_rss_sum_kib", json_integer((json_int_t)t->peak_rss_sum_kib));
-	jset(o, "minor_faults", json_integer((json_int_t)t->minor_faults));
-	jset(o, "major_faults", json_integer((json_int_t)t->major_faults));
-	jset(o, "vol_ctx", json_integer((json_int_t)t->vol_ctx));
-	jset(o, "invol_ctx", json_integer((json_int_t)t->invol_ctx));
-	jset(o, "bytes", json_integer((json_int_t)t->bytes));
-	jset(o, "ops", json_integer((json_int_t)t->ops));
-	jset(o, "mib_per_s", jnum(t->mib_per_s, 3));
-	jset(o, "ops_per_s", jnum(t->ops_per_s, 1));
-	jset(o, "digest", jstr(t->digest));
-	jset(o, "valid", json_boolean(t->valid));
-	/* JSON has no NaN or infinity; a user's array may sum to either */
-	jset(o, "sum", jnum(t->sum, -1));
-	jset(o, "error", jstr(t->error));
-	jset(o, "warmup", json_boolean(t->warmup));
-	jset(o, "outlier", json_boolean(outlier));
-	jset(o, "resident_pct", t->resident_pct >= 0 ? jnum(t->resident_pct, 1) : json_null());
-	jset(o, "cache_flag", json_boolean(t->cache_flag));
-	jset(o, "disturbed", json_boolean(t->disturbed));
-	jset(o, "interference", interference_json(t));
-	jset(o, "main_op", jstr(op_name(t->main_op)));
-	jset(o, "block", json_integer((json_int_t)t->block));
-	jset(o, "read_bytes", jcount(t->io_ok, t->read_bytes));
-	jset(o, "write_bytes", jcount(t->io_ok, t->write_bytes));
-	jset(o, "mem_base_kib", jcount(t->mem_ok, t->mem_base_kib));
-	jset(o, "mem_net_kib", jcount(t->mem_ok, t->mem_net_kib));
+	cols_json(o, TG_TOP, t, outlier);
+	cols_json(breakdown, TG_BREAKDOWN, t, outlier);
+	for (int k = 0; k < OP_NTYPES; k++)
+		if (t->ops_by_type[k])
+			jset(ops, op_name((enum op_type)k), json_integer((json_int_t)t->ops_by_type[k]));
+	jset(shape, "ops", ops);
+	cols_json(shape, TG_IO_SHAPE, t, outlier);
+	cols_json(itf, TG_INTERFERENCE, t, outlier);
+	jset(o, "interference", itf);
+	jset(o, "breakdown", breakdown);
+	jset(o, "io_shape", shape);
+	/* per op type, as objects: the latencies and their histograms */
 	jset(o, "latency_us", lat_json(t->latency_on, t->lat));
 	jset(o, "service_us", lat_json(t->latency_on, t->svc));
 	jset(o, "latency_hist", t->latency_on ? hists_json(h) : json_null());
-	jset(o, "breakdown", breakdown_json(t));
-	jset(o, "io_shape", io_shape_json(t));
 	jset(o, "hw", hw_json(t));
-	jset(o, "pins", jstr(t->pins));
-	jset(o, "rank", t->rank < 0 ? jstr("all") : json_integer(t->rank));
-	jset(o, "ranks", json_integer(t->ranks ? t->ranks : 1));
-	jset(o, "node", jstr(t->node));
-	jset(o, "straggler", t->straggler >= 0 ? jnum(t->straggler, 3) : json_null());
-	jset(o, "start_skew_us", t->start_skew_s >= 0 ? jnum(t->start_skew_s * 1e6, 1) : json_null());
 	return o;
 }
 

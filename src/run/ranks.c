@@ -8,6 +8,7 @@
 #include "dist.h"
 #include "ranks.h"
 #include "stats.h"
+#include "trial_cols.h"
 #include "util.h"
 
 /* What one rank sends rank 0 after each trial. */
@@ -82,54 +83,21 @@ static double steal(const struct trial_rec *r, int n)
 	return sum;
 }
 
-/* The sums and extremes over the ranks (everything but time, latency and validity). */
+/*
+ * The sums and extremes over the ranks (everything but time, latency and
+ * validity): each column by its rule in trial_cols.c, then what is not a
+ * column.
+ */
 static void add_up(const struct trial_rec *x, struct trial_rec *a)
 {
-	a->user_s += x->user_s;
-	a->sys_s += x->sys_s;
-	a->peak_rss_kib = x->peak_rss_kib > a->peak_rss_kib ? x->peak_rss_kib : a->peak_rss_kib;
-	a->peak_rss_sum_kib += x->peak_rss_sum_kib;
-	a->minor_faults += x->minor_faults;
-	a->major_faults += x->major_faults;
-	a->vol_ctx += x->vol_ctx;
-	a->invol_ctx += x->invol_ctx;
+	trial_cols_add(x, a);
 	a->io_ok &= x->io_ok;
-	a->read_bytes += x->read_bytes;
-	a->write_bytes += x->write_bytes;
 	a->mem_ok &= x->mem_ok;
-	a->mem_base_kib += x->mem_base_kib;
-	a->mem_net_kib += x->mem_net_kib;
-	a->bytes += x->bytes;
-	a->ops += x->ops;
-	a->sum += x->sum;
 	a->delay_ok &= x->delay_ok;
-	a->runq_wait_s += x->runq_wait_s;
-	a->blkio_wait_s += x->blkio_wait_s;
-	a->other_s += x->other_s;
-	a->task_s += x->task_s;
-	a->delay_glitches += x->delay_glitches;
-	a->threads_max += x->threads_max;
-	a->procs += x->procs;
-	a->io_workers = a->io_workers < 0 || x->io_workers < 0 ? -1 : a->io_workers + x->io_workers;
-	a->ring_wait_s += x->ring_wait_s;
 	for (int t = 0; t < OP_NTYPES; t++)
 		a->ops_by_type[t] += x->ops_by_type[t];
-	a->bytes_read += x->bytes_read;
-	a->bytes_written += x->bytes_written;
-	a->failed_requests += x->failed_requests;
-	a->foreign_conns += x->foreign_conns;
-	/* each rank has its own server: the worst of them */
-	a->server_late_us = fmax(a->server_late_us, x->server_late_us);
-	a->server_late_max_us = fmax(a->server_late_max_us, x->server_late_max_us);
-	a->inflight_avg += x->inflight_avg;
-	a->inflight_max += x->inflight_max;	/* an upper bound: the ranks' peaks may differ in time */
-	a->enter_calls += x->enter_calls;
-	a->uring_sqes = a->uring_sqes < 0 || x->uring_sqes < 0 ? -1 : a->uring_sqes + x->uring_sqes;
-	a->uring_iowq = a->uring_iowq < 0 || x->uring_iowq < 0 ? -1 : a->uring_iowq + x->uring_iowq;
 	for (int k = 0; k < HW_N; k++)
 		a->hw[k] = a->hw[k] < 0 || x->hw[k] < 0 ? -1 : a->hw[k] + x->hw[k];
-	a->cache_flag |= x->cache_flag;
-	a->disturbed |= x->disturbed;
 	a->stopped |= x->stopped;
 }
 
