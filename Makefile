@@ -122,8 +122,8 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # helpers the end-to-end tests run iobench under
 HELPERS := $(BUILD)/tests/no_uring $(BUILD)/tests/delayfs
 
-.PHONY: all deps deps-test run test test-build layers unit e2e fuzz valgrind bench clean \
-	man completion install uninstall
+.PHONY: all deps deps-test run test test-build test-quick layers unit e2e fuzz valgrind \
+	bench clean man completion install uninstall
 all: $(BIN)
 
 # ./iobench is relinked when the flavour (with or without MPI) changes
@@ -201,17 +201,24 @@ test-build: $(BIN) $(TEST_BIN) $(HELPERS)
 unit: $(TEST_BIN)
 	$(Q)set -e; for t in $(TEST_BIN); do echo "  TEST    $$t"; $$t; done
 
+# `make e2e E2E="replay net"` runs those scripts alone (tests/e2e_replay.sh,
+# tests/e2e_net.sh; "cli" is tests/e2e.sh); `make test-quick`: the layers,
+# the unit tests and the CLI script, in about a minute
+e2e_on = $(if $(E2E),$(filter $(1),$(E2E)),$(1))
 e2e: $(BIN) $(HELPERS)
-	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e.sh
-	$(Q)IOBENCH=./$(BIN) tests/e2e_numbers.sh
-	$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh
-	$(Q)IOBENCH=./$(BIN) tests/e2e_hostile.sh
-	$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh
-	$(Q)IOBENCH=./$(BIN) DELAYFS=$(BUILD)/tests/delayfs tests/e2e_storage.sh
-	$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e_net.sh
-	$(Q)IOBENCH=./$(BIN) tests/e2e_replay.sh
-	$(Q)MAKE="$(MAKE)" BIN=$(BIN) tests/e2e_install.sh
-	$(if $(SANITIZE),,$(Q)MAKE="$(MAKE)" tests/e2e_nolibs.sh)
+	$(if $(call e2e_on,cli),$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e.sh)
+	$(if $(call e2e_on,numbers),$(Q)IOBENCH=./$(BIN) tests/e2e_numbers.sh)
+	$(if $(call e2e_on,safety),$(Q)IOBENCH=./$(BIN) tests/e2e_safety.sh)
+	$(if $(call e2e_on,hostile),$(Q)IOBENCH=./$(BIN) tests/e2e_hostile.sh)
+	$(if $(call e2e_on,mpi),$(Q)IOBENCH=./$(BIN) tests/e2e_mpi.sh)
+	$(if $(call e2e_on,storage),$(Q)IOBENCH=./$(BIN) DELAYFS=$(BUILD)/tests/delayfs tests/e2e_storage.sh)
+	$(if $(call e2e_on,net),$(Q)IOBENCH=./$(BIN) NO_URING=$(BUILD)/tests/no_uring tests/e2e_net.sh)
+	$(if $(call e2e_on,replay),$(Q)IOBENCH=./$(BIN) tests/e2e_replay.sh)
+	$(if $(call e2e_on,install),$(Q)MAKE="$(MAKE)" BIN=$(BIN) tests/e2e_install.sh)
+	$(if $(SANITIZE),,$(if $(call e2e_on,nolibs),$(Q)MAKE="$(MAKE)" tests/e2e_nolibs.sh))
+
+test-quick: test-build
+	$(Q)$(MAKE) --no-print-directory layers unit e2e E2E=cli
 
 # The NPY header parser reads users' files: a short libFuzzer run (clang,
 # ASan, UBSan) from the seed corpus on every `make test`.
