@@ -473,6 +473,7 @@ const struct workload workload_net = {
 	.validate = net_validate,
 	.main_op = OP_RECV,
 	.opt_in = true,
+	.sockets = true,
 	.prepare = net_prepare,
 	.before_trial = net_before_trial,
 	.make_jobs = net_make_jobs,

@@ -459,6 +459,31 @@ static void estimate(struct wl_ctx *ctx, const struct replay_data *d, const stru
 	       trial * (double)trials / 60, cfg->no_tune ? "" : ", before tuning");
 }
 
+/* What the report reads of the recording (report_replay.c), as facts, not spec text. */
+static void state_facts(struct wl_ctx *ctx, const struct replay_data *d,
+			const struct it_summary *s, const char *name)
+{
+	char lacks[256];
+
+	wl_fact_str(ctx, "trace", name);
+	wl_fact_num(ctx, "threads", d->t.threads);
+	wl_fact_num(ctx, "files", d->t.nfiles);
+	wl_fact_num(ctx, "ops", d->t.nops);
+	wl_fact_num(ctx, "read", s->bytes_read);
+	wl_fact_num(ctx, "written", s->bytes_written);
+	wl_fact_num(ctx, "span_ns", d->t.span_ns);
+	wl_fact_num(ctx, "wall_ns", d->t.wall_ns);
+	wl_fact_num(ctx, "compute_ns", s->compute_ns);
+	wl_fact_num(ctx, "wait_ns", s->wait_ns);
+	wl_fact_num(ctx, "lead_ns", d->t.lead_ns);
+	wl_fact_num(ctx, "cpu_ns", d->t.cpu_ns);
+	wl_fact_str(ctx, "recorder", d->t.recorder ? d->t.recorder : "strace");
+	wl_fact_num(ctx, "mmaps", d->t.mmaps);
+	wl_fact_num(ctx, "mmap_bytes", d->t.mmap_bytes);
+	wl_fact_num(ctx, "lacks", iotrace_lacks(&d->t, lacks, sizeof(lacks)));
+	wl_fact_str(ctx, "data", d->data_dir ? "copy" : "standin");
+}
+
 static int replay_prepare(struct wl_ctx *ctx)
 {
 	struct replay_data *d = xcalloc(1, sizeof(*d));
@@ -508,6 +533,7 @@ static int replay_prepare(struct wl_ctx *ctx)
 		 d->t.lead_ns, d->t.cpu_ns, d->t.recorder ? d->t.recorder : "strace", d->t.mmaps,
 		 d->t.mmap_bytes, iotrace_lacks(&d->t, lacks, sizeof(lacks)),
 		 d->data_dir ? "copy" : "standin", ctx->cfg->seed);
+	state_facts(ctx, d, &s, name);
 	estimate(ctx, d, &s);
 	/* what the trace lacks is said before the trials, not only in the report */
 	if (lacks[0] && !ctx->cfg->sweep_point)

@@ -1,5 +1,6 @@
 /* howto.c - see howto.h. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "howto.h"
@@ -128,13 +129,16 @@ void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw
 		char py[320], c[320];
 
 		if (r) {
-			/* a workload with connections: its N is how many are open at once */
+			/* a workload with connections: a job each, all open at once */
 			const struct workload *wl = workload_find(wls[w]);
-			const char *at = strstr(rundata_spec(rd, wls[w]), " conns=");
-			unsigned long long conns = 0;
+			uint64_t conns = wl && wl->sockets ? rundata_jobs(rd, wls[w]) : 0;
 
-			if (wl && wl_has_knob(wl, "conns") && at)
-				sscanf(at, " conns=%llu", &conns);
+			/* a file from before "jobs": its spec's words */
+			if (wl && wl->sockets && !conns) {
+				const char *at = strstr(rundata_spec(rd, wls[w]), " conns=");
+
+				conns = at ? strtoull(at + 7, NULL, 10) : 0;
+			}
 			sh = (struct howto_shape){ r->workers, r->qd, conns };
 		}
 		if (!r || howto_hints(strategy_find(r->strategy), &sh, py, sizeof(py), c,

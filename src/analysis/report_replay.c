@@ -1,7 +1,7 @@
 /* report_replay.c - the report's "against the original" for a replayed trace.
  *
- * The replay workload's spec carries the original's figures from its
- * trace (replay.c): its span (first recorded op to the last), the whole
+ * The replay workload states the original's figures from its trace as
+ * facts (replay.c): its span (first recorded op to the last), the whole
  * program's time, its ops and bytes.  Next to them: what the workload's
  * baseline took and moved, from the run's own trials: the replay as
  * recorded (the recorded strategy), or serial when that did not run.
@@ -16,26 +16,50 @@
 #include "strategy.h"
 #include "summary.h"
 
-/* The number after " KEY=" in @spec, or 0. */
-static uint64_t spec_num(const char *spec, const char *key)
+/*
+ * The recording's figures, as the replay stated them (datasets[].facts).
+ * A result file from before the facts has them only in its spec's text,
+ * read there as " KEY=VALUE" words.
+ */
+struct facts {
+	const struct run_data *rd;
+	const char *wl;
+	bool have;	/* the file has facts */
+};
+
+static const char *spec_word(const struct facts *fx, const char *key, size_t *len)
 {
+	const char *spec = rundata_spec(fx->rd, fx->wl);
 	size_t n = strlen(key);
 
 	for (const char *p = spec; (p = strstr(p, key)) != NULL; p += n)
-		if ((p == spec || p[-1] == ' ') && p[n] == '=')
-			return strtoull(p + n + 1, NULL, 10);
-	return 0;
+		if ((p == spec || p[-1] == ' ') && p[n] == '=') {
+			*len = strcspn(p + n + 1, " ");
+			return p + n + 1;
+		}
+	return NULL;
 }
 
-/* Is the value after " KEY=" in @spec @want (a whole word)? */
-static bool spec_is(const char *spec, const char *key, const char *want)
+static uint64_t num(const struct facts *fx, const char *key)
 {
-	size_t n = strlen(key), w = strlen(want);
+	size_t len;
+	const char *w;
 
-	for (const char *p = spec; (p = strstr(p, key)) != NULL; p += n)
-		if ((p == spec || p[-1] == ' ') && p[n] == '=')
-			return !strncmp(p + n + 1, want, w) && (!p[n + 1 + w] || p[n + 1 + w] == ' ');
-	return false;
+	if (fx->have)
+		return rundata_fact(fx->rd, fx->wl, key);
+	w = spec_word(fx, key, &len);
+	return w ? strtoull(w, NULL, 10) : 0;
+}
+
+static bool is(const struct facts *fx, const char *key, const char *want)
+{
+	size_t len;
+	const char *w;
+
+	if (fx->have)
+		return !strcmp(rundata_fact_str(fx->rd, fx->wl, key), want);
+	w = spec_word(fx, key, &len);
+	return w && len == strlen(want) && !strncmp(w, want, len);
 }
 
 /* The first valid trial's ops and bytes moved by @st: they never vary. */
@@ -82,13 +106,13 @@ static const struct vcomp *against(const struct run_data *rd, const char *wl,
  * the baseline is the answer.
  */
 static void program_vs_best(FILE *f, const struct run_data *rd, const char *wl,
-			    const char *spec, const struct strat_summary *base, bool preload)
+			    const struct facts *fx, const struct strat_summary *base, bool preload)
 {
 	const struct strat_summary *best = NULL;
 	const struct strategy *bst = strategy_find(base->strategy);
 	const struct verdict *vd = NULL;
 	const struct vcomp *c;
-	uint64_t span = spec_num(spec, "span_ns"), threads = spec_num(spec, "threads");
+	uint64_t span = num(fx, "span_ns"), threads = num(fx, "threads");
 	bool as_rec = bst && bst->as_recorded;
 	char lb[96], pk[96];
 	double prog = (double)span / 1e9;
@@ -145,18 +169,20 @@ static void program_vs_best(FILE *f, const struct run_data *rd, const char *wl,
 
 void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 {
-	const char *spec = rundata_spec(rd, wl), *bname = summary_baseline(&rd->sum, wl);
+	const char *bname = summary_baseline(&rd->sum, wl);
+	const struct facts fx0 = { rd, wl, json_is_object(json_object_get(rundata_dataset(rd, wl),
+									   "facts")) }, *fx = &fx0;
 	const struct strat_summary *r = bname ? summary_row(&rd->sum, wl, bname) : NULL;
 	const struct strategy *bst = bname ? strategy_find(bname) : NULL;
-	uint64_t span = spec_num(spec, "span_ns"), whole = spec_num(spec, "wall_ns");
-	uint64_t rd_b = spec_num(spec, "read"), wr_b = spec_num(spec, "written");
-	uint64_t cpu = spec_num(spec, "cpu_ns"), lead = spec_num(spec, "lead_ns");
-	uint64_t mmaps = spec_num(spec, "mmaps"), mapped = spec_num(spec, "mmap_bytes");
-	bool preload = spec_is(spec, "recorder", "preload");
+	uint64_t span = num(fx, "span_ns"), whole = num(fx, "wall_ns");
+	uint64_t rd_b = num(fx, "read"), wr_b = num(fx, "written");
+	uint64_t cpu = num(fx, "cpu_ns"), lead = num(fx, "lead_ns");
+	uint64_t mmaps = num(fx, "mmaps"), mapped = num(fx, "mmap_bytes");
+	bool preload = is(fx, "recorder", "preload");
 	const char *what = bst && bst->as_recorded ? "replay as recorded" : "serial replay";
 	double ops = 0, bytes = 0, wall;
 
-	if (strncmp(spec, "replay ", 7))
+	if (!workload_find(wl) || !workload_find(wl)->has_recorded)
 		return;
 	fprintf(f, "\n### Against the original\n\n");
 	if (!r || !r->valid || !moved(rd, wl, r->strategy, &ops, &bytes)) {
@@ -171,8 +197,8 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 	if (cpu)
 		fprintf(f, "| CPU | %.4f s, user + system, all its processes | %.4f s of recorded "
 			"compute run as CPU work |\n", (double)cpu / 1e9,
-			(double)spec_num(spec, "compute_ns") / 1e9);
-	fprintf(f, "| ops | %" PRIu64 " | %.0f |\n", spec_num(spec, "ops"), ops);
+			(double)num(fx, "compute_ns") / 1e9);
+	fprintf(f, "| ops | %" PRIu64 " | %.0f |\n", num(fx, "ops"), ops);
 	fprintf(f, "| bytes | %" PRIu64 " (%" PRIu64 " read, %" PRIu64 " written) | %.0f |\n\n",
 		rd_b + wr_b, rd_b, wr_b, bytes);
 	if (preload)
@@ -188,18 +214,18 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 	fprintf(f, "Its sleeps (%.4f s: nanosleep and the like) are replayed as sleeping; its "
 		"waits on its own threads and processes (locks, polls, a child's exit) are its "
 		"structure, which each strategy replaces, and are not. ",
-		(double)spec_num(spec, "wait_ns") / 1e9);
+		(double)num(fx, "wait_ns") / 1e9);
 	fprintf(f, "The replay runs the recorded compute (%.4f s) as CPU work and leaves out "
 		"the %.4f s before each thread's first op (the interpreter's start-up)%s.\n",
-		(double)spec_num(spec, "compute_ns") / 1e9, (double)lead / 1e9,
-		spec_is(spec, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
+		(double)num(fx, "compute_ns") / 1e9, (double)lead / 1e9,
+		is(fx, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
 					      : "; its inputs are generated stand-ins of the recorded sizes");
-	program_vs_best(f, rd, wl, spec, r, preload);
-	if (spec_num(spec, "lacks"))
+	program_vs_best(f, rd, wl, fx, r, preload);
+	if (num(fx, "lacks"))
 		fprintf(f, "\n**The replay leaves out %" PRIu64 " call(s) that change a file's life "
 			"or how it is written** (renames, truncations, fallocate, O_DIRECT opens; "
 			"`iobench trace show` lists them): where the program relied on them, its "
-			"files' sizes and names differ from the replay's.\n", spec_num(spec, "lacks"));
+			"files' sizes and names differ from the replay's.\n", num(fx, "lacks"));
 	if (mmaps)
 		fprintf(f, "\n**The replay lacks the program's reads through memory mappings**: it "
 			"mapped %" PRIu64 " file region(s) below the root (%" PRIu64 " bytes), and "

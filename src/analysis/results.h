@@ -33,6 +33,7 @@ struct run_meta {
 	const struct config *cfg;
 	struct sysinfo sys;
 	const char *specs[MAX_SELECTED];	/* per selected workload */
+	const struct wl_ctx *wl_ctxs;		/* ...and its facts and jobs (wl_ctx) */
 	const char *unavailable[MAX_SELECTED];	/* per strategy: NULL or why */
 	bool partial;		/* stopped by a signal before every trial ran */
 	char delay_acct[192];	/* "on", or why the time breakdown is n/a */

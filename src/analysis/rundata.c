@@ -195,6 +195,31 @@ const char *rundata_spec(const struct run_data *rd, const char *workload)
 	return jget_str(rundata_dataset(rd, workload), "spec");
 }
 
+uint64_t rundata_fact(const struct run_data *rd, const char *workload, const char *key)
+{
+	const json_t *v = json_object_get(json_object_get(rundata_dataset(rd, workload), "facts"),
+					  key);
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v)
+								: 0;
+}
+
+const char *rundata_fact_str(const struct run_data *rd, const char *workload, const char *key)
+{
+	const json_t *v = json_object_get(json_object_get(rundata_dataset(rd, workload), "facts"),
+					  key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+uint64_t rundata_jobs(const struct run_data *rd, const char *workload)
+{
+	const json_t *v = json_object_get(rundata_dataset(rd, workload), "jobs");
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v)
+								: 0;
+}
+
 static size_t names(const struct run_data *rd, bool strategy, const char **out, size_t max)
 {
 	size_t n = 0;

@@ -8,6 +8,7 @@
 #define IOBENCH_RUNDATA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "jsonh.h"
 #include "summary.h"
@@ -37,6 +38,14 @@ void rundata_free(struct run_data *rd);
 const json_t *rundata_dataset(const struct run_data *rd, const char *workload);
 /* Its spec ("" when absent). */
 const char *rundata_spec(const struct run_data *rd, const char *workload);
+/*
+ * A fact the workload stated (datasets[].facts): @key's number (0 when
+ * absent or not a number), or its string ("" likewise).
+ */
+uint64_t rundata_fact(const struct run_data *rd, const char *workload, const char *key);
+const char *rundata_fact_str(const struct run_data *rd, const char *workload, const char *key);
+/* The jobs a trial of @workload makes (0: not recorded, files before facts). */
+uint64_t rundata_jobs(const struct run_data *rd, const char *workload);
 
 /* The workloads, then the strategies, in the run's order (at most @max). */
 size_t rundata_workloads(const struct run_data *rd, const char **out, size_t max);

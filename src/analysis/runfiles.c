@@ -348,6 +348,16 @@ static json_t *run_json(const struct results *r, const struct run_meta *m,
 
 		jset(d, "workload", jstr(cfg->wl[i]->name));
 		jset(d, "spec", jstr(m->specs[i]));
+		if (m->wl_ctxs) {
+			const struct wl_ctx *c = &m->wl_ctxs[i];
+			json_t *facts = json_object();
+
+			jset(d, "jobs", json_integer((json_int_t)c->njobs));
+			for (unsigned k = 0; k < c->nfacts; k++)
+				jset(facts, c->facts[k].key, c->facts[k].str[0] ?
+				     jstr(c->facts[k].str) : json_integer((json_int_t)c->facts[k].num));
+			jset(d, "facts", facts);
+		}
 		jset(d, "rounds", json_integer(m->rounds[i]));
 		jset(d, "until_decided", jstr(m->stopped[i]));
 		json_array_append_new(ds, d);

@@ -155,6 +155,7 @@ static int prepare_some(struct config *cfg, struct wl_ctx *ctxs, struct run_meta
 		}
 		meta->specs[w] = ctxs[w].spec;
 	}
+	meta->wl_ctxs = ctxs;
 	return 0;
 }
 

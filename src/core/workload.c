@@ -25,6 +25,20 @@ void wl_digest64(uint64_t h, unsigned char out[16])
 		out[i] = i < 8 ? (unsigned char)(h >> (8 * i)) : 0;
 }
 
+void wl_fact_num(struct wl_ctx *ctx, const char *key, uint64_t v)
+{
+	if (ctx->nfacts < WL_MAX_FACTS)
+		ctx->facts[ctx->nfacts++] = (struct wl_fact){ .key = key, .num = v };
+}
+
+void wl_fact_str(struct wl_ctx *ctx, const char *key, const char *s)
+{
+	if (ctx->nfacts < WL_MAX_FACTS) {
+		ctx->facts[ctx->nfacts] = (struct wl_fact){ .key = key };
+		snprintf(ctx->facts[ctx->nfacts++].str, sizeof(ctx->facts[0].str), "%s", s);
+	}
+}
+
 size_t wl_njobs(const struct wl_ctx *ctx)
 {
 	return ctx->as_recorded && ctx->njobs_recorded ? ctx->njobs_recorded : ctx->njobs;

@@ -21,6 +21,18 @@
 #include "tpcount.h"
 
 #define MSG_MAX 512
+#define WL_MAX_FACTS 32
+
+/*
+ * A fact a workload states about its run, by name: the run's JSON keeps
+ * them (datasets[].facts) so the report reads numbers, never the spec's
+ * text.  A number, or a string when str[0].
+ */
+struct wl_fact {
+	const char *key;
+	uint64_t num;
+	char str[64];
+};
 
 /* What a trial process hands back to the harness (lives in shared memory). */
 struct trial_out {
@@ -56,7 +68,9 @@ struct trial_out {
 struct wl_ctx {
 	const struct config *cfg;
 	void *priv;
-	char spec[512];		/* "md5 files=4 file_size=268435456 ..." */
+	char spec[512];		/* "md5 files=4 file_size=268435456 ...": shown, never parsed */
+	struct wl_fact facts[WL_MAX_FACTS];	/* what the report may read (wl_fact_num) */
+	unsigned nfacts;
 	char **files;		/* dataset files, for cache control */
 	size_t nfiles;
 	uint64_t data_bytes;	/* bytes in the dataset files */
@@ -129,6 +143,11 @@ struct workload {
 	 */
 	bool has_recorded;
 	/*
+	 * Its jobs each hold a connection (net): "Applying it" gives the
+	 * socket forms, with a connection per job.
+	 */
+	bool sockets;
+	/*
 	 * Parent, untimed: validates the knobs, generates the dataset or
 	 * reuses a matching one, computes the reference result, fills spec,
 	 * files and njobs.  Returns 0 or -errno with ctx->msg set.
@@ -173,6 +192,10 @@ int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
 
 /* Stores a 64-bit verification hash as a job digest (little-endian, zero-padded). */
 void wl_digest64(uint64_t h, unsigned char out[16]);
+
+/* States fact @key (a string literal) as the number @v, or as the string @s. */
+void wl_fact_num(struct wl_ctx *ctx, const char *key, uint64_t v);
+void wl_fact_str(struct wl_ctx *ctx, const char *key, const char *s);
 
 /* The jobs this trial makes: njobs, or njobs_recorded for an as_recorded strategy. */
 size_t wl_njobs(const struct wl_ctx *ctx);
