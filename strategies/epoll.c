@@ -35,6 +35,7 @@
 #include "conc.h"
 #include "jobsched.h"
 #include "pin.h"
+#include "pymodel.h"
 #include "strategy.h"
 
 /* A ring of op pointers; never holds more than the in-flight limit. */
@@ -101,6 +102,13 @@ static void *pool_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 
 		op_exec(op);
+		/*
+		 * --model python: run_in_executor's thread takes the lock to hand
+		 * the result to the loop (the future's set_result): it waits while
+		 * the loop thread computes, up to a switch interval.
+		 */
+		py_enter();
+		py_exit();
 
 		pthread_mutex_lock(&p->done_lock);
 		was_empty = p->done.len == 0;
@@ -406,9 +414,11 @@ static int loop_reap(struct ev_loop *l, char *msg, size_t len)
 	uint64_t count;
 	int n;
 
+	py_release();	/* asyncio's selector waits without the lock */
 	do
 		n = epoll_wait(l->ep, evs, 64, expire(l));
 	while (n < 0 && errno == EINTR);
+	py_reacquire();
 	if (n < 0) {
 		snprintf(msg, len, "epoll: epoll_wait: %s", strerror(errno));
 		return -errno;
@@ -456,6 +466,7 @@ static int epoll_run(struct strat_ctx *ctx)
 			 l.ep < 0 ? "epoll_create1" : "epoll_ctl", strerror(errno));
 		goto out_pool;
 	}
+	py_enter();	/* --model python: the asyncio loop's thread runs the compute */
 	for (;;) {
 		issue(&l);
 		if (sched_done(&s))
@@ -471,6 +482,7 @@ static int epoll_run(struct strat_ctx *ctx)
 			break;
 	}
 out_pool:
+	py_exit();	/* the pool's threads may need the lock to finish */
 	/* ops still queued run to their end before the buffers go away */
 	pool_stop(&p);
 	if (l.ep >= 0)

@@ -23,6 +23,7 @@
 #include "conc.h"
 #include "memuse.h"
 #include "pin.h"
+#include "pymodel.h"
 #include "readahead_opt.h"
 #include "signals.h"
 #include "strategy.h"
@@ -46,6 +47,9 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 	/* never outlive the trial: an orphan would run on into the next one */
 	sig_worker_setup(parent);
 	conc_proc_start();
+	/* --model python: a multiprocessing.Pool worker, an interpreter and a lock of its own */
+	py_fork_child();
+	py_enter();
 	/* from here on, what this worker adds; inherited pages are the trial's */
 	mem_ok = mem_mark(&mark) == 0;
 	if (ctx->pin)
@@ -61,6 +65,7 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 		__atomic_add_fetch(&sh->net_kib, net, __ATOMIC_RELAXED);
 	else
 		__atomic_store_n(&sh->mem_fail, 1, __ATOMIC_RELAXED);
+	py_exit();
 	conc_thread_end();
 	/* _exit: no atexit handlers or stdio flushes of the parent's state */
 	_exit(0);

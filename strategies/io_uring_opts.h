@@ -18,6 +18,7 @@ extern const struct wl_option uring_options[URO_N];
 	.options = uring_options,		\
 	.noptions = URO_N,			\
 	.uses_workers = true,			\
-	.uses_qd = true
+	.uses_qd = true,			\
+	.no_python = true
 
 #endif

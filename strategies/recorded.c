@@ -18,6 +18,7 @@
 
 #include "conc.h"
 #include "pin.h"
+#include "pymodel.h"
 #include "readahead_opt.h"
 #include "strategy.h"
 
@@ -31,9 +32,11 @@ static void *recorded_thread(void *arg)
 	struct recorded_arg *a = arg;
 
 	conc_thread_start();
+	py_enter();	/* --model python: a threading.Thread per job */
 	if (a->ctx->pin)
 		pin_self("job", (unsigned)a->i);
 	job_run_blocking(a->ctx->jobs[a->i], !a->ctx->opt[RA_OPT_OFF]);
+	py_exit();
 	conc_thread_end();
 	return NULL;
 }

@@ -13,6 +13,7 @@
 
 #include "conc.h"
 #include "pin.h"
+#include "pymodel.h"
 #include "readahead_opt.h"
 #include "strategy.h"
 
@@ -28,6 +29,7 @@ static void *threaded_worker(void *arg)
 	struct threaded_data *td = arg;
 
 	conc_thread_start();
+	py_enter();	/* --model python: a ThreadPoolExecutor's thread, one lock for all */
 	if (td->ctx->pin)
 		pin_self("worker", __atomic_fetch_add(&td->started, 1, __ATOMIC_RELAXED));
 	while (!__atomic_load_n(&td->stop, __ATOMIC_ACQUIRE)) {
@@ -37,6 +39,7 @@ static void *threaded_worker(void *arg)
 			break;
 		job_run_blocking(td->ctx->jobs[i], !td->ctx->opt[RA_OPT_OFF]);
 	}
+	py_exit();
 	conc_thread_end();
 	return NULL;
 }

@@ -239,6 +239,26 @@ PYEOF
 out=$($IOBENCH report "$hogged" 2>&1 && cat "${hogged%.csv}.md")
 check "hog: the report says it too" grep -q "other processes used" <<<"$out"
 
+echo "e2e_numbers: --model python, the interpreter lock"
+py=$(run "$T/py" --workload csv --strategy all --model python --workers 4 --files 200 --repeat 3 --warmup 0)
+check "--model python: csv's formatting holds the lock, so threaded's threads wait for it, serial's never; io_uring not modelled" \
+	$PY - "${py%.csv}.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+w = {}
+for t in d["trials"]:
+    if t["valid"]:
+        w.setdefault(t["strategy"], []).append(t["breakdown"]["gil_wait_s"])
+io = [t for t in d["trials"] if t["strategy"] == "io_uring"]
+print("    gil_wait_s:", {k: max(v) for k, v in w.items()})
+sys.exit(0 if d["config"]["model"] == "python" and all(x == 0 for x in w["serial"])
+         and any(x > 0 for x in w["threaded"]) and all(x == 0 for x in w["forked"])
+         and io and "not modelled" in io[0]["error"] else 1)
+PYEOF
+pyc=$(run "$T/pyc" --workload csv --strategy serial --repeat 1 --warmup 0)
+check "--model c (the default): gil_wait_s is n/a, never a 0 that looks measured" \
+	bash -c "head -1 '$pyc' | grep -q ',gil_wait_s$' && tail -1 '$pyc' | grep -q ',n/a$'"
+
 if [ "$fails" -ne 0 ]; then
 	echo "e2e_numbers: $fails check(s) failed"
 	exit 1

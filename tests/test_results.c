@@ -90,7 +90,7 @@ static void test_csv_columns_frozen(void **state)
 		"mem_net_kib,io_workers,ring_wait_s,svc_p50_us,svc_p99_us,svc_p999_us,"
 		"svc_max_us,rank,ranks,node,straggler,start_skew_us,failed_requests,"
 		"server_late_us,server_late_max_us,other_cpu_s,psi_cpu_s,psi_io_s,disturbed,"
-		"foreign_conns,idle_cpu_s");
+		"foreign_conns,idle_cpu_s,gil_wait_s");
 }
 
 /* Every column the table puts in the JSON is one the schema describes, where it goes. */

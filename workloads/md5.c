@@ -17,6 +17,7 @@
 #include "dataset.h"
 #include "dio.h"
 #include "prng.h"
+#include "pymodel.h"
 #include "util.h"
 #include "window.h"
 #include "workload.h"
@@ -273,8 +274,20 @@ static void md5_complete(struct job *job, struct op *op)
 				 (unsigned long long)j->file->size);
 		/* hash in file order, whatever order reads completed in */
 		while ((rd = win_peek(&j->win)) != NULL) {
-			if (!job->res->err)
+			if (!job->res->err) {
+				/*
+				 * --model python: hashlib lets the interpreter lock go
+				 * while it hashes 2 KiB or more (HASHLIB_GIL_MINSIZE,
+				 * CPython's Modules/hashlib.h)
+				 */
+				bool lock_free = rd->res >= 2048;
+
+				if (lock_free)
+					py_release();
 				EVP_DigestUpdate(j->md, rd->buf, (size_t)rd->res);	/* <= want */
+				if (lock_free)
+					py_reacquire();
+			}
 			win_pop(&j->win);
 		}
 		return;

@@ -30,6 +30,7 @@
 #include "hash64.h"
 #include "iotrace.h"
 #include "outdir.h"
+#include "pymodel.h"
 #include "replay_order.h"
 #include "replay_plan.h"
 #include "safefs.h"
@@ -656,6 +657,8 @@ static void replay_compute(uint64_t ns)
 		pieces = (ns - (now - start)) * 9 / 10 / __atomic_load_n(&piece_ns, __ATOMIC_RELAXED);
 		for (uint64_t i = 0; i <= pieces; i++)
 			h = h64(h, block, sizeof(block));
+		/* --model python: recorded compute is Python code, holding the lock */
+		py_check();
 	}
 	__asm__ volatile("" : : "r"(h));	/* the work must happen */
 }
@@ -698,8 +701,10 @@ static void replay_wait(uint64_t ns)
 		t.tv_sec++;
 		t.tv_nsec -= 1000000000L;
 	}
+	py_release();	/* time.sleep lets the interpreter lock go */
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
 		;
+	py_reacquire();
 }
 
 /* Runs @o's recorded compute, less what the replay's own work already spent. */

@@ -293,6 +293,7 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "seed", json_integer((json_int_t)cfg->seed));
 	jset(o, "workers", json_integer((json_int_t)cfg->workers));
 	jset(o, "queue_depth", json_integer((json_int_t)cfg->qd));
+	jset(o, "model", jstr(cfg->model == MODEL_PYTHON ? "python" : "c"));
 	jset(o, "strategy_options", strategy_options(cfg));
 	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));

@@ -65,6 +65,13 @@ static const char run_usage_head[] =
 	"                     the wall time drops by more than 5% (one flat step is\n"
 	"                     crossed), and the strategy runs at the best setting\n"
 	"                     found\n"
+	"  --model M          c (default): the jobs' compute runs as C code; python:\n"
+	"                     as CPython runs it, under one interpreter lock per\n"
+	"                     process, let go around blocking calls and lock-free\n"
+	"                     compute (hashlib), handed over every 5 ms: threaded\n"
+	"                     is a ThreadPoolExecutor, forked a multiprocessing.Pool,\n"
+	"                     epoll asyncio + run_in_executor; io_uring is not\n"
+	"                     modelled.  gil_wait_s: the threads' wait for the lock\n"
 	"  --seed N           seed for data and row choice (default: 1)\n"
 	"  --mpi-share S      under mpirun: split (default) divides each workload's jobs\n"
 	"                     among the ranks; each: every rank runs the whole workload\n"
@@ -99,7 +106,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_MODEL,
 	OPT_JSON, OPT_MARGIN, OPT_MAX_INTERFERENCE, OPT_WAIT_QUIET,
 	OPT_KNOB = 1024,	/* + the index of a workload option's name */
 };
@@ -127,6 +134,7 @@ static const struct option run_options[] = {
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "mpi-share", required_argument, NULL, OPT_MPI_SHARE },
 	{ "no-tune", no_argument, NULL, OPT_NO_TUNE },
+	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "margin", required_argument, NULL, OPT_MARGIN },
@@ -298,6 +306,7 @@ int cli_parse_workloads(const char *list, const struct workload **out,
 			  workload_names(), (const void **)out, err, errlen);
 }
 
+static const char *const model_names[] = { "c", "python" };
 static const struct num_spec n_repeat = { "repeat", 1, 100000, false };
 static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
@@ -380,6 +389,10 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		cfg->qd_given = true;
 		break;
 	case OPT_NO_TUNE: cfg->no_tune = true; break;
+	case OPT_MODEL:
+		rc = parse_choice("--model", a, model_names, 2, err, errlen);
+		cfg->model = rc >= 0 ? (enum run_model)rc : cfg->model;
+		break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;

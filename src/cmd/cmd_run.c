@@ -276,6 +276,12 @@ static unsigned probe_strategies(const struct config *cfg, struct run_meta *meta
 	for (unsigned s = 0; s < cfg->n_st; s++) {
 		const struct strategy *st = cfg->st[s];
 		bool bad = st->probe && st->probe(why[s], sizeof(why[s])) < 0;
+
+		if (!bad && cfg->model == MODEL_PYTHON && st->no_python) {
+			snprintf(why[s], sizeof(why[s]), "--model python: the standard library has "
+				 "no equivalent, so it is not modelled");
+			bad = true;
+		}
 		bool anywhere = dist_any(bad);
 
 		/* a strategy runs on every rank or on none */

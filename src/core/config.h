@@ -69,6 +69,8 @@ struct config {
 	uint64_t qd;
 	bool workers_given, qd_given;	/* fixed by the user: not tuned */
 	bool no_tune;			/* --no-tune: every strategy at the defaults */
+	/* --model: how the jobs' compute runs: as C, or as CPython with its lock (pymodel.h) */
+	enum run_model { MODEL_C, MODEL_PYTHON } model;
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
 	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;

@@ -11,6 +11,7 @@
 
 #include "latency.h"
 #include "op.h"
+#include "pymodel.h"
 #include "safefs.h"
 #include "util.h"
 
@@ -135,8 +136,17 @@ static int64_t connect_blocking(const struct op *op)
 }
 
 static void op_exec_one(struct op *op);
+static void op_exec_timed(struct op *op);
 
 void op_exec(struct op *op)
+{
+	/* a blocking call: CPython lets its lock go around it (--model python) */
+	py_release();
+	op_exec_timed(op);
+	py_reacquire();
+}
+
+static void op_exec_timed(struct op *op)
 {
 	if (!lat_current) {
 		op_exec_one(op);

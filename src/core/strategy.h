@@ -62,6 +62,11 @@ struct strategy {
 	 * (workload.has_recorded), and run in `--strategy all` only with one.
 	 */
 	bool as_recorded;
+	/*
+	 * No construct of Python's standard library works this way (io_uring):
+	 * --model python does not run it.
+	 */
+	bool no_python;
 	/* Which knobs shape it: recorded as the workers / queue_depth columns. */
 	bool uses_workers;	/* --workers threads or processes */
 	bool uses_qd;		/* --qd ring entries */

@@ -24,6 +24,7 @@
 #include "interfere.h"
 #include "memuse.h"
 #include "pin.h"
+#include "pymodel.h"
 #include "taskstats.h"
 #include "signals.h"
 #include "sysinfo.h"
@@ -191,6 +192,8 @@ static _Noreturn void trial_child(const struct workload *wl,
 	int rc;
 
 	child_setup(wctx, o, out);
+	if (o->py_model)
+		py_model_start(&out->gil_wait_ns);
 	if (!jobs) {
 		out->err = -ENOMEM;
 		snprintf(out->msg, sizeof(out->msg), "trial: out of memory for %zu jobs", n);
@@ -376,6 +379,7 @@ static void copy_out(const struct trial_out *out, const struct trial_opts *o,
 {
 	rec->peak_rss_sum_kib = out->peak_rss_sum_kib ? out->peak_rss_sum_kib
 						     : rec->peak_rss_kib;
+	rec->gil_wait_s = o->py_model ? (double)out->gil_wait_ns / 1e9 : -1;
 	rec->mem_ok = out->mem_ok;
 	rec->mem_base_kib = out->mem_base_kib;
 	rec->mem_net_kib = out->mem_net_kib;

@@ -15,6 +15,7 @@ struct trial_opts {
 	unsigned qd;
 	/* the strategy's own options (strat_ctx.opt); NULL: all 0 */
 	const uint64_t *st_opt;
+	bool py_model;		/* --model python: CPython's interpreter lock (pymodel.h) */
 	/*
 	 * Count the requests io_uring hands to io-wq (a tracepoint event,
 	 * tpcount.h).  Only in trials whose time is not used: with the event
@@ -86,6 +87,7 @@ struct trial_rec {
 	int io_workers;			/* io_uring kernel workers (taskstats); -1: n/a */
 	double sqpoll_cpu_s;		/* their SQPOLL threads' CPU (taskstats), in cpu_s too; -1 n/a */
 	double ring_wait_s;		/* io_uring: asleep waiting for completions */
+	double gil_wait_s;		/* --model python: threads' waits for the lock, summed; < 0 n/a */
 	/* the I/O shape */
 	uint64_t ops_by_type[OP_NTYPES];
 	uint64_t bytes_read, bytes_written;

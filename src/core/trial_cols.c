@@ -101,6 +101,8 @@ const struct trial_col trial_cols[] = {
 	  AG_SUM, 0, 0 },
 	{ "idle_cpu_s", TG_INTERFERENCE, "idle_cpu_s", TC_DBL, M(idle_cpu_s), 3, NA_NEG, AG_SELF,
 	  0, 0 },
+	{ "gil_wait_s", TG_BREAKDOWN, "gil_wait_s", TC_DBL, M(gil_wait_s), 6, NA_NEG, AG_SUM_NA,
+	  0, 0 },
 	/* the JSON's only */
 	{ NULL, TG_TOP, "sum", TC_DBL, M(sum), -1, NA_NEVER, AG_SUM, 0, 0 },
 	{ NULL, TG_TOP, "pins", TC_ASTR, M(pins), 0, NA_NEVER, AG_SELF, 0, 0 },

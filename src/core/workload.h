@@ -52,6 +52,7 @@ struct trial_out {
 	bool io_ok;			/* the two below were measured */
 	uint64_t read_bytes, write_bytes;	/* storage I/O: /proc/self/io deltas */
 	uint64_t ring_wait_ns;		/* batching strategies: asleep waiting for completions */
+	uint64_t gil_wait_ns;		/* --model python: every thread's wait for the lock */
 	struct conc_counts conc;	/* threads and processes, counted exactly */
 	struct pin_map pins;		/* --pin: where each thread went */
 	int stopped;			/* a SIGCONT reached the trial or a worker */

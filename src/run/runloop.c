@@ -61,6 +61,7 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->server_late_us = -1;
 	rec->server_late_max_us = -1;
 	rec->sqpoll_cpu_s = -1;
+	rec->gil_wait_s = -1;
 	rec->uring_sqes = -1;
 	rec->uring_iowq = -1;
 	rec->workers = workers;
@@ -205,7 +206,8 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	const struct strategy *st = cfg->st[c->st];
 	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin, .latency = !cfg->no_latency,
 				.workers = c->workers, .qd = c->qd, .block = c->block,
-				.st_opt = st_knobs(cfg, st)->v, .count_iowq = warmup, .lat = tl->lat,
+				.st_opt = st_knobs(cfg, st)->v, .py_model = cfg->model == MODEL_PYTHON,
+				.count_iowq = warmup, .lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;
 
