@@ -80,8 +80,10 @@ int howto_hints(const struct strategy *st, const struct howto_shape *sh, char *p
 	} else {
 		/* file reads and hashlib's large updates release the GIL; pure-Python compute does not */
 		snprintf(py, pylen, "`concurrent.futures.ThreadPoolExecutor(max_workers=%u)`, one "
-			 "file per task (if your compute is pure Python, it holds the GIL: use "
-			 "processes)", workers);
+			 "file per task %s", workers, sh->python ?
+			 "(measured with the interpreter lock: --model python)" :
+			 "(if your compute is pure Python, it holds the GIL: run with --model python "
+			 "to measure that)");
 		snprintf(c, clen, "a pthreads pool of %u, each thread taking the next file", workers);
 	}
 	return 0;
@@ -139,7 +141,8 @@ void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw
 
 				conns = at ? strtoull(at + 7, NULL, 10) : 0;
 			}
-			sh = (struct howto_shape){ r->workers, r->qd, conns };
+			sh = (struct howto_shape){ r->workers, r->qd, conns,
+						   !strcmp(jget_str(rd->root, "config.model"), "python") };
 		}
 		if (!r || howto_hints(strategy_find(r->strategy), &sh, py, sizeof(py), c,
 				      sizeof(c)) < 0) {

@@ -24,6 +24,7 @@ void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw
 struct howto_shape {
 	unsigned workers, qd;
 	uint64_t conns;
+	bool python;	/* measured under --model python: the lock is in the figures */
 };
 
 /*

@@ -303,6 +303,31 @@ static void ring_note(FILE *f, const struct run_data *rd, const char *wl,
 	}
 }
 
+/*
+ * --model python: how long each strategy's threads waited for the
+ * interpreter lock, against its wall time: how many of them, on average,
+ * were waiting instead of running.
+ */
+static void gil_note(FILE *f, const struct run_data *rd, const char *wl, const char **sts,
+		     size_t ns)
+{
+	bool any = false;
+
+	for (size_t s = 0; s < ns; s++) {
+		const struct strat_summary *r = row(rd, wl, sts[s]);
+		double g = r ? r->med[DESC_GIL_WAIT] : NAN, wall = r ? r->m[MET_WALL].median : NAN;
+
+		if (!isfinite(g) || !(wall > 0))
+			continue;
+		fprintf(f, "%s%s %.3f s (%.2f threads waiting on average)", any ? "; " :
+			"\nWaiting for the interpreter lock (gil_wait_s, medians, all threads): ",
+			sts[s], g, g / wall);
+		any = true;
+	}
+	if (any)
+		fputs(".\n", f);
+}
+
 /* Where each strategy's task time went, one sentence each. */
 static void where_time_goes(FILE *f, const struct run_data *rd, const char *wl,
 			    const char **sts, size_t ns)
@@ -399,6 +424,12 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		"- storage: `%s` on %s (%s)\n- dataset preset: %s, cache: %s\n\n",
 		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
 		rd->fs_type, rd->device, rd->size, rd->cache);
+	if (!strcmp(jget_str(rd->root, "config.model"), "python"))
+		fputs("- model: **python** (`--model python`): the compute ran as CPython runs it, "
+		      "under one interpreter lock per process, let go around blocking calls and "
+		      "hashing; the verdicts below are for a Python program (serial: a loop, "
+		      "threaded: `ThreadPoolExecutor`, forked: `multiprocessing.Pool`, epoll: "
+		      "`asyncio` + `run_in_executor`); io_uring is not modelled\n\n", f);
 	if (jget_str(rd->root, "config.cache_note")[0])
 		fprintf(f, "- cache note: %s\n\n", jget_str(rd->root, "config.cache_note"));
 	if (jget(rd->root, "mpi"))
@@ -420,6 +451,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		steal_note(f, rd, wls[w], sts, ns);
 		server_note(f, rd, wls[w], sts, ns);
 		ring_note(f, rd, wls[w], sts, ns);
+		gil_note(f, rd, wls[w], sts, ns);
 		where_time_goes(f, rd, wls[w], sts, ns);
 		if (lnk)
 			workload_plots(f, plotdir, lnk, wls[w]);

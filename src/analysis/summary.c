@@ -19,7 +19,8 @@ const char *const desc_names[DESC_N] = { "user_s", "sys_s", "vol_ctx", "steal_s"
 					 "runq_wait_s", "blkio_wait_s", "ring_wait_s", "other_s",
 					 "mem_base_kib", "lat_p50_us", "lat_p999_us",
 					 "straggler", "start_skew_us", "inflight_avg",
-					 "iowq_share", "io_workers", "server_late_us" };
+					 "iowq_share", "io_workers", "server_late_us",
+					 "gil_wait_s" };
 
 /* A trial's value of @m; NaN when it was not measured. */
 static double metric(const struct trial_rec *t, enum metric m)
@@ -59,6 +60,7 @@ static double desc(const struct trial_rec *t, enum desc d)
 		       (double)t->uring_iowq / (double)t->uring_sqes : NAN;
 	case DESC_IO_WORKERS: return t->io_workers >= 0 ? t->io_workers : NAN;
 	case DESC_SERVER_LATE: return t->server_late_us >= 0 ? t->server_late_us : NAN;
+	case DESC_GIL_WAIT: return t->gil_wait_s >= 0 ? t->gil_wait_s : NAN;
 	case DESC_N: break;
 	}
 	return NAN;
