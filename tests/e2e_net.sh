@@ -59,7 +59,7 @@ $IOBENCH report "$T/rj/"*[0-9].json --plots "$T/pj" >/dev/null 2>&1
 check "...and the report says it per strategy, next to the service time" \
 	grep -q "^The server's own delay per answer, beyond its service time (server_late_us, medians): serial [0-9]* µs, threaded .*; the service time is 2000 µs" "$T"/rj/*[0-9].md
 check "...and \"Applying it\" gives net the socket forms (the workload's sockets trait, not its option names)" \
-	bash -c "grep -E '^\| net \|' '$T'/rj/*[0-9].md | grep -q 'socket'"
+	bash -c "grep -E '^\| net \|' '$T'/rj/*[0-9].md | grep -qE 'socket|streams|connection'"
 "$NO_URING" --epoll-pwait2 $IOBENCH run --size tiny --workload net --strategy serial,epoll \
 	--latency-us 2000 --repeat 2 --warmup 0 --dir "$T/data" --results "$T/rp2" --no-plot -q >/dev/null 2>&1
 check "a kernel without epoll_pwait2 (before 5.11): the server waits in whole milliseconds, every trial valid, answers at most about 1 ms late" $PY -c '

@@ -391,6 +391,7 @@ static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 	const struct config *cfg = ctx->cfg;
 	const char *trace = wl_str(cfg, &workload_replay, RP_TRACE);
 	enum replay_jobs mode = (enum replay_jobs)wl_val(cfg, &workload_replay, RP_JOBS);
+	char why[300];
 	int rc;
 
 	if (cfg->cache == CACHE_DIRECT)
@@ -399,12 +400,12 @@ static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 	rc = iotrace_load(trace, &d->t, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		return rc;
-	rc = replay_plan_build(&d->plan, &d->t, mode, cfg->seed, d->rec_why, sizeof(d->rec_why));
+	rc = replay_plan_build(&d->plan, &d->t, mode, cfg->seed, why, sizeof(why));
 	if (rc == -EINVAL)
 		return wl_error(ctx, rc, "replay --replay-jobs thread: %s: replay it with "
-				"--replay-jobs file", d->rec_why);
+				"--replay-jobs file", why);
 	if (rc < 0)
-		return wl_error(ctx, rc, "%s", d->rec_why);
+		return wl_error(ctx, rc, "%s", why);
 	d->in_path = xcalloc(d->t.nfiles + 1, sizeof(*d->in_path));
 	d->out_name = xcalloc(d->t.nfiles + 1, sizeof(*d->out_name));
 	d->out_path = xcalloc(d->t.nfiles + 1, sizeof(*d->out_path));
@@ -764,7 +765,7 @@ static void replay_build_op(struct replay_job *j, const struct it_op *o, unsigne
 			op->at_name = d->out_name[f];
 			op->flags = O_RDWR | O_NOFOLLOW |
 				    (o->mode & IT_O_TRUNC ? O_TRUNC : 0) |
-				    (d->plan.creates[j->def->ops[j->next]] ? O_CREAT | O_EXCL : 0);
+				    (j->plan->creates[j->def->ops[j->next]] ? O_CREAT | O_EXCL : 0);
 			op->mode = 0644;
 		} else if (d->data_fd >= 0) {
 			/*
@@ -815,7 +816,9 @@ static enum job_state replay_step(struct job *job, struct op **op)
 		return replay_wind_down(j, op);
 	/* as recorded: not before the threads that ended before it started */
 	if (j->gate && !j->waited) {
+		py_release();	/* --model python: a thread waiting on others lets the lock go */
 		replay_gate_wait(j->gate, job->id);
+		py_reacquire();
 		j->waited = true;
 	}
 	if (j->next == j->def->nops) {
@@ -837,8 +840,11 @@ static enum job_state replay_step(struct job *job, struct op **op)
 	/* a file other threads use: its ops in their recorded order, on one descriptor */
 	j->shared = j->gate && j->plan->fshared[o->file];
 	if (j->shared) {
-		int fd = replay_gate_turn(j->gate, o->file, j->plan->fseq[j->def->ops[j->next]]);
+		int fd;
 
+		py_release();
+		fd = replay_gate_turn(j->gate, o->file, j->plan->fseq[j->def->ops[j->next]]);
+		py_reacquire();
 		if (o->type != IT_OPEN)
 			j->op.fd = fd;
 	}

@@ -118,7 +118,8 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-static bool option_ok(const struct wl_option *o);
+static int options_check(const char *kind, const char *name, const struct wl_option *opts,
+			 size_t n, char *msg, size_t len);
 
 int registry_check_strategy(const struct strategy *s, char *msg, size_t len)
 {
@@ -127,17 +128,8 @@ int registry_check_strategy(const struct strategy *s, char *msg, size_t len)
 			 s->name ? s->name : "?");
 		return -EINVAL;
 	}
-	if (s->noptions > WL_MAX_KNOBS || (s->noptions && !s->options)) {
-		snprintf(msg, len, "strategy %s: at most %d options", s->name, WL_MAX_KNOBS);
+	if (options_check("strategy", s->name, s->options, s->noptions, msg, len) < 0)
 		return -EINVAL;
-	}
-	for (size_t i = 0; i < s->noptions; i++)
-		if (!option_ok(&s->options[i])) {
-			snprintf(msg, len, "strategy %s: option %zu (%s) needs a name, arg, help "
-				 "and bounds holding its presets", s->name, i,
-				 s->options[i].name ? s->options[i].name : "?");
-			return -EINVAL;
-		}
 	if (s->baseline && (s->no_io || s->uses_workers || s->uses_qd)) {
 		snprintf(msg, len, "strategy %s: a baseline does I/O with no knobs", s->name);
 		return -EINVAL;
@@ -174,6 +166,24 @@ static bool option_ok(const struct wl_option *o)
 	return ok;
 }
 
+/* A plugin's option table: at most WL_MAX_KNOBS, each option_ok.  0 or -EINVAL with @msg. */
+static int options_check(const char *kind, const char *name, const struct wl_option *opts,
+			 size_t n, char *msg, size_t len)
+{
+	if (n > WL_MAX_KNOBS || (n && !opts)) {
+		snprintf(msg, len, "%s %s: at most %d options", kind, name, WL_MAX_KNOBS);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!option_ok(&opts[i])) {
+			snprintf(msg, len, "%s %s: option %zu (%s) needs a name, arg, help, "
+				 "choices or bounds holding its presets", kind, name, i,
+				 opts[i].name ? opts[i].name : "?");
+			return -EINVAL;
+		}
+	return 0;
+}
+
 int registry_check_workload(const struct workload *w, char *msg, size_t len)
 {
 	if (!plain_name(w->name) || !w->desc || !w->prepare || !w->make_jobs || !w->finish ||
@@ -182,17 +192,8 @@ int registry_check_workload(const struct workload *w, char *msg, size_t len)
 			 "make_jobs, finish, check and a main op", w->name ? w->name : "?");
 		return -EINVAL;
 	}
-	if (w->noptions > WL_MAX_KNOBS || (w->noptions && !w->options)) {
-		snprintf(msg, len, "workload %s: at most %d options", w->name, WL_MAX_KNOBS);
+	if (options_check("workload", w->name, w->options, w->noptions, msg, len) < 0)
 		return -EINVAL;
-	}
-	for (size_t i = 0; i < w->noptions; i++)
-		if (!option_ok(&w->options[i])) {
-			snprintf(msg, len, "workload %s: option %zu (%s) needs a name, arg, help, "
-				 "choices or bounds holding its presets", w->name, i,
-				 w->options[i].name ? w->options[i].name : "?");
-			return -EINVAL;
-		}
 	return 0;
 }
 
