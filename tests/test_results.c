@@ -121,6 +121,20 @@ static void test_columns_in_schema(void **state)
 	json_decref(s);
 }
 
+/* Only numbers are added up over ranks; every column is in the CSV or the JSON. */
+static void test_columns_sane(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < n_trial_cols; i++) {
+		const struct trial_col *c = &trial_cols[i];
+
+		assert_true(c->csv || c->json);
+		if (c->agg != AG_SELF && (c->type == TC_SPECIAL || c->type == TC_PSTR ||
+					  c->type == TC_ASTR))
+			fail_msg("column %s: a rule to add up a non-number", c->csv ? c->csv : c->json);
+	}
+}
+
 /* The JSON parses back, escapes included, and a non-UTF-8 name stays valid. */
 static void test_json_escapes(void **state)
 {
@@ -206,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_csv_columns_frozen),
 		cmocka_unit_test(test_columns_in_schema),
+		cmocka_unit_test(test_columns_sane),
 		cmocka_unit_test(test_json_escapes),
 		cmocka_unit_test(test_save_never_overwrites),
 	};

@@ -108,7 +108,7 @@ enum {
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
 	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_MODEL,
 	OPT_JSON, OPT_MARGIN, OPT_MAX_INTERFERENCE, OPT_WAIT_QUIET,
-	OPT_KNOB = 1024,	/* + the index of a workload option's name */
+	OPT_KNOB = 1024,	/* + the index of a plugin option's name (cli_knobs.c) */
 };
 #define MAX_KNOB_NAMES 64
 

@@ -128,8 +128,12 @@ double trial_col_dbl(const struct trial_col *c, const struct trial_rec *t)
 	case TC_UINT: return *(const unsigned *)p;
 	case TC_INT: return *(const int *)p;
 	case TC_BOOL: return *(const bool *)p;
-	default: return *(const double *)p;	/* TC_DBL, and the specials over a double */
+	case TC_DBL:
+	case TC_SPECIAL: return *(const double *)p;	/* the specials na reads are over a double */
+	case TC_PSTR:
+	case TC_ASTR: break;
 	}
+	return 0;
 }
 
 int64_t trial_col_int(const struct trial_col *c, const struct trial_rec *t)
@@ -142,8 +146,12 @@ int64_t trial_col_int(const struct trial_col *c, const struct trial_rec *t)
 	case TC_UINT: return *(const unsigned *)p;
 	case TC_INT: return *(const int *)p;
 	case TC_BOOL: return *(const bool *)p;
-	default: return (int64_t)*(const double *)p;
+	case TC_DBL: return (int64_t)*(const double *)p;
+	case TC_SPECIAL:
+	case TC_PSTR:
+	case TC_ASTR: break;
 	}
+	return 0;
 }
 
 bool trial_col_na(const struct trial_col *c, const struct trial_rec *t)
@@ -180,9 +188,15 @@ void trial_cols_add(const struct trial_rec *x, struct trial_rec *a)
 {
 	for (size_t i = 0; i < n_trial_cols; i++) {
 		const struct trial_col *c = &trial_cols[i];
-		double av = trial_col_dbl(c, a), xv = trial_col_dbl(c, x);
-		int64_t an = trial_col_int(c, a), xn = trial_col_int(c, x);
+		double av, xv;
+		int64_t an, xn;
 
+		if (c->agg == AG_SELF)
+			continue;	/* and only the numeric types have a rule */
+		av = trial_col_dbl(c, a);
+		xv = trial_col_dbl(c, x);
+		an = trial_col_int(c, a);
+		xn = trial_col_int(c, x);
 		switch (c->agg) {
 		case AG_SELF:
 			break;
