@@ -318,7 +318,8 @@ printf 'iobench-trace 2\nfile 0 out 8589934592 big\nopen 0 0 0 w\nwrite 0 0 0 0 
 $IOBENCH run --size tiny --dir "$T/data" --results "$T/pre" --workload replay --trace "$T/pre.iotrace" \
 	--strategy serial --repeat 1 --warmup 0 --no-tune -q --no-plot >/dev/null 2>"$T/pre.err" &
 job=$!
-for _ in $(seq 200); do [ -e "$T/data/replay-out-$job/o-000000" ] && break; sleep 0.05; done
+# (prepare hashes the 8 GiB it must hold first: seconds under the sanitizers)
+for _ in $(seq 1200); do [ -e "$T/data/replay-out-$job/o-000000" ] && break; sleep 0.05; done
 sleep 0.5
 kill -INT $job
 t0=$(date +%s%N)

@@ -367,6 +367,8 @@ static int as_recorded_setup(struct wl_ctx *ctx, struct replay_data *d)
 	/* the same inputs: the user's copy when --replay-data gave one */
 	d->rec.read_input = d->plan.read_input;
 	d->rec.read_arg = d->plan.read_arg;
+	d->rec.stop = d->plan.stop;
+	d->rec.outputs_from = &d->plan;
 	if (rc == 0)
 		rc = replay_plan_reference(&d->rec, ctx->msg, sizeof(ctx->msg));
 	if (rc == 0)
@@ -384,6 +386,12 @@ static int as_recorded_setup(struct wl_ctx *ctx, struct replay_data *d)
 static const struct rp_plan *plan_of(const struct wl_ctx *ctx, const struct replay_data *d)
 {
 	return ctx->as_recorded && d->have_rec ? &d->rec : &d->plan;
+}
+
+/* A signal asked the run to stop (for replay_plan_reference's long hashes). */
+static bool stopped(void)
+{
+	return sig_stop() != 0;
 }
 
 static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
@@ -425,6 +433,7 @@ static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 			d->out_name[i] = xasprintf("o-%06zu", i);
 			d->out_path[i] = xasprintf("%s/%s", d->out.path, d->out_name[i]);
 		}
+	d->plan.stop = stopped;
 	rc = replay_plan_reference(&d->plan, ctx->msg, sizeof(ctx->msg));
 	return rc < 0 ? rc : as_recorded_setup(ctx, d);
 }

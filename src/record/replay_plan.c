@@ -401,16 +401,26 @@ int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
 	free(hs);
 	/* what each output must hold at the end, hashed as check reads it back */
 	for (size_t i = 0; i < t->nfiles && rc == 0; i++) {
-		uint64_t h = 0;
+		uint64_t h = 0, k = 0;
 
 		if (!t->files[i].out)
 			continue;
+		if (p->outputs_from) {
+			p->final_size[i] = p->outputs_from->final_size[i];
+			p->final_hash[i] = p->outputs_from->final_hash[i];
+			continue;
+		}
 		p->final_size[i] = size[i];
-		for (uint64_t off = 0; off < size[i]; off += RP_PIECE) {
+		for (uint64_t off = 0; off < size[i] && rc == 0; off += RP_PIECE) {
 			size_t n = size[i] - off < RP_PIECE ? (size_t)(size[i] - off) : RP_PIECE;
 
 			expect_bytes(p, &holes[i], (uint32_t)i, off, buf, n);
 			h = replay_hash_bytes(h, buf, n);
+			if (++k % 1024 == 0 && p->stop && p->stop()) {
+				snprintf(msg, len, "stopped by a signal while computing what %s "
+					 "must hold", t->files[i].path);
+				rc = -EINTR;
+			}
 		}
 		p->final_hash[i] = h;
 	}

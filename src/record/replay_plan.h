@@ -56,6 +56,15 @@ struct rp_plan {
 	 */
 	int (*read_input)(void *arg, uint32_t file, uint64_t off, void *buf, size_t len);
 	void *read_arg;
+	/* When set, asked every 64 MiB of reference: true stops it with -EINTR (a signal). */
+	bool (*stop)(void);
+	/*
+	 * Another cut of the same trace whose reference is done: the outputs
+	 * end the same under any cut that keeps each file's ops in trace
+	 * order, so their final sizes and hashes are taken from it, not
+	 * computed again (8 GiB of output took seconds).
+	 */
+	const struct rp_plan *outputs_from;
 };
 
 /*
