@@ -470,13 +470,16 @@ static void estimate(struct wl_ctx *ctx, const struct replay_data *d, const stru
 	       trial * (double)trials / 60, cfg->no_tune ? "" : ", before tuning");
 }
 
-/* What the report reads of the recording (report_replay.c), as facts, not spec text. */
+/*
+ * What the report reads of the recording (report_replay.c), as facts, not
+ * spec text; the spec is made from them.  @lacks gets what the trace does
+ * that the replay does not, in words.
+ */
 static void state_facts(struct wl_ctx *ctx, const struct replay_data *d,
-			const struct it_summary *s, const char *name)
+			const struct it_summary *s, const char *name, char *lacks, size_t len)
 {
-	char lacks[256];
-
 	wl_fact_str(ctx, "trace", name);
+	wl_fact_str(ctx, "jobs", jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)]);
 	wl_fact_num(ctx, "threads", d->t.threads);
 	wl_fact_num(ctx, "files", d->t.nfiles);
 	wl_fact_num(ctx, "ops", d->t.nops);
@@ -491,8 +494,9 @@ static void state_facts(struct wl_ctx *ctx, const struct replay_data *d,
 	wl_fact_str(ctx, "recorder", d->t.recorder ? d->t.recorder : "strace");
 	wl_fact_num(ctx, "mmaps", d->t.mmaps);
 	wl_fact_num(ctx, "mmap_bytes", d->t.mmap_bytes);
-	wl_fact_num(ctx, "lacks", iotrace_lacks(&d->t, lacks, sizeof(lacks)));
+	wl_fact_num(ctx, "lacks", iotrace_lacks(&d->t, lacks, len));
 	wl_fact_str(ctx, "data", d->data_dir ? "copy" : "standin");
+	wl_fact_num(ctx, "seed", ctx->cfg->seed);
 }
 
 static int replay_prepare(struct wl_ctx *ctx)
@@ -532,19 +536,8 @@ static int replay_prepare(struct wl_ctx *ctx)
 	for (char *c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && !strchr("._-+", *c))
 			*c = '_';
-	snprintf(ctx->spec, sizeof(ctx->spec), "replay trace=%s jobs=%s threads=%u files=%zu ops=%zu "
-		 "read=%" PRIu64 " written=%" PRIu64 " span_ns=%" PRIu64 " wall_ns=%" PRIu64
-		 " compute_ns=%" PRIu64 " wait_ns=%" PRIu64 " lead_ns=%" PRIu64 " cpu_ns=%" PRIu64
-		 " recorder=%s"
-		 " mmaps=%" PRIu64 " mmap_bytes=%" PRIu64 " lacks=%" PRIu64 " data=%s seed=%" PRIu64,
-		 name,
-		 jobs_names[wl_val(ctx->cfg, &workload_replay, RP_JOBS)], d->t.threads, d->t.nfiles,
-		 d->t.nops,
-		 s.bytes_read, s.bytes_written, d->t.span_ns, d->t.wall_ns, s.compute_ns, s.wait_ns,
-		 d->t.lead_ns, d->t.cpu_ns, d->t.recorder ? d->t.recorder : "strace", d->t.mmaps,
-		 d->t.mmap_bytes, iotrace_lacks(&d->t, lacks, sizeof(lacks)),
-		 d->data_dir ? "copy" : "standin", ctx->cfg->seed);
-	state_facts(ctx, d, &s, name);
+	state_facts(ctx, d, &s, name, lacks, sizeof(lacks));
+	wl_spec_from_facts(ctx, "replay");
 	estimate(ctx, d, &s);
 	/* what the trace lacks is said before the trials, not only in the report */
 	if (lacks[0] && !ctx->cfg->sweep_point)

@@ -1,5 +1,6 @@
 /* runfiles.c - see runfiles.h.  The JSON is built with jansson. */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,9 +355,15 @@ static json_t *run_json(const struct results *r, const struct run_meta *m,
 			json_t *facts = json_object();
 
 			jset(d, "jobs", json_integer((json_int_t)c->njobs));
-			for (unsigned k = 0; k < c->nfacts; k++)
-				jset(facts, c->facts[k].key, c->facts[k].str[0] ?
-				     jstr(c->facts[k].str) : json_integer((json_int_t)c->facts[k].num));
+			for (unsigned k = 0; k < c->nfacts; k++) {
+				const struct wl_fact *x = &c->facts[k];
+				char big[24];
+
+				/* JSON's integers stop at 2^63 (a --seed may not) */
+				snprintf(big, sizeof(big), "%" PRIu64, x->num);
+				jset(facts, x->key, x->str[0] ? jstr(x->str) :
+				     x->num > INT64_MAX ? jstr(big) : json_integer((json_int_t)x->num));
+			}
 			jset(d, "facts", facts);
 		}
 		jset(d, "rounds", json_integer(m->rounds[i]));

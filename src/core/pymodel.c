@@ -106,10 +106,13 @@ void py_release(void)
 {
 	if (!py_on)
 		return;
-	if (released++ == 0 && held)
+	if (released) {
+		released++;	/* nested: let go already */
+	} else if (held) {
 		py_exit();
-	else if (released == 1)
-		released = 0;	/* not holding it: nothing to take back */
+		released = 1;
+	}
+	/* neither: not holding it, nothing to take back */
 }
 
 void py_reacquire(void)

@@ -1,4 +1,5 @@
 /* workload.c - helpers every workload shares. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,20 @@ void wl_fact_str(struct wl_ctx *ctx, const char *key, const char *s)
 	if (ctx->nfacts < WL_MAX_FACTS) {
 		ctx->facts[ctx->nfacts] = (struct wl_fact){ .key = key };
 		snprintf(ctx->facts[ctx->nfacts++].str, sizeof(ctx->facts[0].str), "%s", s);
+	}
+}
+
+void wl_spec_from_facts(struct wl_ctx *ctx, const char *name)
+{
+	size_t off = (size_t)snprintf(ctx->spec, sizeof(ctx->spec), "%s", name);
+
+	for (unsigned k = 0; k < ctx->nfacts && off < sizeof(ctx->spec); k++) {
+		const struct wl_fact *f = &ctx->facts[k];
+
+		off += f->str[0] ? (size_t)snprintf(ctx->spec + off, sizeof(ctx->spec) - off,
+						    " %s=%s", f->key, f->str)
+				 : (size_t)snprintf(ctx->spec + off, sizeof(ctx->spec) - off,
+						    " %s=%" PRIu64, f->key, f->num);
 	}
 }
 

@@ -197,6 +197,8 @@ void wl_digest64(uint64_t h, unsigned char out[16]);
 /* States fact @key (a string literal) as the number @v, or as the string @s. */
 void wl_fact_num(struct wl_ctx *ctx, const char *key, uint64_t v);
 void wl_fact_str(struct wl_ctx *ctx, const char *key, const char *s);
+/* The spec "NAME KEY=VALUE ..." of the facts stated so far, in their order. */
+void wl_spec_from_facts(struct wl_ctx *ctx, const char *name);
 
 /* The jobs this trial makes: njobs, or njobs_recorded for an as_recorded strategy. */
 size_t wl_njobs(const struct wl_ctx *ctx);

@@ -4,12 +4,11 @@
 
 #include "replay_order.h"
 
-/* by_last is sorted through these (qsort has no argument) */
-static const uint64_t *sort_last;
-
-static int by_last_cmp(const void *a, const void *b)
+/* Jobs by their last op: @last is indexed by job. */
+static int by_last_cmp(const void *a, const void *b, void *last)
 {
-	uint64_t x = sort_last[*(const uint32_t *)a], y = sort_last[*(const uint32_t *)b];
+	const uint64_t *l = last;
+	uint64_t x = l[*(const uint32_t *)a], y = l[*(const uint32_t *)b];
 
 	return x < y ? -1 : x > y;
 }
@@ -37,8 +36,7 @@ int replay_order_build(struct rp_order *o, const struct rp_plan *p)
 		last[j] = job->nops ? job->ops[job->nops - 1] : 0;
 		o->by_last[j] = (uint32_t)j;
 	}
-	sort_last = last;
-	qsort(o->by_last, n, sizeof(*o->by_last), by_last_cmp);
+	qsort_r(o->by_last, n, sizeof(*o->by_last), by_last_cmp, last);
 	for (size_t k = 0; k < n; k++)
 		o->rank[o->by_last[k]] = (uint32_t)k;
 	/* need[j]: the jobs whose last op came before j's first (a binary search) */
