@@ -131,16 +131,20 @@ killed=""
 for _ in $(seq 200); do
 	for p in $(pgrep -f "iobench run --size tiny --dir $T/data --results $T/kt"); do
 		grep -qz '^OMPI_COMM_WORLD_RANK=1$' /proc/$p/environ 2>/dev/null || continue
-		child=$(pgrep -P "$p" | head -1)
+		# a trial process, not another child (it leads a process group of its own)
+		child=$(ps -o pid=,pgid= --ppid "$p" 2>/dev/null | awk '$1 == $2 { print $1; exit }')
 		[ -n "$child" ] && kill -9 "$child" 2>/dev/null && killed=$child && break 2
 	done
 	sleep 0.05
 done
 wait $job
 st=$?
-check "a rank's trial killed: exit 1, results written, the failure names rank 1" bash -c "
-	[ -n '$killed' ] && [ $st -eq 1 ] && ls '$T'/kt/*[0-9].json >/dev/null &&
-	grep -q 'failed: rank 1 (' '$T/kt.out'"
+kt_ok() {
+	[ -n "$killed" ] && [ "$st" -eq 1 ] && ls "$T"/kt/*[0-9].json >/dev/null &&
+		grep -q 'failed: rank 1 (' "$T/kt.out"
+}
+kt_ok || { echo "    killed '$killed', exit $st; the run said:"; tail -5 "$T/kt.out"; }
+check "a rank's trial killed: exit 1, results written, the failure names rank 1" kt_ok
 # rank 1 itself killed: mpirun ends the job and names it; nothing is left running
 "${MPIRUN[@]}" -np 2 $IOBENCH run --size tiny --dir "$T/data" --results "$T/kr" --workload md5 \
 	--strategy serial --file-size 64M --files 2 --repeat 20 --warmup 0 --no-plot -q >"$T/kr.out" 2>&1 &
