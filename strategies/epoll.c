@@ -327,6 +327,7 @@ static void sock_done(struct ev_loop *l, struct op *op, bool was_parked)
 static void dispatch(struct ev_loop *l, struct op *op)
 {
 	if (!op_is_socket(op)) {
+		py_cost(PY_AIO_TASK);	/* --model python: the await on run_in_executor */
 		pool_submit(l->p, op);
 		return;
 	}
@@ -467,6 +468,7 @@ static int epoll_run(struct strat_ctx *ctx)
 		goto out_pool;
 	}
 	py_enter();	/* --model python: the asyncio loop's thread runs the compute */
+	py_cost(PY_AIO_START);
 	for (;;) {
 		issue(&l);
 		if (sched_done(&s))

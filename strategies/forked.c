@@ -59,6 +59,7 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 
 		if (i >= ctx->njobs)
 			break;
+		py_cost(PY_POOL_TASK);	/* --model python: the task's trip through the Pool */
 		job_run_blocking(ctx->jobs[i], !ctx->opt[RA_OPT_OFF]);
 	}
 	if (mem_ok && mem_net_since(&mark, &net) == 0)
@@ -105,6 +106,8 @@ static int forked_run(struct strat_ctx *ctx)
 		rc = -ENOMEM;
 		goto out;
 	}
+	/* --model python: what starting and ending a multiprocessing.Pool costs */
+	py_cost(PY_POOL_START);
 	fflush(NULL);
 	for (; started < ctx->workers; started++) {
 		pid_t me = getpid(), pid = fork();

@@ -37,6 +37,7 @@ static void *threaded_worker(void *arg)
 
 		if (i >= td->ctx->njobs)
 			break;
+		py_cost(PY_TPE_TASK);	/* --model python: the task's trip through the executor */
 		job_run_blocking(td->ctx->jobs[i], !td->ctx->opt[RA_OPT_OFF]);
 	}
 	py_exit();
@@ -55,6 +56,7 @@ static int threaded_run(struct strat_ctx *ctx)
 		snprintf(ctx->msg, sizeof(ctx->msg), "threaded: out of memory");
 		return -ENOMEM;
 	}
+	py_cost(PY_TPE_START);	/* --model python: the executor started and shut down */
 	for (; started < ctx->workers; started++) {
 		int err = pthread_create(&tids[started], NULL, threaded_worker, &td);
 

@@ -255,6 +255,26 @@ sys.exit(0 if d["config"]["model"] == "python" and all(x == 0 for x in w["serial
          and any(x > 0 for x in w["threaded"]) and all(x == 0 for x in w["forked"])
          and io and "not modelled" in io[0]["error"] else 1)
 PYEOF
+check "--model python: the constructs' costs were measured with the real interpreter, a Pool's start above a task's" \
+	$PY - "${py%.csv}.json" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))["config"]["python_costs"]
+print("    python_costs:", {k: v for k, v in c.items() if k.endswith("_s")})
+sys.exit(0 if c["measured"] and c["version"] and c["pool_start_s"] > c["pool_task_s"] > 0
+         and c["aio_task_s"] > 0 and c["why"] is None else 1)
+PYEOF
+$IOBENCH report "$py" >/dev/null 2>&1
+check "--model python: the report says what the constructs cost" \
+	grep -q "What the constructs cost, measured with" "${py%.csv}.md"
+pyn=$(run "$T/pyn" --workload csv --strategy serial --model python --python none --repeat 1 --warmup 0)
+check "--python none: nothing added, and the JSON and report say so" \
+	$PY -c 'import json, sys; c = json.load(open(sys.argv[1]))["config"]["python_costs"]
+sys.exit(0 if not c["measured"] and c["pool_start_s"] is None and "none" in c["why"] else 1)' "${pyn%.csv}.json"
+expect 1 "--python: no Python interpreter: /nonexistent/python3: No such file" $IOBENCH run --size tiny \
+	--dir "$T/data" --results "$T/pyx" --workload csv --strategy serial --model python --python /nonexistent/python3 --no-plot
+check "--python that cannot be measured: no result files" bash -c "! ls '$T/pyx'/*.csv 2>/dev/null"
+expect 2 "--python measures what Python's constructs cost for --model python, which was not asked for" \
+	$IOBENCH run --python python3
 pyc=$(run "$T/pyc" --workload csv --strategy serial --repeat 1 --warmup 0)
 check "--model c (the default): gil_wait_s is n/a, never a 0 that looks measured" \
 	bash -c "head -1 '$pyc' | grep -q ',gil_wait_s$' && tail -1 '$pyc' | grep -q ',n/a$'"

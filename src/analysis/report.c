@@ -413,6 +413,31 @@ static void workload_plots(FILE *f, const char *plotdir, const char *lnk, const 
 	free(bd);
 }
 
+/* --model python: what ran, and what the constructs cost (config.python_costs). */
+static void model_line(FILE *f, const struct run_data *rd)
+{
+	const json_t *pc = jget(rd->root, "config.python_costs");
+
+	fputs("- model: **python** (`--model python`): the compute ran as CPython runs it, "
+	      "under one interpreter lock per process, let go around blocking calls and "
+	      "hashing; the verdicts below are for a Python program (serial: a loop, "
+	      "threaded: `ThreadPoolExecutor`, forked: `multiprocessing.Pool`, epoll: "
+	      "`asyncio` + `run_in_executor`); io_uring is not modelled.", f);
+	if (pc && json_is_true(json_object_get(pc, "measured")))
+		fprintf(f, " What the constructs cost, measured with `%s` (Python %s) and spent as "
+			"compute under the lock: a Pool started and ended %.1f ms, a task through "
+			"it %.1f us; a ThreadPoolExecutor %.1f ms, a task %.1f us; asyncio.run "
+			"%.1f ms, an await on run_in_executor %.1f us.",
+			jget_str(pc, "interpreter"), jget_str(pc, "version"),
+			jget_num(pc, "pool_start_s") * 1e3, jget_num(pc, "pool_task_s") * 1e6,
+			jget_num(pc, "tpe_start_s") * 1e3, jget_num(pc, "tpe_task_s") * 1e6,
+			jget_num(pc, "aio_start_s") * 1e3, jget_num(pc, "aio_task_s") * 1e6);
+	else if (pc)
+		fprintf(f, " What the constructs themselves cost (a Pool's start, a task, an "
+			"await) is not added: %s.", jget_str(pc, "why"));
+	fputs("\n\n", f);
+}
+
 /* The whole report, with plot links relative to @lnk (NULL: no plots). */
 static void render(FILE *f, const struct run_data *rd, const char *plotdir, const char *lnk)
 {
@@ -425,11 +450,7 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		rd->date, rd->command_line, rd->hostname, rd->kernel, rd->cpu_model, rd->dir,
 		rd->fs_type, rd->device, rd->size, rd->cache);
 	if (!strcmp(jget_str(rd->root, "config.model"), "python"))
-		fputs("- model: **python** (`--model python`): the compute ran as CPython runs it, "
-		      "under one interpreter lock per process, let go around blocking calls and "
-		      "hashing; the verdicts below are for a Python program (serial: a loop, "
-		      "threaded: `ThreadPoolExecutor`, forked: `multiprocessing.Pool`, epoll: "
-		      "`asyncio` + `run_in_executor`); io_uring is not modelled\n\n", f);
+		model_line(f, rd);
 	if (jget_str(rd->root, "config.cache_note")[0])
 		fprintf(f, "- cache note: %s\n\n", jget_str(rd->root, "config.cache_note"));
 	if (jget(rd->root, "mpi"))

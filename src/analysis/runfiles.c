@@ -259,6 +259,24 @@ static json_t *storage_json(const struct sysinfo *s, const char *dir)
  * Each selected strategy's own options, by the names the command line
  * takes: {"io_uring": {"sqpoll": false, "iowq-workers": 0, ...}, ...}.
  */
+/* --model python: what the constructs cost with the user's interpreter (pycost.h); else null */
+static json_t *python_costs(const struct config *cfg)
+{
+	const struct py_costs *pc = &cfg->py_costs;
+	json_t *o;
+
+	if (cfg->model != MODEL_PYTHON)
+		return json_null();
+	o = json_object();
+	jset(o, "measured", json_boolean(pc->measured));
+	jset(o, "interpreter", pc->python[0] ? jstr(pc->python) : json_null());
+	jset(o, "version", pc->measured ? jstr(pc->version) : json_null());
+	jset(o, "why", pc->measured ? json_null() : jstr(pc->why));
+	for (int k = 0; k < PY_NCOSTS; k++)
+		jset(o, py_cost_names[k], pc->measured ? jnum(pc->s[k], 9) : json_null());
+	return o;
+}
+
 static json_t *strategy_options(const struct config *cfg)
 {
 	json_t *all = json_object();
@@ -295,6 +313,7 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "workers", json_integer((json_int_t)cfg->workers));
 	jset(o, "queue_depth", json_integer((json_int_t)cfg->qd));
 	jset(o, "model", jstr(cfg->model == MODEL_PYTHON ? "python" : "c"));
+	jset(o, "python_costs", python_costs(cfg));
 	jset(o, "strategy_options", strategy_options(cfg));
 	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));

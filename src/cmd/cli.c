@@ -72,6 +72,10 @@ static const char run_usage_head[] =
 	"                     is a ThreadPoolExecutor, forked a multiprocessing.Pool,\n"
 	"                     epoll asyncio + run_in_executor; io_uring is not\n"
 	"                     modelled.  gil_wait_s: the threads' wait for the lock\n"
+	"  --python P         with --model python: the interpreter that measures what\n"
+	"                     its constructs cost (a Pool's start, a task, an await),\n"
+	"                     added to the model (default: python3 on PATH; none:\n"
+	"                     nothing added)\n"
 	"  --seed N           seed for data and row choice (default: 1)\n"
 	"  --mpi-share S      under mpirun: split (default) divides each workload's jobs\n"
 	"                     among the ranks; each: every rank runs the whole workload\n"
@@ -106,7 +110,7 @@ enum {
 	OPT_RESULTS, OPT_SEED, OPT_CACHE, OPT_WORKERS, OPT_QD,
 	OPT_WARMUP, OPT_SHUFFLE, OPT_DROP_CACHES, OPT_PIN,
 	OPT_NO_LATENCY, OPT_NO_PLOT, OPT_PLOTS, OPT_VERIFY_DATA, OPT_UNTIL_DECIDED,
-	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_MODEL,
+	OPT_BUDGET, OPT_MPI_SHARE, OPT_NO_TUNE, OPT_MODEL, OPT_PYTHON,
 	OPT_JSON, OPT_MARGIN, OPT_MAX_INTERFERENCE, OPT_WAIT_QUIET,
 	OPT_KNOB = 1024,	/* + the index of a plugin option's name (cli_knobs.c) */
 };
@@ -135,6 +139,7 @@ static const struct option run_options[] = {
 	{ "mpi-share", required_argument, NULL, OPT_MPI_SHARE },
 	{ "no-tune", no_argument, NULL, OPT_NO_TUNE },
 	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "python", required_argument, NULL, OPT_PYTHON },
 	{ "plots", required_argument, NULL, OPT_PLOTS },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "margin", required_argument, NULL, OPT_MARGIN },
@@ -393,6 +398,13 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		rc = parse_choice("--model", a, model_names, 2, err, errlen);
 		cfg->model = rc >= 0 ? (enum run_model)rc : cfg->model;
 		break;
+	case OPT_PYTHON:
+		if (!*a) {
+			snprintf(err, errlen, "--python: expected an interpreter's path or none");
+			rc = -EINVAL;
+		}
+		cfg->python = a;
+		break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
 	case OPT_SHUFFLE: cfg->shuffle = true; break;
 	case OPT_DROP_CACHES: cfg->drop_caches = true; break;
@@ -480,6 +492,11 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (see iobench run --help)",
 			 argv[optind]);
+		return -EINVAL;
+	}
+	if (cfg->python && cfg->model != MODEL_PYTHON) {
+		snprintf(err, errlen, "--python measures what Python's constructs cost for "
+			 "--model python, which was not asked for");
 		return -EINVAL;
 	}
 	rc = cli_parse_workloads(wl_list, cfg->wl, err, errlen);

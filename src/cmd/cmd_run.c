@@ -422,6 +422,40 @@ static void delay_acct_close(void)
 		ts_close();
 }
 
+/*
+ * --model python: what the constructs cost with the user's interpreter
+ * (pycost.h), measured on rank 0 and given to all.  No python3 on PATH
+ * is said and the model goes on without; an interpreter named with
+ * --python that cannot be measured is an error.
+ */
+static int python_costs(struct config *cfg)
+{
+	struct py_costs *pc = &cfg->py_costs;
+	const char *py = cfg->python ? cfg->python : "python3";
+	int rc = 0;
+
+	if (cfg->model != MODEL_PYTHON)
+		return 0;
+	if (!strcmp(py, "none")) {
+		snprintf(pc->why, sizeof(pc->why), "--python none: not measured");
+		return 0;
+	}
+	if (dist.rank == 0) {
+		if (!cfg->quiet)
+			printf("measuring what Python's constructs cost with %s (a few seconds)\n", py);
+		rc = pycost_measure(py, (unsigned)cfg->workers, pc);
+		if (rc < 0 && cfg->python)
+			errmsg("--python: %s", pc->why);
+		else if (rc < 0)
+			errmsg("the Python constructs' own costs are not added: %s", pc->why);
+		if (rc < 0 && !cfg->python)
+			rc = 0;
+	}
+	dist_bcast(pc, sizeof(*pc));
+	dist_bcast(&rc, sizeof(rc));
+	return rc;
+}
+
 int run_main(struct config *cfgp)
 {
 	struct wl_ctx ctxs[MAX_SELECTED] = { 0 };
@@ -449,6 +483,10 @@ int run_main(struct config *cfgp)
 	delay_acct_open(&meta);
 	if (probe_strategies(&cfg, &meta, &res, why) == 0) {
 		errmsg("none of the chosen strategies works on this machine");
+		rc = 1;
+		goto out;
+	}
+	if (dist_any(python_costs(&cfg) < 0)) {
 		rc = 1;
 		goto out;
 	}

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pycost.h"
+
 #define MAX_SELECTED 16
 
 struct workload;
@@ -71,6 +73,8 @@ struct config {
 	bool no_tune;			/* --no-tune: every strategy at the defaults */
 	/* --model: how the jobs' compute runs: as C, or as CPython with its lock (pymodel.h) */
 	enum run_model { MODEL_C, MODEL_PYTHON } model;
+	const char *python;		/* --python: the interpreter that measures its constructs */
+	struct py_costs py_costs;	/* what it measured (pycost.h) */
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
 	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;

@@ -17,6 +17,9 @@ static struct {
 	uint64_t *wait_ns;	/* shared with the harness: the trial's waits, summed */
 } gil = { .m = PTHREAD_MUTEX_INITIALIZER, .c = PTHREAD_COND_INITIALIZER };
 
+/* the constructs' costs in nanoseconds (pycost.h); all 0 when not measured */
+static uint64_t cost_ns[PY_NCOSTS];
+
 static __thread bool held;
 static __thread int released;	/* py_release depth while held */
 
@@ -66,10 +69,12 @@ static void give_locked(void)
 	pthread_cond_broadcast(&gil.c);
 }
 
-void py_model_start(uint64_t *wait_ns)
+void py_model_start(uint64_t *wait_ns, const double *cost_s)
 {
 	py_on = true;
 	gil.wait_ns = wait_ns;
+	for (int k = 0; k < PY_NCOSTS; k++)
+		cost_ns[k] = cost_s ? (uint64_t)(cost_s[k] * 1e9) : 0;
 }
 
 void py_fork_child(void)
@@ -139,4 +144,29 @@ void py_check(void)
 		take_locked();
 	}
 	pthread_mutex_unlock(&gil.m);
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void py_cost(enum py_cost_kind k)
+{
+	uint64_t end;
+	bool was_held = held;
+
+	if (!py_on || !cost_ns[k])
+		return;
+	if (!was_held)
+		py_enter();
+	/* CPU time, not wall: a construct's cost is work, which takes longer on a busy core */
+	end = thread_cpu_ns() + cost_ns[k];
+	while (thread_cpu_ns() < end)
+		py_check();
+	if (!was_held)
+		py_exit();
 }

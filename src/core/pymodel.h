@@ -22,12 +22,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pycost.h"
+
 #define PY_SWITCH_NS 5000000ULL
 
 extern bool py_on;
 
-/* Trial process: the model on; every thread's wait for the lock is added to @wait_ns. */
-void py_model_start(uint64_t *wait_ns);
+/*
+ * Trial process: the model on; every thread's wait for the lock is added
+ * to @wait_ns.  @cost_s: the constructs' own costs in seconds, by
+ * enum py_cost_kind (pycost.h); NULL when no interpreter measured them.
+ */
+void py_model_start(uint64_t *wait_ns, const double *cost_s);
 /* A forked worker: its own interpreter, so its own lock, free. */
 void py_fork_child(void);
 
@@ -39,5 +45,11 @@ void py_release(void);
 void py_reacquire(void);
 /* In long compute: hands the lock over when another thread asked for it. */
 void py_check(void);
+/*
+ * What construct @k costs the program: that much of this thread's CPU
+ * time spent computing, holding the lock (taken if need be, given back
+ * after), handing it over at the switch interval as other compute does.
+ */
+void py_cost(enum py_cost_kind k);
 
 #endif

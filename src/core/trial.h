@@ -16,6 +16,7 @@ struct trial_opts {
 	/* the strategy's own options (strat_ctx.opt); NULL: all 0 */
 	const uint64_t *st_opt;
 	bool py_model;		/* --model python: CPython's interpreter lock (pymodel.h) */
+	const double *py_cost;	/* ...and its constructs' costs (pycost.h); NULL: none */
 	/*
 	 * Count the requests io_uring hands to io-wq (a tracepoint event,
 	 * tpcount.h).  Only in trials whose time is not used: with the event

@@ -207,6 +207,7 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 	struct trial_opts o = { .cache = cfg->cache, .pin = cfg->pin, .latency = !cfg->no_latency,
 				.workers = c->workers, .qd = c->qd, .block = c->block,
 				.st_opt = st_knobs(cfg, st)->v, .py_model = cfg->model == MODEL_PYTHON,
+				.py_cost = cfg->py_costs.measured ? cfg->py_costs.s : NULL,
 				.count_iowq = warmup, .lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;
