@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """python_model.py - iobench's --model python against real Python programs.
 
-For md5 and csv, in alternating rounds: the real Python programs of
+For md5, csv and array, in alternating rounds: the real Python programs of
 bench/python/ (a plain loop, ThreadPoolExecutor, multiprocessing.Pool,
 asyncio with run_in_executor; wall time of the whole interpreter run,
 start-up included), then `iobench run --model python` on the same work
@@ -50,15 +50,21 @@ def main():
     os.makedirs(out)
     md5_args = ["--workload", "md5", "--files", "4", "--file-size", "64M", "--block", "1M"]
     csv_args = ["--workload", "csv", "--files", "500", "--rows", "500"]
+    # 512 MiB of float64, 8 KiB rows; 20,000 random rows in iobench's 64 jobs
+    array_args = ["--workload", "array", "--rows", "65536", "--cols", "1024", "--reads", "20000"]
+    wls = (("md5", md5_args), ("csv", csv_args), ("array", array_args))
     common = ["--strategy", "serial,threaded,forked,epoll", "--model", "python", "--workers",
               str(a.workers), "--no-tune", "--cache", "warm", "--repeat", "1", "--warmup", "0",
               "--dir", data, "-q", "--no-plot"]
-    # the md5 dataset, generated once, outside any timing
-    subprocess.run([iob, "run"] + md5_args + common + ["--results", os.path.join(work, "gen")],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the md5 and array datasets, generated once, outside any timing
+    for args in (md5_args, array_args):
+        subprocess.run([iob, "run"] + args + common + ["--python", "none", "--results",
+                                                       os.path.join(work, "gen")],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     files = sorted(glob.glob(os.path.join(data, "md5-*", "file-*.bin")))
-    real = {w: {c: [] for c, _ in CONSTRUCTS + [("none", None)]} for w in ("md5", "csv")}
-    pred = {w: {s: [] for _, s in CONSTRUCTS} for w in ("md5", "csv")}
+    npy = glob.glob(os.path.join(data, "array-*", "array.npy"))[0]
+    real = {w: {c: [] for c, _ in CONSTRUCTS + [("none", None)]} for w, _ in wls}
+    pred = {w: {s: [] for _, s in CONSTRUCTS} for w, _ in wls}
     for r in range(a.rounds):
         for mode, _ in CONSTRUCTS + [("none", None)]:
             real["md5"][mode].append(timed([PY, os.path.join(HERE, "python", "md5_job.py"), mode,
@@ -67,7 +73,9 @@ def main():
                 os.remove(f)
             real["csv"][mode].append(timed([PY, os.path.join(HERE, "python", "csv_job.py"), mode,
                                             str(a.workers), out, "500", "500"]))
-        for wl, args in (("md5", md5_args), ("csv", csv_args)):
+            real["array"][mode].append(timed([PY, os.path.join(HERE, "python", "array_job.py"),
+                                              mode, str(a.workers), npy, "20000", "64"]))
+        for wl, args in wls:
             res = os.path.join(work, "r-%s-%d" % (wl, r))
             subprocess.run([iob, "run"] + args + common + ["--results", res], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -76,7 +84,7 @@ def main():
                 if t["valid"] and not t["warmup"]:
                     pred[wl][t["strategy"]].append(t["wall_s"])
         print("round %d of %d done" % (r + 1, a.rounds), file=sys.stderr)
-    for wl in ("md5", "csv"):
+    for wl, _ in wls:
         start = statistics.median(real[wl]["none"])
         print("\n%s (%d workers, %d rounds; medians, [min, max]; the interpreter's start-up "
               "and imports, %.3f s, subtracted from the real times: iobench models the "

@@ -275,6 +275,35 @@ expect 1 "--python: no Python interpreter: /nonexistent/python3: No such file" $
 check "--python that cannot be measured: no result files" bash -c "! ls '$T/pyx'/*.csv 2>/dev/null"
 expect 2 "--python measures what Python's constructs cost for --model python, which was not asked for" \
 	$IOBENCH run --python python3
+echo "e2e_numbers: --model c,python, the two verdicts side by side"
+# formatting 200,000 rows a file holds the lock: as C, threads format on both
+# cores; as Python only processes do.  Which wins is not asserted: the report
+# must follow each run's own verdict.
+run "$T/pair" --workload csv --files 10 --rows 200000 --strategy serial,threaded,forked --workers 2 \
+	--no-tune --model c,python --python none --repeat 3 --warmup 0 >/dev/null
+pj=$(ls "$T/pair"/*-python.json 2>/dev/null)
+$IOBENCH report "$pj" >/dev/null 2>&1
+check "--model c,python: a C run, then a Python run naming it; its report's rows follow each run's verdict" \
+	$PY - "$pj" <<'PYEOF'
+import json, os, sys
+py = json.load(open(sys.argv[1]))
+cid = py["config"]["paired_run"]
+c = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), cid + ".json")))
+def applied(d):
+    v = d["recommendations"][0]
+    return v["strategy"] or v["fastest"]
+md = open(sys.argv[1][:-5] + ".md").read()
+row = [l for l in md.splitlines() if l.startswith("| csv |")][0].split(" | ")
+ok = (c["config"]["model"] == "c" and py["config"]["model"] == "python"
+      and py["run_id"].endswith("-python") and "C and Python side by side" in md
+      and row[1].startswith(applied(c)) and row[3].startswith(applied(py)))
+if applied(c) != applied(py):
+    ok = ok and "waited for the interpreter lock" in row[4]
+print("    as C: %s, as Python: %s; Python's row: %s" % (applied(c), applied(py), row[4][:120]))
+sys.exit(0 if ok else 1)
+PYEOF
+expect 2 "--model c,python: only iobench run runs both models" $IOBENCH profile --size tiny \
+	--dir "$T/data" --results "$T/pairx" --workload csv --model c,python
 pyc=$(run "$T/pyc" --workload csv --strategy serial --repeat 1 --warmup 0)
 check "--model c (the default): gil_wait_s is n/a, never a 0 that looks measured" \
 	bash -c "head -1 '$pyc' | grep -q ',gil_wait_s$' && tail -1 '$pyc' | grep -q ',n/a$'"

@@ -1,5 +1,6 @@
 /* howto.c - see howto.h. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,14 +99,11 @@ static const struct verdict *verdict_of(const struct run_data *rd, const char *w
 	return NULL;
 }
 
-/*
- * The row "Applying it" names for @v: the pick (faster: the fastest;
- * equivalent: the simplest of them), else, undecided, the leader; NULL
- * when there is none.  *@word says which.
- */
-static const struct strat_summary *applied_row(const struct run_data *rd,
-					       const struct verdict *v, const char **word)
+const struct strat_summary *howto_applied(const struct run_data *rd, const char *wl,
+					  const char **word)
 {
+	const struct verdict *v = verdict_of(rd, wl);
+
 	*word = "";
 	if (!v)
 		return NULL;
@@ -120,39 +118,91 @@ static const struct strat_summary *applied_row(const struct run_data *rd,
 	return NULL;
 }
 
-void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw)
+/* The hints for run @rd's applied row of @wl into @py and @c; that row, or NULL (a line is due). */
+static const struct strat_summary *hints_of(const struct run_data *rd, const char *wl,
+					    const char **word, char *py, char *c, size_t len)
 {
-	fputs("## Applying it\n\n| workload | recommended | in Python | in C |\n|---|---|---|---|\n", f);
+	const struct strat_summary *r = howto_applied(rd, wl, word);
+	struct howto_shape sh = { 0 };
+
+	if (!r)
+		return NULL;
+	/* a workload with connections: a job each, all open at once */
+	const struct workload *w = workload_find(wl);
+	uint64_t conns = w && w->sockets ? rundata_jobs(rd, wl) : 0;
+
+	/* a file from before "jobs": its spec's words */
+	if (w && w->sockets && !conns) {
+		const char *at = strstr(rundata_spec(rd, wl), " conns=");
+
+		conns = at ? strtoull(at + 7, NULL, 10) : 0;
+	}
+	sh = (struct howto_shape){ r->workers, r->qd, conns,
+				   !strcmp(jget_str(rd->root, "config.model"), "python") };
+	return howto_hints(strategy_find(r->strategy), &sh, py, len, c, len) < 0 ? NULL : r;
+}
+
+static void none_row(FILE *f, const struct run_data *rd, const char *wl, bool pair)
+{
+	const struct verdict *v = verdict_of(rd, wl);
+
+	fprintf(f, "| %s | none | %s | - |%s\n", wl, v && v->disturbed ?
+		"undecided: every trial was disturbed by other processes; rerun on a "
+		"quieter machine" : "no strategy has valid trials to apply", pair ? " | |" : "");
+}
+
+/*
+ * With @c_run (--model c,python; @rd is then the Python run): a column
+ * pair each, C's hint from the C verdict, Python's from the Python one,
+ * with the interpreter lock's share when the two differ.
+ */
+void howto_table(FILE *f, const struct run_data *rd, const struct run_data *c_run,
+		 const char **wls, size_t nw)
+{
+	fputs(c_run ? "## Applying it\n\n| workload | as C | in C | as Python | in Python |\n"
+	      "|---|---|---|---|---|\n" : "## Applying it\n\n| workload | recommended | "
+	      "in Python | in C |\n|---|---|---|---|\n", f);
 	for (size_t w = 0; w < nw; w++) {
-		const char *word;
-		const struct verdict *v = verdict_of(rd, wls[w]);
-		const struct strat_summary *r = applied_row(rd, v, &word);
-		struct howto_shape sh = { 0 };
-		char py[320], c[320];
+		const char *word, *cword;
+		char py[320], c[320], cpy[320], cc[320], why[200] = "";
+		const struct strat_summary *r = hints_of(rd, wls[w], &word, py, c, sizeof(py));
+		const struct strat_summary *cr = c_run ? hints_of(c_run, wls[w], &cword, cpy, cc,
+								   sizeof(cc)) : NULL;
 
-		if (r) {
-			/* a workload with connections: a job each, all open at once */
-			const struct workload *wl = workload_find(wls[w]);
-			uint64_t conns = wl && wl->sockets ? rundata_jobs(rd, wls[w]) : 0;
-
-			/* a file from before "jobs": its spec's words */
-			if (wl && wl->sockets && !conns) {
-				const char *at = strstr(rundata_spec(rd, wls[w]), " conns=");
-
-				conns = at ? strtoull(at + 7, NULL, 10) : 0;
-			}
-			sh = (struct howto_shape){ r->workers, r->qd, conns,
-						   !strcmp(jget_str(rd->root, "config.model"), "python") };
+		if (!c_run && !r) {
+			none_row(f, rd, wls[w], false);
+		} else if (!c_run) {
+			fprintf(f, "| %s | %s%s | %s | %s |\n", wls[w], r->strategy, word, py, c);
+		} else if (!r || !cr) {
+			none_row(f, r ? rd : c_run, wls[w], true);
+		} else {
+			if (strcmp(r->strategy, cr->strategy))
+				howto_lock_reason(rd, wls[w], cr->strategy, why, sizeof(why));
+			fprintf(f, "| %s | %s%s | %s | %s%s | %s%s%s |\n", wls[w], cr->strategy, cword,
+				cc, r->strategy, word, py, why[0] ? ": " : "", why);
 		}
-		if (!r || howto_hints(strategy_find(r->strategy), &sh, py, sizeof(py), c,
-				      sizeof(c)) < 0) {
-			fprintf(f, "| %s | none | %s | - |\n", wls[w], v && v->disturbed ?
-				"undecided: every trial was disturbed by other processes; rerun on a "
-				"quieter machine" : "no strategy has valid trials to apply");
-			continue;
-		}
-		fprintf(f, "| %s | %s%s | %s | %s |\n", wls[w], r->strategy, word, py, c);
 	}
 	fputs("\nN is the concurrency the named strategy's counted trials ran with "
 	      "(tuned, or as given).\n\n", f);
+}
+
+void howto_lock_reason(const struct run_data *py, const char *wl, const char *st, char *out,
+		       size_t len)
+{
+	const struct strat_summary *r = summary_row(&py->sum, wl, st);
+	double g = r && r->valid ? r->med[DESC_GIL_WAIT] : NAN;
+	double wall = r ? r->m[MET_WALL].median : NAN;
+	unsigned n = r && r->workers ? r->workers : 1;
+
+	out[0] = '\0';
+	if (!r || !r->valid) {
+		snprintf(out, len, "as a Python program, %s was not measured", st);
+		return;
+	}
+	if (!isfinite(g) || !(wall > 0))
+		return;
+	/* the share of the workers' time, each worker a thread holding or waiting for the lock */
+	snprintf(out, len, "as a Python program, %s's %u worker%s waited for the interpreter lock "
+		 "%.0f%% of their time%s", st, n, n == 1 ? "" : "s", 100 * g / (wall * n),
+		 g / (wall * n) < 0.1 ? " (not what sets it apart)" : "");
 }

@@ -18,7 +18,25 @@ struct strategy;
  * chosen from the strategy's traits (strategy.h), never its name, with N
  * the workers or queue depth its counted trials ran with.
  */
-void howto_table(FILE *f, const struct run_data *rd, const char **wls, size_t nw);
+void howto_table(FILE *f, const struct run_data *rd, const struct run_data *c_run,
+		 const char **wls, size_t nw);
+
+/*
+ * The row "Applying it" names for @wl: the pick (faster: the fastest;
+ * equivalent: the simplest of them), else, undecided, the leader; NULL
+ * when there is none.  *@word says which.
+ */
+const struct strat_summary *howto_applied(const struct run_data *rd, const char *wl,
+					  const char **word);
+
+/*
+ * In the Python run @py, how much of its time @st's workers waited for
+ * the interpreter lock, as a clause ("as a Python program, threaded's 2
+ * workers waited for the interpreter lock 61% of their time"); "" when
+ * not measured.
+ */
+void howto_lock_reason(const struct run_data *py, const char *wl, const char *st, char *out,
+		       size_t len);
 
 /* How the recommended row ran: its setting, and the connections open at once (0: none). */
 struct howto_shape {

@@ -143,54 +143,6 @@ static char *md_link(const char *path)
 	return out;
 }
 
-/* A number, or n/a when it was not measured. */
-static void put_or_na(FILE *f, int decimals, double v)
-{
-	if (!isfinite(v)) {
-		fputs("n/a", f);
-		return;
-	}
-	fprintf(f, "%.*f", decimals, v);
-}
-
-static void table_row(FILE *f, const struct strat_summary *r)
-{
-	double sp = r->speedup;
-	char lbl[96];
-
-	if (!r->valid) {
-		fprintf(f, "| %s | 0/%u | no valid trial | | | | | |\n", r->strategy, r->total);
-		return;
-	}
-	fprintf(f, "| %s%s | %u/%u | %.3f [%.3f, %.3f] | ", summary_label(r, lbl, sizeof(lbl)),
-		r->recommended ? " **(recommended)**" : r->equivalent ? " (equivalent)" : "",
-		r->valid, r->total, r->m[MET_WALL].median, r->m[MET_WALL].ci_lo,
-		r->m[MET_WALL].ci_hi);
-	if (sp > 0 && !r->baseline)
-		fprintf(f, "%.2f ± %.2f x %s", sp >= 1 ? sp : 1 / sp,
-			sp >= 1 ? r->speedup_sd : r->speedup_sd / (sp * sp),
-			sp >= 1 ? "faster" : "slower");
-	fprintf(f, " | %.3f | ", r->m[MET_CPU].median);
-	put_or_na(f, 2, r->m[MET_MEM].n ? r->m[MET_MEM].median / 1024 : NAN);
-	fprintf(f, " | %.1f | ", r->m[MET_MIBS].median);
-	put_or_na(f, 0, r->m[MET_P99].n ? r->m[MET_P99].median : NAN);
-	fputs(" |\n", f);
-}
-
-static void table(FILE *f, const struct run_data *rd, const char *wl,
-		  const char **sts, size_t ns)
-{
-	fprintf(f, "| strategy | valid | median wall (s) [CI] | vs %s | CPU (s) | memory net "
-		"(MiB) | MiB/s | p99 response (us) |\n|---|---|---|---|---|---|---|---|\n",
-		summary_baseline(&rd->sum, wl) ? summary_baseline(&rd->sum, wl) : "baseline");
-	for (size_t k = 0; k < ns; k++) {
-		const struct strat_summary *r = summary_row(&rd->sum, wl, sts[k]);
-
-		if (r)
-			table_row(f, r);
-	}
-}
-
 /* With --until-decided: how many rounds the workload took and why it stopped. */
 static void adaptive_line(FILE *f, const struct run_data *rd, const char *wl)
 {
@@ -199,41 +151,6 @@ static void adaptive_line(FILE *f, const struct run_data *rd, const char *wl)
 	if (jget_str(d, "until_decided")[0])
 		fprintf(f, "Rounds: %.0f, with --until-decided: %s.\n\n", jget_num(d, "rounds"),
 			jget_str(d, "until_decided"));
-}
-
-/* The verdict the run stored for workload @wl, as Markdown. */
-static void recommendation(FILE *f, const struct run_data *rd, const char *wl)
-{
-	const struct verdict *v = NULL;
-
-	for (size_t i = 0; i < rd->sum.nv; i++)
-		if (!strcmp(rd->sum.v[i].workload, wl))
-			v = &rd->sum.v[i];
-	if (!v) {
-		fputs("\n**Recommendation: none.** No recommendation recorded.\n\n", f);
-		return;
-	}
-	if (v->pick >= 0) {
-		char lbl[96];
-
-		fprintf(f, "\n**Recommendation: %s**%s%s%s %s.",
-			summary_label(&rd->sum.rows[v->pick], lbl, sizeof(lbl)),
-			v->outcome == OUTCOME_NONE ? "" : " (",
-			v->outcome == OUTCOME_NONE ? "" : outcome_names[v->outcome],
-			v->outcome == OUTCOME_NONE ? "." : ").", v->reason);
-	} else if (v->outcome == OUTCOME_UNDECIDED) {
-		fprintf(f, "\n**Undecided.** %s.", v->reason);
-	} else {
-		fprintf(f, "\n**No single recommendation.** %s.", v->reason);
-	}
-	if (v->detail[0])
-		fprintf(f, " (%s.)", v->detail);
-	if (v->interference[0] && v->outcome != OUTCOME_UNDECIDED)
-		fprintf(f, "\n\nNote: %s; those trials are left out of the statistics.",
-			v->interference);
-	if (v->outlier_note[0])
-		fprintf(f, "\n\nNote: %s.", v->outlier_note);
-	fputs("\n\n", f);
 }
 
 /* Rows whose trial times moved over the run: their medians describe a moving target. */
@@ -438,11 +355,43 @@ static void model_line(FILE *f, const struct run_data *rd)
 	fputs("\n\n", f);
 }
 
+/* Workload @wl's part; with @pair (--model c,python), the C run's beside it. */
+static void workload_part(FILE *f, const struct run_data *rd, const struct run_data *pair,
+			  const char *wl, const char *plotdir, const char *lnk)
+{
+	const char *sts[16];
+	size_t ns = rundata_strategies(rd, sts, 16);
+
+	fprintf(f, "## %s\n\nDataset: `%s`\n\n", wl, rundata_spec(rd, wl));
+	if (pair)
+		fputs("### As a Python program (`--model python`)\n\n", f);
+	adaptive_line(f, rd, wl);
+	report_table(f, rd, wl, sts, ns);
+	report_verdict(f, rd, wl);
+	report_replay(f, rd, wl);
+	losers(f, rd, wl, sts, ns);
+	drift_note(f, rd, wl, sts, ns);
+	ranks_note(f, rd, wl, sts, ns);
+	steal_note(f, rd, wl, sts, ns);
+	server_note(f, rd, wl, sts, ns);
+	ring_note(f, rd, wl, sts, ns);
+	gil_note(f, rd, wl, sts, ns);
+	where_time_goes(f, rd, wl, sts, ns);
+	if (lnk)
+		workload_plots(f, plotdir, lnk, wl);
+	fputc('\n', f);
+	if (pair)
+		report_pair_section(f, rd, pair, wl);
+}
+
 /* The whole report, with plot links relative to @lnk (NULL: no plots). */
 static void render(FILE *f, const struct run_data *rd, const char *plotdir, const char *lnk)
 {
-	const char *wls[16], *sts[16];
-	size_t nw = rundata_workloads(rd, wls, 16), ns = rundata_strategies(rd, sts, 16);
+	const char *wls[16];
+	size_t nw = rundata_workloads(rd, wls, 16);
+	struct run_data pair;
+	char msg[512] = "";
+	int prc = report_pair_load(rd, &pair, msg, sizeof(msg));
 
 	fprintf(f, "# iobench report %s\n\n", rd->run_id);
 	fprintf(f, "- date: %s\n- command: `%s`\n- machine: %s, %s, %s\n"
@@ -451,6 +400,11 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 		rd->fs_type, rd->device, rd->size, rd->cache);
 	if (!strcmp(jget_str(rd->root, "config.model"), "python"))
 		model_line(f, rd);
+	if (prc == 0)
+		fprintf(f, "- paired with the C run `%s` of the same jobs (`--model c,python`): each "
+			"workload has both verdicts\n\n", pair.run_id);
+	else if (prc != -ENOENT)
+		fprintf(f, "- the C run paired with this one cannot be read: %s\n\n", msg);
 	if (jget_str(rd->root, "config.cache_note")[0])
 		fprintf(f, "- cache note: %s\n\n", jget_str(rd->root, "config.cache_note"));
 	if (jget(rd->root, "mpi"))
@@ -460,28 +414,14 @@ static void render(FILE *f, const struct run_data *rd, const char *plotdir, cons
 	if (lnk)
 		fprintf(f, "![wall time](<%s/wall.png>)\n![speed relative to the baseline]"
 			"(<%s/speedup.png>)\n\n", lnk, lnk);
-	for (size_t w = 0; w < nw; w++) {
-		fprintf(f, "## %s\n\nDataset: `%s`\n\n", wls[w], rundata_spec(rd, wls[w]));
-		adaptive_line(f, rd, wls[w]);
-		table(f, rd, wls[w], sts, ns);
-		recommendation(f, rd, wls[w]);
-		report_replay(f, rd, wls[w]);
-		losers(f, rd, wls[w], sts, ns);
-		drift_note(f, rd, wls[w], sts, ns);
-		ranks_note(f, rd, wls[w], sts, ns);
-		steal_note(f, rd, wls[w], sts, ns);
-		server_note(f, rd, wls[w], sts, ns);
-		ring_note(f, rd, wls[w], sts, ns);
-		gil_note(f, rd, wls[w], sts, ns);
-		where_time_goes(f, rd, wls[w], sts, ns);
-		if (lnk)
-			workload_plots(f, plotdir, lnk, wls[w]);
-		fputc('\n', f);
-	}
-	howto_table(f, rd, wls, nw);
+	for (size_t w = 0; w < nw; w++)
+		workload_part(f, rd, prc == 0 ? &pair : NULL, wls[w], plotdir, lnk);
+	howto_table(f, rd, prc == 0 ? &pair : NULL, wls, nw);
 	fputs("Medians over counted, valid trials; [CI] is the order-statistic confidence "
 	      "interval of the median (its level is in the summary CSV: 93.75% for 5 trials); "
 	      "± is one standard deviation of the ratio.\n", f);
+	if (prc == 0)
+		rundata_free(&pair);
 }
 
 struct report_args {

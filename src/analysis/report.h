@@ -17,6 +17,22 @@
  */
 int report_write(const struct run_data *rd, const char *plotdir, char *msg, size_t len);
 
+/* Workload @wl's table, a row per strategy of @sts that ran it. */
+void report_table(FILE *f, const struct run_data *rd, const char *wl, const char **sts,
+		  size_t ns);
+/* The verdict the run stored for @wl, as Markdown. */
+void report_verdict(FILE *f, const struct run_data *rd, const char *wl);
+
+/*
+ * --model c,python: the C run the Python run @rd names (config.paired_run),
+ * from the same folder, into @pair.  0; -ENOENT when @rd names none; or
+ * -errno with @msg saying why it cannot be read.
+ */
+int report_pair_load(const struct run_data *rd, struct run_data *pair, char *msg, size_t len);
+/* The C run's table and verdict for @wl, and the two verdicts in one sentence. */
+void report_pair_section(FILE *f, const struct run_data *py, const struct run_data *c,
+			 const char *wl);
+
 /* One sentence, from the measurements, on why @st is slower than serial. */
 void report_why_slower(const struct run_data *rd, const char *wl,
 		       const char *st, char *out, size_t len);

@@ -314,6 +314,7 @@ static json_t *config_json(const struct config *cfg)
 	jset(o, "queue_depth", json_integer((json_int_t)cfg->qd));
 	jset(o, "model", jstr(cfg->model == MODEL_PYTHON ? "python" : "c"));
 	jset(o, "python_costs", python_costs(cfg));
+	jset(o, "paired_run", cfg->paired_run ? jstr(cfg->paired_run) : json_null());
 	jset(o, "strategy_options", strategy_options(cfg));
 	jset(o, "tune", json_boolean(!cfg->no_tune));
 	jset(o, "until_decided", json_boolean(cfg->until_decided));

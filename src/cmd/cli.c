@@ -71,7 +71,9 @@ static const char run_usage_head[] =
 	"                     compute (hashlib), handed over every 5 ms: threaded\n"
 	"                     is a ThreadPoolExecutor, forked a multiprocessing.Pool,\n"
 	"                     epoll asyncio + run_in_executor; io_uring is not\n"
-	"                     modelled.  gil_wait_s: the threads' wait for the lock\n"
+	"                     modelled.  gil_wait_s: the threads' wait for the lock.\n"
+	"                     c,python: a run of each, one after the other; the\n"
+	"                     Python run's report sets the verdicts side by side\n"
 	"  --python P         with --model python: the interpreter that measures what\n"
 	"                     its constructs cost (a Pool's start, a task, an await),\n"
 	"                     added to the model (default: python3 on PATH; none:\n"
@@ -311,7 +313,7 @@ int cli_parse_workloads(const char *list, const struct workload **out,
 			  workload_names(), (const void **)out, err, errlen);
 }
 
-static const char *const model_names[] = { "c", "python" };
+static const char *const model_names[] = { "c", "python", "c,python" };
 static const struct num_spec n_repeat = { "repeat", 1, 100000, false };
 static const struct num_spec n_warmup = { "warmup", 0, 1000, false };
 static const struct num_spec n_seed = { "seed", 0, UINT64_MAX, false };
@@ -395,8 +397,10 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		break;
 	case OPT_NO_TUNE: cfg->no_tune = true; break;
 	case OPT_MODEL:
-		rc = parse_choice("--model", a, model_names, 2, err, errlen);
-		cfg->model = rc >= 0 ? (enum run_model)rc : cfg->model;
+		/* c,python: the C run first, then the Python one (cmd_run.c, run_models) */
+		rc = parse_choice("--model", a, model_names, 3, err, errlen);
+		cfg->model_both = rc == 2;
+		cfg->model = rc == 1 ? MODEL_PYTHON : MODEL_C;
 		break;
 	case OPT_PYTHON:
 		if (!*a) {
@@ -494,7 +498,7 @@ int cli_parse_run(int argc, char **argv, struct config *cfg, char *err,
 			 argv[optind]);
 		return -EINVAL;
 	}
-	if (cfg->python && cfg->model != MODEL_PYTHON) {
+	if (cfg->python && cfg->model != MODEL_PYTHON && !cfg->model_both) {
 		snprintf(err, errlen, "--python measures what Python's constructs cost for "
 			 "--model python, which was not asked for");
 		return -EINVAL;

@@ -467,11 +467,19 @@ int run_main(struct config *cfgp)
 	FILE *journal = NULL;
 	int rc, rfd;
 
+	if (cfg.model_both) {
+		errmsg("--model c,python: only iobench run runs both models, one after the other");
+		return EXIT_USAGE;
+	}
 	sig_install();
 	meta.cfg = &cfg;
 	if (json_stdout_open(&meta) < 0)
 		return 1;
 	results_new_run_id(&meta);
+	/* --model c,python: the Python run may start in the C run's second */
+	if (cfg.paired_run)
+		snprintf(meta.run_id + strlen(meta.run_id), sizeof(meta.run_id) -
+			 strlen(meta.run_id), "-python");
 	if (cfg.run_id_out)
 		snprintf(cfg.run_id_out, sizeof(meta.run_id), "%s", meta.run_id);
 	mpi_identity(&cfg, &meta);
@@ -522,6 +530,35 @@ out:
 	return rc;
 }
 
+/*
+ * --model c,python: the jobs as C code, then as a Python program, each a
+ * run of its own (its own tuning, trials and files); the Python run names
+ * the C one (config.paired_run), and its report sets the two verdicts side
+ * by side (report_pair.c).  A C run that fails stops there.
+ */
+static int run_models(const struct config *cfg)
+{
+	struct config c = *cfg, py = *cfg;
+	char id[64] = "";
+	int rc, prc;
+
+	if (!cfg->model_both)
+		return run_main(&c);
+	c.model_both = py.model_both = false;
+	c.model = MODEL_C;
+	c.python = NULL;
+	c.run_id_out = id;
+	rc = run_main(&c);
+	if (rc != 0 && rc != EXIT_NO_PLOTS)
+		return rc;
+	if (!cfg->quiet)
+		printf("\nthe same jobs as a Python program (--model python):\n");
+	py.model = MODEL_PYTHON;
+	py.paired_run = id;
+	prc = run_main(&py);
+	return prc ? prc : rc;
+}
+
 int run_parsed(int rc, const char *err, void (*usage)(FILE *))
 {
 	if (rc == CLI_HELP) {
@@ -541,5 +578,5 @@ int cmd_run(int argc, char **argv)
 	char err[512];
 	int rc = run_parsed(cli_parse_run(argc, argv, &cfg, err, sizeof(err)), err, cli_run_usage);
 
-	return rc >= 0 ? rc : run_main(&cfg);
+	return rc >= 0 ? rc : run_models(&cfg);
 }

@@ -73,6 +73,9 @@ struct config {
 	bool no_tune;			/* --no-tune: every strategy at the defaults */
 	/* --model: how the jobs' compute runs: as C, or as CPython with its lock (pymodel.h) */
 	enum run_model { MODEL_C, MODEL_PYTHON } model;
+	/* --model c,python: a run as C, then one as Python naming it (paired_run), one report */
+	bool model_both;
+	const char *paired_run;
 	const char *python;		/* --python: the interpreter that measures its constructs */
 	struct py_costs py_costs;	/* what it measured (pycost.h) */
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
