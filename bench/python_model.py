@@ -53,7 +53,7 @@ def main():
     # 512 MiB of float64, 8 KiB rows; 20,000 random rows in iobench's 64 jobs
     array_args = ["--workload", "array", "--rows", "65536", "--cols", "1024", "--reads", "20000"]
     wls = (("md5", md5_args), ("csv", csv_args), ("array", array_args))
-    common = ["--strategy", "serial,threaded,forked,epoll", "--model", "python", "--workers",
+    common = ["--strategy", "serial,threaded,forked,epoll", "--model", "python", "--python", PY, "--workers",
               str(a.workers), "--no-tune", "--cache", "warm", "--repeat", "1", "--warmup", "0",
               "--dir", data, "-q", "--no-plot"]
     # the md5 and array datasets, generated once, outside any timing

@@ -260,8 +260,11 @@ check "--model python: the constructs' costs were measured with the real interpr
 import json, sys
 c = json.load(open(sys.argv[1]))["config"]["python_costs"]
 print("    python_costs:", {k: v for k, v in c.items() if k.endswith("_s")})
+u = [x for x in c["units"] if x["workload"] == "csv"]
+print("    csv's unit:", u)
 sys.exit(0 if c["measured"] and c["version"] and c["pool_start_s"] > c["pool_task_s"] > 0
-         and c["aio_task_s"] > 0 and c["why"] is None else 1)
+         and c["aio_task_s"] > 0 and c["why"] is None
+         and u and u[0]["python_s"] > 0 and u[0]["c_s"] > 0 else 1)
 PYEOF
 $IOBENCH report "$py" >/dev/null 2>&1
 check "--model python: the report says what the constructs cost" \

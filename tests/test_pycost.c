@@ -88,14 +88,50 @@ static void test_refusals(void **state)
 	assert_int_equal(pycost_measure("no-such-python-here", 2, &pc), -ENOENT);
 }
 
+/* A unit's answer, a unit's error, a unit Python said nothing of: each kept apart. */
+static void test_units(void **state)
+{
+	struct py_unit u[3] = { { .setup = "x = 1", .stmt = "x + 1" },
+				{ .setup = "import numpy", .stmt = "numpy.zeros(1)" },
+				{ .setup = "", .stmt = "pass" } };
+	char py[256], why[256];
+
+	(void)state;
+	fake("units", "echo unit0 2.5e-07; echo 'unit1 error ModuleNotFoundError: numpy'; "
+	     "echo unit7 1e-06", py, sizeof(py));
+	assert_int_equal(pycost_units(py, u, 3, why, sizeof(why)), 0);
+	assert_true(u[0].measured && u[0].py_s == 2.5e-07);
+	assert_false(u[1].measured);
+	assert_string_equal(u[1].why, "Python: ModuleNotFoundError: numpy");
+	assert_false(u[2].measured);
+	assert_non_null(strstr(u[2].why, "nothing"));
+	assert_true(pycost_units("/nonexistent/python3", u, 1, why, sizeof(why)) < 0);
+	assert_non_null(strstr(why, "no Python interpreter"));
+}
+
+/* No file name can end the literal: everything but a safe few bytes as \xHH. */
+static void test_bytes_literal(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(py_bytes_literal("/data/a-1_b.npy", out, sizeof(out)), 0);
+	assert_string_equal(out, "b'/data/a-1_b.npy'");
+	assert_int_equal(py_bytes_literal("x'); os.system('y\n", out, sizeof(out)), 0);
+	assert_string_equal(out, "b'x\\x27\\x29\\x3b\\x20os.system\\x28\\x27y\\x0a'");
+	assert_int_equal(py_bytes_literal("a very long name indeed", out, 16), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_answer),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_bytes_literal),
 	};
 	const char *names[] = { "good", "garbage", "missing", "negative", "huge", "nan", "fails",
-				"killed" };
+				"killed", "units" };
 	char path[256];
 	int rc;
 

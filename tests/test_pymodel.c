@@ -88,7 +88,7 @@ static double two(struct work *a, struct work *b)
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
 
 	waited = 0;
-	py_model_start(&waited, costs);
+	py_model_start(&waited, costs, 0);
 	assert_int_equal(pthread_create(&ta, NULL, thread, a), 0);
 	assert_int_equal(pthread_create(&tb, NULL, thread, b), 0);
 	pthread_join(ta, NULL);

@@ -20,6 +20,7 @@
 
 #include "array.h"
 #include "dio.h"
+#include "hash64.h"
 
 /* array's knobs, in the order of array_options[]. */
 enum { ARRAY_ROWS, ARRAY_COLS, ARRAY_READS, ARRAY_PATTERN, ARRAY_INPUT };
@@ -198,6 +199,57 @@ static void array_release(struct wl_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+struct array_unit {
+	const struct npy_info *info;
+	int fd;
+	void *row;
+	volatile double sink;
+};
+
+/* One row as array_job.c reads it (the first row, from the page cache), hashes and sums it. */
+static void array_row_unit(void *arg)
+{
+	struct array_unit *u = arg;
+	size_t n = u->info->row_bytes;
+
+	if (pread(u->fd, u->row, n, (off_t)u->info->data_offset) != (ssize_t)n)
+		memset(u->row, 0, n);	/* a short file is prepare's to refuse; time the rest */
+	u->sink += (double)h64(0, u->row, n) + npy_sum(u->info, u->row, n / u->info->itemsize);
+}
+
+/*
+ * --model python: a row read with os.pread and summed with NumPy, as
+ * bench/python/array_job.py does.  The read's system call is in both
+ * timings, so the difference is Python's own work around it.  All of it
+ * is counted as holding the interpreter lock: os.pread lets it go only
+ * for the call itself (the model's op), and NumPy inside loops of 500
+ * elements or more (NPY_BEGIN_THREADS_THRESHOLDED), a small part of a
+ * row's 1,024.  Rows over 64 MiB, and paths too long to quote: not timed.
+ */
+static void array_py_unit(const struct wl_ctx *ctx, struct py_unit *u)
+{
+	const struct array_data *d = ctx->priv;
+	struct array_unit au = { .info = &d->info };
+	char lit[768];
+
+	if (d->info.row_bytes > 64 * MIB || py_bytes_literal(d->path, lit, sizeof(lit)) < 0)
+		return;
+	au.fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	au.row = calloc(1, d->info.row_bytes);
+	if (au.fd >= 0 && au.row) {
+		snprintf(u->what, sizeof(u->what), "a row read with os.pread and summed with NumPy");
+		snprintf(u->setup, sizeof(u->setup), "import numpy as np, os; t = 0.0; "
+			 "fd = os.open(%s, os.O_RDONLY)", lit);
+		snprintf(u->stmt, sizeof(u->stmt), "t += np.frombuffer(os.pread(fd, %llu, %llu), "
+			 "'%s').sum()", (unsigned long long)d->info.row_bytes,
+			 (unsigned long long)d->info.data_offset, d->info.descr);
+		u->c_s = wl_time_unit(array_row_unit, &au);
+	}
+	if (au.fd >= 0)
+		close(au.fd);
+	free(au.row);
+}
+
 const struct workload workload_array = {
 	.name = "array",
 	.desc = "partial reads (random rows or a slab) out of a big .npy array",
@@ -210,4 +262,5 @@ const struct workload workload_array = {
 	.options = array_options,
 	.noptions = ARRAY_SIZE(array_options),
 	.validate = array_validate,
+	.py_unit = array_py_unit,
 };

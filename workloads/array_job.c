@@ -14,6 +14,7 @@
 #include "array.h"
 #include "hash64.h"
 #include "iobuf.h"
+#include "pymodel.h"
 #include "window.h"	/* WIN_ALIGN */
 
 enum array_state { A_OPEN, A_OPENING, A_READ, A_CLOSE, A_CLOSING, A_DONE };
@@ -145,6 +146,7 @@ static void array_complete(struct job *job, struct op *op)
 
 			j->row_hash[k - j->first] = h64(0, row, info->row_bytes);
 			j->row_sum[k - j->first] = npy_sum(info, row, info->row_bytes / info->itemsize);
+			py_units(1);	/* --model python: NumPy's call costs more */
 		}
 		j->free_slots[j->nfree++] = op->slot;
 		return;

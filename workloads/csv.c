@@ -24,6 +24,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "hash64.h"
+#include "pymodel.h"
 #include "outdir.h"
 #include "prng.h"
 #include "safefs.h"
@@ -238,6 +239,7 @@ static void csv_complete(struct job *job, struct op *op)
 		}
 		j->len = csv_format(j->d->seed, job->id, j->d->rows, j->text,
 				    csv_capacity(j->d->rows));
+		py_units(j->d->rows);	/* --model python: Python's formatting costs more */
 		digest_of(j->text, j->len, job->res->digest);
 		j->state = C_WRITE;
 		return;
@@ -371,6 +373,46 @@ static void csv_release(struct wl_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+struct csv_unit {
+	uint64_t seed, r;
+	char line[CSV_LINE_MAX];
+};
+
+/* 100 rows as csv_format writes them: a value each, formatted. */
+static void csv_rows_unit(void *arg)
+{
+	struct csv_unit *u = arg;
+
+	for (uint64_t r = 0; r < 100; r++)
+		snprintf(u->line, sizeof(u->line), "%llu-%02u-01,%.6f\n",
+			 (unsigned long long)(1979 + r / 12), (unsigned)(r % 12 + 1),
+			 csv_value(u->seed, u->r, r));
+	u->r++;
+}
+
+/*
+ * --model python: rows computed and formatted in a Python loop, joined
+ * and encoded, as bench/python/csv_job.py (and any plain Python writer)
+ * does.  All of it holds the interpreter lock: it is bytecode, and str
+ * formatting (Objects/unicodeobject.c) never lets the lock go.
+ */
+static void csv_py_unit(const struct wl_ctx *ctx, struct py_unit *u)
+{
+	const struct csv_data *d = ctx->priv;
+	struct csv_unit cu = { .seed = d->seed };
+
+	snprintf(u->what, sizeof(u->what), "a CSV row computed and formatted in a Python loop");
+	snprintf(u->setup, sizeof(u->setup), "lines = []; s = 7");
+	snprintf(u->stmt, sizeof(u->stmt),
+		 "for r in range(100):\n"
+		 "    lines.append('%%d-%%02d-01,%%.6f\\n' %% (1979 + r // 12, r %% 12 + 1,\n"
+		 "                 ((s * 7919 + r * 104729) %% 6000) / 1000 - 3))\n"
+		 "b = ''.join(lines).encode()\n"
+		 "del lines[:]");
+	u->per = 100;
+	u->c_s = wl_time_unit(csv_rows_unit, &cu) / 100;
+}
+
 const struct workload workload_csv = {
 	.name = "csv",
 	.desc = "thousands of small CSV files written (metadata-heavy writes)",
@@ -384,4 +426,5 @@ const struct workload workload_csv = {
 	.finish = csv_finish,
 	.check = csv_check,
 	.release = csv_release,
+	.py_unit = csv_py_unit,
 };

@@ -352,6 +352,18 @@ static void model_line(FILE *f, const struct run_data *rd)
 	else if (pc)
 		fprintf(f, " What the constructs themselves cost (a Pool's start, a task, an "
 			"await) is not added: %s.", jget_str(pc, "why"));
+	for (size_t i = 0; pc && i < json_array_size(jget(pc, "units")); i++) {
+		const json_t *u = json_array_get(jget(pc, "units"), i);
+
+		if (json_is_number(json_object_get(u, "python_s")))
+			fprintf(f, " %s: %s, %.3f us in Python against %.3f us in C, the difference "
+				"spent per unit under the lock.", jget_str(u, "workload"),
+				jget_str(u, "what"), jget_num(u, "python_s") * 1e6,
+				jget_num(u, "c_s") * 1e6);
+		else
+			fprintf(f, " %s: %s, not added: %s.", jget_str(u, "workload"),
+				jget_str(u, "what"), jget_str(u, "why"));
+	}
 	fputs("\n\n", f);
 }
 

@@ -259,6 +259,28 @@ static json_t *storage_json(const struct sysinfo *s, const char *dir)
  * Each selected strategy's own options, by the names the command line
  * takes: {"io_uring": {"sqpoll": false, "iowq-workers": 0, ...}, ...}.
  */
+/* Each workload's unit of compute, timed in Python and in its C code (struct py_unit). */
+static json_t *python_units(const struct config *cfg)
+{
+	json_t *a = json_array();
+
+	for (unsigned w = 0; w < cfg->n_wl; w++) {
+		const struct py_unit *u = &cfg->py_units[w];
+		json_t *o;
+
+		if (!u->what[0])
+			continue;
+		o = json_object();
+		jset(o, "workload", jstr(cfg->wl[w]->name));
+		jset(o, "what", jstr(u->what));
+		jset(o, "python_s", u->measured ? jnum(u->py_s, 10) : json_null());
+		jset(o, "c_s", jnum(u->c_s, 10));
+		jset(o, "why", u->measured ? json_null() : jstr(u->why));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 /* --model python: what the constructs cost with the user's interpreter (pycost.h); else null */
 static json_t *python_costs(const struct config *cfg)
 {
@@ -274,6 +296,7 @@ static json_t *python_costs(const struct config *cfg)
 	jset(o, "why", pc->measured ? json_null() : jstr(pc->why));
 	for (int k = 0; k < PY_NCOSTS; k++)
 		jset(o, py_cost_names[k], pc->measured ? jnum(pc->s[k], 9) : json_null());
+	jset(o, "units", python_units(cfg));
 	return o;
 }
 

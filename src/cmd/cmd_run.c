@@ -423,12 +423,48 @@ static void delay_acct_close(void)
 }
 
 /*
+ * --model python: each workload's unit of compute, timed in its C code
+ * and with the interpreter (pycost_units); a unit Python cannot run
+ * (numpy missing) is said and left out.
+ */
+static void python_units(struct config *cfg, const struct wl_ctx *ctxs, const char *py)
+{
+	struct py_unit u[6];	/* pycost_units' most */
+	unsigned idx[6], n = 0;
+	char why[512];
+
+	for (unsigned w = 0; w < cfg->n_wl && n < 6; w++) {
+		if (!cfg->wl[w]->py_unit)
+			continue;
+		memset(&u[n], 0, sizeof(u[n]));
+		cfg->wl[w]->py_unit(&ctxs[w], &u[n]);
+		if (u[n].what[0])
+			idx[n++] = w;
+	}
+	if (!n)
+		return;
+	if (pycost_units(py, u, n, why, sizeof(why)) < 0) {
+		errmsg("Python's cost per unit of compute is not added: %s", why);
+		return;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		if (!u[k].measured)
+			errmsg("%s: Python's cost of %s is not added: %s", cfg->wl[idx[k]]->name,
+			       u[k].what, u[k].why);
+		else if (!cfg->quiet)
+			printf("  %s: %s: %.3f us in Python, %.3f us in C\n", cfg->wl[idx[k]]->name,
+			       u[k].what, u[k].py_s * 1e6, u[k].c_s * 1e6);
+		cfg->py_units[idx[k]] = u[k];
+	}
+}
+
+/*
  * --model python: what the constructs cost with the user's interpreter
  * (pycost.h), measured on rank 0 and given to all.  No python3 on PATH
  * is said and the model goes on without; an interpreter named with
  * --python that cannot be measured is an error.
  */
-static int python_costs(struct config *cfg)
+static int python_costs(struct config *cfg, const struct wl_ctx *ctxs)
 {
 	struct py_costs *pc = &cfg->py_costs;
 	const char *py = cfg->python ? cfg->python : "python3";
@@ -444,6 +480,8 @@ static int python_costs(struct config *cfg)
 		if (!cfg->quiet)
 			printf("measuring what Python's constructs cost with %s (a few seconds)\n", py);
 		rc = pycost_measure(py, (unsigned)cfg->workers, pc);
+		if (rc == 0)
+			python_units(cfg, ctxs, py);
 		if (rc < 0 && cfg->python)
 			errmsg("--python: %s", pc->why);
 		else if (rc < 0)
@@ -452,6 +490,7 @@ static int python_costs(struct config *cfg)
 			rc = 0;
 	}
 	dist_bcast(pc, sizeof(*pc));
+	dist_bcast(cfg->py_units, sizeof(cfg->py_units));
 	dist_bcast(&rc, sizeof(rc));
 	return rc;
 }
@@ -494,12 +533,10 @@ int run_main(struct config *cfgp)
 		rc = 1;
 		goto out;
 	}
-	if (dist_any(python_costs(&cfg) < 0)) {
-		rc = 1;
-		goto out;
-	}
 	if (prepare_all(&cfg, ctxs, &meta) < 0) {
 		rc = sig_stop() ? 128 + sig_stop() : 1;
+	} else if (dist_any(python_costs(&cfg, ctxs) < 0)) {
+		rc = 1;
 	} else {
 		/* after prepare: a run that can't start says only why */
 		if (dist.rank == 0)

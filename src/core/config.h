@@ -78,6 +78,7 @@ struct config {
 	const char *paired_run;
 	const char *python;		/* --python: the interpreter that measures its constructs */
 	struct py_costs py_costs;	/* what it measured (pycost.h) */
+	struct py_unit py_units[MAX_SELECTED];	/* per workload, as cfg->wl[] (what[0]: none) */
 	/* each strategy's concurrency found by tuning, per [workload][strategy]; 0: default */
 	unsigned tuned[MAX_SELECTED][MAX_SELECTED];
 	bool quiet;

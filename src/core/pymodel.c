@@ -19,6 +19,7 @@ static struct {
 
 /* the constructs' costs in nanoseconds (pycost.h); all 0 when not measured */
 static uint64_t cost_ns[PY_NCOSTS];
+static double unit_ns;	/* Python's extra per unit of the workload's compute */
 
 static __thread bool held;
 static __thread int released;	/* py_release depth while held */
@@ -69,8 +70,9 @@ static void give_locked(void)
 	pthread_cond_broadcast(&gil.c);
 }
 
-void py_model_start(uint64_t *wait_ns, const double *cost_s)
+void py_model_start(uint64_t *wait_ns, const double *cost_s, double unit_s)
 {
+	unit_ns = unit_s > 0 ? unit_s * 1e9 : 0;
 	py_on = true;
 	gil.wait_ns = wait_ns;
 	for (int k = 0; k < PY_NCOSTS; k++)
@@ -154,19 +156,32 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-void py_cost(enum py_cost_kind k)
+/* @ns of this thread's CPU as Python code: holding the lock, handing it over when asked. */
+static void spend(uint64_t ns)
 {
 	uint64_t end;
 	bool was_held = held;
 
-	if (!py_on || !cost_ns[k])
+	if (!ns)
 		return;
 	if (!was_held)
 		py_enter();
 	/* CPU time, not wall: a construct's cost is work, which takes longer on a busy core */
-	end = thread_cpu_ns() + cost_ns[k];
+	end = thread_cpu_ns() + ns;
 	while (thread_cpu_ns() < end)
 		py_check();
 	if (!was_held)
 		py_exit();
+}
+
+void py_cost(enum py_cost_kind k)
+{
+	if (py_on)
+		spend(cost_ns[k]);
+}
+
+void py_units(uint64_t n)
+{
+	if (py_on)
+		spend((uint64_t)(unit_ns * (double)n));
 }

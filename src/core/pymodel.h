@@ -32,8 +32,10 @@ extern bool py_on;
  * Trial process: the model on; every thread's wait for the lock is added
  * to @wait_ns.  @cost_s: the constructs' own costs in seconds, by
  * enum py_cost_kind (pycost.h); NULL when no interpreter measured them.
+ * @unit_s: what Python spends beyond the C code per unit of the
+ * workload's compute (struct py_unit), 0 when not measured.
  */
-void py_model_start(uint64_t *wait_ns, const double *cost_s);
+void py_model_start(uint64_t *wait_ns, const double *cost_s, double unit_s);
 /* A forked worker: its own interpreter, so its own lock, free. */
 void py_fork_child(void);
 
@@ -51,5 +53,7 @@ void py_check(void);
  * after), handing it over at the switch interval as other compute does.
  */
 void py_cost(enum py_cost_kind k);
+/* The same for @n units of the workload's compute (py_model_start's @unit_s). */
+void py_units(uint64_t n);
 
 #endif

@@ -193,7 +193,7 @@ static _Noreturn void trial_child(const struct workload *wl,
 
 	child_setup(wctx, o, out);
 	if (o->py_model)
-		py_model_start(&out->gil_wait_ns, o->py_cost);
+		py_model_start(&out->gil_wait_ns, o->py_cost, o->py_unit_s);
 	if (!jobs) {
 		out->err = -ENOMEM;
 		snprintf(out->msg, sizeof(out->msg), "trial: out of memory for %zu jobs", n);

@@ -17,6 +17,7 @@ struct trial_opts {
 	const uint64_t *st_opt;
 	bool py_model;		/* --model python: CPython's interpreter lock (pymodel.h) */
 	const double *py_cost;	/* ...and its constructs' costs (pycost.h); NULL: none */
+	double py_unit_s;	/* ...and Python's extra per unit of the compute; 0: none */
 	/*
 	 * Count the requests io_uring hands to io-wq (a tracepoint event,
 	 * tpcount.h).  Only in trials whose time is not used: with the event

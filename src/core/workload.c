@@ -2,12 +2,14 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
 #include "dataset.h"
 #include "registry.h"
+#include "util.h"
 #include "workload.h"
 
 int wl_error(struct wl_ctx *ctx, int err, const char *fmt, ...)
@@ -129,4 +131,36 @@ bool wl_has_knob(const struct workload *wl, const char *name)
 unsigned wl_ds_flags(const struct config *cfg)
 {
 	return (cfg->verify_data ? DS_VERIFY : 0) | (cfg->find_only ? DS_FIND_ONLY : 0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double wl_time_unit(void (*fn)(void *arg), void *arg)
+{
+	uint64_t n = 1, t0, t;
+	double v[5];
+
+	/* as Python's timeit.autorange: grow the batch until it takes 10 ms */
+	for (;;) {
+		t0 = now_ns();
+		for (uint64_t i = 0; i < n; i++)
+			fn(arg);
+		t = now_ns() - t0;
+		if (t >= 10000000ULL || n >= (1ULL << 30))
+			break;
+		n *= 2;
+	}
+	for (int r = 0; r < 5; r++) {
+		t0 = now_ns();
+		for (uint64_t i = 0; i < n; i++)
+			fn(arg);
+		v[r] = (double)(now_ns() - t0) / 1e9 / (double)n;
+	}
+	qsort(v, 5, sizeof(v[0]), cmp_double);
+	return v[2];
 }

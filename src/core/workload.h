@@ -171,7 +171,19 @@ struct workload {
 	int (*check)(struct wl_ctx *ctx, const struct trial_out *out);
 	/* Parent: frees priv and anything the trial left on disk.  May be NULL. */
 	void (*release)(struct wl_ctx *ctx);
+	/*
+	 * --model python, parent, after prepare: one unit of the compute as a
+	 * Python program writes it (pycost.h: what, setup, stmt) and the same
+	 * unit's time in this workload's C code (c_s, wl_time_unit), for the
+	 * model to spend Python's extra per unit (py_units, in the jobs).
+	 * NULL: the compute costs the same in both (md5's hashing is hashlib's
+	 * C; a replay's compute is the recorded program's own time).
+	 */
+	void (*py_unit)(const struct wl_ctx *ctx, struct py_unit *u);
 };
+
+/* Seconds per call of @fn(@arg): batches of at least 10 ms, the median of 5. */
+double wl_time_unit(void (*fn)(void *arg), void *arg);
 
 /* Knob @opt (an index into @wl's option table) of @wl in @cfg. */
 uint64_t wl_val(const struct config *cfg, const struct workload *wl, unsigned opt);

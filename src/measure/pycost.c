@@ -159,29 +159,31 @@ static int parse_out(char *text, struct py_costs *out)
 	return seen == (1u << (PY_NCOSTS + 1)) - 1 ? 0 : -EPROTO;
 }
 
-int pycost_measure(const char *python, unsigned workers, struct py_costs *out)
+/*
+ * Runs @python (as PATH finds it; its path into @path) with @args after
+ * "-I -c @src", its stdout into @text (NUL-terminated).  0, or -errno
+ * with @why saying what went wrong.
+ */
+static int run_script(const char *python, char *path, size_t plen, const char *src,
+		      char *const *args, char *text, size_t tlen, char *why, size_t wlen)
 {
-	char wbuf[16], text[1024];
-	char *args[6 + PY_NCOSTS];
+	char *argv[24];
 	int pipefd[2], status, rc, devnull;
+	size_t n = 0;
 	pid_t pid;
 
-	memset(out, 0, sizeof(*out));
-	rc = find_on_path(python, out->python, sizeof(out->python));
+	rc = find_on_path(python, path, plen);
 	if (rc < 0) {
-		snprintf(out->why, sizeof(out->why), "no Python interpreter: %s: %s", python,
-			 strerror(-rc));
+		snprintf(why, wlen, "no Python interpreter: %s: %s", python, strerror(-rc));
 		return rc;
 	}
-	snprintf(wbuf, sizeof(wbuf), "%u", workers ? workers : 1);
-	args[0] = out->python;
-	args[1] = "-I";	/* isolated: no PYTHON* variables, no user site */
-	args[2] = "-c";
-	args[3] = (char *)script;
-	args[4] = wbuf;
-	for (int k = 0; k < PY_NCOSTS; k++)
-		args[5 + k] = (char *)py_cost_names[k];
-	args[5 + PY_NCOSTS] = NULL;
+	argv[n++] = path;
+	argv[n++] = "-I";	/* isolated: no PYTHON* variables, no user site */
+	argv[n++] = "-c";
+	argv[n++] = (char *)src;
+	for (; *args && n < ARRAY_SIZE(argv) - 1; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();
@@ -196,32 +198,148 @@ int pycost_measure(const char *python, unsigned workers, struct py_costs *out)
 		if (devnull < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0 ||
 		    dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDERR_FILENO) < 0)
 			_exit(126);
-		execv(args[0], args);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(pipefd[1]);
-	rc = read_until(pipefd[0], text, sizeof(text), now_ns() + PYCOST_TIMEOUT_MS * 1000000ULL);
+	rc = read_until(pipefd[0], text, tlen, now_ns() + PYCOST_TIMEOUT_MS * 1000000ULL);
 	close(pipefd[0]);
 	if (rc == -ETIMEDOUT)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (rc == -ETIMEDOUT)
-		snprintf(out->why, sizeof(out->why), "%s: the calibration took over %d s",
-			 out->python, PYCOST_TIMEOUT_MS / 1000);
+		snprintf(why, wlen, "%s: the calibration took over %d s", path,
+			 PYCOST_TIMEOUT_MS / 1000);
 	else if (rc < 0)
-		snprintf(out->why, sizeof(out->why), "%s: %s", out->python, strerror(-rc));
+		snprintf(why, wlen, "%s: %s", path, strerror(-rc));
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		snprintf(out->why, sizeof(out->why), "%s: the calibration script %s %d",
-			 out->python, WIFEXITED(status) ? "exited with" : "was killed by signal",
+		snprintf(why, wlen, "%s: the calibration script %s %d", path,
+			 WIFEXITED(status) ? "exited with" : "was killed by signal",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	else if ((rc = parse_out(text, out)) < 0)
+	else
+		return 0;
+	return rc < 0 ? rc : -ECHILD;
+}
+
+int pycost_measure(const char *python, unsigned workers, struct py_costs *out)
+{
+	char wbuf[16], text[1024];
+	char *args[2 + PY_NCOSTS];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(wbuf, sizeof(wbuf), "%u", workers ? workers : 1);
+	args[0] = wbuf;
+	for (int k = 0; k < PY_NCOSTS; k++)
+		args[1 + k] = (char *)py_cost_names[k];
+	args[1 + PY_NCOSTS] = NULL;
+	rc = run_script(python, out->python, sizeof(out->python), script, args, text,
+			sizeof(text), out->why, sizeof(out->why));
+	if (rc == 0 && (rc = parse_out(text, out)) < 0)
 		snprintf(out->why, sizeof(out->why), "%s: the calibration printed what does "
 			 "not parse", out->python);
-	if (out->why[0]) {
+	if (rc < 0) {
 		memset(out->s, 0, sizeof(out->s));
-		return rc < 0 ? rc : -ECHILD;
+		return rc;
 	}
 	out->measured = true;
+	return 0;
+}
+
+/*
+ * Per triple of arguments (setup, statement, units per statement):
+ * "unitK seconds" per unit, the median of 5 timeit repeats, or "unitK
+ * error <what Python said>".
+ */
+static const char unit_script[] =
+	"import statistics, sys, timeit\n"
+	"a = sys.argv[1:]\n"
+	"for k in range(0, len(a) - 2, 3):\n"
+	"    try:\n"
+	"        t = timeit.Timer(a[k + 1], a[k])\n"
+	"        n = t.autorange()[0]\n"
+	"        v = statistics.median(t.repeat(5, n)) / n / int(a[k + 2])\n"
+	"        print('unit%d %r' % (k // 3, v))\n"
+	"    except Exception as e:\n"
+	"        m = (type(e).__name__ + ': ' + str(e)).replace('\\n', ' ')[:200]\n"
+	"        print('unit%d error %s' % (k // 3, m))\n";
+
+/* "unitK ..." lines into @u; a unit Python did not answer for stays unmeasured. */
+static void parse_units(char *text, struct py_unit *u, unsigned n)
+{
+	char *save = NULL;
+
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *end, *rest;
+		unsigned long k;
+		double v;
+
+		if (strncmp(line, "unit", 4))
+			continue;
+		k = strtoul(line + 4, &rest, 10);
+		if (rest == line + 4 || *rest != ' ' || k >= n)
+			continue;
+		rest++;
+		if (!strncmp(rest, "error ", 6)) {
+			snprintf(u[k].why, sizeof(u[k].why), "Python: %s", rest + 6);
+			continue;
+		}
+		errno = 0;
+		v = strtod(rest, &end);
+		if (errno || *end || !isfinite(v) || v <= 0 || v > 1) {
+			snprintf(u[k].why, sizeof(u[k].why), "the calibration printed what does not "
+				 "parse");
+			continue;
+		}
+		u[k].py_s = v;
+		u[k].measured = true;
+	}
+}
+
+int pycost_units(const char *python, struct py_unit *u, unsigned n, char *why, size_t len)
+{
+	char path[256], text[8192], per[6][16];
+	char *args[3 * 6 + 1];
+	unsigned k;
+	int rc;
+
+	if (n > 6)
+		n = 6;	/* run_script's argv */
+	for (k = 0; k < n; k++) {
+		snprintf(per[k], sizeof(per[k]), "%u", u[k].per ? u[k].per : 1);
+		args[3 * k] = u[k].setup;
+		args[3 * k + 1] = u[k].stmt;
+		args[3 * k + 2] = per[k];
+		u[k].measured = false;
+		snprintf(u[k].why, sizeof(u[k].why), "Python printed nothing for it");
+	}
+	args[3 * n] = NULL;
+	rc = run_script(python, path, sizeof(path), unit_script, args, text, sizeof(text), why,
+			len);
+	if (rc == 0)
+		parse_units(text, u, n);
+	return rc;
+}
+
+int py_bytes_literal(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+
+	if (len < 4)
+		return -ENAMETOOLONG;
+	out[o++] = 'b';
+	out[o++] = '\'';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (o + 5 >= len)
+			return -ENAMETOOLONG;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/._-", *p))
+			out[o++] = (char)*p;
+		else
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", *p);
+	}
+	out[o++] = '\'';
+	out[o] = '\0';
 	return 0;
 }

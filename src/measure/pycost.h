@@ -27,6 +27,24 @@ enum py_cost_kind {
 
 extern const char *const py_cost_names[PY_NCOSTS];
 
+/*
+ * One unit of a workload's compute as a Python program writes it (a CSV
+ * row computed and formatted, a row read and summed with NumPy): @setup
+ * runs once, @stmt is timed and does @per units.  @c_s is the same unit
+ * as the workload's C code runs it, timed by the workload; the model
+ * spends the difference per unit.
+ */
+struct py_unit {
+	char what[96];		/* "a CSV row computed and formatted in a Python loop" */
+	char setup[1024];
+	char stmt[512];
+	unsigned per;		/* units per run of @stmt (0: 1) */
+	double c_s;		/* seconds per unit in C */
+	bool measured;
+	double py_s;		/* seconds per unit in Python */
+	char why[256];		/* not measured: Python's error (numpy missing, ...) */
+};
+
 struct py_costs {
 	bool measured;
 	char python[256];	/* the interpreter run */
@@ -42,5 +60,19 @@ struct py_costs {
  * does not parse) and every cost 0.
  */
 int pycost_measure(const char *python, unsigned workers, struct py_costs *out);
+
+/*
+ * The same interpreter's time for each of the @n units in @u (py_s, or
+ * why not: a statement that fails is said, not fatal).  0, or -errno
+ * when the interpreter could not be run at all (@why).
+ */
+int pycost_units(const char *python, struct py_unit *u, unsigned n, char *why, size_t len);
+
+/*
+ * @s as a Python bytes literal (b'...', every byte but [A-Za-z0-9/._-] as
+ * \xHH), so no file name can end the literal or the statement.  0, or
+ * -ENAMETOOLONG when it does not fit in @len.
+ */
+int py_bytes_literal(const char *s, char *out, size_t len);
 
 #endif

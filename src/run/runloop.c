@@ -199,6 +199,12 @@ struct trial_loop {
  * (rank 0's aggregate in *@row; NULL elsewhere).  Returns false when a
  * signal asked us to stop: then the trial is lost on every rank.
  */
+/* --model python: what a unit of compute costs Python beyond the C code (0: not measured) */
+static double py_unit_extra(const struct py_unit *u)
+{
+	return u->measured && u->py_s > u->c_s ? u->py_s - u->c_s : 0;
+}
+
 static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell *c, unsigned t,
 		      bool warmup, struct results *into, const struct trial_rec **row)
 {
@@ -208,6 +214,7 @@ static bool one_trial(struct trial_loop *tl, unsigned w, const struct plan_cell 
 				.workers = c->workers, .qd = c->qd, .block = c->block,
 				.st_opt = st_knobs(cfg, st)->v, .py_model = cfg->model == MODEL_PYTHON,
 				.py_cost = cfg->py_costs.measured ? cfg->py_costs.s : NULL,
+				.py_unit_s = py_unit_extra(&cfg->py_units[w]),
 				.count_iowq = warmup, .lat = tl->lat,
 				.digests = tl->digests };
 	struct trial_rec rec;
