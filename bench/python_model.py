@@ -9,7 +9,9 @@ start-up included), then `iobench run --model python` on the same work
 workers, a warm cache).  Prints per workload and construct the medians of
 both, predicted / real, and the two rankings.
 
-    bench/python_model.py [--rounds N] [--iobench ./iobench] [--workers N]
+    bench/python_model.py [--rounds N] [--iobench ./iobench] [--workers N] [--dir DIR]
+
+DIR (default /dev/shm) holds the datasets and the csv output of both.
 
 Issue 31's target: the same ranking wherever the real difference is
 significant, predicted / real within 0.75-1.33 for every construct.
@@ -42,9 +44,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--iobench", default="./iobench")
     ap.add_argument("--workers", type=int, default=2)
+    # tmpfs by default: the model is about CPU and the lock, and ext4's
+    # creates after deletions (csv) swing by 1.5x from round to round
+    ap.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None)
     a = ap.parse_args()
     iob = os.path.abspath(a.iobench)
-    work = tempfile.mkdtemp(prefix="iobench-pymodel-")
+    work = tempfile.mkdtemp(prefix="iobench-pymodel-", dir=a.dir)
     data, out = os.path.join(work, "data"), os.path.join(work, "out")
     os.makedirs(data)
     os.makedirs(out)

@@ -3,8 +3,9 @@
 # a CPU, waiting for block I/O (the kernel's I/O wait of blocking syscalls
 # and io_uring's kernel workers), io_uring's loop asleep in io_uring_enter
 # waiting for completions (whatever they wait for: device, pipe, timer),
-# and the rest (locks, queues, sleeping).
-# Data: strategy user sys runq blkio ring other (percent), medians over trials.
+# waiting for the interpreter lock (--model python; 0 otherwise), and the
+# rest (locks, queues, sleeping).
+# Data: strategy user sys runq blkio ring gil other (percent), medians over trials.
 load dir.'/common.gp'
 set title title
 set ylabel 'share of task time (%), summed over threads and processes'
@@ -20,5 +21,6 @@ plot data using 2:xtic(1) title 'user' lc rgb '#4e79a7', \
 	'' using 4 title 'waiting for a CPU' lc rgb '#f28e2b', \
 	'' using 5 title 'waiting for block I/O' lc rgb '#e15759', \
 	'' using 6 title 'io_uring: waiting for completions' lc rgb '#edc948', \
-	'' using 7 title 'other (locks, queues, sleep)' lc rgb '#bab0ac'
+	'' using 7 title 'waiting for the interpreter lock' lc rgb '#b07aa1', \
+	'' using 8 title 'other (locks, queues, sleep)' lc rgb '#bab0ac'
 load dir.'/render.gp'

@@ -48,6 +48,10 @@ PYEOF
 echo "e2e_replay: record real Python jobs"
 rec md5.iotrace "$JOBS/md5_job.py" in/f0.bin in/f1.bin
 check "record md5_job.py: exit 0" test $? -eq 0
+check "record says the program is a Python interpreter, and how to replay it as one" \
+	grep -q "the program is a Python interpreter.*--model python" md5.iotrace.err
+$IOBENCH record -o cat.iotrace --root in -- cat in/f0.bin >/dev/null 2>cat.iotrace.err
+check "...and does not say it of cat" bash -c "! grep -q 'Python interpreter' cat.iotrace.err" 
 rec csv.iotrace "$JOBS/csv_job.py" in 50
 check "record csv_job.py (50 files): exit 0" test $? -eq 0
 rec mmap.iotrace "$JOBS/npy_rows.py" in/a.npy mmap 200
@@ -88,6 +92,8 @@ check "nothing written into the traced root by the replays (csv wrote into in/ou
 $IOBENCH report "$(ls "$T"/r-md5/*[0-9].json)" >/dev/null 2>&1
 check "the report sets the serial replay against the recorded program" bash -c "
 	grep -q '### Against the original' '$T'/r-md5/*.md && grep -qE '^\| ops \| ([0-9]+) \| \1 \|' '$T'/r-md5/*.md"
+check "report: a C replay of a Python program says the interpreter lock is missing and how to add it" \
+	grep -q 'The recorded program is a Python interpreter.*--model python' "$T"/r-md5/*.md
 
 # the recorded compute is real CPU work on the job's thread: 10 gaps of 30 ms
 { printf 'iobench-trace 1\nfile 0 in 4096 a\nopen 0 0 0 r\n'
@@ -173,6 +179,24 @@ import glob, json, sys
 t = json.load(open(glob.glob(sys.argv[1] + "/*[0-9].json")[0]))["trials"]
 sys.exit(0 if len(t) == 2 and all(x["valid"] and x["breakdown"]["gil_wait_s"] is not None for x in t) else 1)
 PYEOF
+
+# two threads' overlapping 200 ms each: Python code under one lock, unless
+# --lock-free says it ran in C extensions.  Waits, not speeds: with the
+# lock, at every moment one thread waits for the other (>= 0.15 s of the
+# 0.2 s overlap, however loaded the machine); lock-free, neither does.
+replay par.iotrace "$T/r-lk0" --strategy recorded --model python --python none
+replay par.iotrace "$T/r-lk100" --strategy recorded --model python --python none --lock-free 100
+check "--model python: recorded compute holds the interpreter lock; --lock-free 100 lets it go" \
+	$PY - "$T/r-lk0" "$T/r-lk100" <<'PYEOF'
+import glob, json, sys
+def trial(d):
+    t = json.load(open(glob.glob(d + "/*[0-9].json")[0]))["trials"][0]
+    return t["valid"], t["wall_s"], t["breakdown"]["gil_wait_s"]
+held, free = trial(sys.argv[1]), trial(sys.argv[2])
+print(f"    held: valid, wall, waited {held}; --lock-free 100: {free}")
+sys.exit(0 if held[0] and free[0] and held[1] >= 0.38 and held[2] >= 0.15 and free[2] < 0.05 else 1)
+PYEOF
+expect 2 "lock-free" $IOBENCH run --workload replay --trace par.iotrace --lock-free 101
 
 echo "e2e_replay: the digest bites"
 sf=$(find "$T"/dd/replay-*/ -name f-000000.bin -size 1060921c | head -1)

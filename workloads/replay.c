@@ -51,6 +51,7 @@ struct replay_data {
 	char **out_path;	/* ...and its path, for messages */
 	uint32_t *in_index;	/* per dataset file: its trace file */
 	unsigned char expect[16];
+	unsigned lock_free_pct;	/* --lock-free: share of the compute free of the lock */
 	/*
 	 * The program as recorded, for the recorded strategy (wl_ctx
 	 * as_recorded): a job per recorded thread, with the order between
@@ -72,7 +73,7 @@ struct replay_data {
 };
 
 /* replay's knobs, in the order of replay_options[]. */
-enum { RP_TRACE, RP_JOBS, RP_DATA };
+enum { RP_TRACE, RP_JOBS, RP_DATA, RP_LOCK_FREE };
 static const char *const jobs_names[] = { "file", "thread", NULL };
 static const struct wl_option replay_options[] = {
 	[RP_TRACE] = { "trace", "FILE", "the trace to replay (made by iobench record)", WLO_PATH },
@@ -80,6 +81,10 @@ static const struct wl_option replay_options[] = {
 		      "recorded thread)", WLO_CHOICE, 0, 0, jobs_names, { 0, 0, 0, 0 } },
 	[RP_DATA] = { "replay-data", "DIR", "read inputs from this copy of your files (read "
 		      "only) instead of generated stand-ins", WLO_PATH },
+	/* a Python program's compute in C extensions (NumPy, zlib, hashlib) lets the lock go */
+	[RP_LOCK_FREE] = { "lock-free", "PCT", "--model python: the percentage of the recorded "
+			   "compute that lets the interpreter lock go (C extensions); default 0: "
+			   "all of it is Python code", WLO_NUM, 0, 100, NULL, { 0, 0, 0, 0 } },
 };
 
 extern const struct workload workload_replay;
@@ -408,6 +413,7 @@ static int replay_setup(struct wl_ctx *ctx, struct replay_data *d)
 	rc = iotrace_load(trace, &d->t, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		return rc;
+	d->lock_free_pct = (unsigned)wl_val(cfg, &workload_replay, RP_LOCK_FREE);
 	rc = replay_plan_build(&d->plan, &d->t, mode, cfg->seed, why, sizeof(why));
 	if (rc == -EINVAL)
 		return wl_error(ctx, rc, "replay --replay-jobs thread: %s: replay it with "
@@ -488,6 +494,8 @@ static void state_facts(struct wl_ctx *ctx, const struct replay_data *d,
 	wl_fact_num(ctx, "span_ns", d->t.span_ns);
 	wl_fact_num(ctx, "wall_ns", d->t.wall_ns);
 	wl_fact_num(ctx, "compute_ns", s->compute_ns);
+	wl_fact_num(ctx, "python", iotrace_command_is_python(d->t.command));
+	wl_fact_num(ctx, "lock_free_pct", d->lock_free_pct);
 	wl_fact_num(ctx, "wait_ns", s->wait_ns);
 	wl_fact_num(ctx, "lead_ns", d->t.lead_ns);
 	wl_fact_num(ctx, "cpu_ns", d->t.cpu_ns);
@@ -639,7 +647,7 @@ static uint64_t thread_cpu_ns(void)
  * compute, not once per piece: the compute stays user time, as the
  * program's was (read after every 4 KiB, half of it was system time).
  */
-static void replay_compute(uint64_t ns)
+static void replay_compute(uint64_t ns, unsigned lock_free_pct)
 {
 	static const uint64_t block[512] = { 1 };	/* 4 KiB */
 	static uint64_t piece_ns;	/* one block's hash here; racy, any value is fine */
@@ -647,6 +655,16 @@ static void replay_compute(uint64_t ns)
 
 	if (!ns)
 		return;
+	/* --model python, --lock-free: that share of it runs with the lock let go, after the rest */
+	if (lock_free_pct && py_on) {
+		uint64_t free_ns = ns * lock_free_pct / 100;
+
+		replay_compute(ns - free_ns, 0);
+		py_release();
+		replay_compute(free_ns, 0);
+		py_reacquire();
+		return;
+	}
 	start = thread_cpu_ns();
 	if (!__atomic_load_n(&piece_ns, __ATOMIC_RELAXED)) {
 		for (int i = 0; i < 64; i++)
@@ -716,7 +734,7 @@ static void replay_compute_net(struct replay_job *j, const struct it_op *o)
 	uint64_t c = o->compute_ns > j->owed_ns ? o->compute_ns - j->owed_ns : 0;
 
 	j->owed_ns = j->owed_ns > o->compute_ns ? j->owed_ns - o->compute_ns : 0;
-	replay_compute(c);
+	replay_compute(c, j->d->lock_free_pct);
 }
 
 static void replay_finish_job(struct replay_job *j)

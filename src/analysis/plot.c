@@ -267,35 +267,42 @@ static int write_per_strategy(const struct plot_dir *pd, const char *name,
 
 /*
  * breakdown-W.dat: per strategy, the medians of user, sys, run-queue,
- * block-I/O, io_uring ring wait and other time as percentages of their sum.  Nothing is
- * written (*rows = 0) when delay accounting was n/a.
+ * block-I/O, io_uring ring wait, interpreter lock wait (--model python:
+ * taken out of the other time, where a thread asleep on the lock falls)
+ * and other time as percentages of their sum.  Nothing is written
+ * (*rows = 0) when delay accounting was n/a.
  */
 static int write_breakdown(const struct plot_dir *pd, const char *name,
 			   const struct run_data *rd, const char *wl, const char **sts, size_t ns,
 			   size_t *rows)
 {
 	static const char *const cols[] = { "user_s", "sys_s", "runq_wait_s", "blkio_wait_s",
-					    "ring_wait_s", "other_s" };
+					    "ring_wait_s", "gil_wait_s", "other_s" };
 	FILE *f = plot_dir_fopen(pd, name);
 
 	if (!f)
 		return -errno;
 	*rows = 0;
-	fputs("strategy user sys runq blkio ring other\n", f);
+	fputs("strategy user sys runq blkio ring gil other\n", f);
 	for (size_t s = 0; s < ns; s++) {
 		const struct strat_summary *r = summary_row(&rd->sum, wl, sts[s]);
-		double v[6], total = 0;
+		double v[7], total = 0;
 
-		for (int c = 0; c < 6; c++) {
+		for (int c = 0; c < 7; c++)
 			v[c] = summary_median(r, cols[c]);
-			total += isfinite(v[c]) ? v[c] : 0;
+		/* the lock's wait is part of the other time (asleep, not queued or in I/O) */
+		if (isfinite(v[5]) && isfinite(v[6])) {
+			v[5] = v[5] < v[6] ? v[5] : v[6];
+			v[6] -= v[5];
 		}
+		for (int c = 0; c < 7; c++)
+			total += isfinite(v[c]) ? v[c] : 0;
 		/* n/a reads as 0: no delay accounting means no bar */
-		if (!(total > 0) || !(v[2] + v[3] + v[5] > 0))
+		if (!(total > 0) || !(v[2] + v[3] + (isfinite(v[5]) ? v[5] : 0) + v[6] > 0))
 			continue;
 		fputs(sts[s], f);
-		for (int c = 0; c < 6; c++)
-			put_num(f, 100 * v[c] / total);
+		for (int c = 0; c < 7; c++)
+			put_num(f, isfinite(v[c]) ? 100 * v[c] / total : 0);
 		fputc('\n', f);
 		(*rows)++;
 	}

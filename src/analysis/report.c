@@ -236,9 +236,12 @@ static void gil_note(FILE *f, const struct run_data *rd, const char *wl, const c
 
 		if (!isfinite(g) || !(wall > 0))
 			continue;
-		fprintf(f, "%s%s %.3f s (%.2f threads waiting on average)", any ? "; " :
+		unsigned n = r->workers ? r->workers : 1;
+
+		fprintf(f, "%s%s %.3f s: its %u worker%s waited %.0f%% of their time (%.2f threads "
+			"waiting on average)", any ? "; " :
 			"\nWaiting for the interpreter lock (gil_wait_s, medians, all threads): ",
-			sts[s], g, g / wall);
+			sts[s], g, n, n == 1 ? "" : "s", 100 * g / (wall * n), g / wall);
 		any = true;
 	}
 	if (any)

@@ -167,6 +167,23 @@ static void program_vs_best(FILE *f, const struct run_data *rd, const char *wl,
 			"on its own) did not run or failed, so serial is the baseline here.\n");
 }
 
+/* A recorded Python program: whether this replay had its interpreter lock. */
+static void python_note(FILE *f, const struct run_data *rd, const struct facts *fx)
+{
+	if (!num(fx, "python"))
+		return;
+	if (strcmp(jget_str(rd->root, "config.model"), "python"))
+		fprintf(f, "\n**The recorded program is a Python interpreter**: its threads share "
+			"one interpreter lock, which this replay (`--model c`) does not have, so a "
+			"thread pool here can look faster than the program's would be. `--model "
+			"python` (with `--lock-free PCT` for compute in C extensions), or `--model "
+			"c,python` for both verdicts, answers for the Python program.\n");
+	else
+		fprintf(f, "\nThe recorded program is a Python interpreter; %" PRIu64 "%% of its "
+			"recorded compute was replayed with the interpreter lock let go "
+			"(`--lock-free`).\n", num(fx, "lock_free_pct"));
+}
+
 void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 {
 	const char *bname = summary_baseline(&rd->sum, wl);
@@ -231,4 +248,5 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 			"mapped %" PRIu64 " file region(s) below the root (%" PRIu64 " bytes), and "
 			"reads through a mapping are page faults, which no recorder sees as calls. "
 			"The figures above understate its I/O by up to that much.\n", mmaps, mapped);
+	python_note(f, rd, fx);
 }

@@ -397,7 +397,7 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		break;
 	case OPT_NO_TUNE: cfg->no_tune = true; break;
 	case OPT_MODEL:
-		/* c,python: the C run first, then the Python one (cmd_run.c, run_models) */
+		/* c,python: the C run first, then the Python one (run_python.c, run_models) */
 		rc = parse_choice("--model", a, model_names, 3, err, errlen);
 		cfg->model_both = rc == 2;
 		cfg->model = rc == 1 ? MODEL_PYTHON : MODEL_C;

@@ -279,6 +279,11 @@ int cmd_record(int argc, char **argv)
 	if (iotrace_lacks(&t, why, sizeof(why)))
 		fprintf(stderr, "iobench: warning: the program %s, which the replay does not do "
 			"('iobench trace show %s')\n", why, out);
+	if (iotrace_command_is_python(t.command) ||
+	    (!from && recorder_runs_python(argv[optind])))
+		fprintf(stderr, "trace: the program is a Python interpreter: its threads share "
+			"one interpreter lock, which a C replay does not have; replay it with "
+			"--model python, or --model c,python for both verdicts\n");
 	if (t.mmaps)
 		fprintf(stderr, "iobench: warning: the program mapped %llu file region(s) below "
 			"the root: reads through a mapping are not syscalls and are not in the "

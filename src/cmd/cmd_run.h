@@ -9,6 +9,18 @@
 /* Everything after parsing, for run, sweep and profile alike.  The exit status. */
 int run_main(struct config *cfg);
 
+/* iobench run: run_main, or with --model c,python a C run then a Python run (run_python.c). */
+int run_models(const struct config *cfg);
+
+/*
+ * --model python, after the datasets are prepared: what the Python
+ * constructs and each workload's unit of compute cost with the user's
+ * interpreter, into cfg->py_costs and cfg->py_units.  0, or -1 when an
+ * interpreter named with --python cannot be measured (said).
+ */
+struct wl_ctx;
+int run_python_costs(struct config *cfg, const struct wl_ctx *ctxs);
+
 /* iobench sweep --conns or --latency-us: a run per strategy and value, then the table and plot. */
 int sweep_net(struct config *cfg);
 

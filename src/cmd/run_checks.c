@@ -10,6 +10,8 @@
 
 #include "dist.h"
 #include "run_checks.h"
+#include "runloop.h"
+#include "strategy.h"
 #include "util.h"
 
 /*
@@ -71,4 +73,37 @@ void warn_limits(void)
 	if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur < 64)
 		errmsg("warning: the process limit is %llu (ulimit -u): trials, threads and "
 		       "worker processes may fail to start", (unsigned long long)rl.rlim_cur);
+}
+
+/* Which strategies work here; the others are recorded as such.  Returns how many work. */
+unsigned probe_strategies(const struct config *cfg, struct run_meta *meta,
+				 struct results *res, char (*why)[256])
+{
+	unsigned navail = 0;
+
+	for (unsigned s = 0; s < cfg->n_st; s++) {
+		const struct strategy *st = cfg->st[s];
+		bool bad = st->probe && st->probe(why[s], sizeof(why[s])) < 0;
+
+		if (!bad && cfg->model == MODEL_PYTHON && st->no_python) {
+			snprintf(why[s], sizeof(why[s]), "--model python: the standard library has "
+				 "no equivalent, so it is not modelled");
+			bad = true;
+		}
+		bool anywhere = dist_any(bad);
+
+		/* a strategy runs on every rank or on none */
+		if (anywhere && !bad)
+			snprintf(why[s], sizeof(why[s]), "unavailable on another rank of the job");
+		if (anywhere) {
+			meta->unavailable[s] = why[s];
+			if (bad || dist.rank == 0)
+				errmsg("strategy %s is unavailable here: %s", st->name, why[s]);
+			if (dist.rank == 0)
+				runloop_unavailable(res, cfg, st, why[s]);
+		} else {
+			navail++;
+		}
+	}
+	return navail;
 }

@@ -13,5 +13,12 @@ void warn_no_journal(const struct config *cfg, const struct wl_ctx *ctxs,
 void memory_fs(struct config *cfg, struct run_meta *meta);
 /* Open-file and process limits too low for many ops in flight: said. */
 void warn_limits(void);
+/*
+ * Which strategies work here (their probe, --model python); the others
+ * are said and recorded as such in @res, their reason in @why.  Returns
+ * how many work.
+ */
+unsigned probe_strategies(const struct config *cfg, struct run_meta *meta,
+			  struct results *res, char (*why)[256]);
 
 #endif

@@ -399,3 +399,25 @@ int conns_fit_fd_limit(uint64_t conns, char *err, size_t len)
 		 (unsigned long long)need);
 	return -EMFILE;
 }
+
+int path_lookup(const char *prog, char *out, size_t cap)
+{
+	const char *path = getenv("PATH");
+	char *dirs, *save = NULL;
+	int rc = -ENOENT;
+
+	if (strchr(prog, '/')) {
+		if (snprintf(out, cap, "%s", prog) >= (int)cap)
+			return -ENAMETOOLONG;
+		return access(out, X_OK) == 0 ? 0 : -errno;
+	}
+	dirs = xasprintf("%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
+		if (snprintf(out, cap, "%s/%s", *d ? d : ".", prog) < (int)cap &&
+		    access(out, X_OK) == 0) {
+			rc = 0;
+			break;
+		}
+	free(dirs);
+	return rc;
+}

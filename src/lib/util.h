@@ -68,6 +68,12 @@ const char *fmt_bytes(uint64_t n, char *buf, size_t len);
 /* Writes all of @len bytes, retrying EINTR and short writes. 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 
+/*
+ * @prog as execvp finds it (on PATH, or as given when it holds a '/'),
+ * into @out.  0, or -ENOENT (or access's errno for a given path).
+ */
+int path_lookup(const char *prog, char *out, size_t cap);
+
 /* Reads the whole small file at @path into a malloc'd NUL-terminated buffer. */
 int read_small_file(const char *path, char **out, size_t *len);
 /* The same for @name under @dirfd, never following a symlink. */

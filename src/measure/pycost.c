@@ -69,31 +69,6 @@ static const char script[] =
 	"    print(k, max(v, 0.0))\n"
 	"print('version', sys.version.split()[0])\n";
 
-/* @name as execvp would find it on PATH, into @out. 0 or -ENOENT. */
-static int find_on_path(const char *name, char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	char *dup, *dir, *save = NULL;
-	int rc = -ENOENT;
-
-	if (strchr(name, '/')) {
-		if (snprintf(out, len, "%s", name) >= (int)len)
-			return -ENAMETOOLONG;
-		return access(out, X_OK) == 0 ? 0 : -errno;
-	}
-	dup = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	if (!dup)
-		return -ENOMEM;
-	for (dir = strtok_r(dup, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-		if (snprintf(out, len, "%s/%s", *dir ? dir : ".", name) < (int)len &&
-		    access(out, X_OK) == 0) {
-			rc = 0;
-			break;
-		}
-	free(dup);
-	return rc;
-}
-
 /* Reads the child's stdout into @buf until EOF or the deadline. 0, -ETIMEDOUT or -errno. */
 static int read_until(int fd, char *buf, size_t len, uint64_t deadline_ns)
 {
@@ -172,7 +147,7 @@ static int run_script(const char *python, char *path, size_t plen, const char *s
 	size_t n = 0;
 	pid_t pid;
 
-	rc = find_on_path(python, path, plen);
+	rc = path_lookup(python, path, plen);
 	if (rc < 0) {
 		snprintf(why, wlen, "no Python interpreter: %s: %s", python, strerror(-rc));
 		return rc;

@@ -1,4 +1,5 @@
 /* iotrace.c - the trace format: read, checked, written, summarised (iotrace.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -667,4 +668,35 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t)
 			"(%s): reads through a mapping are page faults, not syscalls, so they are "
 			"not in the trace and not replayed\n", t->mmaps,
 			fmt_bytes(t->mmap_bytes, b1, sizeof(b1)));
+}
+
+/* @name (up to @len bytes) is python, python3, python3.11 ... */
+static bool python_name(const char *name, size_t len)
+{
+	if (len < 6 || strncmp(name, "python", 6))
+		return false;
+	for (size_t i = 6; i < len; i++)
+		if (!isdigit((unsigned char)name[i]) && name[i] != '.')
+			return false;
+	return true;
+}
+
+bool iotrace_command_is_python(const char *command)
+{
+	for (int word = 0; word < 2 && command; word++) {
+		size_t n;
+		const char *base;
+
+		command += strspn(command, " \t");
+		n = strcspn(command, " \t");
+		base = memrchr(command, '/', n);
+		base = base ? base + 1 : command;
+		if (python_name(base, n - (size_t)(base - command)))
+			return true;
+		/* /usr/bin/env python3 job.py: the interpreter is the next word */
+		if (n - (size_t)(base - command) != 3 || strncmp(base, "env", 3))
+			return false;
+		command += n;
+	}
+	return false;
 }

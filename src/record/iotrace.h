@@ -171,4 +171,11 @@ void iotrace_print_summary(FILE *f, const struct iotrace *t);
  */
 uint64_t iotrace_lacks(const struct iotrace *t, char *out, size_t len);
 
+/*
+ * Is @command (a trace's, free text) a CPython interpreter's run: its
+ * first word's file name python, python3 or python3.11 (after env)?  A
+ * script run by its #! line is not seen here: record looks at that.
+ */
+bool iotrace_command_is_python(const char *command);
+
 #endif

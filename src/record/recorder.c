@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "iotrace.h"
 #include "recorder.h"
 #include "util.h"
 
@@ -42,22 +43,6 @@ const char *recorder_lib(void)
 	return access(IOBENCH_RECLIB, R_OK) == 0 ? IOBENCH_RECLIB : NULL;
 }
 
-/* @prog as execvp finds it, into @out; false when it is nowhere. */
-static bool find_program(const char *prog, char *out, size_t cap)
-{
-	const char *path = getenv("PATH");
-	char *dirs, *save = NULL;
-	bool found = false;
-
-	if (strchr(prog, '/'))
-		return snprintf(out, cap, "%s", prog) < (int)cap && access(out, X_OK) == 0;
-	dirs = xasprintf("%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save))
-		found = snprintf(out, cap, "%s/%s", *d ? d : ".", prog) < (int)cap &&
-			access(out, X_OK) == 0;
-	free(dirs);
-	return found;
-}
 
 /*
  * Can the preload recorder see @exe's calls?  Not in a static binary (no
@@ -119,7 +104,29 @@ enum recorder recorder_choose(enum recorder asked, const char *prog, char *why, 
 	}
 	if (asked == REC_PRELOAD)
 		return REC_PRELOAD;
-	if (find_program(prog, exe, sizeof(exe)) && !preloadable(exe, why, len))
+	if (path_lookup(prog, exe, sizeof(exe)) == 0 && !preloadable(exe, why, len))
 		return REC_STRACE;
 	return REC_PRELOAD;
+}
+
+bool recorder_runs_python(const char *prog)
+{
+	char exe[PATH_MAX], line[256];
+	ssize_t n;
+	int fd;
+
+	if (iotrace_command_is_python(prog))
+		return true;
+	if (path_lookup(prog, exe, sizeof(exe)) < 0)
+		return false;
+	fd = open(exe, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return false;
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	return iotrace_command_is_python(line + 2);
 }

@@ -30,4 +30,10 @@ const char *recorder_lib(void);
  */
 enum recorder recorder_choose(enum recorder asked, const char *prog, char *why, size_t len);
 
+/*
+ * Does running @prog start a CPython interpreter: python3 itself (by its
+ * name), or a script whose #! line names python?
+ */
+bool recorder_runs_python(const char *prog);
+
 #endif
