@@ -33,166 +33,11 @@
 #include <unistd.h>
 
 #include "conc.h"
+#include "epoll_pool.h"
 #include "jobsched.h"
 #include "pin.h"
 #include "pymodel.h"
 #include "strategy.h"
-
-/* A ring of op pointers; never holds more than the in-flight limit. */
-struct opq {
-	struct op **v;
-	size_t head, len, cap;
-};
-
-struct pool {
-	pthread_mutex_t lock;	/* protects todo, stop, running */
-	pthread_cond_t cond;
-	pthread_cond_t up;	/* a pool thread is running */
-	unsigned running;
-	struct opq todo;
-	bool stop;
-	pthread_mutex_t done_lock;	/* protects done */
-	struct opq done;
-	int efd;
-	pthread_t *tids;
-	unsigned nthreads;
-	bool pin;
-	unsigned started;	/* for --pin: the loop has core 0 (atomic) */
-};
-
-static void opq_push(struct opq *q, struct op *op)
-{
-	q->v[(q->head + q->len++) % q->cap] = op;
-}
-
-static struct op *opq_pop(struct opq *q)
-{
-	struct op *op = q->v[q->head];
-
-	q->head = (q->head + 1) % q->cap;
-	q->len--;
-	return op;
-}
-
-static void *pool_worker(void *arg)
-{
-	struct pool *p = arg;
-	uint64_t one = 1;
-
-	conc_thread_start();
-	if (p->pin)
-		pin_self("pool", 1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
-	pthread_mutex_lock(&p->lock);
-	p->running++;
-	pthread_cond_signal(&p->up);
-	pthread_mutex_unlock(&p->lock);
-	for (;;) {
-		struct op *op;
-		bool was_empty;
-
-		pthread_mutex_lock(&p->lock);
-		while (!p->stop && p->todo.len == 0)
-			pthread_cond_wait(&p->cond, &p->lock);
-		if (p->todo.len == 0) {	/* stop, and nothing left to do */
-			pthread_mutex_unlock(&p->lock);
-			conc_thread_end();
-			return NULL;
-		}
-		op = opq_pop(&p->todo);
-		pthread_mutex_unlock(&p->lock);
-
-		op_exec(op);
-		/*
-		 * --model python: run_in_executor's thread takes the lock to hand
-		 * the result to the loop (the future's set_result): it waits while
-		 * the loop thread computes, up to a switch interval.
-		 */
-		py_enter();
-		py_exit();
-
-		pthread_mutex_lock(&p->done_lock);
-		was_empty = p->done.len == 0;
-		opq_push(&p->done, op);
-		pthread_mutex_unlock(&p->done_lock);
-		/*
-		 * Wake the loop only when the queue was empty: the loop drains
-		 * the whole queue after every wake-up, so later ops ride along
-		 * (libuv's uv_async_send coalesces the same way).
-		 */
-		if (was_empty && write(p->efd, &one, sizeof(one)) < 0)
-			abort();	/* eventfd write can only fail on overflow */
-	}
-}
-
-static void pool_submit(struct pool *p, struct op *op)
-{
-	pthread_mutex_lock(&p->lock);
-	opq_push(&p->todo, op);
-	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-}
-
-/* Stops and joins the threads; they finish what was queued first. */
-static void pool_stop(struct pool *p)
-{
-	pthread_mutex_lock(&p->lock);
-	p->stop = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	for (unsigned i = 0; i < p->nthreads; i++)
-		pthread_join(p->tids[i], NULL);
-	p->nthreads = 0;
-}
-
-static void pool_destroy(struct pool *p)
-{
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->cond);
-	pthread_cond_destroy(&p->up);
-	pthread_mutex_destroy(&p->done_lock);
-	if (p->efd >= 0)
-		close(p->efd);
-	free(p->todo.v);
-	free(p->done.v);
-	free(p->tids);
-}
-
-static int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t len)
-{
-	int err;
-
-	memset(p, 0, sizeof(*p));
-	p->pin = pin;
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
-	pthread_cond_init(&p->up, NULL);
-	pthread_mutex_init(&p->done_lock, NULL);
-	p->efd = eventfd(0, EFD_CLOEXEC);
-	p->todo = (struct opq){ .v = calloc(n, sizeof(struct op *)), .cap = n };
-	p->done = (struct opq){ .v = calloc(n, sizeof(struct op *)), .cap = n };
-	p->tids = calloc(n, sizeof(*p->tids));
-	if (p->efd < 0) {
-		snprintf(msg, len, "epoll: eventfd: %s", strerror(errno));
-		return -errno;
-	}
-	if (!p->todo.v || !p->done.v || !p->tids) {
-		snprintf(msg, len, "epoll: out of memory");
-		return -ENOMEM;
-	}
-	for (; p->nthreads < n; p->nthreads++) {
-		err = pthread_create(&p->tids[p->nthreads], NULL, pool_worker, p);
-		if (err) {
-			snprintf(msg, len, "epoll: cannot create pool thread %u of %u: %s",
-				 p->nthreads + 1, n, strerror(err));
-			return -err;
-		}
-	}
-	pthread_mutex_lock(&p->lock);
-	while (p->running < p->nthreads)
-		pthread_cond_wait(&p->up, &p->lock);
-	pthread_mutex_unlock(&p->lock);
-	return 0;
-}
 
 /*
  * Parked socket ops in the order they were parked.  Ops of one workload
@@ -236,6 +81,60 @@ static int park_push(struct ev_loop *l, struct op *op)
 	return 0;
 }
 
+/* A connect's next step: 1 when it is over (op->res), 0 when it must wait to be writable. */
+static int connect_step(struct op *op)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (op->fd < 0) {	/* first try: a new socket */
+		op->fd = op_socket(op, SOCK_NONBLOCK);
+		if (op->fd < 0 || connect(op->fd, op->addr, op->addrlen) == 0) {
+			op->res = op->fd;
+			return 1;
+		}
+		err = errno == EINPROGRESS ? 0 : errno;
+	} else if (getsockopt(op->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && !err) {
+		op->res = op->fd;	/* connected while parked */
+		return 1;
+	} else if (!err) {
+		err = errno;
+	}
+	if (err) {
+		close(op->fd);
+		op->res = -err;
+		return 1;
+	}
+	return 0;
+}
+
+/* A send's or a recv's bytes, as far as the socket takes them: 1 when it is over. */
+static int transfer_step(struct op *op)
+{
+	while (op->done < op->len) {
+		ssize_t n = op->type == OP_RECV
+			? recv(op->fd, (char *)op->buf + op->done, op->len - op->done, MSG_DONTWAIT)
+			: send(op->fd, (const char *)op->buf + op->done, op->len - op->done,
+			       MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n > 0) {
+			op->done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		op->res = n == 0 ? (int64_t)op->done : -errno;	/* 0: end of stream */
+		return 1;
+	}
+	if (op->done == op->len) {
+		op->res = (int64_t)op->done;
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * One try at a socket op on the loop, without blocking.  Returns 1 when
  * it is finished (op->res set), 0 when it waits for its socket: parked on
@@ -244,55 +143,17 @@ static int park_push(struct ev_loop *l, struct op *op)
 static int sock_step(struct ev_loop *l, struct op *op)
 {
 	struct epoll_event ev = { .data.ptr = op };
-	int err = 0;
-	socklen_t len = sizeof(err);
 
 	switch (op->type) {
 	case OP_CONNECT:
-		if (op->fd < 0) {	/* first try: a new socket */
-			op->fd = op_socket(op, SOCK_NONBLOCK);
-			if (op->fd < 0 || connect(op->fd, op->addr, op->addrlen) == 0) {
-				op->res = op->fd;
-				return 1;
-			}
-			err = errno == EINPROGRESS ? 0 : errno;
-		} else if (getsockopt(op->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && !err) {
-			op->res = op->fd;	/* connected while parked */
+		if (connect_step(op))
 			return 1;
-		} else if (!err) {
-			err = errno;
-		}
-		if (err) {
-			close(op->fd);
-			op->res = -err;
-			return 1;
-		}
 		ev.events = EPOLLOUT;
 		break;
 	case OP_SEND:
 	case OP_RECV:
-		while (op->done < op->len) {
-			ssize_t n = op->type == OP_RECV
-				? recv(op->fd, (char *)op->buf + op->done, op->len - op->done,
-				       MSG_DONTWAIT)
-				: send(op->fd, (const char *)op->buf + op->done,
-				       op->len - op->done, MSG_DONTWAIT | MSG_NOSIGNAL);
-
-			if (n > 0) {
-				op->done += (size_t)n;
-				continue;
-			}
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-				break;
-			op->res = n == 0 ? (int64_t)op->done : -errno;	/* 0: end of stream */
+		if (transfer_step(op))
 			return 1;
-		}
-		if (op->done == op->len) {
-			op->res = (int64_t)op->done;
-			return 1;
-		}
 		ev.events = op->type == OP_RECV ? EPOLLIN : EPOLLOUT;
 		break;
 	default:	/* closing a connection does not block */
@@ -391,10 +252,7 @@ static void drain_done(struct ev_loop *l)
 		size_t k = 0;
 
 		/* take a batch under the lock, complete it outside the lock */
-		pthread_mutex_lock(&p->done_lock);
-		while (k < 64 && p->done.len)
-			batch[k++] = opq_pop(&p->done);
-		pthread_mutex_unlock(&p->done_lock);
+		k = pool_take_done(p, batch, 64);
 		if (k == 0)
 			return;
 		/*

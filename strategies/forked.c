@@ -90,6 +90,33 @@ static int judge_worker(struct strat_ctx *ctx, unsigned k, pid_t pid, int status
 	return 0;
 }
 
+/*
+ * Waits for the @n workers in @pids; their peak memory summed into
+ * *@rss_sum.  0, or the first worker's failure (judge_worker).
+ */
+static int reap_workers(struct strat_ctx *ctx, const pid_t *pids, unsigned n, uint64_t *rss_sum)
+{
+	int rc = 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		struct rusage ru;
+		int status, err;
+
+		while (wait4(pids[k], &status, 0, &ru) < 0) {
+			if (errno != EINTR) {
+				status = 0;
+				memset(&ru, 0, sizeof(ru));
+				break;
+			}
+		}
+		*rss_sum += (uint64_t)ru.ru_maxrss;
+		err = judge_worker(ctx, k, pids[k], status);
+		if (err && rc == 0)
+			rc = err;
+	}
+	return rc;
+}
+
 static int forked_run(struct strat_ctx *ctx)
 {
 	struct forked_shared *sh;
@@ -97,7 +124,7 @@ static int forked_run(struct strat_ctx *ctx)
 	struct rusage self;
 	unsigned started = 0;
 	uint64_t rss_sum = 0;
-	int rc = 0;
+	int rc = 0, err;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -124,22 +151,8 @@ static int forked_run(struct strat_ctx *ctx)
 		}
 		pids[started] = pid;
 	}
-	for (unsigned k = 0; k < started; k++) {
-		struct rusage ru;
-		int status, err;
-
-		while (wait4(pids[k], &status, 0, &ru) < 0) {
-			if (errno != EINTR) {
-				status = 0;
-				memset(&ru, 0, sizeof(ru));
-				break;
-			}
-		}
-		rss_sum += (uint64_t)ru.ru_maxrss;
-		err = judge_worker(ctx, k, pids[k], status);
-		if (err && rc == 0)
-			rc = err;
-	}
+	err = reap_workers(ctx, pids, started, &rss_sum);
+	rc = rc ? rc : err;
 	getrusage(RUSAGE_SELF, &self);
 	ctx->peak_rss_sum_kib = rss_sum + (uint64_t)self.ru_maxrss;
 	ctx->workers_net_kib = sh->net_kib;

@@ -93,10 +93,13 @@ check "three runs generating one dataset at once all succeed" bash -c "
 	for i in 1 2 3; do [ \$(ls '$T'/cc-r\$i/*[0-9].csv | wc -l) -eq 1 ] || exit 1; done
 	! grep -q FAILED '$T'/cc?.out && ! grep -qi 'no such file\|not empty' '$T'/cc?.out"
 check "...and left one dataset of each, no temporary directory" bash -c "[ \$(ls '$T/cc' | grep -c -- '-s1$') -eq 2 ] && ! ls '$T/cc' | grep -q tmp-"
-$IOBENCH run --size tiny --dir "$T/cc" --results "$T/cc-long" --workload csv --files 20000 \
-	--sync fsync --strategy serial --repeat 2 --warmup 0 -q --no-plot >"$T/long.out" 2>&1 &
+# a run that lasts: a replayed trace writing one output after a 1.5 s wait
+# (asleep, no CPU), two trials; its output directory is in use meanwhile
+printf 'iobench-trace 2\nthreads 1\nfile 0 out 0 o\nopen 0 0 0 wc\nwrite 0 0 0 0 10 wait=1500000000\nclose 0 0 0\n' >"$T/slow-out.iotrace"
+$IOBENCH run --size tiny --dir "$T/cc" --results "$T/cc-long" --workload replay \
+	--trace "$T/slow-out.iotrace" --strategy serial --repeat 2 --warmup 0 -q --no-plot >"$T/long.out" 2>&1 &
 lp=$!
-for i in $(seq 100); do ls "$T/cc" | grep -q '^csv-out-' && break; sleep 0.1; done
+for i in $(seq 100); do ls "$T/cc" | grep -q '^replay-out-' && break; sleep 0.1; done
 sleep 0.5
 $IOBENCH clean --dir "$T/cc" >"$T/cc-clean.out" 2>&1
 wait $lp
@@ -105,10 +108,13 @@ check "clean during a run skips what the run uses" grep -q "in use by a running 
 check "...and the run finishes with every trial valid" bash -c "[ $st -eq 0 ] && ! grep -q FAILED '$T/long.out'"
 
 echo "e2e_safety: results are never lost"
+# a run that lasts: a replayed trace whose one read waits 1.5 s first (asleep,
+# no CPU), two trials; the results disk fills or goes away meanwhile
+printf 'iobench-trace 2\nthreads 1\nfile 0 in 4096 a\nopen 0 0 0 r\nread 0 0 0 0 4096 4096 wait=1500000000\nclose 0 0 0\n' >"$T/slow.iotrace"
+slow=(--workload replay --trace "$T/slow.iotrace" --strategy serial --repeat 2 --warmup 0 -q --no-plot)
 if small_fs "$T/rfull" 256k; then
 	mkdir -p "$T/cwd"
-	( cd "$T/cwd" && $IOBENCH run --size tiny --dir "$T/data" --results "$T/rfull" --workload csv \
-		--files 20000 --sync fsync --strategy serial --repeat 2 --warmup 0 -q --no-plot \
+	( cd "$T/cwd" && $IOBENCH run --size tiny --dir "$T/data" --results "$T/rfull" "${slow[@]}" \
 		>"$T/rfull.out" 2>&1 ) &
 	rp=$!
 	for i in $(seq 100); do ls "$T/rfull" | grep -q journal && break; sleep 0.1; done
@@ -124,8 +130,8 @@ else
 	echo "  skip  full results disk (needs root and mount)"
 fi
 mkdir -p "$T/rgone" "$T/cwd2"
-( cd "$T/cwd2" && $IOBENCH run --size tiny --dir "$T/data" --results "$T/rgone" --workload csv \
-	--files 20000 --sync fsync --strategy serial --repeat 2 --warmup 0 -q --no-plot >"$T/rgone.out" 2>&1 ) &
+( cd "$T/cwd2" && $IOBENCH run --size tiny --dir "$T/data" --results "$T/rgone" "${slow[@]}" \
+	>"$T/rgone.out" 2>&1 ) &
 rp=$!
 for i in $(seq 100); do ls "$T/rgone" 2>/dev/null | grep -q journal && break; sleep 0.1; done
 rm -rf "$T/rgone"
@@ -134,8 +140,13 @@ check "results directory deleted mid-run: results in the current directory" bash
 	grep -q 'written to . instead' '$T/rgone.out' && ls '$T'/cwd2/*[0-9].json >/dev/null"
 
 echo "e2e_safety: a trial's processes die with it"
-$IOBENCH run --size tiny --dir "$T/data" --results "$T/orph" --workload csv --files 20000 \
-	--sync fsync --strategy forked --workers 2 --repeat 2 --warmup 0 -q --no-plot >"$T/orph.out" 2>&1 &
+# two jobs (a file each) that wait 1.5 s: both forked workers alive meanwhile
+{ printf 'iobench-trace 2\nthreads 1\nfile 0 in 4096 a\nfile 1 in 4096 b\n'
+  printf 'open 0 0 0 r\nread 0 0 0 0 4096 4096 wait=1500000000\nclose 0 0 0\n'
+  printf 'open 0 1 0 r\nread 0 1 0 0 4096 4096 wait=1500000000\nclose 0 1 0\n'; } >"$T/slow2.iotrace"
+slow2=(--workload replay --trace "$T/slow2.iotrace" --strategy forked --workers 2 --repeat 2 --warmup 0
+       -q --no-plot)
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/orph" "${slow2[@]}" >"$T/orph.out" 2>&1 &
 main=$!
 trial=""
 for i in $(seq 100); do
@@ -151,8 +162,7 @@ for w in $workers; do running "$w" && alive=1; done
 check "kill -9 of a forked trial: its workers ($workers) die with it" test $alive -eq 0
 wait $main
 check "...the trial fails by name and the run goes on to finish" grep -q "killed by signal 9" "$T/orph.out"
-$IOBENCH run --size tiny --dir "$T/data" --results "$T/orph2" --workload csv --files 20000 \
-	--sync fsync --strategy forked --workers 2 --repeat 2 --warmup 0 -q --no-plot >/dev/null 2>&1 &
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/orph2" "${slow2[@]}" >/dev/null 2>&1 &
 main=$!
 for i in $(seq 100); do
 	trial=$(pgrep -P $main | head -1)
@@ -176,8 +186,7 @@ if [ $ROOT -eq 1 ]; then
 fi
 
 echo "e2e_safety: a stopped harness invalidates the trial it stopped"
-$IOBENCH run --size tiny --dir "$T/data" --results "$T/stop" --workload csv --files 20000 \
-	--sync fsync --strategy serial --repeat 2 --warmup 0 -q --no-plot >"$T/stop.out" 2>&1 &
+$IOBENCH run --size tiny --dir "$T/data" --results "$T/stop" "${slow[@]}" >"$T/stop.out" 2>&1 &
 main=$!
 for i in $(seq 100); do [ -n "$(pgrep -P $main)" ] && break; sleep 0.1; done
 kill -STOP $main; sleep 2; kill -CONT $main

@@ -157,6 +157,21 @@ const char *compare_recommended(const struct run_data *rd, const char *wl)
 	return "";
 }
 
+/* compare.dat: a line per (workload, strategy), each run's median and interval.  0 or -errno. */
+static int write_compare_dat(const struct plot_dir *pd, const struct cmp_row *rows, size_t n)
+{
+	FILE *f = plot_dir_fopen(pd, "compare.dat");
+
+	if (!f)
+		return -errno;
+	fputs("case A lo hi B lo hi\n", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s/%s %.6g %.6g %.6g %.6g %.6g %.6g\n", rows[i].workload,
+			rows[i].strategy, rows[i].a, rows[i].a_lo, rows[i].a_hi, rows[i].b,
+			rows[i].b_lo, rows[i].b_hi);
+	return fclose(f) ? -errno : 0;
+}
+
 /* compare.dat: "workload/strategy", then A and B as median lo hi. */
 int compare_plot(const struct run_data *a, const struct run_data *b,
 			const struct cmp_row *rows, size_t n, const char *plots_dir,
@@ -166,7 +181,6 @@ int compare_plot(const struct run_data *a, const struct run_data *b,
 	char vars[2048] = "", title[512], ta[256], tb[256];
 	char *data = NULL, *out = NULL;
 	struct plot_dir pd;
-	FILE *f;
 	int rc;
 
 	if (!plot_have_gnuplot()) {
@@ -180,19 +194,8 @@ int compare_plot(const struct run_data *a, const struct run_data *b,
 	if (rc < 0)
 		return rc;
 	*outdir = xasprintf("%s", pd.path);
-	f = plot_dir_fopen(&pd, "compare.dat");
-	if (!f) {
-		rc = -errno;
-		snprintf(msg, len, "cannot write %s/compare.dat: %s", pd.path, strerror(-rc));
-		goto out;
-	}
-	fputs("case A lo hi B lo hi\n", f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s/%s %.6g %.6g %.6g %.6g %.6g %.6g\n", rows[i].workload,
-			rows[i].strategy, rows[i].a, rows[i].a_lo, rows[i].a_hi, rows[i].b,
-			rows[i].b_lo, rows[i].b_hi);
-	if (fclose(f)) {
-		rc = -errno;
+	rc = write_compare_dat(&pd, rows, n);
+	if (rc < 0) {
 		snprintf(msg, len, "cannot write %s/compare.dat: %s", pd.path, strerror(-rc));
 		goto out;
 	}

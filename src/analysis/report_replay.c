@@ -167,6 +167,22 @@ static void program_vs_best(FILE *f, const struct run_data *rd, const char *wl,
 			"on its own) did not run or failed, so serial is the baseline here.\n");
 }
 
+/* What the program did that the replay does not: changes to files' lives, mapped reads. */
+static void missing_note(FILE *f, const struct facts *fx)
+{
+	if (num(fx, "lacks"))
+		fprintf(f, "\n**The replay leaves out %" PRIu64 " call(s) that change a file's life "
+			"or how it is written** (renames, truncations, fallocate, O_DIRECT opens; "
+			"`iobench trace show` lists them): where the program relied on them, its "
+			"files' sizes and names differ from the replay's.\n", num(fx, "lacks"));
+	if (num(fx, "mmaps"))
+		fprintf(f, "\n**The replay lacks the program's reads through memory mappings**: it "
+			"mapped %" PRIu64 " file region(s) below the root (%" PRIu64 " bytes), and "
+			"reads through a mapping are page faults, which no recorder sees as calls. "
+			"The figures above understate its I/O by up to that much.\n", num(fx, "mmaps"),
+			num(fx, "mmap_bytes"));
+}
+
 /* A recorded Python program: whether this replay had its interpreter lock. */
 static void python_note(FILE *f, const struct run_data *rd, const struct facts *fx)
 {
@@ -194,7 +210,6 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 	uint64_t span = num(fx, "span_ns"), whole = num(fx, "wall_ns");
 	uint64_t rd_b = num(fx, "read"), wr_b = num(fx, "written");
 	uint64_t cpu = num(fx, "cpu_ns"), lead = num(fx, "lead_ns");
-	uint64_t mmaps = num(fx, "mmaps"), mapped = num(fx, "mmap_bytes");
 	bool preload = is(fx, "recorder", "preload");
 	const char *what = bst && bst->as_recorded ? "replay as recorded" : "serial replay";
 	double ops = 0, bytes = 0, wall;
@@ -238,15 +253,6 @@ void report_replay(FILE *f, const struct run_data *rd, const char *wl)
 		is(fx, "data", "copy") ? "; its inputs are the user's copy (--replay-data)"
 					      : "; its inputs are generated stand-ins of the recorded sizes");
 	program_vs_best(f, rd, wl, fx, r, preload);
-	if (num(fx, "lacks"))
-		fprintf(f, "\n**The replay leaves out %" PRIu64 " call(s) that change a file's life "
-			"or how it is written** (renames, truncations, fallocate, O_DIRECT opens; "
-			"`iobench trace show` lists them): where the program relied on them, its "
-			"files' sizes and names differ from the replay's.\n", num(fx, "lacks"));
-	if (mmaps)
-		fprintf(f, "\n**The replay lacks the program's reads through memory mappings**: it "
-			"mapped %" PRIu64 " file region(s) below the root (%" PRIu64 " bytes), and "
-			"reads through a mapping are page faults, which no recorder sees as calls. "
-			"The figures above understate its I/O by up to that much.\n", mmaps, mapped);
+	missing_note(f, fx);
 	python_note(f, rd, fx);
 }

@@ -47,6 +47,32 @@ static int cmp_point(const void *x, const void *y)
 	return (a->block > b->block) - (a->block < b->block);
 }
 
+/* Is trial @t one of point @p's (the same workload, strategy and setting)? */
+static bool of_point(const struct sweep_point *p, const struct trial_rec *t)
+{
+	return !strcmp(p->workload, t->workload) && !strcmp(p->strategy, t->strategy) &&
+	       p->workers == t->workers && p->qd == t->qd && p->block == t->block;
+}
+
+/* Point @p's medians over its counted trials (@v: scratch for r->n values). */
+static void point_medians(const struct results *r, struct sweep_point *p, double *v)
+{
+	double *col[3] = { &p->mibs, &p->wall, &p->ops };
+
+	for (int c = 0; c < 3; c++) {
+		size_t m = 0;
+
+		for (size_t i = 0; i < r->n; i++) {
+			const struct trial_rec *t = &r->recs[i];
+
+			if (summary_counted(t) && of_point(p, t))
+				v[m++] = c == 0 ? t->mib_per_s : c == 1 ? t->wall_s : t->ops_per_s;
+		}
+		*col[c] = stats_median(v, m);
+		p->n = (unsigned)m;
+	}
+}
+
 size_t sweep_points(const struct results *r, struct sweep_point **out)
 {
 	struct sweep_point *p = xcalloc(r->n + 1, sizeof(*p));
@@ -60,30 +86,13 @@ size_t sweep_points(const struct results *r, struct sweep_point **out)
 		if (!summary_counted(t))
 			continue;
 		for (size_t k = 0; k < n && !seen; k++)
-			seen = !strcmp(p[k].workload, t->workload) && !strcmp(p[k].strategy, t->strategy) &&
-			       p[k].workers == t->workers && p[k].qd == t->qd && p[k].block == t->block;
+			seen = of_point(&p[k], t);
 		if (!seen)
 			p[n++] = (struct sweep_point){ .workload = t->workload, .strategy = t->strategy,
 						       .workers = t->workers, .qd = t->qd, .block = t->block };
 	}
-	for (size_t k = 0; k < n; k++) {
-		double *col[3] = { &p[k].mibs, &p[k].wall, &p[k].ops };
-
-		for (int c = 0; c < 3; c++) {
-			size_t m = 0;
-
-			for (size_t i = 0; i < r->n; i++) {
-				const struct trial_rec *t = &r->recs[i];
-
-				if (!summary_counted(t) || strcmp(p[k].workload, t->workload) || strcmp(p[k].strategy, t->strategy) ||
-				    p[k].workers != t->workers || p[k].qd != t->qd || p[k].block != t->block)
-					continue;
-				v[m++] = c == 0 ? t->mib_per_s : c == 1 ? t->wall_s : t->ops_per_s;
-			}
-			*col[c] = stats_median(v, m);
-			p[k].n = (unsigned)m;
-		}
-	}
+	for (size_t k = 0; k < n; k++)
+		point_medians(r, &p[k], v);
 	qsort(p, n, sizeof(*p), cmp_point);
 	/* the knee of each (workload, strategy): points are in ascending order */
 	for (size_t a = 0; a < n;) {

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,98 +15,6 @@
 #include "dataset.h"
 #include "registry.h"
 #include "util.h"
-
-static const char run_usage_head[] =
-	"Usage: iobench run [OPTIONS]\n"
-	"Runs workloads under strategies, checks every result, writes results/.\n"
-	"\n"
-	"What to run:\n"
-	"  --workload LIST    md5, csv, array, net, replay, null or all\n"
-	"                     (default: all = md5,csv,array)\n"
-	"  --strategy LIST    serial, threaded, forked, epoll, io_uring, null or all\n"
-	"                     (default: all = every available strategy but null)\n"
-	"  --size PRESET      tiny, small, medium or large (default: small)\n"
-	"  --repeat N         counted trials per workload and strategy (default: 5)\n"
-	"  --warmup N         uncounted trials before them (default: 1)\n"
-	"  --until-decided    after the --repeat rounds, keep adding interleaved rounds\n"
-	"                     per workload while its verdict is undecided (the fastest\n"
-	"                     neither shown faster than another nor shown equivalent\n"
-	"                     to it), within --budget\n"
-	"  --budget TIME      time for those extra rounds, all workloads together:\n"
-	"                     90s, 10m, 1h (default: 10m; implies --until-decided)\n"
-	"  --margin PCT       two strategies are equivalent when the 90% interval of\n"
-	"                     the ratio of their times lies within 1 +- PCT\n"
-	"                     (default: 5%)\n"
-	"  --max-interference CPUS\n"
-	"                     a trial during which other processes and the hypervisor\n"
-	"                     (steal) took more than CPUS on average is disturbed: kept\n"
-	"                     in the files, left out of the statistics, counted in the\n"
-	"                     verdict (default: 0.25, or $IOBENCH_MAX_INTERFERENCE;\n"
-	"                     0: never)\n"
-	"  --wait-quiet TIME  before each trial, wait up to TIME (5s, 1m) for the\n"
-	"                     machine to be that quiet (default: 0, don't wait)\n"
-	"  --shuffle          random strategy order in each round (from --seed);\n"
-	"                     default: round-robin A B C A B C ...\n"
-	"  --cache MODE       cold: drop the dataset from the page cache before each\n"
-	"                     trial; warm: read it once first; direct: O_DIRECT reads\n"
-	"                     (default: cold)\n"
-	"  --drop-caches      cold/direct, as root: also echo 3 > /proc/sys/vm/drop_caches\n"
-	"  --pin              bind threads and worker processes to distinct cores\n"
-	"                     (net: the server to the last CPU)\n"
-	"  --no-latency       don't time each op (latency columns stay 0)\n"
-	"  --verify-data      check every dataset file's MD5 against its manifest\n"
-	"                     (sizes are always checked); regenerate on mismatch\n"
-	"  --workers N        threads or processes for threaded, forked, epoll\n"
-	"                     (default: tuned, see --no-tune)\n"
-	"  --qd N             io_uring queue depth (default: tuned, see --no-tune)\n"
-	"  --no-tune          don't look for each strategy's best concurrency first:\n"
-	"                     --workers = the machine's cores, --qd 64.  By default,\n"
-	"                     before the counted rounds, the knob a strategy's\n"
-	"                     concurrency rides on is doubled from the cores while\n"
-	"                     the wall time drops by more than 5% (one flat step is\n"
-	"                     crossed), and the strategy runs at the best setting\n"
-	"                     found\n"
-	"  --model M          c (default): the jobs' compute runs as C code; python:\n"
-	"                     as CPython runs it, under one interpreter lock per\n"
-	"                     process, let go around blocking calls and lock-free\n"
-	"                     compute (hashlib), handed over every 5 ms: threaded\n"
-	"                     is a ThreadPoolExecutor, forked a multiprocessing.Pool,\n"
-	"                     epoll asyncio + run_in_executor; io_uring is not\n"
-	"                     modelled.  gil_wait_s: the threads' wait for the lock.\n"
-	"                     c,python: a run of each, one after the other; the\n"
-	"                     Python run's report sets the verdicts side by side\n"
-	"  --python P         with --model python: the interpreter that measures what\n"
-	"                     its constructs cost (a Pool's start, a task, an await),\n"
-	"                     added to the model (default: python3 on PATH; none:\n"
-	"                     nothing added)\n"
-	"  --seed N           seed for data and row choice (default: 1)\n"
-	"  --mpi-share S      under mpirun: split (default) divides each workload's jobs\n"
-	"                     among the ranks; each: every rank runs the whole workload\n"
-	"                     on its own copy of the data (--dir/rank-K)\n"
-	"\n"
-	"Where:\n"
-	"  --dir DIR          dataset directory; must exist unless it is the\n"
-	"                     default ./iobench-data, which is created\n"
-	"  --results DIR      where result files go (default: results)\n"
-	"  --plots DIR        where plots go, in DIR/<run-id>/ (default: plots)\n"
-	"  --no-plot          no plots and no report at the end\n"
-	"  --json -           also write the run's JSON to stdout, and nothing else\n"
-	"                     there: tables and messages go to stderr (for pipes and\n"
-	"                     CI; the .json file in --results is written as ever)\n"
-	"\n"
-	"\n";
-
-static const char run_usage_tail[] =
-	"\n"
-	"  -q, --quiet        no summary table on stdout\n"
-	"  -h, --help         this text\n";
-
-void cli_run_usage(FILE *f)
-{
-	fputs(run_usage_head, f);
-	knobs_usage(f);
-	fputs(run_usage_tail, f);
-}
 
 enum {
 	OPT_WORKLOAD = 256, OPT_STRATEGY, OPT_DIR, OPT_SIZE, OPT_REPEAT,
@@ -361,12 +270,75 @@ int cli_bad_option(int c, char **argv, const char *cmd)
 }
 
 
+/* Says a bad value in @err; -EINVAL. */
+__attribute__((format(printf, 3, 4)))
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* The options that take no value: true when @c is one. */
+static bool flag_option(int c, struct config *cfg)
+{
+	switch (c) {
+	case OPT_NO_TUNE: cfg->no_tune = true; break;
+	case OPT_SHUFFLE: cfg->shuffle = true; break;
+	case OPT_DROP_CACHES: cfg->drop_caches = true; break;
+	case OPT_PIN: cfg->pin = true; break;
+	case OPT_NO_LATENCY: cfg->no_latency = true; break;
+	case OPT_NO_PLOT: cfg->no_plot = true; break;
+	case OPT_VERIFY_DATA: cfg->verify_data = true; break;
+	case OPT_UNTIL_DECIDED: cfg->until_decided = true; break;
+	case 'q': cfg->quiet = true; break;
+	default: return false;
+	}
+	return true;
+}
+
+/* --budget, --margin, --max-interference, --wait-quiet: how verdicts are reached. */
+static int verdict_option(int c, const char *a, struct config *cfg, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	switch (c) {
+	case OPT_BUDGET:
+		rc = parse_duration("budget", a, &cfg->budget_s, err, errlen);
+		cfg->until_decided = true;
+		break;
+	case OPT_MARGIN:
+		if (parse_percent(a, &cfg->margin) < 0 || !(cfg->margin > 0 && cfg->margin < 1)) {
+			snprintf(err, errlen, "--margin '%s' is not a percentage above 0 and below "
+				 "100 (e.g. 5%% or 2.5%%)", a);
+			rc = -EINVAL;
+		}
+		break;
+	case OPT_MAX_INTERFERENCE:
+		if (parse_real(a, 0, 4096, &cfg->max_interference) < 0) {
+			snprintf(err, errlen, "--max-interference '%s' is not a number of CPUs "
+				 "from 0 to 4096 (e.g. 0.25; 0: never flag)", a);
+			rc = -EINVAL;
+		}
+		break;
+	case OPT_WAIT_QUIET:
+		rc = parse_duration("wait-quiet", a, &cfg->wait_quiet_s, err, errlen);
+		break;
+	}
+	return rc;
+}
+
 /* One harness option of `iobench run` into @cfg (or the lists).  0 or -EINVAL. */
 static int run_option(int c, const char *a, struct config *cfg, const char **wl_list,
 		      const char **st_list, char *err, size_t errlen)
 {
 	int rc = 0;
 
+	if (flag_option(c, cfg))
+		return 0;
 	switch (c) {
 	case OPT_WORKLOAD: *wl_list = a; break;
 	case OPT_STRATEGY: *st_list = a; break;
@@ -395,7 +367,6 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		rc = parse_num(&n_qd, a, &cfg->qd, err, errlen);
 		cfg->qd_given = true;
 		break;
-	case OPT_NO_TUNE: cfg->no_tune = true; break;
 	case OPT_MODEL:
 		/* c,python: the C run first, then the Python one (run_python.c, run_models) */
 		rc = parse_choice("--model", a, model_names, 3, err, errlen);
@@ -403,49 +374,21 @@ static int run_option(int c, const char *a, struct config *cfg, const char **wl_
 		cfg->model = rc == 1 ? MODEL_PYTHON : MODEL_C;
 		break;
 	case OPT_PYTHON:
-		if (!*a) {
-			snprintf(err, errlen, "--python: expected an interpreter's path or none");
-			rc = -EINVAL;
-		}
+		if (!*a)
+			rc = errf(err, errlen, "--python: expected an interpreter's path or none");
 		cfg->python = a;
 		break;
 	case OPT_WARMUP: rc = parse_num(&n_warmup, a, &cfg->warmup, err, errlen); break;
-	case OPT_SHUFFLE: cfg->shuffle = true; break;
-	case OPT_DROP_CACHES: cfg->drop_caches = true; break;
-	case OPT_PIN: cfg->pin = true; break;
-	case OPT_NO_LATENCY: cfg->no_latency = true; break;
-	case OPT_NO_PLOT: cfg->no_plot = true; break;
 	case OPT_JSON:
 		/* a file of the user's naming would be a second, unguarded writer */
-		if (strcmp(a, "-")) {
-			snprintf(err, errlen, "--json takes '-' (stdout), not '%s': the JSON file "
-				 "is always written in --results", a);
-			rc = -EINVAL;
-		}
+		if (strcmp(a, "-"))
+			rc = errf(err, errlen, "--json takes '-' (stdout), not '%s': the JSON "
+				  "file is always written in --results", a);
 		cfg->json_stdout = true;
 		break;
-	case OPT_VERIFY_DATA: cfg->verify_data = true; break;
-	case OPT_UNTIL_DECIDED: cfg->until_decided = true; break;
-	case OPT_BUDGET:
-		rc = parse_duration("budget", a, &cfg->budget_s, err, errlen);
-		cfg->until_decided = true;
+	default:
+		rc = verdict_option(c, a, cfg, err, errlen);
 		break;
-	case OPT_MARGIN:
-		if (parse_percent(a, &cfg->margin) < 0 || !(cfg->margin > 0 && cfg->margin < 1)) {
-			snprintf(err, errlen, "--margin '%s' is not a percentage above 0 and below "
-				 "100 (e.g. 5%% or 2.5%%)", a);
-			rc = -EINVAL;
-		}
-		break;
-	case OPT_MAX_INTERFERENCE:
-		if (parse_real(a, 0, 4096, &cfg->max_interference) < 0) {
-			snprintf(err, errlen, "--max-interference '%s' is not a number of CPUs "
-				 "from 0 to 4096 (e.g. 0.25; 0: never flag)", a);
-			rc = -EINVAL;
-		}
-		break;
-	case OPT_WAIT_QUIET: rc = parse_duration("wait-quiet", a, &cfg->wait_quiet_s, err, errlen); break;
-	case 'q': cfg->quiet = true; break;
 	}
 	return rc < 0 ? -EINVAL : 0;
 }

@@ -156,7 +156,14 @@ static char *join_args(char **argv, int argc)
 	return s;
 }
 
-int cmd_record(int argc, char **argv)
+struct record_args {
+	const char *out, *root, *cwd, *from, *overhead;
+	enum recorder rec;
+	bool keep_failed;
+};
+
+/* The options; -1 to go on, else the exit status (help, or a misuse said). */
+static int record_parse(int argc, char **argv, struct record_args *a)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -169,80 +176,121 @@ int cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *root = ".", *cwd = NULL, *from = NULL, *overhead = NULL;
-	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "", why[512];
-	enum recorder rec = REC_AUTO, used = REC_STRACE;
-	int kept_status = 0;
-	struct record_how how = { .kept_status = &kept_status };
-	struct strace_opts so = { 0 };
-	struct iotrace t;
-	struct it_summary s;
-	int c, rc;
+	int c;
 
+	*a = (struct record_args){ .root = ".", .rec = REC_AUTO };
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the command, whose options are its own */
 	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': out = optarg; break;
-		case 'r': root = optarg; break;
-		case 'c': cwd = optarg; break;
-		case 'f': from = optarg; break;
-		case 'n': overhead = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'r': a->root = optarg; break;
+		case 'c': a->cwd = optarg; break;
+		case 'f': a->from = optarg; break;
+		case 'n': a->overhead = optarg; break;
 		case 'R':
-			for (rec = REC_AUTO; rec < REC_N && strcmp(optarg, recorder_names[rec]); rec++)
+			for (a->rec = REC_AUTO; a->rec < REC_N &&
+			     strcmp(optarg, recorder_names[a->rec]); a->rec++)
 				;
-			if (rec == REC_N) {
+			if (a->rec == REC_N) {
 				errmsg("record: --recorder %s: not auto, preload or strace", optarg);
 				return EXIT_USAGE;
 			}
 			break;
-		case 'k': how.keep_failed = true; break;
+		case 'k': a->keep_failed = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_bad_option(c, argv, "record");
 		}
 	}
-	if (!out) {
-		errmsg("record: -o FILE is required (the trace to write)");
+	if (!a->out || !a->out[0]) {
+		errmsg("record: -o %s (the trace to write)", a->out ? "'' names no file" :
+		       "FILE is required");
 		return EXIT_USAGE;
 	}
-	if (!out[0]) {
-		errmsg("record: -o '' names no file (the trace to write)");
-		return EXIT_USAGE;
-	}
-	if (!from && optind >= argc) {
+	if (!a->from && optind >= argc) {
 		errmsg("record: no command to run (iobench record -o FILE -- COMMAND [ARGS...])");
 		return EXIT_USAGE;
 	}
-	if (from && optind < argc) {
+	if (a->from && optind < argc) {
 		errmsg("record: --from-strace converts a log; it runs no command ('%s')",
 		       argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!realpath(root, rroot)) {
-		errmsg("record: --root %s: %s", root, strerror(errno));
+	return -1;
+}
+
+/* What was recorded, and what the replay will not do, on stderr. */
+static void record_say(const char *out, const struct iotrace *t, const char *rroot,
+		       int kept_status, const char *prog)
+{
+	struct it_summary s;
+	char why[512];
+
+	iotrace_summarise(t, &s);
+	fprintf(stderr, "trace: %s: %zu ops on %zu file%s (%zu read, %zu written), %u thread%s; "
+		"%llu calls outside %s left out\n", out, t->nops, t->nfiles, t->nfiles == 1 ? "" : "s",
+		s.files_in, s.files_out,
+		t->threads, t->threads == 1 ? "" : "s", (unsigned long long)t->dropped, rroot);
+	if (t->cpu_ns)
+		fprintf(stderr, "trace: recorder preload: the program ran %.3f s and used %.3f s of "
+			"CPU; the compute recorded between its calls is %.3f s (and %.3f s before "
+			"each thread's first call)\n", (double)t->wall_ns / 1e9,
+			(double)t->cpu_ns / 1e9, (double)s.compute_ns / 1e9, (double)t->lead_ns / 1e9);
+	if (kept_status)
+		fprintf(stderr, "iobench: warning: '%s' exited with status %d: the trace holds its "
+			"partial run (--keep-failed)\n", prog, kept_status);
+	if (iotrace_lacks(t, why, sizeof(why)))
+		fprintf(stderr, "iobench: warning: the program %s, which the replay does not do "
+			"('iobench trace show %s')\n", why, out);
+	if (iotrace_command_is_python(t->command) || (prog && recorder_runs_python(prog)))
+		fprintf(stderr, "trace: the program is a Python interpreter: its threads share "
+			"one interpreter lock, which a C replay does not have; replay it with "
+			"--model python, or --model c,python for both verdicts\n");
+	if (t->mmaps)
+		fprintf(stderr, "iobench: warning: the program mapped %llu file region(s) below "
+			"the root: reads through a mapping are not syscalls and are not in the "
+			"trace ('iobench trace show %s')\n", (unsigned long long)t->mmaps, out);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "", why[512];
+	enum recorder used = REC_STRACE;
+	int kept_status = 0;
+	struct record_how how = { .kept_status = &kept_status };
+	struct strace_opts so = { 0 };
+	struct record_args a;
+	struct iotrace t;
+	int rc = record_parse(argc, argv, &a);
+
+	if (rc >= 0)
+		return rc;
+	how.keep_failed = a.keep_failed;
+	if (!realpath(a.root, rroot)) {
+		errmsg("record: --root %s: %s", a.root, strerror(errno));
 		return 1;
 	}
-	if (cwd ? !realpath(cwd, rcwd) : !getcwd(rcwd, sizeof(rcwd))) {
-		errmsg("record: --cwd %s: %s", cwd ? cwd : ".", strerror(errno));
+	if (a.cwd ? !realpath(a.cwd, rcwd) : !getcwd(rcwd, sizeof(rcwd))) {
+		errmsg("record: --cwd %s: %s", a.cwd ? a.cwd : ".", strerror(errno));
 		return 1;
 	}
-	if (overhead && (!from || parse_u64(overhead, false, &so.overhead_ns) < 0 ||
-			 so.overhead_ns > 1000000000ULL)) {
-		errmsg("record: --overhead-ns %s: %s", overhead, from ? "a number of ns up to 1e9"
-		       : "only with --from-strace (record measures it)");
+	if (a.overhead && (!a.from || parse_u64(a.overhead, false, &so.overhead_ns) < 0 ||
+			   so.overhead_ns > 1000000000ULL)) {
+		errmsg("record: --overhead-ns %s: %s", a.overhead, a.from ? "a number of ns up to "
+		       "1e9" : "only with --from-strace (record measures it)");
 		return EXIT_USAGE;
 	}
 	so.root = rroot;
 	so.cwd = rcwd;
-	so.command = from ? from : NULL;
-	if (from) {
-		rc = record_convert_file(from, &so, &t, msg, sizeof(msg));
+	so.command = a.from;
+	if (a.from) {
+		rc = record_convert_file(a.from, &so, &t, msg, sizeof(msg));
 	} else {
 		char *cmd = join_args(argv + optind, argc - optind);
 
 		so.command = cmd;
-		used = recorder_choose(rec, argv[optind], why, sizeof(why));
+		used = recorder_choose(a.rec, argv[optind], why, sizeof(why));
 		if (used == REC_N) {
 			errmsg("record: --recorder preload: %s", why);
 			free(cmd);
@@ -257,37 +305,13 @@ int cmd_record(int argc, char **argv)
 		errmsg("%s", msg);
 		return record_signal() ? 128 + record_signal() : 1;
 	}
-	rc = save_trace(out, &t, msg, sizeof(msg));
+	rc = save_trace(a.out, &t, msg, sizeof(msg));
 	if (rc < 0) {
 		errmsg("%s", msg);
 		iotrace_free(&t);
 		return 1;
 	}
-	iotrace_summarise(&t, &s);
-	fprintf(stderr, "trace: %s: %zu ops on %zu file%s (%zu read, %zu written), %u thread%s; "
-		"%llu calls outside %s left out\n", out, t.nops, t.nfiles, t.nfiles == 1 ? "" : "s",
-		s.files_in, s.files_out,
-		t.threads, t.threads == 1 ? "" : "s", (unsigned long long)t.dropped, rroot);
-	if (t.cpu_ns)
-		fprintf(stderr, "trace: recorder preload: the program ran %.3f s and used %.3f s of "
-			"CPU; the compute recorded between its calls is %.3f s (and %.3f s before "
-			"each thread's first call)\n", (double)t.wall_ns / 1e9,
-			(double)t.cpu_ns / 1e9, (double)s.compute_ns / 1e9, (double)t.lead_ns / 1e9);
-	if (kept_status)
-		fprintf(stderr, "iobench: warning: '%s' exited with status %d: the trace holds its "
-			"partial run (--keep-failed)\n", argv[optind], kept_status);
-	if (iotrace_lacks(&t, why, sizeof(why)))
-		fprintf(stderr, "iobench: warning: the program %s, which the replay does not do "
-			"('iobench trace show %s')\n", why, out);
-	if (iotrace_command_is_python(t.command) ||
-	    (!from && recorder_runs_python(argv[optind])))
-		fprintf(stderr, "trace: the program is a Python interpreter: its threads share "
-			"one interpreter lock, which a C replay does not have; replay it with "
-			"--model python, or --model c,python for both verdicts\n");
-	if (t.mmaps)
-		fprintf(stderr, "iobench: warning: the program mapped %llu file region(s) below "
-			"the root: reads through a mapping are not syscalls and are not in the "
-			"trace ('iobench trace show %s')\n", (unsigned long long)t.mmaps, out);
+	record_say(a.out, &t, rroot, kept_status, a.from ? NULL : argv[optind]);
 	iotrace_free(&t);
 	return 0;
 }

@@ -389,6 +389,40 @@ static void delay_acct_close(void)
 		ts_close();
 }
 
+/* The run's id (a Python run of --model c,python: -python at its end) and its rank. */
+static void run_identity(struct config *cfg, struct run_meta *meta)
+{
+	results_new_run_id(meta);
+	/* --model c,python: the Python run may start in the C run's second */
+	if (cfg->paired_run)
+		snprintf(meta->run_id + strlen(meta->run_id), sizeof(meta->run_id) -
+			 strlen(meta->run_id), "-python");
+	if (cfg->run_id_out)
+		snprintf(cfg->run_id_out, sizeof(meta->run_id), "%s", meta->run_id);
+	mpi_identity(cfg, meta);
+}
+
+/* The datasets, the Python model's costs, the trials and the files: the exit status. */
+static int prepare_and_run(struct config *cfg, struct wl_ctx *ctxs, struct run_meta *meta,
+			   struct results *res, int rfd, FILE *journal, bool *keep_journal)
+{
+	int rc;
+
+	if (prepare_all(cfg, ctxs, meta) < 0) {
+		rc = sig_stop() ? 128 + sig_stop() : 1;
+	} else if (dist_any(run_python_costs(cfg, ctxs) < 0)) {
+		rc = 1;
+	} else {
+		/* after prepare: a run that can't start says only why */
+		if (dist.rank == 0)
+			warn_no_journal(cfg, ctxs, &meta->sys);
+		rc = finish(cfg, rfd, res, meta, runloop_trials(cfg, ctxs, meta, res, journal),
+			    keep_journal);
+	}
+	release_all(cfg, ctxs);
+	return rc;
+}
+
 int run_main(struct config *cfgp)
 {
 	struct wl_ctx ctxs[MAX_SELECTED] = { 0 };
@@ -408,14 +442,7 @@ int run_main(struct config *cfgp)
 	meta.cfg = &cfg;
 	if (json_stdout_open(&meta) < 0)
 		return 1;
-	results_new_run_id(&meta);
-	/* --model c,python: the Python run may start in the C run's second */
-	if (cfg.paired_run)
-		snprintf(meta.run_id + strlen(meta.run_id), sizeof(meta.run_id) -
-			 strlen(meta.run_id), "-python");
-	if (cfg.run_id_out)
-		snprintf(cfg.run_id_out, sizeof(meta.run_id), "%s", meta.run_id);
-	mpi_identity(&cfg, &meta);
+	run_identity(&cfg, &meta);
 	/* every rank fails together, or none: the others would wait forever */
 	if (dist_any(run_setup(&cfg, &meta, &rfd, &journal) != 0)) {
 		rc = 1;
@@ -427,18 +454,7 @@ int run_main(struct config *cfgp)
 		rc = 1;
 		goto out;
 	}
-	if (prepare_all(&cfg, ctxs, &meta) < 0) {
-		rc = sig_stop() ? 128 + sig_stop() : 1;
-	} else if (dist_any(run_python_costs(&cfg, ctxs) < 0)) {
-		rc = 1;
-	} else {
-		/* after prepare: a run that can't start says only why */
-		if (dist.rank == 0)
-			warn_no_journal(&cfg, ctxs, &meta.sys);
-		rc = finish(&cfg, rfd, &res, &meta,
-			    runloop_trials(&cfg, ctxs, &meta, &res, journal), &keep_journal);
-	}
-	release_all(&cfg, ctxs);
+	rc = prepare_and_run(&cfg, ctxs, &meta, &res, rfd, journal, &keep_journal);
 out:
 	if (journal)
 		fclose(journal);

@@ -134,6 +134,40 @@ static int check_points(const struct config *cfg, bool latency, unsigned nv,
 	return 0;
 }
 
+/* Point @pt's figures, from the run it names in @results (said when it cannot be read). */
+static int read_point(const char *results, const struct workload *wl, const struct strategy *st,
+		      uint64_t conns, bool latency_sweep, struct conns_point *pt)
+{
+	char msg[512], *path = xasprintf("%s/%s.json", results, pt->run_id);
+	const struct strat_summary *row;
+	struct run_data rd;
+
+	if (rundata_load(path, &rd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		free(path);
+		return -1;
+	}
+	free(path);
+	row = summary_row(&rd.sum, wl->name, st->name);
+	if (row) {
+		pt->workers = row->workers;
+		pt->qd = row->qd;
+		pt->valid = row->valid;
+		if (row->valid) {
+			pt->wall_s = row->m[MET_WALL].median;
+			pt->mem_kib = row->m[MET_MEM].median;
+		}
+	}
+	pt->inflight_max = least_inflight_max(rd.root, st->name);
+	if (!latency_sweep && pt->inflight_max >= 0 && (uint64_t)pt->inflight_max < conns)
+		errmsg("warning: sweep: %s had at most %lld of %llu connections in flight at once "
+		       "(the first finished before the last started): its memory is that of %lld; "
+		       "more --requests per connection", st->name, pt->inflight_max,
+		       (unsigned long long)conns, pt->inflight_max);
+	rundata_free(&rd);
+	return 0;
+}
+
 static int one_run(const struct config *base, const struct strategy *st, uint64_t conns,
 		   uint64_t requests, uint64_t latency_us, bool latency_sweep,
 		   struct conns_point *pt)
@@ -143,9 +177,6 @@ static int one_run(const struct config *base, const struct strategy *st, uint64_
 	struct wl_knobs *k = wl_knobs(&c, wl);
 	unsigned cores = sysinfo_cores(), rings = base->workers_given ? (unsigned)base->workers
 								       : cores;
-	struct run_data rd;
-	const struct strat_summary *row;
-	char msg[512], *path;
 	int rc;
 
 	c.st[0] = st;
@@ -172,31 +203,7 @@ static int one_run(const struct config *base, const struct strategy *st, uint64_
 	rc = run_main(&c);
 	if (!pt->run_id[0])
 		return rc ? rc : 1;
-	path = xasprintf("%s/%s.json", c.results_dir, pt->run_id);
-	if (rundata_load(path, &rd, msg, sizeof(msg)) < 0) {
-		errmsg("%s", msg);
-		free(path);
-		return 1;
-	}
-	free(path);
-	row = summary_row(&rd.sum, wl->name, st->name);
-	if (row) {
-		pt->workers = row->workers;
-		pt->qd = row->qd;
-		pt->valid = row->valid;
-		if (row->valid) {
-			pt->wall_s = row->m[MET_WALL].median;
-			pt->mem_kib = row->m[MET_MEM].median;
-		}
-	}
-	pt->inflight_max = least_inflight_max(rd.root, st->name);
-	if (!latency_sweep && pt->inflight_max >= 0 && (uint64_t)pt->inflight_max < conns)
-		errmsg("warning: sweep: %s had at most %lld of %llu connections in flight at once "
-		       "(the first finished before the last started): its memory is that of %lld; "
-		       "more --requests per connection", st->name, pt->inflight_max,
-		       (unsigned long long)conns, pt->inflight_max);
-	rundata_free(&rd);
-	return rc;
+	return read_point(c.results_dir, wl, st, conns, latency_sweep, pt) < 0 ? 1 : rc;
 }
 
 /* KiB per connection: the slope of a strategy's points from its smallest count to its largest. */
@@ -263,34 +270,17 @@ static int emit_table(FILE *f, const void *arg)
 	return ferror(f) ? -EIO : 0;
 }
 
-/*
- * One line per strategy (plots/sweep.gp, log2 x): memory against
- * connections, or requests/s against latency (0 us has no place on a log
- * axis and is left out of the plot, not the table).
- */
-static void plot(const struct config *cfg, const char *id, const struct table_args *a,
-		 const struct strategy *const *sts, unsigned nst)
+/* The plot's data, a block per strategy, into @dat; their names and line types into @names, @lts. */
+static int write_points(const struct plot_dir *pd, const char *dat, const struct table_args *a,
+			const struct strategy *const *sts, unsigned nst, char *names, size_t nlen,
+			char *lts, size_t llen)
 {
-	const char *stem = a->latency ? "latency-rate" : "conns-memory";
-	char vars[2048] = "", names[256] = "", lts[64] = "", msg[512], *data, *out, *dat;
-	struct plot_dir pd;
-	FILE *f;
+	FILE *f = plot_dir_fopen(pd, dat);
 
-	if (!plot_have_gnuplot()) {
-		errmsg("gnuplot is not installed: no plot (apt-get install gnuplot-nox or dnf "
-		       "install gnuplot)");
-		return;
-	}
-	if (plot_dir_create(cfg->plots_dir, id, &pd, msg, sizeof(msg)) < 0) {
-		errmsg("%s", msg);
-		return;
-	}
-	dat = xasprintf("%s.dat", stem);
-	f = plot_dir_fopen(&pd, dat);
 	for (unsigned s = 0; f && s < nst; s++) {
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", s ? " " : "",
+		snprintf(names + strlen(names), nlen - strlen(names), "%s%s", s ? " " : "",
 			 sts[s]->name);
-		snprintf(lts + strlen(lts), sizeof(lts) - strlen(lts), "%s%d", s ? " " : "",
+		snprintf(lts + strlen(lts), llen - strlen(lts), "%s%d", s ? " " : "",
 			 plot_lt(sts[s]->name));
 		for (size_t i = 0; i < a->n; i++) {
 			const struct conns_point *q = &a->p[i];
@@ -304,7 +294,32 @@ static void plot(const struct config *cfg, const char *id, const struct table_ar
 		}
 		fputs("\n\n", f);
 	}
-	if (!f || fclose(f)) {
+	return !f || fclose(f) ? -1 : 0;
+}
+
+/*
+ * One line per strategy (plots/sweep.gp, log2 x): memory against
+ * connections, or requests/s against latency (0 us has no place on a log
+ * axis and is left out of the plot, not the table).
+ */
+static void plot(const struct config *cfg, const char *id, const struct table_args *a,
+		 const struct strategy *const *sts, unsigned nst)
+{
+	const char *stem = a->latency ? "latency-rate" : "conns-memory";
+	char vars[2048] = "", names[256] = "", lts[64] = "", msg[512], *data, *out, *dat;
+	struct plot_dir pd;
+
+	if (!plot_have_gnuplot()) {
+		errmsg("gnuplot is not installed: no plot (apt-get install gnuplot-nox or dnf "
+		       "install gnuplot)");
+		return;
+	}
+	if (plot_dir_create(cfg->plots_dir, id, &pd, msg, sizeof(msg)) < 0) {
+		errmsg("%s", msg);
+		return;
+	}
+	dat = xasprintf("%s.dat", stem);
+	if (write_points(&pd, dat, a, sts, nst, names, sizeof(names), lts, sizeof(lts)) < 0) {
 		errmsg("cannot write %s/%s: %s", pd.path, dat, strerror(errno));
 		free(dat);
 		plot_dir_close(&pd);

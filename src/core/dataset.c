@@ -45,6 +45,36 @@ static int hex_decode16(const char *hex, unsigned char out[16])
 	return hex[32] == '\0' || hex[32] == '\n' ? 0 : -EINVAL;
 }
 
+/* One "file NAME SIZE MD5" line: 1 when it matches a file as it is now, 0 for another line, -ESTALE. */
+static int manifest_line(struct dataset *ds, const char *line, char *msg, size_t len)
+{
+	char name[256], hex[40];
+	unsigned long long size;
+	struct ds_file *f = NULL;
+	struct stat st;
+
+	if (sscanf(line, "file %255s %llu %39s", name, &size, hex) != 3)
+		return 0;
+	for (size_t i = 0; i < ds->nfiles; i++)
+		if (strcmp(ds->files[i].name, name) == 0)
+			f = &ds->files[i];
+	if (!f || f->size != size || hex_decode16(hex, f->md5) < 0) {
+		snprintf(msg, len, "manifest entry '%.200s' does not match", name);
+		return -ESTALE;
+	}
+	if (stat(f->path, &st) < 0) {
+		snprintf(msg, len, "%s: %s", f->path,
+			 errno == ENOENT ? "deleted since it was generated" : strerror(errno));
+		return -ESTALE;
+	}
+	if ((uint64_t)st.st_size != f->size) {
+		snprintf(msg, len, "%s changed size since it was generated (%llu bytes, not %llu)",
+			 f->path, (unsigned long long)st.st_size, (unsigned long long)f->size);
+		return -ESTALE;
+	}
+	return 1;
+}
+
 /*
  * Loads <ds->path>/MANIFEST when it matches the spec and every file has its
  * recorded size.  Returns 0, or -ESTALE when the dataset must be made
@@ -70,36 +100,12 @@ static int manifest_load(struct dataset *ds, char *msg, size_t len)
 		goto out;
 	}
 	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-		char name[256], hex[40];
-		unsigned long long size;
-		struct ds_file *f = NULL;
-		struct stat st;
-
-		if (sscanf(line, "file %255s %llu %39s", name, &size, hex) != 3)
-			continue;
-		for (size_t i = 0; i < ds->nfiles; i++)
-			if (strcmp(ds->files[i].name, name) == 0)
-				f = &ds->files[i];
-		if (!f || f->size != size || hex_decode16(hex, f->md5) < 0) {
-			snprintf(msg, len, "manifest entry '%.200s' does not match", name);
-			rc = -ESTALE;
+		rc = manifest_line(ds, line, msg, len);
+		if (rc < 0)
 			goto out;
-		}
-		if (stat(f->path, &st) < 0) {
-			snprintf(msg, len, "%s: %s", f->path,
-				 errno == ENOENT ? "deleted since it was generated" : strerror(errno));
-			rc = -ESTALE;
-			goto out;
-		}
-		if ((uint64_t)st.st_size != f->size) {
-			snprintf(msg, len, "%s changed size since it was generated (%llu bytes, not %llu)",
-				 f->path, (unsigned long long)st.st_size,
-				 (unsigned long long)f->size);
-			rc = -ESTALE;
-			goto out;
-		}
-		seen++;
+		seen += (size_t)rc;
 	}
+	rc = 0;
 	if (seen != ds->nfiles) {
 		snprintf(msg, len, "manifest lists %zu of %zu files", seen, ds->nfiles);
 		rc = -ESTALE;
@@ -418,6 +424,49 @@ static void ds_describe(struct dataset *ds, const char *dir, const char *name, c
 	}
 }
 
+/*
+ * Shared to use it (many runs at once), exclusive to make it: a
+ * generator's exclusive lock makes the others wait, then they find its
+ * dataset complete and share it.  0: usable as it is, with a shared lock;
+ * -ESTALE and the like (@why): it must be made, with an exclusive lock;
+ * -errno with *@no_lock (@msg): no lock at all.
+ */
+static int lock_and_check(struct dataset *ds, struct data_dir *dd, const char *dir,
+			  const char *name, unsigned flags, char *why, size_t wlen, char *msg,
+			  size_t len, bool *no_lock)
+{
+	int rc;
+
+	*no_lock = true;
+	for (int op = LOCK_SH;; op = LOCK_EX) {
+		rc = ds->lock_fd = data_lock(dd, dir, name, op);
+		if (rc == -EACCES) {
+			char *lf = xasprintf(".lock-%s", name);
+			struct stat st;
+
+			snprintf(msg, len, "%s/%s is owned by uid %d, not by us: refusing it "
+				 "(another user can hold it for ever); remove it, or use another "
+				 "--dir", dir, lf, fstatat(dd->fd, lf, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
+				 (int)st.st_uid : -1);
+			free(lf);
+			return rc;
+		}
+		if (rc < 0) {
+			snprintf(msg, len, "cannot lock dataset %s: %s", ds->path, strerror(-rc));
+			return rc;
+		}
+		*no_lock = false;
+		rc = owned_dir(dd, name, why, wlen);
+		if (rc == 0)
+			rc = manifest_load(ds, why, wlen);
+		if (rc == 0 && (flags & DS_VERIFY))
+			rc = verify_digests(ds, why, wlen);
+		if (rc == 0 || op == LOCK_EX)
+			return rc;
+		close(ds->lock_fd);
+	}
+}
+
 int dataset_get(const char *dir, const char *name, const char *spec,
 		size_t n, char *const *names, const uint64_t *sizes,
 		ds_fill_fn fill, void *arg, unsigned flags, struct dataset *ds,
@@ -425,43 +474,16 @@ int dataset_get(const char *dir, const char *name, const char *spec,
 {
 	struct data_dir dd;
 	char why[256];
+	bool no_lock;
 	int rc;
 
 	ds_describe(ds, dir, name, spec, n, names, sizes);
 	rc = data_dir_open(dir, false, &dd, msg, len);
 	if (rc < 0)
 		goto fail;
-	/*
-	 * Shared to use it (many runs at once), exclusive to make it: a
-	 * generator's exclusive lock makes the others wait, then they find its
-	 * dataset complete and share it.
-	 */
-	for (int op = LOCK_SH;; op = LOCK_EX) {
-		rc = ds->lock_fd = data_lock(&dd, dir, name, op);
-		if (rc == -EACCES) {
-			char *lf = xasprintf(".lock-%s", name);
-			struct stat st;
-
-			snprintf(msg, len, "%s/%s is owned by uid %d, not by us: refusing it "
-				 "(another user can hold it for ever); remove it, or use another "
-				 "--dir", dir, lf, fstatat(dd.fd, lf, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
-				 (int)st.st_uid : -1);
-			free(lf);
-			goto out_dir;
-		}
-		if (rc < 0) {
-			snprintf(msg, len, "cannot lock dataset %s: %s", ds->path, strerror(-rc));
-			goto out_dir;
-		}
-		rc = owned_dir(&dd, name, why, sizeof(why));
-		if (rc == 0)
-			rc = manifest_load(ds, why, sizeof(why));
-		if (rc == 0 && (flags & DS_VERIFY))
-			rc = verify_digests(ds, why, sizeof(why));
-		if (rc == 0 || op == LOCK_EX)
-			break;
-		close(ds->lock_fd);
-	}
+	rc = lock_and_check(ds, &dd, dir, name, flags, why, sizeof(why), msg, len, &no_lock);
+	if (no_lock)
+		goto out_dir;
 	if (rc < 0 && (flags & DS_FIND_ONLY)) {
 		snprintf(msg, len, "dataset %s is not usable here (%s), though rank 0 has just made "
 			 "it: --dir is not one directory shared by every rank's node; --mpi-share "

@@ -40,4 +40,7 @@ void pin_note(const char *who, unsigned k, int core);
 /* "loop0=cpu0 pool1=cpu1 pool2=any" */
 void pin_describe(const struct pin_map *m, char *out, size_t len);
 
+/* Binds the calling process to the highest-numbered CPU it may run on (the net server, --pin). */
+void pin_last_cpu(void);
+
 #endif

@@ -1,4 +1,5 @@
 /* pin_map.c - who was bound where (pin.h), whichever binding is built in. */
+#include <sched.h>
 #include <stdio.h>
 
 #include "pin.h"
@@ -33,4 +34,19 @@ void pin_describe(const struct pin_map *m, char *out, size_t len)
 			off += (size_t)snprintf(out + off, len - off, "%s%s=any", i ? " " : "",
 						m->e[i].who);
 	}
+}
+
+void pin_last_cpu(void)
+{
+	cpu_set_t set, one;
+	int last = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0 || CPU_COUNT(&set) < 2)
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			last = c;
+	CPU_ZERO(&one);
+	CPU_SET(last, &one);
+	sched_setaffinity(0, sizeof(one), &one);
 }

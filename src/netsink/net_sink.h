@@ -81,4 +81,7 @@ int sink_stats(struct net_sink *s, struct sink_stats *out);
 /* Stops it and reaps it; nothing is left listening.  Safe to call twice. */
 void sink_stop(struct net_sink *s);
 
+/* The server process, in the child sink_start forks (net_sink.c): never returns. */
+void sink_main(int lfd, int ctl, const struct sink_params *p);
+
 #endif

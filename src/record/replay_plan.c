@@ -163,10 +163,32 @@ static void mark_shared(struct rp_plan *p)
 	free(n);
 }
 
+/* @p's arrays for its trace and mode: a job per file or per thread, each with room for its ops. */
+static void plan_alloc(struct rp_plan *p)
+{
+	const struct iotrace *t = p->t;
+	size_t *count;
+
+	p->njobs = p->mode == RJ_FILE ? t->nfiles : t->threads;
+	p->jobs = xcalloc(p->njobs ? p->njobs : 1, sizeof(*p->jobs));
+	p->preexist = xcalloc(t->nfiles + 1, sizeof(*p->preexist));
+	p->file_job = xcalloc(t->nfiles + 1, sizeof(*p->file_job));
+	p->final_size = xcalloc(t->nfiles + 1, sizeof(*p->final_size));
+	p->final_hash = xcalloc(t->nfiles + 1, sizeof(*p->final_hash));
+	p->creates = xcalloc(t->nops + 1, sizeof(*p->creates));
+	count = xcalloc(p->njobs + 1, sizeof(*count));
+	for (size_t i = 0; i < t->nops; i++)
+		count[job_of(p->mode, &t->ops[i])]++;
+	for (size_t j = 0; j < p->njobs; j++) {
+		p->jobs[j].ops = xcalloc(count[j] + 1, sizeof(*p->jobs[j].ops));
+		p->jobs[j].local = xcalloc(count[j] + 1, sizeof(*p->jobs[j].local));
+	}
+	free(count);
+}
+
 int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jobs mode,
 		      uint64_t seed, char *msg, size_t len)
 {
-	size_t *count;
 	uint32_t *opened;	/* per file: opened yet? */
 	struct seen *seen;
 	int rc = 0;
@@ -179,24 +201,11 @@ int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jo
 		return rc;
 	if (mode == RJ_RECORDED)
 		mark_shared(p);
-	p->njobs = mode == RJ_FILE ? t->nfiles : t->threads;
-	p->jobs = xcalloc(p->njobs ? p->njobs : 1, sizeof(*p->jobs));
-	p->preexist = xcalloc(t->nfiles + 1, sizeof(*p->preexist));
-	p->file_job = xcalloc(t->nfiles + 1, sizeof(*p->file_job));
-	p->final_size = xcalloc(t->nfiles + 1, sizeof(*p->final_size));
-	p->final_hash = xcalloc(t->nfiles + 1, sizeof(*p->final_hash));
-	p->creates = xcalloc(t->nops + 1, sizeof(*p->creates));
-	count = xcalloc(p->njobs + 1, sizeof(*count));
+	plan_alloc(p);
 	opened = xcalloc(t->nfiles + 1, sizeof(*opened));
 	seen = xcalloc(t->nfiles + 1, sizeof(*seen));
 	for (size_t i = 0; i < t->nfiles; i++)
 		seen[i].job = UINT32_MAX;
-	for (size_t i = 0; i < t->nops; i++)
-		count[job_of(mode, &t->ops[i])]++;
-	for (size_t j = 0; j < p->njobs; j++) {
-		p->jobs[j].ops = xcalloc(count[j] + 1, sizeof(*p->jobs[j].ops));
-		p->jobs[j].local = xcalloc(count[j] + 1, sizeof(*p->jobs[j].local));
-	}
 	/*
 	 * An output exists before the program opens it when it had bytes
 	 * already or its first open did not create it; every other output's
@@ -217,7 +226,6 @@ int replay_plan_build(struct rp_plan *p, const struct iotrace *t, enum replay_jo
 		p->file_job[o->file] = j;	/* an output's: its last user */
 		rc = add_op(&p->jobs[j], j, seen, (uint32_t)i, o->file, o, msg, len);
 	}
-	free(count);
 	free(opened);
 	free(seen);
 	if (rc < 0)
@@ -335,33 +343,19 @@ static int expect_bytes(const struct rp_plan *p, const struct holes *h, uint32_t
 	return 0;
 }
 
-int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
+/*
+ * Every op in trace order, each into its job's running hash: a job's ops
+ * are in that order too, and an output two jobs share (as recorded: one
+ * thread after another) gets their writes in it.  @holes and @size follow
+ * each file's bytes as the ops change them.
+ */
+static int simulate_ops(struct rp_plan *p, struct holes *holes, uint64_t *size,
+			unsigned char *buf, char *msg, size_t len)
 {
 	const struct iotrace *t = p->t;
-	struct holes *holes = xcalloc(t->nfiles + 1, sizeof(*holes));
-	uint64_t *size = xcalloc(t->nfiles + 1, sizeof(*size));
-	unsigned char *buf = NULL;
-	uint64_t *hs;		/* per job: its running hash */
-	size_t cap = RP_PIECE;
+	uint64_t *hs = xcalloc(p->njobs + 1, sizeof(*hs));	/* per job: its running hash */
 	int rc = 0;
 
-	for (size_t j = 0; j < p->njobs; j++)
-		if (p->jobs[j].max_len > cap)
-			cap = (size_t)p->jobs[j].max_len;
-	buf = malloc(cap);
-	if (!buf) {
-		snprintf(msg, len, "replay: out of memory for a %zu-byte reference buffer", cap);
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < t->nfiles; i++)
-		size[i] = t->files[i].size;
-	/*
-	 * Every op in trace order, each into its job's running hash: a job's
-	 * ops are in that order too, and an output two jobs share (as
-	 * recorded: one thread after another) gets their writes in it.
-	 */
-	hs = xcalloc(p->njobs + 1, sizeof(*hs));
 	for (size_t i = 0; i < t->nops && rc == 0; i++) {
 		const struct it_op *o = &t->ops[i];
 		struct holes *hf = &holes[o->file];
@@ -399,7 +393,16 @@ int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
 	for (size_t j = 0; j < p->njobs; j++)
 		p->jobs[j].expect = hs[j];
 	free(hs);
-	/* what each output must hold at the end, hashed as check reads it back */
+	return rc;
+}
+
+/* What each output must hold at the end, hashed as check reads it back. */
+static int final_outputs(struct rp_plan *p, struct holes *holes, const uint64_t *size,
+			 unsigned char *buf, char *msg, size_t len)
+{
+	const struct iotrace *t = p->t;
+	int rc = 0;
+
 	for (size_t i = 0; i < t->nfiles && rc == 0; i++) {
 		uint64_t h = 0, k = 0;
 
@@ -424,6 +427,32 @@ int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
 		}
 		p->final_hash[i] = h;
 	}
+	return rc;
+}
+
+int replay_plan_reference(struct rp_plan *p, char *msg, size_t len)
+{
+	const struct iotrace *t = p->t;
+	struct holes *holes = xcalloc(t->nfiles + 1, sizeof(*holes));
+	uint64_t *size = xcalloc(t->nfiles + 1, sizeof(*size));
+	unsigned char *buf = NULL;
+	size_t cap = RP_PIECE;
+	int rc;
+
+	for (size_t j = 0; j < p->njobs; j++)
+		if (p->jobs[j].max_len > cap)
+			cap = (size_t)p->jobs[j].max_len;
+	buf = malloc(cap);
+	if (!buf) {
+		snprintf(msg, len, "replay: out of memory for a %zu-byte reference buffer", cap);
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < t->nfiles; i++)
+		size[i] = t->files[i].size;
+	rc = simulate_ops(p, holes, size, buf, msg, len);
+	if (rc == 0)
+		rc = final_outputs(p, holes, size, buf, msg, len);
 out:
 	for (size_t i = 0; i < t->nfiles; i++)
 		holes_clear(&holes[i]);
