@@ -83,6 +83,8 @@ static void test_refusals(void **state)
 	expect_fail("nan", "echo pool_start_s nan", "does not parse");
 	expect_fail("fails", "exit 3", "exited with 3");
 	expect_fail("killed", "kill -9 $$", "killed by signal 9");
+	/* a chatty interpreter that would block writing: killed, not waited for */
+	expect_fail("chatty", "yes pool_start_s 0.07", "printed more than it should");
 	assert_int_equal(pycost_measure("/nonexistent/python3", 2, &pc), -ENOENT);
 	assert_non_null(strstr(pc.why, "no Python interpreter"));
 	assert_int_equal(pycost_measure("no-such-python-here", 2, &pc), -ENOENT);
@@ -131,7 +133,7 @@ int main(void)
 		cmocka_unit_test(test_bytes_literal),
 	};
 	const char *names[] = { "good", "garbage", "missing", "negative", "huge", "nan", "fails",
-				"killed", "units" };
+				"killed", "units", "chatty" };
 	char path[256];
 	int rc;
 

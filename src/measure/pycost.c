@@ -69,7 +69,11 @@ static const char script[] =
 	"    print(k, max(v, 0.0))\n"
 	"print('version', sys.version.split()[0])\n";
 
-/* Reads the child's stdout into @buf until EOF or the deadline. 0, -ETIMEDOUT or -errno. */
+/*
+ * Reads the child's stdout into @buf until EOF or the deadline.  0,
+ * -ETIMEDOUT, -EMSGSIZE (more than @buf holds: the child may be blocked
+ * writing the rest) or -errno.
+ */
 static int read_until(int fd, char *buf, size_t len, uint64_t deadline_ns)
 {
 	size_t got = 0;
@@ -94,8 +98,10 @@ static int read_until(int fd, char *buf, size_t len, uint64_t deadline_ns)
 			continue;
 		if (n < 0)
 			return -errno;
-		if (n == 0 || (got += (size_t)n) == len - 1)
+		if (n == 0)
 			break;
+		if ((got += (size_t)n) == len - 1)
+			return -EMSGSIZE;
 	}
 	buf[got] = '\0';
 	return 0;
@@ -179,13 +185,16 @@ static int run_script(const char *python, char *path, size_t plen, const char *s
 	close(pipefd[1]);
 	rc = read_until(pipefd[0], text, tlen, now_ns() + PYCOST_TIMEOUT_MS * 1000000ULL);
 	close(pipefd[0]);
-	if (rc == -ETIMEDOUT)
+	/* a child that is not done (late, or blocked writing) must not hold the run */
+	if (rc < 0)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (rc == -ETIMEDOUT)
 		snprintf(why, wlen, "%s: the calibration took over %d s", path,
 			 PYCOST_TIMEOUT_MS / 1000);
+	else if (rc == -EMSGSIZE)
+		snprintf(why, wlen, "%s: the calibration printed more than it should", path);
 	else if (rc < 0)
 		snprintf(why, wlen, "%s: %s", path, strerror(-rc));
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
