@@ -143,11 +143,12 @@ $(BIN): $(LIB_OBJ) $(MAIN_OBJ) $(FLAVOUR) $(RECLIB)
 # The preload recorder `iobench record` loads into the program it records
 # (src/record/preload).  Without the sanitizers: their runtime cannot be
 # preloaded into a program not built with them.
-$(RECLIB): src/record/preload/iorec.c
+RECLIB_SRC := $(wildcard src/record/preload/*.c)
+$(RECLIB): $(RECLIB_SRC) src/record/preload/iorec_int.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) -O2 -g -fPIC -shared -fvisibility=hidden -Wall -Wextra -Wshadow \
-		-D_GNU_SOURCE $(CFLAGS) -o $@ $< -ldl -lpthread
+		-D_GNU_SOURCE $(CFLAGS) -o $@ $(RECLIB_SRC) -ldl -lpthread
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -108,6 +108,46 @@ static char *give_replay_a_trace(struct config *cfg, const char *dir)
 	return path;
 }
 
+/* @st did @ref's work in every shape, switch and read-ahead window. */
+static void same_work_as(const struct workload *wl, struct wl_ctx *ctx,
+			 const struct strategy *st, const struct trial_rec *ref)
+{
+	struct trial_rec rec;
+
+	for (size_t a = 0; a < ARRAY_SIZE(shapes); a++) {
+		for (size_t b = 0; b < ARRAY_SIZE(shapes); b++) {
+			trial(wl, ctx, st, shapes[a], shapes[b], &rec);
+			if (!rec.valid)
+				fail_msg("%s/%s workers=%u qd=%u: %s", wl->name,
+					 st->name, shapes[a], shapes[b], rec.error);
+			/* a replay as recorded cuts its jobs by thread: its own digest */
+			if (!(st->as_recorded && wl->has_recorded))
+				assert_string_equal(rec.digest, ref->digest);
+			assert_true(rec.sum == ref->sum);
+			assert_int_equal(rec.ops, ref->ops);
+			assert_int_equal(rec.bytes, ref->bytes);
+		}
+	}
+	/* A ring's switches change how ops are issued, never the work. */
+	static const unsigned switches[] = { FIXED, FIXED_BUFS, FIXED | FIXED_BUFS,
+					     SQPOLL, SQPOLL | FIXED | FIXED_BUFS };
+
+	for (size_t f = 0; st->uses_qd && f < ARRAY_SIZE(switches); f++) {
+		trial_with(wl, ctx, st, 2, 4, switches[f], &rec);
+		if (!rec.valid)
+			fail_msg("%s/%s switches %u: %s", wl->name, st->name,
+				 switches[f], rec.error);
+		assert_string_equal(rec.digest, ref->digest);
+	}
+	/* the read-ahead window too (ignored by the event loops) */
+	trial_with(wl, ctx, st, 2, 4, SYNC_RA, &rec);
+	if (!rec.valid)
+		fail_msg("%s/%s read-ahead window: %s", wl->name, st->name, rec.error);
+	if (!(st->as_recorded && wl->has_recorded))
+		assert_string_equal(rec.digest, ref->digest);
+	assert_int_equal(rec.ops, ref->ops);
+}
+
 static void test_identical_work(void **state)
 {
 	char *dir = test_tmpdir("ident");
@@ -121,7 +161,7 @@ static void test_identical_work(void **state)
 	for (size_t w = 0; w < n_workloads; w++) {
 		const struct workload *wl = workloads[w];
 		struct wl_ctx ctx = { .cfg = &cfg };
-		struct trial_rec ref, rec;
+		struct trial_rec ref;
 
 		assert_int_equal(wl->prepare(&ctx), 0);
 		trial(wl, &ctx, base, 1, 1, &ref);
@@ -132,38 +172,7 @@ static void test_identical_work(void **state)
 
 			if (st == base || st->no_io || !usable(st))
 				continue;
-			for (size_t a = 0; a < ARRAY_SIZE(shapes); a++) {
-				for (size_t b = 0; b < ARRAY_SIZE(shapes); b++) {
-					trial(wl, &ctx, st, shapes[a], shapes[b], &rec);
-					if (!rec.valid)
-						fail_msg("%s/%s workers=%u qd=%u: %s", wl->name,
-							 st->name, shapes[a], shapes[b], rec.error);
-					/* a replay as recorded cuts its jobs by thread: its own digest */
-					if (!(st->as_recorded && wl->has_recorded))
-						assert_string_equal(rec.digest, ref.digest);
-					assert_true(rec.sum == ref.sum);
-					assert_int_equal(rec.ops, ref.ops);
-					assert_int_equal(rec.bytes, ref.bytes);
-				}
-			}
-			/* A ring's switches change how ops are issued, never the work. */
-			static const unsigned switches[] = { FIXED, FIXED_BUFS, FIXED | FIXED_BUFS,
-							     SQPOLL, SQPOLL | FIXED | FIXED_BUFS };
-
-			for (size_t f = 0; st->uses_qd && f < ARRAY_SIZE(switches); f++) {
-				trial_with(wl, &ctx, st, 2, 4, switches[f], &rec);
-				if (!rec.valid)
-					fail_msg("%s/%s switches %u: %s", wl->name, st->name,
-						 switches[f], rec.error);
-				assert_string_equal(rec.digest, ref.digest);
-			}
-			/* the read-ahead window too (ignored by the event loops) */
-			trial_with(wl, &ctx, st, 2, 4, SYNC_RA, &rec);
-			if (!rec.valid)
-				fail_msg("%s/%s read-ahead window: %s", wl->name, st->name, rec.error);
-			if (!(st->as_recorded && wl->has_recorded))
-				assert_string_equal(rec.digest, ref.digest);
-			assert_int_equal(rec.ops, ref.ops);
+			same_work_as(wl, &ctx, st, &ref);
 		}
 		if (wl->release)
 			wl->release(&ctx);

@@ -253,10 +253,32 @@ static void record_say(const char *out, const struct iotrace *t, const char *rro
 			"trace ('iobench trace show %s')\n", (unsigned long long)t->mmaps, out);
 }
 
+/* Runs @args (the program) under the recorder @rec asks for.  0 or -errno with @msg. */
+static int record_live(char **args, int nargs, enum recorder rec, struct strace_opts *so,
+		       struct record_how *how, struct iotrace *t, char *msg, size_t len)
+{
+	char why[512], *cmd = join_args(args, nargs);
+	enum recorder used = recorder_choose(rec, args[0], why, sizeof(why));
+	int rc;
+
+	so->command = cmd;
+	if (used == REC_N) {
+		snprintf(msg, len, "record: --recorder preload: %s", why);
+		rc = -ENOTSUP;
+		goto out;
+	}
+	if (why[0])
+		errmsg("record: using strace: %s", why);
+	rc = record_run(used, args, nargs, so, how, t, msg, len);
+out:
+	so->command = NULL;	/* freed here */
+	free(cmd);
+	return rc;
+}
+
 int cmd_record(int argc, char **argv)
 {
-	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "", why[512];
-	enum recorder used = REC_STRACE;
+	char rroot[PATH_MAX], rcwd[PATH_MAX], msg[1024] = "";
 	int kept_status = 0;
 	struct record_how how = { .kept_status = &kept_status };
 	struct strace_opts so = { 0 };
@@ -287,19 +309,8 @@ int cmd_record(int argc, char **argv)
 	if (a.from) {
 		rc = record_convert_file(a.from, &so, &t, msg, sizeof(msg));
 	} else {
-		char *cmd = join_args(argv + optind, argc - optind);
-
-		so.command = cmd;
-		used = recorder_choose(a.rec, argv[optind], why, sizeof(why));
-		if (used == REC_N) {
-			errmsg("record: --recorder preload: %s", why);
-			free(cmd);
-			return 1;
-		}
-		if (why[0])
-			errmsg("record: using strace: %s", why);
-		rc = record_run(used, argv + optind, argc - optind, &so, &how, &t, msg, sizeof(msg));
-		free(cmd);
+		rc = record_live(argv + optind, argc - optind, a.rec, &so, &how, &t, msg,
+				 sizeof(msg));
 	}
 	if (rc < 0) {
 		errmsg("%s", msg);

@@ -306,6 +306,25 @@ static void reaped(pid_t pid, const struct interfere_mark *m0, uint64_t t0, uint
 	rec->idle_cpu_s = itf.idle_cpu_s;
 }
 
+/* What the parent reads before a trial, to take differences after it. */
+struct marks {
+	uint64_t steal0;
+	unsigned conts0;
+	bool da_on;
+	struct interfere_mark m0;
+};
+
+static void marks_take(struct marks *m)
+{
+	ts_discard();
+	/* machine-wide, so a neighbour on the host shows in every trial alike */
+	m->steal0 = sysinfo_steal_ns(&m->steal0) == 0 ? m->steal0 : UINT64_MAX;
+	m->conts0 = sig_conts();
+	m->da_on = !ts_active() || ts_delayacct_check();
+	/* its /proc reads before the barrier: the barrier is the last thing before the clock */
+	interfere_mark(&m->m0, 0);
+}
+
 int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	      const struct strategy *st, const struct trial_opts *o,
 	      struct trial_rec *rec)
@@ -313,11 +332,9 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	size_t nres = (wl_njobs(wctx) ? wl_njobs(wctx) : 1) * sizeof(struct job_result);
 	struct trial_out *out = shared_alloc(sizeof(*out));
 	struct job_result *res = shared_alloc(nres);
-	struct interfere_mark m0;
-	bool da_on;
+	struct marks m;
 	siginfo_t si;
-	uint64_t t0, t1, steal0;
-	unsigned conts0;
+	uint64_t t0, t1;
 	pid_t pid;
 	int rc = 0;
 
@@ -330,13 +347,7 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 	wctx->as_recorded = st->as_recorded;	/* run_one set it already; tests call us directly */
 	rec_what(wl, wctx, st, o, rec);
 	fflush(NULL);
-	ts_discard();
-	/* machine-wide, so a neighbour on the host shows in every trial alike */
-	steal0 = sysinfo_steal_ns(&steal0) == 0 ? steal0 : UINT64_MAX;
-	conts0 = sig_conts();
-	da_on = !ts_active() || ts_delayacct_check();
-	/* its /proc reads before the barrier: the barrier is the last thing before the clock */
-	interfere_mark(&m0, 0);
+	marks_take(&m);
 	if (o->ready)
 		o->ready();
 	t0 = now_ns();
@@ -355,10 +366,10 @@ int trial_run(const struct workload *wl, struct wl_ctx *wctx,
 		goto out_unmap;
 	}
 	t1 = now_ns();
-	rec->steal_s = steal_since(steal0);
-	reaped(pid, &m0, t0, t1, rec);
-	rec->stopped = sig_conts() != conts0 || out->stopped;
-	breakdown(pid, out->ring_wait_ns, da_on && (!ts_active() || ts_delayacct_check()), rec);
+	rec->steal_s = steal_since(m.steal0);
+	reaped(pid, &m.m0, t0, t1, rec);
+	rec->stopped = sig_conts() != m.conts0 || out->stopped;
+	breakdown(pid, out->ring_wait_ns, m.da_on && (!ts_active() || ts_delayacct_check()), rec);
 	copy_out(out, o, rec);
 	judge(wl, wctx, st, out, &si, rec);
 	hand_back(wctx, o, out, res);

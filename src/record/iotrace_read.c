@@ -145,6 +145,26 @@ static int op_consistent(struct reader *r, struct iotrace *t, const struct it_op
 	return 0;
 }
 
+/* An op's "wait=NS" (@v: after the '='), counted with the compute against its bound. */
+static int read_wait(struct reader *r, int type, const char *v, uint64_t *wait_ns)
+{
+	char *end;
+
+	errno = 0;
+	*wait_ns = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-')
+		return bad(r, -EINVAL, "%s: wait '%.30s' is not a number of ns", it_type_names[type],
+			   v);
+	if (*wait_ns > IOTRACE_MAX_COMPUTE_NS)
+		return bad(r, -EINVAL, "a wait of %" PRIu64 " ns before one op is out of range "
+			   "(at most %llu s)", *wait_ns, IOTRACE_MAX_COMPUTE_NS / 1000000000ULL);
+	r->compute_ns += *wait_ns;	/* a replay's time: one bound for both */
+	if (r->compute_ns > IOTRACE_MAX_TOTAL_COMPUTE_NS)
+		return bad(r, -EINVAL, "the compute and waits so far come to more than %llu days",
+			   IOTRACE_MAX_TOTAL_COMPUTE_NS / 86400000000000ULL);
+	return 0;
+}
+
 static int read_op(struct reader *r, struct iotrace *t, int type, char *rest)
 {
 	struct it_op o = { .type = (uint8_t)type };
@@ -185,21 +205,8 @@ static int read_op(struct reader *r, struct iotrace *t, int type, char *rest)
 				   it_type_names[type], o.len, o.off);
 	}
 	if ((m = token(&rest)) != NULL && !strncmp(m, "wait=", 5)) {
-		char *end;
-
-		errno = 0;
-		o.wait_ns = strtoull(m + 5, &end, 10);
-		if (errno || end == m + 5 || *end || m[5] == '-')
-			return bad(r, -EINVAL, "%s: wait '%.30s' is not a number of ns",
-				   it_type_names[type], m + 5);
-		if (o.wait_ns > IOTRACE_MAX_COMPUTE_NS)
-			return bad(r, -EINVAL, "a wait of %" PRIu64 " ns before one op is out of "
-				   "range (at most %llu s)", o.wait_ns,
-				   IOTRACE_MAX_COMPUTE_NS / 1000000000ULL);
-		r->compute_ns += o.wait_ns;	/* a replay's time: one bound for both */
-		if (r->compute_ns > IOTRACE_MAX_TOTAL_COMPUTE_NS)
-			return bad(r, -EINVAL, "the compute and waits so far come to more than "
-				   "%llu days", IOTRACE_MAX_TOTAL_COMPUTE_NS / 86400000000000ULL);
+		if ((rc = read_wait(r, type, m + 5, &o.wait_ns)) < 0)
+			return rc;
 		m = token(&rest);
 	}
 	if (m)

@@ -80,10 +80,39 @@ struct run_cost {
  * SIGTERM or SIGHUP meanwhile kills it and every process below it
  * (kill_tree): 128 + the signal.  @cost, when given, gets what it took.
  */
+/* The signals run_program holds while the program runs, in the order of its old[]. */
+static const int held_sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+
+static void held_restore(const struct sigaction *old)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(held_sigs); i++)
+		sigaction(held_sigs[i], &old[i], NULL);
+}
+
+/* The child: the program, with @env_add and the parent's signal handling. */
+static _Noreturn void exec_program(char **args, char *const *env_add, bool quiet,
+				   const struct sigaction *old)
+{
+	held_restore(old);
+	for (char *const *e = env_add; e && *e; e++)
+		putenv(*e);
+	if (quiet) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+	}
+	execvp(args[0], args);
+	fprintf(stderr, "iobench: cannot run %s: %s\n", args[0], strerror(errno));
+	_exit(127);
+}
+
 static int run_program(char **args, char *const *env_add, bool quiet, struct run_cost *cost,
 		       char *msg, size_t len)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit, oterm, ohup;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old[ARRAY_SIZE(held_sigs)];
 	struct sigaction term = { .sa_handler = on_term };	/* no SA_RESTART: waitpid returns */
 	struct rusage ru0, ru1;
 	uint64_t t0;
@@ -91,33 +120,16 @@ static int run_program(char **args, char *const *env_add, bool quiet, struct run
 	pid_t pid;
 
 	/* like system(): Ctrl-C is the command's to take; we wait and clean up */
-	sigaction(SIGINT, &ign, &oint);
-	sigaction(SIGQUIT, &ign, &oquit);
+	sigaction(SIGINT, &ign, &old[0]);
+	sigaction(SIGQUIT, &ign, &old[1]);
 	term_sig = 0;
-	sigaction(SIGTERM, &term, &oterm);
-	sigaction(SIGHUP, &term, &ohup);
+	sigaction(SIGTERM, &term, &old[2]);
+	sigaction(SIGHUP, &term, &old[3]);
 	getrusage(RUSAGE_CHILDREN, &ru0);
 	t0 = now_ns();
 	pid = fork();
-	if (pid == 0) {
-		sigaction(SIGINT, &oint, NULL);
-		sigaction(SIGQUIT, &oquit, NULL);
-		sigaction(SIGTERM, &oterm, NULL);
-		sigaction(SIGHUP, &ohup, NULL);
-		for (char *const *e = env_add; e && *e; e++)
-			putenv(*e);
-		if (quiet) {
-			int null = open("/dev/null", O_WRONLY);
-
-			if (null >= 0) {
-				dup2(null, STDOUT_FILENO);
-				dup2(null, STDERR_FILENO);
-			}
-		}
-		execvp(args[0], args);
-		fprintf(stderr, "iobench: cannot run %s: %s\n", args[0], strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_program(args, env_add, quiet, old);
 	status = -ECHILD;
 	if (pid < 0) {
 		status = -errno;
@@ -138,10 +150,7 @@ static int run_program(char **args, char *const *env_add, bool quiet, struct run
 			snprintf(msg, len, "stopped by signal %d: the program killed, no trace "
 				 "written", (int)term_sig);
 	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGQUIT, &oquit, NULL);
-	sigaction(SIGTERM, &oterm, NULL);
-	sigaction(SIGHUP, &ohup, NULL);
+	held_restore(old);
 	return status;
 }
 
