@@ -1,11 +1,12 @@
 /* trial_cols.h - every per-trial figure, declared once.
  *
- * One entry per figure of struct trial_rec (trial.h): its CSV column, where
- * it goes in the run's JSON, how many decimals, when it is "not measured",
- * and how the ranks of an MPI job add it up.  The CSV header and rows
- * (results.c), the trial objects of the JSON (runfiles.c) and the MPI
- * aggregate (ranks.c) are all made from this table, so a new column is a
- * struct member, one entry here, its line in the schema and in
+ * The list TRIAL_COLS in trial.h declares each figure of struct trial_rec
+ * once: its member and its entry in this table, which says its CSV
+ * column, where it goes in the run's JSON, how many decimals, when it is
+ * "not measured", and how the ranks of an MPI job add it up.  The struct's
+ * plain members, the CSV header and rows (results.c), the trial objects of
+ * the JSON (runfiles.c) and the MPI aggregate (ranks.c) are all made from
+ * it, so a new column is one line there, its line in the schema and in
  * docs/results.md.  The entries are in the CSV's column order.
  *
  * "Not measured" is one thing everywhere: "n/a" in the CSV, null in the
