@@ -209,7 +209,7 @@ unit: $(TEST_BIN)
 # every script but the slow ones, which `make test-slow` runs (CI runs both):
 # storage, whose known answers are times on FUSE and a throttled disk
 E2E_SLOW := storage
-E2E_ALL := cli numbers safety hostile mpi storage net replay install nolibs
+E2E_ALL := cli numbers safety hostile mpi storage net replay install nolibs recipes
 E2E ?= $(filter-out $(E2E_SLOW),$(E2E_ALL))
 e2e_on = $(filter $(1),$(E2E))
 e2e: $(BIN) $(HELPERS)
@@ -223,6 +223,7 @@ e2e: $(BIN) $(HELPERS)
 	$(if $(call e2e_on,replay),$(Q)IOBENCH=./$(BIN) tests/e2e_replay.sh)
 	$(if $(call e2e_on,install),$(Q)MAKE="$(MAKE)" BIN=$(BIN) tests/e2e_install.sh)
 	$(if $(SANITIZE),,$(if $(call e2e_on,nolibs),$(Q)MAKE="$(MAKE)" tests/e2e_nolibs.sh))
+	$(if $(SANITIZE),,$(if $(call e2e_on,recipes),$(Q)MAKE="$(MAKE)" tests/e2e_recipes.sh))
 
 test-quick: test-build
 	$(Q)$(MAKE) --no-print-directory layers unit e2e E2E=cli

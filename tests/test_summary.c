@@ -198,6 +198,31 @@ static void test_thirty_v_thirty_equivalent(void **state)
 	done(&w);
 }
 
+/*
+ * Known answer: 30 against 30 at 1.04x with 4% spread, at a 5% margin.
+ * The interval lies above 1 and reaches past 1.05, and the gap is
+ * significant; but a gap below the margin is never "faster": undecided.
+ */
+static void test_gap_below_margin(void **state)
+{
+	struct fake f[2] = { { "serial", .valid = true }, { "threaded", .valid = true } };
+	struct world w;
+	const struct verdict *v;
+
+	(void)state;
+	spread(f[0].wall, 30, 0.04, 3);
+	spread(f[1].wall, 30, 0.04, 11);
+	for (unsigned i = 0; i < 30; i++)
+		f[0].wall[i] *= 1.04;
+	build(&w, f, 2, 30);
+	v = verdict(&w);
+	assert_true(v->cmp[0].est.lo > 1 && v->cmp[0].est.hi > 1.05);
+	assert_true(v->cmp[0].p_holm < SUMMARY_ALPHA);
+	assert_int_equal(v->outcome, OUTCOME_UNDECIDED);
+	assert_int_equal(v->cmp[0].outcome, OUTCOME_UNDECIDED);
+	done(&w);
+}
+
 /* A trial in the wrong cache state is valid but not counted. */
 static void test_cache_flagged_left_out(void **state)
 {
@@ -485,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_three_v_three_at_10x),
 		cmocka_unit_test(test_three_v_three_at_5pct),
 		cmocka_unit_test(test_thirty_v_thirty_equivalent),
+		cmocka_unit_test(test_gap_below_margin),
 		cmocka_unit_test(test_cache_flagged_left_out),
 		cmocka_unit_test(test_disturbed_left_out),
 		cmocka_unit_test(test_outlier_changes_verdict),
