@@ -177,7 +177,7 @@ static int sock_step(struct ev_loop *l, struct op *op)
 static void sock_done(struct ev_loop *l, struct op *op, bool was_parked)
 {
 	op->park_seq = 0;
-	if (lat_current)
+	if (op->job->lat)
 		op->t_svc_end_ns = now_ns();
 	if (was_parked)
 		sched_unpark(l->s);
@@ -195,7 +195,7 @@ static void dispatch(struct ev_loop *l, struct op *op)
 	if (op->type == OP_CONNECT)
 		op->fd = -1;
 	op->done = 0;
-	if (lat_current)
+	if (op->job->lat)
 		op->t_svc_start_ns = now_ns();
 	if (sock_step(l, op))
 		sock_done(l, op, false);
@@ -315,7 +315,7 @@ static int epoll_run(struct strat_ctx *ctx)
 		snprintf(ctx->msg, sizeof(ctx->msg), "epoll: out of memory");
 		return rc;
 	}
-	rc = pool_start(&p, ctx->workers, ctx->pin, ctx->msg, sizeof(ctx->msg));
+	rc = pool_start(&p, ctx->workers, ctx->pin, ctx->conc, ctx->msg, sizeof(ctx->msg));
 	if (rc < 0)
 		goto out_pool;
 	l.ep = epoll_create1(EPOLL_CLOEXEC);

@@ -37,9 +37,9 @@ static void *pool_worker(void *arg)
 	struct pool *p = arg;
 	uint64_t one = 1;
 
-	conc_thread_start();
+	conc_thread_start(p->conc);
 	if (p->pin)
-		pin_self("pool", 1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
+		pin_self(p->pin, "pool", 1 + __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
 	pthread_mutex_lock(&p->lock);
 	p->running++;
 	pthread_cond_signal(&p->up);
@@ -53,7 +53,7 @@ static void *pool_worker(void *arg)
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (p->todo.len == 0) {	/* stop, and nothing left to do */
 			pthread_mutex_unlock(&p->lock);
-			conc_thread_end();
+			conc_thread_end(p->conc);
 			return NULL;
 		}
 		op = opq_pop(&p->todo);
@@ -115,12 +115,14 @@ void pool_destroy(struct pool *p)
 	free(p->tids);
 }
 
-int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t len)
+int pool_start(struct pool *p, unsigned n, struct pin_map *pin, struct conc_counts *conc,
+	       char *msg, size_t len)
 {
 	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->pin = pin;
+	p->conc = conc;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	pthread_cond_init(&p->up, NULL);

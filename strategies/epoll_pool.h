@@ -26,12 +26,17 @@ struct pool {
 	int efd;
 	pthread_t *tids;
 	unsigned nthreads;
-	bool pin;
+	struct pin_map *pin;	/* --pin: where the threads were bound; NULL: not bound */
+	struct conc_counts *conc;	/* where the threads are counted (conc.h) */
 	unsigned started;	/* for --pin: the loop has core 0 (atomic) */
 };
 
-/* Starts @n threads (bound to cores 1.. with @pin) and waits until all run.  0 or -errno (@msg). */
-int pool_start(struct pool *p, unsigned n, bool pin, char *msg, size_t len);
+/*
+ * Starts @n threads (bound to cores 1.. with @pin, noted there), counted
+ * in @conc, and waits until all run.  0 or -errno (@msg).
+ */
+int pool_start(struct pool *p, unsigned n, struct pin_map *pin, struct conc_counts *conc,
+	       char *msg, size_t len);
 /* Queues @op for a pool thread. */
 void pool_submit(struct pool *p, struct op *op);
 /* Up to @max finished ops into @batch; how many. */

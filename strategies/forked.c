@@ -46,14 +46,14 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 	free(pids);	/* the parent's bookkeeping, copied by fork */
 	/* never outlive the trial: an orphan would run on into the next one */
 	sig_worker_setup(parent);
-	conc_proc_start();
+	conc_proc_start(ctx->conc);
 	/* --model python: a multiprocessing.Pool worker, an interpreter and a lock of its own */
 	py_fork_child();
 	py_enter();
 	/* from here on, what this worker adds; inherited pages are the trial's */
 	mem_ok = mem_mark(&mark) == 0;
 	if (ctx->pin)
-		pin_self("worker", k);
+		pin_self(ctx->pin, "worker", k);
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
 		size_t i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
 
@@ -67,7 +67,7 @@ static _Noreturn void forked_worker(struct strat_ctx *ctx,
 	else
 		__atomic_store_n(&sh->mem_fail, 1, __ATOMIC_RELAXED);
 	py_exit();
-	conc_thread_end();
+	conc_thread_end(ctx->conc);
 	/* _exit: no atexit handlers or stdio flushes of the parent's state */
 	_exit(0);
 }

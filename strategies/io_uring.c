@@ -390,11 +390,11 @@ static void *ring_thread(void *arg)
 {
 	struct uring_pool *p = arg;
 
-	conc_thread_start();
+	conc_thread_start(p->ctx->conc);
 	if (p->ctx->pin)
-		pin_self("ring", __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
+		pin_self(p->ctx->pin, "ring", __atomic_fetch_add(&p->started, 1, __ATOMIC_RELAXED));
 	ring_run(p, true);
-	conc_thread_end();
+	conc_thread_end(p->ctx->conc);
 	return NULL;
 }
 

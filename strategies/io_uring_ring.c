@@ -185,14 +185,14 @@ static void bufs_job_done(void *arg, struct job *job)
 }
 
 /* Per SQ slot a timeout's time; with latency on, the arrays that stamp each op. */
-static int loop_stamps(struct uring_loop *l, char *msg, size_t len)
+static int loop_stamps(struct uring_loop *l, bool stamps, char *msg, size_t len)
 {
 	l->ts = calloc(*l->ring.sq.kring_entries, sizeof(*l->ts));
 	if (!l->ts) {
 		snprintf(msg, len, "io_uring: out of memory");
 		return -ENOMEM;
 	}
-	l->stamps = lat_current != NULL;
+	l->stamps = stamps;
 	if (!l->stamps)
 		return 0;
 	l->unsub_cap = *l->ring.sq.kring_entries;
@@ -252,7 +252,7 @@ static int loop_extras(struct uring_loop *l, struct strat_ctx *ctx, char *msg, s
 		l->s.on_done = bufs_job_done;
 		l->s.on_done_arg = &l->bufs;
 	}
-	return loop_stamps(l, msg, len);
+	return loop_stamps(l, ctx->lat != NULL, msg, len);
 }
 
 /* One ring and its scheduler, taking jobs from the pool's shared cursor @next. */

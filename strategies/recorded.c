@@ -31,13 +31,13 @@ static void *recorded_thread(void *arg)
 {
 	struct recorded_arg *a = arg;
 
-	conc_thread_start();
+	conc_thread_start(a->ctx->conc);
 	py_enter();	/* --model python: a threading.Thread per job */
 	if (a->ctx->pin)
-		pin_self("job", (unsigned)a->i);
+		pin_self(a->ctx->pin, "job", (unsigned)a->i);
 	job_run_blocking(a->ctx->jobs[a->i], !a->ctx->opt[RA_OPT_OFF]);
 	py_exit();
-	conc_thread_end();
+	conc_thread_end(a->ctx->conc);
 	return NULL;
 }
 

@@ -28,10 +28,10 @@ static void *threaded_worker(void *arg)
 {
 	struct threaded_data *td = arg;
 
-	conc_thread_start();
+	conc_thread_start(td->ctx->conc);
 	py_enter();	/* --model python: a ThreadPoolExecutor's thread, one lock for all */
 	if (td->ctx->pin)
-		pin_self("worker", __atomic_fetch_add(&td->started, 1, __ATOMIC_RELAXED));
+		pin_self(td->ctx->pin, "worker", __atomic_fetch_add(&td->started, 1, __ATOMIC_RELAXED));
 	while (!__atomic_load_n(&td->stop, __ATOMIC_ACQUIRE)) {
 		size_t i = __atomic_fetch_add(&td->next, 1, __ATOMIC_RELAXED);
 
@@ -41,7 +41,7 @@ static void *threaded_worker(void *arg)
 		job_run_blocking(td->ctx->jobs[i], !td->ctx->opt[RA_OPT_OFF]);
 	}
 	py_exit();
-	conc_thread_end();
+	conc_thread_end(td->ctx->conc);
 	return NULL;
 }
 

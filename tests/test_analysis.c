@@ -282,35 +282,35 @@ static void test_howto(void **state)
 	char py[320], c[320];
 
 	(void)state;
-	assert_int_equal(howto_hints(strategy_find("forked"), &(struct howto_shape){ 4, 4, 0 },
+	assert_int_equal(howto_hints(strategy_find("forked"), &(struct howto_shape){ 4, 4, 0, false },
 				     py, sizeof(py), c, sizeof(c)), 0);
 	assert_non_null(strstr(py, "multiprocessing.Pool(4)"));
 	assert_non_null(strstr(c, "fork()"));
-	assert_int_equal(howto_hints(strategy_find("threaded"), &(struct howto_shape){ 8, 8, 0 },
+	assert_int_equal(howto_hints(strategy_find("threaded"), &(struct howto_shape){ 8, 8, 0, false },
 				     py, sizeof(py), c, sizeof(c)), 0);
 	assert_non_null(strstr(py, "ThreadPoolExecutor(max_workers=8)"));
-	assert_int_equal(howto_hints(strategy_find("epoll"), &(struct howto_shape){ 3, 3, 0 },
+	assert_int_equal(howto_hints(strategy_find("epoll"), &(struct howto_shape){ 3, 3, 0, false },
 				     py, sizeof(py), c, sizeof(c)), 0);
 	assert_non_null(strstr(py, "run_in_executor"));
 	assert_non_null(strstr(c, "UV_THREADPOOL_SIZE=3"));
-	assert_int_equal(howto_hints(strategy_find("io_uring"), &(struct howto_shape){ 2, 16, 0 },
+	assert_int_equal(howto_hints(strategy_find("io_uring"), &(struct howto_shape){ 2, 16, 0, false },
 				     py, sizeof(py), c, sizeof(c)), 0);
 	assert_non_null(strstr(py, "no standard-library io_uring"));
 	assert_non_null(strstr(py, "max_workers=32"));	/* the ops the 2 rings of 16 kept in flight */
 	assert_non_null(strstr(c, "io_uring_queue_init(16"));
-	assert_int_equal(howto_hints(strategy_find("serial"), &(struct howto_shape){ 1, 1, 0 },
+	assert_int_equal(howto_hints(strategy_find("serial"), &(struct howto_shape){ 1, 1, 0, false },
 				     py, sizeof(py), c, sizeof(c)), 0);
 	assert_non_null(strstr(py, "plain loop"));
-	assert_int_equal(howto_hints(strategy_find("null"), &(struct howto_shape){ 1, 1, 0 },
+	assert_int_equal(howto_hints(strategy_find("null"), &(struct howto_shape){ 1, 1, 0, false },
 				     py, sizeof(py), c, sizeof(c)),
 			 -ENOENT);
 	/* over connections: the socket forms, with N the connections open at once */
-	assert_int_equal(howto_hints(strategy_find("epoll"), &(struct howto_shape){ 2, 2, 256 }, py,
+	assert_int_equal(howto_hints(strategy_find("epoll"), &(struct howto_shape){ 2, 2, 256, false }, py,
 				     sizeof(py), c, sizeof(c)), 0);
 	assert_non_null(strstr(py, "asyncio.open_connection"));
 	assert_non_null(strstr(py, "all 256 connections"));
 	assert_non_null(strstr(c, "uv_tcp_connect"));
-	assert_int_equal(howto_hints(strategy_find("threaded"), &(struct howto_shape){ 64, 64, 64 },
+	assert_int_equal(howto_hints(strategy_find("threaded"), &(struct howto_shape){ 64, 64, 64, false },
 				     py, sizeof(py), c, sizeof(c)), 0);
 	assert_non_null(strstr(py, "ThreadPoolExecutor(max_workers=64)"));
 }

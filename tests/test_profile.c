@@ -100,11 +100,11 @@ static int p_make(struct wl_ctx *ctx, struct job_result *res, struct job **jobs)
 	}
 	return 0;
 }
-static void p_finish(struct wl_ctx *ctx, const struct job_result *res, struct trial_out *out)
+static void p_finish(struct wl_ctx *ctx, const struct job_result *res, struct wl_out *out)
 {
 	(void)ctx; (void)res; (void)out;
 }
-static int p_check(struct wl_ctx *ctx, const struct trial_out *out)
+static int p_check(struct wl_ctx *ctx, const struct wl_out *out)
 {
 	(void)ctx; (void)out;
 	return 0;

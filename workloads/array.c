@@ -159,7 +159,7 @@ fail:
 }
 
 static void array_finish(struct wl_ctx *ctx, const struct job_result *res,
-			 struct trial_out *out)
+			 struct wl_out *out)
 {
 	out->sum = 0;
 	for (size_t i = 0; i < ctx->njobs; i++)
@@ -167,7 +167,7 @@ static void array_finish(struct wl_ctx *ctx, const struct job_result *res,
 	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
 
-static int array_check(struct wl_ctx *ctx, const struct trial_out *out)
+static int array_check(struct wl_ctx *ctx, const struct wl_out *out)
 {
 	struct array_data *d = ctx->priv;
 	char got[33], want[33];

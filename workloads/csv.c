@@ -300,7 +300,7 @@ static int csv_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 }
 
 static void csv_finish(struct wl_ctx *ctx, const struct job_result *res,
-		       struct trial_out *out)
+		       struct wl_out *out)
 {
 	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
@@ -332,7 +332,7 @@ static int csv_read_back(const struct wl_ctx *ctx, struct csv_data *d, unsigned 
 	return rc;
 }
 
-static int csv_check(struct wl_ctx *ctx, const struct trial_out *out)
+static int csv_check(struct wl_ctx *ctx, const struct wl_out *out)
 {
 	struct csv_data *d = ctx->priv;
 	unsigned char disk[16];

@@ -347,12 +347,12 @@ static int md5_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 }
 
 static void md5_finish(struct wl_ctx *ctx, const struct job_result *res,
-		       struct trial_out *out)
+		       struct wl_out *out)
 {
 	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
 
-static int md5_check(struct wl_ctx *ctx, const struct trial_out *out)
+static int md5_check(struct wl_ctx *ctx, const struct wl_out *out)
 {
 	struct md5_data *d = ctx->priv;
 	char got[33], want[33];

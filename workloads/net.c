@@ -420,12 +420,12 @@ static int net_make_jobs(struct wl_ctx *ctx, struct job_result *res, struct job 
 	return 0;
 }
 
-static void net_finish(struct wl_ctx *ctx, const struct job_result *res, struct trial_out *out)
+static void net_finish(struct wl_ctx *ctx, const struct job_result *res, struct wl_out *out)
 {
 	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
 
-static int net_check(struct wl_ctx *ctx, const struct trial_out *out)
+static int net_check(struct wl_ctx *ctx, const struct wl_out *out)
 {
 	struct net_data *d = ctx->priv;
 	struct sink_stats st;

@@ -132,12 +132,12 @@ static int null_make_jobs(struct wl_ctx *ctx, struct job_result *res,
 }
 
 static void null_finish(struct wl_ctx *ctx, const struct job_result *res,
-			struct trial_out *out)
+			struct wl_out *out)
 {
 	wl_combine_digests(ctx, res, ctx->njobs, out->digest);
 }
 
-static int null_check(struct wl_ctx *ctx, const struct trial_out *out)
+static int null_check(struct wl_ctx *ctx, const struct wl_out *out)
 {
 	struct null_data *d = ctx->priv;
 

@@ -340,7 +340,7 @@ static int replay_before_trial(struct wl_ctx *ctx)
 }
 
 static void replay_finish(struct wl_ctx *ctx, const struct job_result *res,
-			  struct trial_out *out)
+			  struct wl_out *out)
 {
 	wl_combine_digests(ctx, res, wl_njobs(ctx), out->digest);
 }
@@ -381,7 +381,7 @@ static int read_back(struct replay_data *d, size_t i, uint64_t *h, uint64_t *siz
 	return rc;
 }
 
-static int replay_check(struct wl_ctx *ctx, const struct trial_out *out)
+static int replay_check(struct wl_ctx *ctx, const struct wl_out *out)
 {
 	struct replay_data *d = ctx->priv;
 	const struct rp_plan *p = replay_plan_of(ctx, d);

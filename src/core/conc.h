@@ -19,31 +19,27 @@ struct conc_counts {
 	int64_t procs;		/* processes, the trial process included */
 };
 
-/* Where the counts go; NULL outside a trial (tests), then nothing is counted. */
-extern struct conc_counts *conc_current;
-
-static inline void conc_thread_start(void)
+/* Each takes where the counts go (strat_ctx.conc): NULL outside a trial (tests), then nothing. */
+static inline void conc_thread_start(struct conc_counts *c)
 {
-	struct conc_counts *c = conc_current;
-
 	if (!c)
 		return;
 	__atomic_add_fetch(&c->threads, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->threads_ran, 1, __ATOMIC_RELAXED);
 }
 
-static inline void conc_thread_end(void)
+static inline void conc_thread_end(struct conc_counts *c)
 {
-	if (conc_current)
-		__atomic_sub_fetch(&conc_current->threads, 1, __ATOMIC_RELAXED);
+	if (c)
+		__atomic_sub_fetch(&c->threads, 1, __ATOMIC_RELAXED);
 }
 
 /* A worker process starts: counted, and its thread with it. */
-static inline void conc_proc_start(void)
+static inline void conc_proc_start(struct conc_counts *c)
 {
-	if (conc_current)
-		__atomic_add_fetch(&conc_current->procs, 1, __ATOMIC_RELAXED);
-	conc_thread_start();
+	if (c)
+		__atomic_add_fetch(&c->procs, 1, __ATOMIC_RELAXED);
+	conc_thread_start(c);
 }
 
 #endif

@@ -66,18 +66,20 @@ struct job {
 	struct job_result *res;
 	unsigned id;
 	size_t sched_slot;	/* jobsched's: where it sits among the active jobs */
+	struct lat_set *lat;	/* the trial's latency record (set by the trial); NULL: none */
 };
 
 /* Asks the job for an op; an op handed out is stamped with its issue time. */
 static inline enum job_state job_next(struct job *job, struct op **op)
 {
 	enum job_state st = job->ops->next(job, op);
+	struct lat_set *lat = job->lat;
 
-	if (st == JOB_OP && lat_current) {
-		int64_t n = __atomic_add_fetch(&lat_current->inflight, 1, __ATOMIC_RELAXED);
-		int64_t max = __atomic_load_n(&lat_current->inflight_max, __ATOMIC_RELAXED);
+	if (st == JOB_OP && lat) {
+		int64_t n = __atomic_add_fetch(&lat->inflight, 1, __ATOMIC_RELAXED);
+		int64_t max = __atomic_load_n(&lat->inflight_max, __ATOMIC_RELAXED);
 
-		while (n > max && !__atomic_compare_exchange_n(&lat_current->inflight_max, &max, n,
+		while (n > max && !__atomic_compare_exchange_n(&lat->inflight_max, &max, n,
 							       true, __ATOMIC_RELAXED,
 							       __ATOMIC_RELAXED))
 			;
@@ -95,13 +97,14 @@ static inline enum job_state job_next(struct job *job, struct op **op)
 static inline void job_complete(struct job *job, struct op *op)
 {
 	struct job_result *r = job->res;
+	struct lat_set *lat = job->lat;
 
-	if (lat_current) {
-		lat_record(&lat_current->h[op->type], now_ns() - op->t_issue_ns);
+	if (lat) {
+		lat_record(&lat->h[op->type], now_ns() - op->t_issue_ns);
 		if (op->t_svc_start_ns && op->t_svc_end_ns >= op->t_svc_start_ns)
-			lat_record(&lat_current->svc[op->type],
+			lat_record(&lat->svc[op->type],
 				   op->t_svc_end_ns - op->t_svc_start_ns);
-		__atomic_sub_fetch(&lat_current->inflight, 1, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&lat->inflight, 1, __ATOMIC_RELAXED);
 	}
 	r->ops++;
 	r->ops_by_type[op->type]++;

@@ -5,8 +5,6 @@
 #include "latency.h"
 #include "util.h"
 
-struct lat_set *lat_current;
-
 unsigned lat_index(uint64_t ns)
 {
 	unsigned e;

@@ -43,9 +43,6 @@ struct lat_sparse {
 	uint64_t *count;
 };
 
-/* Where job_complete() records; NULL turns recording off. */
-extern struct lat_set *lat_current;
-
 unsigned lat_index(uint64_t ns);
 /* The smallest value that falls in bucket @i. */
 uint64_t lat_bucket_low(unsigned i);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "latency.h"
+#include "job.h"
 #include "op.h"
 #include "pymodel.h"
 #include "safefs.h"
@@ -148,7 +149,7 @@ void op_exec(struct op *op)
 
 static void op_exec_timed(struct op *op)
 {
-	if (!lat_current) {
+	if (!op->job || !op->job->lat) {
 		op_exec_one(op);
 		return;
 	}

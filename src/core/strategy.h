@@ -13,6 +13,13 @@
 #include "job.h"
 #include "option.h"
 
+struct conc_counts;
+struct pin_map;
+
+/*
+ * What a strategy's run() gets: the jobs, its settings, and where the
+ * trial's counters live (a forked worker writes into the same ones).
+ */
 struct strat_ctx {
 	struct job **jobs;
 	size_t njobs;
@@ -20,7 +27,12 @@ struct strat_ctx {
 	unsigned qd;		/* ring depth, where the model has one */
 	/* the values of the strategy's own options, indexed as its table */
 	const uint64_t *opt;
-	bool pin;		/* bind each thread or process to its own core */
+	/* --pin: bind each thread or process to its own core, noting where (pin.h); NULL: not */
+	struct pin_map *pin;
+	/* every thread and process run() starts is counted here (conc.h) */
+	struct conc_counts *conc;
+	/* the jobs' latency record (each job's lat); NULL: not recorded, and no stamps */
+	struct lat_set *lat;
 	char msg[512];		/* why run() failed, when it returns -errno */
 	uint64_t peak_rss_sum_kib;	/* set by strategies that fork workers */
 	uint64_t workers_net_kib;	/* their peak memory above their start, summed */

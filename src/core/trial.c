@@ -32,8 +32,6 @@
 #include "trial_int.h"
 #include "util.h"
 
-struct conc_counts *conc_current;
-
 static void *shared_alloc(size_t size)
 {
 	void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
@@ -176,7 +174,7 @@ static void judge(const struct workload *wl, struct wl_ctx *wctx,
 	}
 	wctx->server_late_us = wctx->server_late_max_us = -1;
 	wctx->foreign = 0;
-	rc = wl->check(wctx, out);
+	rc = wl->check(wctx, &out->wl);
 	rec->server_late_us = wctx->server_late_us;
 	rec->server_late_max_us = wctx->server_late_max_us;
 	rec->foreign_conns = wctx->foreign;
@@ -207,8 +205,8 @@ static void copy_out(const struct trial_out *out, const struct trial_opts *o,
 	rec->bytes = out->bytes_read + out->bytes_written;
 	rec->mib_per_s = rec->wall_s > 0 ? (double)rec->bytes / MIB / rec->wall_s : 0;
 	rec->ops_per_s = rec->wall_s > 0 ? (double)rec->ops / rec->wall_s : 0;
-	rec->sum = out->sum;
-	hex_encode(out->digest, 16, rec->digest);
+	rec->sum = out->wl.sum;
+	hex_encode(out->wl.digest, 16, rec->digest);
 	for (int t = 0; t < OP_NTYPES; t++) {
 		lat_percentiles(&out->lat.h[t], &rec->lat[t]);
 		lat_percentiles(&out->lat.svc[t], &rec->svc[t]);
@@ -220,7 +218,7 @@ static void copy_out(const struct trial_out *out, const struct trial_opts *o,
 	rec->inflight_max = out->lat.inflight_max;
 	rec->bytes_read = out->bytes_read;
 	rec->bytes_written = out->bytes_written;
-	rec->failed_requests = out->failed;
+	rec->failed_requests = out->wl.failed;
 	rec->enter_calls = out->enter_calls;
 	rec->uring_sqes = out->tp[TP_URING_IOWQ] >= 0 ? (int64_t)out->sqes : -1;
 	rec->uring_iowq = out->tp[TP_URING_IOWQ];

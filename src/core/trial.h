@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "hwcount.h"
+#include "latency.h"
 #include "strategy.h"
 #include "workload.h"
 

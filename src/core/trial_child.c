@@ -30,7 +30,7 @@ static void collect(const struct wl_ctx *wctx, const struct job_result *res, siz
 		out->ops += r->ops;
 		out->bytes_read += r->bytes_read;
 		out->bytes_written += r->bytes_written;
-		out->failed += r->failed;
+		out->wl.failed += r->failed;
 		for (int t = 0; t < OP_NTYPES; t++)
 			out->ops_by_type[t] += r->ops_by_type[t];
 		if (out->err)
@@ -85,24 +85,20 @@ static int read_self_io(uint64_t *rd, uint64_t *wr)
 	return found == 3 ? 0 : -ENOENT;
 }
 
-/* The trial process: build the jobs, run the strategy, report. */
 /* The trial process's counters and pinning, before any job exists. */
 static void child_setup(struct wl_ctx *wctx, const struct trial_opts *o, struct trial_out *out)
 {
 	sig_child_setup(&out->stopped);
-	conc_current = &out->conc;
 	out->conc = (struct conc_counts){ .threads = 1, .threads_ran = 1, .procs = 1 };
 	hw_fds_init(out);
-	lat_current = o->latency ? &out->lat : NULL;
 	wctx->block = o->block;
 	/*
 	 * The trial's own thread: the loop or the only thread, on core 0.  The
 	 * pools of threaded and forked number their workers from 0 as well:
 	 * this thread only waits for them there.
 	 */
-	pin_current = &out->pins;
 	if (o->pin)
-		pin_self("trial", 0);
+		pin_self(&out->pins, "trial", 0);
 }
 
 /*
@@ -163,7 +159,9 @@ _Noreturn void trial_child(const struct workload *wl,
 	size_t n = wl_njobs(wctx);
 	struct job **jobs = calloc(n ? n : 1, sizeof(*jobs));
 	static const uint64_t no_opts[WL_MAX_KNOBS];
-	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd, .pin = o->pin,
+	struct strat_ctx sc = { .jobs = jobs, .workers = o->workers, .qd = o->qd,
+				.pin = o->pin ? &out->pins : NULL, .conc = &out->conc,
+				.lat = o->latency ? &out->lat : NULL,
 				.opt = o->st_opt ? o->st_opt : no_opts };
 	char tp_why[128];
 	int rc;
@@ -184,6 +182,8 @@ _Noreturn void trial_child(const struct workload *wl,
 	}
 	/* the others' jobs are made (cheap: buffers come on first use) but never run */
 	sc.njobs = keep_mine(wctx, jobs, n);
+	for (size_t i = 0; i < sc.njobs; i++)
+		jobs[i]->lat = sc.lat;
 	/* before the ring threads exist, so they inherit the counters */
 	if (!st->uses_qd || !o->count_iowq || tp_start(tp_fds, tp_why, sizeof(tp_why)) < 0)
 		for (int i = 0; i < TP_N; i++)
@@ -199,7 +199,7 @@ _Noreturn void trial_child(const struct workload *wl,
 		snprintf(out->msg, sizeof(out->msg), "%s", sc.msg);
 	}
 	if (!out->err)
-		wl->finish(wctx, res, out);
+		wl->finish(wctx, res, &out->wl);
 	/* no free(): the process ends here, and _exit skips the stdio flush
 	 * that would print the parent's buffered output twice */
 	_exit(out->err ? 1 : 0);

@@ -12,13 +12,8 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "option.h"
 #include "job.h"
-#include "hwcount.h"
-#include "conc.h"
-#include "latency.h"
-#include "pin.h"
-#include "tpcount.h"
+#include "option.h"
 
 #define MSG_MAX 512
 #define WL_MAX_FACTS 32
@@ -34,35 +29,11 @@ struct wl_fact {
 	char str[64];
 };
 
-/* What a trial process hands back to the harness (lives in shared memory). */
-struct trial_out {
-	int err;			/* 0, or -errno of the first failure */
-	char msg[MSG_MAX];
-	unsigned char digest[16];
-	double sum;
-	uint64_t ops;
-	uint64_t ops_by_type[OP_NTYPES];
-	uint64_t bytes_read;
-	uint64_t bytes_written;
-	uint64_t failed;			/* requests answered with an error (job_result) */
-	uint64_t peak_rss_sum_kib;	/* strategies with worker processes */
-	bool mem_ok;			/* the two below were measured */
-	uint64_t mem_base_kib;		/* trial process resident when the strategy starts */
-	uint64_t mem_net_kib;		/* peak above that, over all its processes */
-	bool io_ok;			/* the two below were measured */
-	uint64_t read_bytes, write_bytes;	/* storage I/O: /proc/self/io deltas */
-	uint64_t ring_wait_ns;		/* batching strategies: asleep waiting for completions */
-	uint64_t gil_wait_ns;		/* --model python: every thread's wait for the lock */
-	struct conc_counts conc;	/* threads and processes, counted exactly */
-	struct pin_map pins;		/* --pin: where each thread went */
-	int stopped;			/* a SIGCONT reached the trial or a worker */
-	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
-	uint64_t enter_calls;		/* batching strategies: submit/reap calls */
-	uint64_t sqes;			/* ring strategies: SQEs prepared */
-	int64_t hw[HW_N];		/* hardware counters; -1: n/a */
-	char hw_why[128];		/* why they are n/a */
-	int64_t tp[TP_N];		/* ring strategies: io_uring's tracepoints; -1: n/a */
-	struct lat_set lat;		/* every op's latency, by type */
+/* What a workload's jobs add up to in a trial: finish writes it, check reads it. */
+struct wl_out {
+	unsigned char digest[16];	/* the jobs' results folded (wl_combine_digests) */
+	double sum;			/* array: the values read, added up */
+	uint64_t failed;		/* requests answered with an error (job_result), summed */
 };
 
 /* One workload's state for a whole run, owned by the harness. */
@@ -163,12 +134,12 @@ struct workload {
 	int (*make_jobs)(struct wl_ctx *ctx, struct job_result *res, struct job **jobs);
 	/* Trial process: folds the jobs' results into out->digest and out->sum. */
 	void (*finish)(struct wl_ctx *ctx, const struct job_result *res,
-		       struct trial_out *out);
+		       struct wl_out *out);
 	/*
 	 * Parent, untimed, after each trial: 0 when out matches the
 	 * reference, else -EBADMSG (or -errno) with ctx->msg saying why.
 	 */
-	int (*check)(struct wl_ctx *ctx, const struct trial_out *out);
+	int (*check)(struct wl_ctx *ctx, const struct wl_out *out);
 	/* Parent: frees priv and anything the trial left on disk.  May be NULL. */
 	void (*release)(struct wl_ctx *ctx);
 	/*

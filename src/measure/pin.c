@@ -42,7 +42,7 @@ fail:
 	return -ENODEV;
 }
 
-int pin_self(const char *who, unsigned k)
+int pin_self(struct pin_map *m, const char *who, unsigned k)
 {
 	hwloc_const_cpuset_t set;
 
@@ -56,6 +56,6 @@ int pin_self(const char *who, unsigned k)
 	set = k < ncores ? core_sets[k] : hwloc_topology_get_allowed_cpuset(topo);
 	if (hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_THREAD) < 0)
 		return -errno;
-	pin_note(who, k, k < ncores ? (int)hwloc_bitmap_first(set) : -1);
+	pin_note(m, who, k, k < ncores ? (int)hwloc_bitmap_first(set) : -1);
 	return 0;
 }

@@ -18,10 +18,11 @@ int pin_init(void);
  * Binds the calling thread, the @k-th busy thread of its strategy (named
  * @who, "loop", "worker", "pool"), to core @k; from the (cores+1)-th on,
  * to every allowed CPU, so that no two busy threads share a core while
- * another could be free.  Notes the choice in pin_current.  Does nothing
- * when pin_init() was not called.  0 or -errno.
+ * another could be free.  Notes the choice in @m (NULL: nowhere).  Does
+ * nothing when pin_init() was not called.  0 or -errno.
  */
-int pin_self(const char *who, unsigned k);
+struct pin_map;
+int pin_self(struct pin_map *m, const char *who, unsigned k);
 
 /* Where each thread of a trial was bound: lives in the trial's shared memory. */
 #define PIN_MAP_MAX 32
@@ -32,10 +33,8 @@ struct pin_map {
 		int core;	/* the PU's OS index, -1: any */
 	} e[PIN_MAP_MAX];
 };
-extern struct pin_map *pin_current;
-
-/* Records that @who@k was bound to PU @core (-1: any), in pin_current. */
-void pin_note(const char *who, unsigned k, int core);
+/* Records in @m (NULL: nowhere) that @who@k was bound to PU @core (-1: any). */
+void pin_note(struct pin_map *m, const char *who, unsigned k, int core);
 
 /* "loop0=cpu0 pool1=cpu1 pool2=any" */
 void pin_describe(const struct pin_map *m, char *out, size_t len);

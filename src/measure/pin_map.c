@@ -4,11 +4,8 @@
 
 #include "pin.h"
 
-struct pin_map *pin_current;
-
-void pin_note(const char *who, unsigned k, int core)
+void pin_note(struct pin_map *m, const char *who, unsigned k, int core)
 {
-	struct pin_map *m = pin_current;
 	int i;
 
 	if (!m)

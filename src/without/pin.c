@@ -28,7 +28,7 @@ int pin_init(void)
 	return ncores ? 0 : -ENODEV;
 }
 
-int pin_self(const char *who, unsigned k)
+int pin_self(struct pin_map *m, const char *who, unsigned k)
 {
 	cpu_set_t one;
 
@@ -38,13 +38,13 @@ int pin_self(const char *who, unsigned k)
 	if (k >= ncores) {
 		if (sched_setaffinity(0, sizeof(allowed), &allowed) < 0)
 			return -errno;
-		pin_note(who, k, -1);
+		pin_note(m, who, k, -1);
 		return 0;
 	}
 	CPU_ZERO(&one);
 	CPU_SET(cpus[k], &one);
 	if (sched_setaffinity(0, sizeof(one), &one) < 0)
 		return -errno;
-	pin_note(who, k, cpus[k]);
+	pin_note(m, who, k, cpus[k]);
 	return 0;
 }
