@@ -61,6 +61,25 @@ static void test_check_catches(void **state)
 		assert_int_equal(registry_check_workload(&no_check, msg, sizeof(msg)), -EINVAL);
 		assert_non_null(strstr(msg, "check"));
 	}
+	/* a role pointing at the wrong knob: sweep would set something else */
+	for (size_t i = 0; i < n_workloads; i++) {
+		struct workload w = *workloads[i];
+		struct wl_conns c;
+
+		if (w.uses_block) {
+			w.block_knob = w.noptions;
+			assert_int_equal(registry_check_workload(&w, msg, sizeof(msg)), -EINVAL);
+			assert_non_null(strstr(msg, "block_knob"));
+			w = *workloads[i];
+		}
+		if (w.connections) {
+			c = *w.connections;
+			c.latency_us = w.noptions + 1;
+			w.connections = &c;
+			assert_int_equal(registry_check_workload(&w, msg, sizeof(msg)), -EINVAL);
+			assert_non_null(strstr(msg, "connections"));
+		}
+	}
 }
 
 int main(void)

@@ -382,6 +382,7 @@ const struct workload workload_md5 = {
 	.desc = "MD5 of several large files (CPU-heavy streaming reads)",
 	.main_op = OP_READ,
 	.uses_block = true,
+	.block_knob = MD5_BLOCK,
 	.options = md5_options,
 	.noptions = ARRAY_SIZE(md5_options),
 	.prepare = md5_prepare,

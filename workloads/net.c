@@ -58,6 +58,12 @@ static const struct wl_option net_options[] = {
 			 WLO_NUM, 0, 60000000, NULL, { 0, 0, 0, 0 } },
 };
 
+/* the knobs `sweep --conns` and `--latency-us` set */
+static const struct wl_conns net_conns = {
+	.conns = NET_CONNS, .requests = NET_REQUESTS, .latency_us = NET_LATENCY,
+	.timeout_ms = NET_TIMEOUT,
+};
+
 extern const struct workload workload_net;
 
 struct net_data {
@@ -473,7 +479,7 @@ const struct workload workload_net = {
 	.validate = net_validate,
 	.main_op = OP_RECV,
 	.opt_in = true,
-	.sockets = true,
+	.connections = &net_conns,
 	.prepare = net_prepare,
 	.before_trial = net_before_trial,
 	.make_jobs = net_make_jobs,

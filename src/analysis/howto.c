@@ -129,10 +129,10 @@ static const struct strat_summary *hints_of(const struct run_data *rd, const cha
 		return NULL;
 	/* a workload with connections: a job each, all open at once */
 	const struct workload *w = workload_find(wl);
-	uint64_t conns = w && w->sockets ? rundata_jobs(rd, wl) : 0;
+	uint64_t conns = w && w->connections ? rundata_jobs(rd, wl) : 0;
 
 	/* a file from before "jobs": its spec's words */
-	if (w && w->sockets && !conns) {
+	if (w && w->connections && !conns) {
 		const char *at = strstr(rundata_spec(rd, wl), " conns=");
 
 		conns = at ? strtoull(at + 7, NULL, 10) : 0;

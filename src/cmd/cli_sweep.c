@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_int.h"
+#include "registry.h"
 #include "workload.h"
 #include "util.h"
 
@@ -86,9 +87,21 @@ static int sweep_lists(int argc, char **argv, struct config *cfg, char **rest, i
 	return 0;
 }
 
+/* "--workload net" (or "--workload a|b"): the workloads whose jobs are connections. */
+static void conn_workloads(char *out, size_t len)
+{
+	size_t off = (size_t)snprintf(out, len, "--workload ");
+
+	for (size_t i = 0, n = 0; i < n_workloads && off < len; i++)
+		if (workloads[i]->connections)
+			off += (size_t)snprintf(out + off, len - off, "%s%s", n++ ? "|" : "",
+						workloads[i]->name);
+}
+
 /* --conns and --latency-us: each swept on its own, for a workload with connections. */
 static int net_lists(const struct config *cfg, char *err, size_t errlen)
 {
+	char names[128];
 	const char *which = cfg->n_sw_conns ? "--conns" : "--latency-us";
 
 	if (!cfg->n_sw_conns && !cfg->n_sw_latency)
@@ -101,10 +114,11 @@ static int net_lists(const struct config *cfg, char *err, size_t errlen)
 	else if (cfg->json_stdout)
 		snprintf(err, errlen, "--json - is one run's JSON; sweep %s makes a run per "
 			 "strategy and value (their files, and one table)", which);
-	else if (cfg->n_wl != 1 || !wl_has_knob(cfg->wl[0], "conns"))
-		snprintf(err, errlen, "%s lists go with one workload that has connections: "
-			 "--workload net", which);
-	else
+	else if (cfg->n_wl != 1 || !cfg->wl[0]->connections) {
+		conn_workloads(names, sizeof(names));
+		snprintf(err, errlen, "%s lists go with one workload that has connections: %s",
+			 which, names);
+	} else
 		return CLI_OK;
 	return -EINVAL;
 }

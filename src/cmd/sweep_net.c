@@ -89,14 +89,13 @@ static long long least_inflight_max(const json_t *root, const char *st)
 	return least;
 }
 
-/* One run of strategy @st at @conns connections, @latency_us each; its summary row into @pt. */
-/* The knobs of one point of the sweep. */
+/* The knobs of one point of the sweep: those the workload names for its connections. */
 static void set_point(struct wl_knobs *k, const struct workload *wl, uint64_t conns,
 		      uint64_t requests, uint64_t latency_us)
 {
-	k->v[wl_knob_index(wl, "conns")] = conns;
-	k->v[wl_knob_index(wl, "requests")] = requests;
-	k->v[wl_knob_index(wl, "latency-us")] = latency_us;
+	k->v[wl->connections->conns] = conns;
+	k->v[wl->connections->requests] = requests;
+	k->v[wl->connections->latency_us] = latency_us;
 }
 
 /*
@@ -109,6 +108,7 @@ static int check_points(const struct config *cfg, bool latency, unsigned nv,
 			uint64_t conns0, uint64_t req0, uint64_t lat0, uint64_t per_conn)
 {
 	const struct workload *wl = cfg->wl[0];
+	size_t to = wl->connections->timeout_ms;
 	struct config c = *cfg;
 	char err[512];
 
@@ -122,10 +122,10 @@ static int check_points(const struct config *cfg, bool latency, unsigned nv,
 			       latency ? "--latency-us" : "--conns", (unsigned long long)conns, err);
 			return EXIT_USAGE;
 		}
-		if (latency && cfg->sw_latency[v] / 1000 >= wl_knob(cfg, wl, "timeout-ms"))
-			errmsg("warning: sweep --latency-us %llu is not shorter than --timeout-ms "
-			       "%llu: its requests will all time out", (unsigned long long)
-			       cfg->sw_latency[v], (unsigned long long)wl_knob(cfg, wl, "timeout-ms"));
+		if (latency && cfg->sw_latency[v] / 1000 >= wl_val(cfg, wl, (unsigned)to))
+			errmsg("warning: sweep --latency-us %llu is not shorter than --%s %llu: its "
+			       "requests will all time out", (unsigned long long)cfg->sw_latency[v],
+			       wl->options[to].name, (unsigned long long)wl_val(cfg, wl, (unsigned)to));
 		if (wl->validate(wl_knobs(&c, wl), err, sizeof(err)) < 0) {
 			errmsg("sweep %s: %s", latency ? "--latency-us" : "--conns", err);
 			return EXIT_USAGE;
@@ -168,6 +168,7 @@ static int read_point(const char *results, const struct workload *wl, const stru
 	return 0;
 }
 
+/* One run of strategy @st at @conns connections, @latency_us each; its summary row into @pt. */
 static int one_run(const struct config *base, const struct strategy *st, uint64_t conns,
 		   uint64_t requests, uint64_t latency_us, bool latency_sweep,
 		   struct conns_point *pt)
@@ -383,8 +384,10 @@ int sweep_net(struct config *cfg)
 	bool latency = cfg->n_sw_latency > 0;
 	unsigned nv = latency ? cfg->n_sw_latency : cfg->n_sw_conns;
 	struct conns_point *p = xcalloc((size_t)cfg->n_st * nv + 1, sizeof(*p));
-	uint64_t conns0 = wl_knob(cfg, wl, "conns"), req0 = wl_knob(cfg, wl, "requests");
-	uint64_t lat0 = wl_knob(cfg, wl, "latency-us");
+	const struct wl_conns *cn = wl->connections;
+	uint64_t conns0 = wl_val(cfg, wl, (unsigned)cn->conns);
+	uint64_t req0 = wl_val(cfg, wl, (unsigned)cn->requests);
+	uint64_t lat0 = wl_val(cfg, wl, (unsigned)cn->latency_us);
 	uint64_t per_conn = conns0 && req0 / conns0 ? req0 / conns0 : 1;
 	struct run_meta id = { 0 };
 	struct table_args ta;

@@ -184,6 +184,31 @@ static int options_check(const char *kind, const char *name, const struct wl_opt
 	return 0;
 }
 
+/* Is @w's option @i a number of kind @kind? */
+static bool knob_is(const struct workload *w, size_t i, enum wl_opt_kind kind)
+{
+	return i < w->noptions && w->options[i].kind == kind;
+}
+
+/* The knobs the harness sets by role (block_knob, connections) are numbers @w declares. */
+static int roles_check(const struct workload *w, char *msg, size_t len)
+{
+	const struct wl_conns *c = w->connections;
+
+	if (w->uses_block && !knob_is(w, w->block_knob, WLO_SIZE)) {
+		snprintf(msg, len, "workload %s: uses_block, but its block_knob is no SIZE option",
+			 w->name);
+		return -EINVAL;
+	}
+	if (c && !(knob_is(w, c->conns, WLO_NUM) && knob_is(w, c->requests, WLO_NUM) &&
+		   knob_is(w, c->latency_us, WLO_NUM) && knob_is(w, c->timeout_ms, WLO_NUM))) {
+		snprintf(msg, len, "workload %s: its connections' knobs are not all N options",
+			 w->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int registry_check_workload(const struct workload *w, char *msg, size_t len)
 {
 	if (!plain_name(w->name) || !w->desc || !w->prepare || !w->make_jobs || !w->finish ||
@@ -194,7 +219,7 @@ int registry_check_workload(const struct workload *w, char *msg, size_t len)
 	}
 	if (options_check("workload", w->name, w->options, w->noptions, msg, len) < 0)
 		return -EINVAL;
-	return 0;
+	return roles_check(w, msg, len);
 }
 
 static int workload_check(const struct workload *w, size_t i, char *msg, size_t len)

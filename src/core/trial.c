@@ -275,7 +275,7 @@ static void rec_what(const struct workload *wl, const struct wl_ctx *wctx,
 	rec->qd = o->qd;
 	rec->cache = o->cache;
 	rec->main_op = wl->main_op;
-	rec->block = wl->uses_block ? (o->block ? o->block : wl_knob(wctx->cfg, wl, "block")) : 0;
+	rec->block = wl->uses_block ? (o->block ? o->block : wl_val(wctx->cfg, wl, wl->block_knob)) : 0;
 }
 
 /*

@@ -123,11 +123,6 @@ int wl_knob_index(const struct workload *wl, const char *name)
 	return -1;
 }
 
-bool wl_has_knob(const struct workload *wl, const char *name)
-{
-	return wl_knob_index(wl, name) >= 0;
-}
-
 unsigned wl_ds_flags(const struct config *cfg)
 {
 	return (cfg->verify_data ? DS_VERIFY : 0) | (cfg->find_only ? DS_FIND_ONLY : 0);

@@ -83,6 +83,14 @@ struct wl_ctx {
 	uint64_t foreign;
 };
 
+/* The knobs of a workload with connections, as indices into its options. */
+struct wl_conns {
+	size_t conns;		/* connections, a job each */
+	size_t requests;	/* exchanges per trial, shared by the connections */
+	size_t latency_us;	/* the server's service time per request */
+	size_t timeout_ms;	/* a step not done in this many ms fails */
+};
+
 struct workload {
 	const char *name;
 	const char *desc;
@@ -96,8 +104,12 @@ struct workload {
 	int (*validate)(const struct wl_knobs *k, char *err, size_t len);
 	/* The op whose latency the results show: what the workload waits on. */
 	enum op_type main_op;
-	/* Reads in --block pieces, so `sweep --block` applies to it. */
+	/*
+	 * Reads in --block pieces, so `sweep --block` applies to it; its own
+	 * read size is its option block_knob (an index into options).
+	 */
 	bool uses_block;
+	size_t block_knob;
 	/*
 	 * Creates (and before the next trial deletes) many files: its trials
 	 * pay for earlier deletions where the filesystem makes them (ext4
@@ -116,9 +128,10 @@ struct workload {
 	bool has_recorded;
 	/*
 	 * Its jobs each hold a connection (net): "Applying it" gives the
-	 * socket forms, with a connection per job.
+	 * socket forms, with a connection per job, and `sweep --conns` and
+	 * `--latency-us` set the knobs this names.  NULL: no connections.
 	 */
-	bool sockets;
+	const struct wl_conns *connections;
 	/*
 	 * Parent, untimed: validates the knobs, generates the dataset or
 	 * reuses a matching one, computes the reference result, fills spec,
@@ -159,11 +172,14 @@ double wl_time_unit(void (*fn)(void *arg), void *arg);
 /* Knob @opt (an index into @wl's option table) of @wl in @cfg. */
 uint64_t wl_val(const struct config *cfg, const struct workload *wl, unsigned opt);
 const char *wl_str(const struct config *cfg, const struct workload *wl, unsigned opt);
-/* Knob @name of @wl, or 0 when @wl has none by that name. */
+/*
+ * By name, for the tests: the harness never names a workload's knob, it
+ * finds the ones it sets by the roles the workload declares (block_knob,
+ * connections).  Knob @name of @wl, or 0 when @wl has none by that name;
+ * its index in the option table, or -1.
+ */
 uint64_t wl_knob(const struct config *cfg, const struct workload *wl, const char *name);
-/* The index of @wl's knob @name in its option table, or -1. */
 int wl_knob_index(const struct workload *wl, const char *name);
-bool wl_has_knob(const struct workload *wl, const char *name);
 /* The knobs of @wl in @cfg (NULL if @wl is not registered). */
 struct wl_knobs *wl_knobs(struct config *cfg, const struct workload *wl);
 
