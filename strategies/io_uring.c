@@ -433,9 +433,9 @@ static int uring_run(struct strat_ctx *ctx)
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	free(tids);
-	ctx->enter_calls = p.enters;
+	ctx->io_uring_enters = p.enters;
 	ctx->ring_wait_ns = p.wait_ns;
-	ctx->sqes = p.sqes;
+	ctx->io_uring_sqes = p.sqes;
 	return p.rc;
 }
 

@@ -37,8 +37,8 @@ static bool profile_line(FILE *f, const struct trial_rec *t)
 	char enters[32] = "-", ipc[32] = "n/a";
 	bool hw = t->hw[0] > 0 && t->hw[1] >= 0 && !t->hw_why[0];
 
-	if (t->enter_calls)
-		snprintf(enters, sizeof(enters), "%.1f op/e", (double)t->ops / (double)t->enter_calls);
+	if (t->io_uring_enters)
+		snprintf(enters, sizeof(enters), "%.1f op/e", (double)t->ops / (double)t->io_uring_enters);
 	if (hw)
 		snprintf(ipc, sizeof(ipc), "%.2f", (double)t->hw[1] / (double)t->hw[0]);
 	fprintf(f, "%-6s %-9s %8.4f", t->workload, t->strategy, t->wall_s);
@@ -78,11 +78,11 @@ void profile_print(FILE *f, const struct results *r, const struct run_meta *m)
 		const struct trial_rec *t = &r->recs[i];
 
 		/* counted in warmups only: the count slows io-wq (trial.h) */
-		if (t->warmup && t->uring_sqes > 0 && t->uring_iowq >= 0)
+		if (t->warmup && t->io_uring_sqes > 0 && t->io_uring_iowq >= 0)
 			fprintf(f, "%s %s: io-wq's kernel workers ran %.0f%% of the %lld SQEs "
 				"(warmup %u; %d workers)\n", t->workload, t->strategy,
-				100.0 * (double)t->uring_iowq / (double)t->uring_sqes,
-				(long long)t->uring_sqes, t->trial, t->io_workers);
+				100.0 * (double)t->io_uring_iowq / (double)t->io_uring_sqes,
+				(long long)t->io_uring_sqes, t->trial, t->io_workers);
 	}
 	if (strcmp(m->delay_acct, "on"))
 		fprintf(f, "time breakdown %s\n", m->delay_acct);

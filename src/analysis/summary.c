@@ -56,8 +56,8 @@ static double desc(const struct trial_rec *t, enum desc d)
 	case DESC_INFLIGHT: return t->latency_on ? t->inflight_avg : NAN;
 	/* of the SQEs io_uring took, the share its io-wq workers ran */
 	case DESC_IOWQ_SHARE:
-		return t->uring_sqes > 0 && t->uring_iowq >= 0 ?
-		       (double)t->uring_iowq / (double)t->uring_sqes : NAN;
+		return t->io_uring_sqes > 0 && t->io_uring_iowq >= 0 ?
+		       (double)t->io_uring_iowq / (double)t->io_uring_sqes : NAN;
 	case DESC_IO_WORKERS: return t->io_workers >= 0 ? t->io_workers : NAN;
 	case DESC_SERVER_LATE: return t->server_late_us >= 0 ? t->server_late_us : NAN;
 	case DESC_GIL_WAIT: return t->gil_wait_s >= 0 ? t->gil_wait_s : NAN;

@@ -43,9 +43,9 @@ struct strat_ctx {
 	 * batch, and the time the loop slept in them waiting for completions
 	 * (taken out of the kernel's block-I/O wait, taskstats.c).
 	 */
-	uint64_t enter_calls;
+	uint64_t io_uring_enters;
 	uint64_t ring_wait_ns;
-	uint64_t sqes;		/* ring strategies: SQEs prepared (a short transfer's rest too) */
+	uint64_t io_uring_sqes;	/* ring strategies: SQEs prepared (a short transfer's rest too) */
 };
 
 struct strategy {

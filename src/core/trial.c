@@ -219,9 +219,9 @@ static void copy_out(const struct trial_out *out, const struct trial_opts *o,
 	rec->bytes_read = out->bytes_read;
 	rec->bytes_written = out->bytes_written;
 	rec->failed_requests = out->wl.failed;
-	rec->enter_calls = out->enter_calls;
-	rec->uring_sqes = out->tp[TP_URING_IOWQ] >= 0 ? (int64_t)out->sqes : -1;
-	rec->uring_iowq = out->tp[TP_URING_IOWQ];
+	rec->io_uring_enters = out->io_uring_enters;
+	rec->io_uring_sqes = out->tp[TP_URING_IOWQ] >= 0 ? (int64_t)out->io_uring_sqes : -1;
+	rec->io_uring_iowq = out->tp[TP_URING_IOWQ];
 	memcpy(rec->hw, out->hw, sizeof(rec->hw));
 	snprintf(rec->hw_why, sizeof(rec->hw_why), "%s", out->hw_why);
 	if (o->pin)

@@ -117,7 +117,7 @@ struct trial_opts {
 	COL(inflight_avg, TC_DBL, "inflight_avg", TG_IO_SHAPE, "inflight_avg", 2, NA_LAT, AG_SUM) \
 	COL(inflight_max, TC_I64, "inflight_max", TG_IO_SHAPE, "inflight_max", 0, NA_LAT, AG_SUM) \
 	/* batched submit/reap calls (strat_ctx) */ \
-	COL(enter_calls, TC_U64, "io_uring_enters", TG_IO_SHAPE, "io_uring_enters", 0, \
+	COL(io_uring_enters, TC_U64, "io_uring_enters", TG_IO_SHAPE, "io_uring_enters", 0, \
 	    NA_NEVER, AG_SUM) \
 	GEN("cycles", TG_NONE, NULL, 0, NA_NEVER, AG_SELF, TS_HW, HW_CYCLES) \
 	GEN("instructions", TG_NONE, NULL, 0, NA_NEVER, AG_SELF, TS_HW, HW_INSTRUCTIONS) \
@@ -187,8 +187,8 @@ struct trial_opts {
 	COL(bytes_written, TC_U64, NULL, TG_IO_SHAPE, "bytes_written", 0, NA_NEVER, AG_SUM) \
 	/* ring strategies: SQEs prepared (strat_ctx) and requests handed to io-wq (io_uring's \
 	 * tracepoint); -1 n/a for both, so the share is never of a missing count */ \
-	COL(uring_sqes, TC_I64, NULL, TG_IO_SHAPE, "io_uring_sqes", 0, NA_NEG, AG_SUM_NA) \
-	COL(uring_iowq, TC_I64, NULL, TG_IO_SHAPE, "io_uring_iowq", 0, NA_NEG, AG_SUM_NA) \
+	COL(io_uring_sqes, TC_I64, NULL, TG_IO_SHAPE, "io_uring_sqes", 0, NA_NEG, AG_SUM_NA) \
+	COL(io_uring_iowq, TC_I64, NULL, TG_IO_SHAPE, "io_uring_iowq", 0, NA_NEG, AG_SUM_NA) \
 	GEN(NULL, TG_INTERFERENCE, "cpus", 3, NA_NEVER, AG_SELF, TS_CPUS, 0)
 
 #define TC_CTYPE_TC_U64 uint64_t

@@ -125,8 +125,8 @@ static int measured_run(const struct strategy *st, struct strat_ctx *sc, struct 
 		out->mem_base_kib = mark.base_kib;
 		out->mem_net_kib = net + sc->workers_net_kib;
 	}
-	out->enter_calls = sc->enter_calls;
-	out->sqes = sc->sqes;
+	out->io_uring_enters = sc->io_uring_enters;
+	out->io_uring_sqes = sc->io_uring_sqes;
 	out->ring_wait_ns = sc->ring_wait_ns;
 	/* the workers are reaped by now: their I/O is counted in ours */
 	if (io_ok && read_self_io(&rd1, &wr1) == 0) {

@@ -31,8 +31,8 @@ struct trial_out {
 	struct pin_map pins;		/* --pin: where each thread went */
 	int stopped;			/* a SIGCONT reached the trial or a worker */
 	uint64_t run_ns;		/* the strategy's run, for average in-flight ops */
-	uint64_t enter_calls;		/* batching strategies: submit/reap calls */
-	uint64_t sqes;			/* ring strategies: SQEs prepared */
+	uint64_t io_uring_enters;	/* batching strategies: submit/reap calls */
+	uint64_t io_uring_sqes;		/* ring strategies: SQEs prepared */
 	int64_t hw[HW_N];		/* hardware counters; -1: n/a */
 	char hw_why[128];		/* why they are n/a */
 	int64_t tp[TP_N];		/* ring strategies: io_uring's tracepoints; -1: n/a */

@@ -63,8 +63,8 @@ static void rec_init(struct trial_rec *rec, const struct workload *wl, const str
 	rec->server_late_max_us = -1;
 	rec->sqpoll_cpu_s = -1;
 	rec->gil_wait_s = -1;
-	rec->uring_sqes = -1;
-	rec->uring_iowq = -1;
+	rec->io_uring_sqes = -1;
+	rec->io_uring_iowq = -1;
 	rec->workers = workers;
 	rec->qd = qd;
 	rec->rank = dist.rank;
