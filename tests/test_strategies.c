@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -47,12 +49,35 @@ static bool usable(const struct strategy *st)
  */
 enum { FIXED = 1, SQPOLL = 2, FIXED_BUFS = 4, SYNC_RA = 8 };
 
+/* The trial under way, named when the suite's alarm goes off. */
+static char current[256] = "(none)";
+
+/*
+ * A hang fails the suite saying where: the trial, and what each thread of
+ * this session waits in (the stuck trial's processes among them).  Not
+ * async-signal-safe, and need not be: the process ends here.
+ */
+static void on_alarm(int sig)
+{
+	char cmd[128];
+
+	(void)sig;
+	fprintf(stderr, "test_strategies: stuck for 300 s in the trial %s\n", current);
+	snprintf(cmd, sizeof(cmd), "ps -L -o pid,ppid,lwp,stat,wchan:32,comm -s %d >&2",
+		 (int)getsid(0));
+	if (system(cmd) != 0)
+		fprintf(stderr, "(ps failed)\n");
+	_exit(142);
+}
+
 static void trial_with(const struct workload *wl, struct wl_ctx *ctx,
 		       const struct strategy *st, unsigned workers, unsigned qd, unsigned flags,
 		       struct trial_rec *rec)
 {
 	uint64_t opt[WL_MAX_KNOBS] = { 0 };
 
+	snprintf(current, sizeof(current), "%s/%s workers=%u qd=%u switches=%u", wl->name,
+		 st->name, workers, qd, flags);
 	memset(rec, 0, sizeof(*rec));
 	if (wl->before_trial)
 		assert_int_equal(wl->before_trial(ctx), 0);
@@ -163,7 +188,9 @@ static void test_identical_work(void **state)
 		struct wl_ctx ctx = { .cfg = &cfg };
 		struct trial_rec ref;
 
-		assert_int_equal(wl->prepare(&ctx), 0);
+		snprintf(current, sizeof(current), "%s's prepare", wl->name);
+		snprintf(current, sizeof(current), "%s's prepare", wl->name);
+	assert_int_equal(wl->prepare(&ctx), 0);
 		trial(wl, &ctx, base, 1, 1, &ref);
 		if (!ref.valid)
 			fail_msg("%s/%s: %s", wl->name, base->name, ref.error);
@@ -212,6 +239,7 @@ static void expect_all_fail(const struct workload *wl, struct wl_ctx *ctx,
 		if (st->no_io || !usable(st))
 			continue;
 		memset(&rec, 0, sizeof(rec));
+		snprintf(current, sizeof(current), "%s/%s expected to fail", wl->name, st->name);
 		struct trial_opts o = { .workers = 2, .qd = 4, .cache = CACHE_WARM };
 
 		assert_int_equal(trial_run(wl, ctx, st, &o, &rec), 0);
@@ -230,6 +258,7 @@ static void test_read_only_output(void **state)
 
 	(void)state;
 	test_config(&cfg, dir);
+	snprintf(current, sizeof(current), "%s's prepare", wl->name);
 	assert_int_equal(wl->prepare(&ctx), 0);
 	out = xasprintf("%s/csv-out-%ld", dir, (long)getpid());
 	assert_int_equal(chmod(out, 0555), 0);
@@ -257,7 +286,9 @@ static void test_truncated_inputs(void **state)
 		struct stat st;
 
 		test_config(&cfg, dir);
-		assert_int_equal(wl->prepare(&ctx), 0);
+		snprintf(current, sizeof(current), "%s's prepare", wl->name);
+		snprintf(current, sizeof(current), "%s's prepare", wl->name);
+	assert_int_equal(wl->prepare(&ctx), 0);
 		/* changed after the manifest check: the trials must notice */
 		assert_int_equal(stat(ctx.files[ctx.nfiles - 1], &st), 0);
 		assert_int_equal(truncate(ctx.files[ctx.nfiles - 1], st.st_size / 3), 0);
@@ -276,7 +307,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_inputs),
 	};
 
-	/* a strategy that hangs fails the suite instead of stalling CI */
+	/* a strategy that hangs fails the suite instead of stalling CI, naming the trial */
+	signal(SIGALRM, on_alarm);
 	alarm(300);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
