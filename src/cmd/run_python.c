@@ -15,11 +15,11 @@
  */
 static void python_units(struct config *cfg, const struct wl_ctx *ctxs, const char *py)
 {
-	struct py_unit u[6];	/* pycost_units' most */
-	unsigned idx[6], n = 0;
+	struct py_unit u[PYCOST_MAX_UNITS];
+	unsigned idx[PYCOST_MAX_UNITS], n = 0;
 	char why[512];
 
-	for (unsigned w = 0; w < cfg->n_wl && n < 6; w++) {
+	for (unsigned w = 0; w < cfg->n_wl && n < PYCOST_MAX_UNITS; w++) {
 		if (!cfg->wl[w]->py_unit)
 			continue;
 		memset(&u[n], 0, sizeof(u[n]));

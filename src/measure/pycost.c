@@ -283,13 +283,13 @@ static void parse_units(char *text, struct py_unit *u, unsigned n)
 
 int pycost_units(const char *python, struct py_unit *u, unsigned n, char *why, size_t len)
 {
-	char path[256], text[8192], per[6][16];
-	char *args[3 * 6 + 1];
+	char path[256], text[8192], per[PYCOST_MAX_UNITS][16];
+	char *args[3 * PYCOST_MAX_UNITS + 1];
 	unsigned k;
 	int rc;
 
-	if (n > 6)
-		n = 6;	/* run_script's argv */
+	if (n > PYCOST_MAX_UNITS)
+		n = PYCOST_MAX_UNITS;
 	for (k = 0; k < n; k++) {
 		snprintf(per[k], sizeof(per[k]), "%u", u[k].per ? u[k].per : 1);
 		args[3 * k] = u[k].setup;

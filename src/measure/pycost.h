@@ -34,6 +34,9 @@ extern const char *const py_cost_names[PY_NCOSTS];
  * as the workload's C code runs it, timed by the workload; the model
  * spends the difference per unit.
  */
+/* The most units one pycost_units call times (one interpreter, their argv) */
+#define PYCOST_MAX_UNITS 6
+
 struct py_unit {
 	char what[96];		/* "a CSV row computed and formatted in a Python loop" */
 	char setup[1024];
